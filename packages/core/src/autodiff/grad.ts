@@ -1,0 +1,83 @@
+import { UserError } from '../errors/index.js';
+import { isFloat } from '../graph/dtype.js';
+import type { OpDef } from '../graph/op-def.js';
+import type { OpName } from '../graph/op-name.js';
+import { OPS } from '../graph/ops/index.js';
+import { formatShape, sameShape } from '../graph/shape.js';
+import type { Tensor } from '../graph/tensor.js';
+
+/**
+ * Reverse-mode gradients of `loss` with respect to `wrt`, appended to the same graph. Only nodes
+ * on a path from some `wrt` to `loss` are visited, so frozen weights cost no backward work. An
+ * entry is null when `loss` does not depend on that tensor.
+ */
+export function grad(loss: Tensor, wrt: readonly Tensor[]): (Tensor | null)[] {
+  const seed = loss.builder.scalar(1, loss.dtype).broadcastTo(loss.shape);
+  return backprop(loss, seed, wrt);
+}
+
+/** Cotangents of `wrt` given the cotangent `dy` of `y` (a vector-Jacobian product). */
+export function backprop(y: Tensor, dy: Tensor, wrt: readonly Tensor[]): (Tensor | null)[] {
+  const b = y.builder;
+  const onPath = nodesOnPath(y, wrt);
+  const cot = new Map<number, Tensor>([[y.id, dy]]);
+  for (let id = y.id; id >= 0; id--) {
+    const g = cot.get(id);
+    const node = b.nodes[id];
+    if (!g || !onPath[id] || node.inputs.length === 0) continue;
+    const inputs = node.inputs.map((i) => b.tensorOf(i));
+    const cts = vjpOf(node.op, inputs, b.tensorOf(id), g, node.attrs);
+    node.inputs.forEach((input, k) => {
+      const ct = cts[k];
+      if (!ct || !onPath[input]) return;
+      if (!sameShape(ct.shape, inputs[k].shape)) {
+        throw new Error(
+          `vjp of ${node.op}: cotangent ${formatShape(ct.shape)} for input ${k} of shape ${formatShape(inputs[k].shape)}`,
+        );
+      }
+      const prev = cot.get(input);
+      cot.set(input, prev ? prev.add(ct) : ct);
+    });
+  }
+  return wrt.map((w) => cot.get(w.id) ?? null);
+}
+
+function vjpOf(
+  op: OpName,
+  inputs: readonly Tensor[],
+  out: Tensor,
+  dy: Tensor,
+  attrs: unknown,
+): readonly (Tensor | null)[] {
+  const def = OPS[op] as OpDef<OpName>;
+  if (def.vjp) return def.vjp({ inputs, out, dy, attrs: attrs as never });
+  if (def.decompose) {
+    // no hand-written rule: differentiate the op's decomposition into primitives
+    const y = def.decompose(inputs, attrs as never);
+    return backprop(y, dy, inputs);
+  }
+  return inputs.map(() => null);
+}
+
+/** Marks float nodes that depend on some `wrt` and that `y` depends on. */
+function nodesOnPath(y: Tensor, wrt: readonly Tensor[]): Uint8Array {
+  const nodes = y.builder.nodes;
+  const fromWrt = new Uint8Array(y.id + 1);
+  for (const w of wrt) {
+    if (w.builder !== y.builder)
+      throw new UserError('grad: a tensor in `wrt` belongs to another graph');
+    if (w.id <= y.id) fromWrt[w.id] = 1;
+  }
+  for (let id = 0; id <= y.id; id++) {
+    if (!fromWrt[id] && nodes[id].inputs.some((i) => fromWrt[i])) fromWrt[id] = 1;
+  }
+  const toY = new Uint8Array(y.id + 1);
+  toY[y.id] = 1;
+  for (let id = y.id; id >= 0; id--) {
+    if (toY[id]) for (const i of nodes[id].inputs) toY[i] = 1;
+  }
+  const onPath = new Uint8Array(y.id + 1);
+  for (let id = 0; id <= y.id; id++)
+    onPath[id] = fromWrt[id] & toY[id] & (isFloat(nodes[id].dtype) ? 1 : 0);
+  return onPath;
+}

@@ -1,0 +1,10 @@
+export type {
+  Backend,
+  BackendFactory,
+  BackendOptions,
+  DeviceTensor,
+  Executable,
+  Feed,
+  RunOptions,
+} from './backend.js';
+export { evaluate, type Precision, RefDeviceTensor, ReferenceBackend } from './reference/index.js';

@@ -1,0 +1,1 @@
+export { ShapeError, UserError } from './user-error.js';

@@ -1,0 +1,70 @@
+import type { Reduction } from './op-name.js';
+import type { Tensor } from './tensor.js';
+
+/** Ops with several tensor inputs, and the fused ops, as functions: `ops.softmax(x, -1)`. */
+export const ops = {
+  concat(xs: readonly Tensor[], axis: number): Tensor {
+    return xs[0].builder.apply('concat', xs, { axis });
+  },
+  /** cond ? a : b, with broadcasting */
+  where(cond: Tensor, a: Tensor | number, b: Tensor | number): Tensor {
+    const like = typeof a === 'number' ? (b as Tensor) : a;
+    const lift = (x: Tensor | number) =>
+      typeof x === 'number' ? cond.builder.scalar(x, like.dtype) : x;
+    return cond.builder.apply('where', [cond, lift(a), lift(b)], {});
+  },
+  /** Adds `updates` into a zero tensor of `size` rows along `axis` at `indices` (gather's transpose). */
+  scatterAdd(indices: Tensor, updates: Tensor, axis: number, size: number): Tensor {
+    return indices.builder.apply('scatter_add', [indices, updates], { axis, size });
+  },
+  randomUniform(seed: Tensor, shape: readonly number[]): Tensor {
+    return seed.builder.apply('random_uniform', [seed], { shape: [...shape] });
+  },
+  softmax(x: Tensor, axis = -1): Tensor {
+    return x.softmax(axis);
+  },
+  logSoftmax(x: Tensor, axis = -1): Tensor {
+    return x.logSoftmax(axis);
+  },
+  rmsNorm(x: Tensor, weight: Tensor, eps = 1e-6): Tensor {
+    return x.builder.apply('rms_norm', [x, weight], { eps });
+  },
+  layerNorm(x: Tensor, weight: Tensor, bias: Tensor, eps = 1e-5): Tensor {
+    return x.builder.apply('layer_norm', [x, weight, bias], { eps });
+  },
+  /** HF rotary embedding (rotate-half): x [..., T, D], cos/sin broadcastable to x. */
+  rope(x: Tensor, cos: Tensor, sin: Tensor): Tensor {
+    return x.builder.apply('rope', [x, cos, sin], {});
+  },
+  /**
+   * Attention softmax(q k^T * scale + mask) v. q [B, Hq, Tq, D], k/v [B, Hkv, Tk, D] with Hq a
+   * multiple of Hkv (grouped-query heads). With `causal`, query i sees keys j <= i + (Tk - Tq), so
+   * the first Tk - Tq keys (a KV cache or a learned prefix) are visible to every query.
+   */
+  causalAttention(
+    q: Tensor,
+    k: Tensor,
+    v: Tensor,
+    opts: { scale?: number; causal?: boolean; mask?: Tensor } = {},
+  ): Tensor {
+    const scale = opts.scale ?? 1 / Math.sqrt(q.dim(-1));
+    const inputs = opts.mask ? [q, k, v, opts.mask] : [q, k, v];
+    return q.builder.apply('causal_attention', inputs, { scale, causal: opts.causal ?? true });
+  },
+  /** PyTorch's F.cross_entropy: logits [N, C], integer labels [N]; ignored labels carry no loss. */
+  crossEntropy(
+    logits: Tensor,
+    labels: Tensor,
+    opts: { ignore_index?: number; label_smoothing?: number; reduction?: Reduction } = {},
+  ): Tensor {
+    return logits.builder.apply('cross_entropy', [logits, labels], {
+      ignore_index: opts.ignore_index ?? -100,
+      label_smoothing: opts.label_smoothing ?? 0,
+      reduction: opts.reduction ?? 'mean',
+    });
+  },
+  /** Inverted dropout: zero with probability p, scale the rest by 1/(1-p); the mask follows `seed`. */
+  dropout(x: Tensor, seed: Tensor, p: number): Tensor {
+    return x.builder.apply('dropout', [x, seed], { p });
+  },
+};

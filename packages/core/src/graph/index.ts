@@ -1,0 +1,27 @@
+export { GraphBuilder } from './builder.js';
+export { DTYPES, type DType, isFloat, isInteger, itemsize } from './dtype.js';
+export { ops } from './functional.js';
+export type { Graph, GraphInput, GraphOutput, GraphUpdate, Node } from './node.js';
+export type {
+  Cotangents,
+  OpDef,
+  OpTable,
+  RefArray,
+  RefContext,
+  RefTensor,
+  TypeInfo,
+  VjpArgs,
+} from './op-def.js';
+export type { InputRole, OpAttrs, OpName, Reduction } from './op-name.js';
+export { erf, OPS, pcgHash, sumToShape, uniformAt } from './ops/index.js';
+export { decompose } from './passes/index.js';
+export {
+  broadcastShapes,
+  formatShape,
+  normAxis,
+  type Shape,
+  sameShape,
+  sizeOf,
+  stridesOf,
+} from './shape.js';
+export { Tensor, type TensorLike } from './tensor.js';

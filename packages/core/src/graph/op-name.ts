@@ -1,0 +1,73 @@
+import type { DType } from './dtype.js';
+import type { Shape } from './shape.js';
+
+/** What a graph input holds; backends may place each role differently (frozen weights as initializers). */
+export type InputRole = 'data' | 'param' | 'frozen' | 'state';
+
+export type Reduction = 'mean' | 'sum' | 'none';
+
+/**
+ * The closed op set and each op's attributes, in named groups.
+ * Every op has exactly one definition in `ops/` (see `OPS`).
+ */
+export interface OpAttrs {
+  // leaves
+  input: { name: string; role: InputRole; shape: Shape; dtype: DType };
+  constant: { shape: Shape; dtype: DType; value: number | readonly number[] };
+  arange: { n: number; dtype: DType };
+  random_uniform: { shape: Shape }; // input: seed (i32 scalar); counter-based, identical on every backend
+  // elementwise unary
+  neg: Empty;
+  exp: Empty;
+  log: Empty;
+  sqrt: Empty;
+  reciprocal: Empty;
+  sin: Empty;
+  cos: Empty;
+  tanh: Empty;
+  erf: Empty;
+  abs: Empty;
+  sign: Empty;
+  cast: { dtype: DType };
+  // elementwise binary, with broadcasting
+  add: Empty;
+  sub: Empty;
+  mul: Empty;
+  div: Empty;
+  pow: Empty;
+  maximum: Empty;
+  minimum: Empty;
+  equal: Empty;
+  less: Empty;
+  greater: Empty;
+  where: Empty; // (cond, a, b)
+  // reductions
+  sum: { axes: readonly number[]; keepdims: boolean };
+  max: { axes: readonly number[]; keepdims: boolean };
+  argmax: { axis: number; keepdims: boolean };
+  // movement
+  reshape: { shape: Shape };
+  transpose: { perm: readonly number[] };
+  slice: { starts: readonly number[]; ends: readonly number[] }; // one entry per axis, step 1
+  pad: { before: readonly number[]; after: readonly number[] }; // zero padding, one entry per axis
+  concat: { axis: number };
+  broadcast_to: { shape: Shape };
+  // contraction and indexing
+  matmul: Empty; // batched [..., m, k] x [..., k, n], batch dims broadcast
+  gather: { axis: number }; // ONNX Gather: data.shape[:axis] + indices.shape + data.shape[axis+1:]
+  scatter_add: { axis: number; size: number }; // (indices, updates): the transpose of gather
+  // fused ops: each also gives its decomposition into the ops above
+  softmax: { axis: number };
+  log_softmax: { axis: number };
+  rms_norm: { eps: number }; // (x, weight) over the last axis
+  layer_norm: { eps: number }; // (x, weight, bias) over the last axis
+  rope: Empty; // (x, cos, sin): x*cos + rotate_half(x)*sin, HF convention
+  causal_attention: { scale: number; causal: boolean }; // (q, k, v, mask?)
+  cross_entropy: { ignore_index: number; label_smoothing: number; reduction: Reduction }; // (logits [N, C], labels [N])
+  dropout: { p: number }; // (x, seed)
+}
+
+// biome-ignore lint/complexity/noBannedTypes: an op without attributes
+type Empty = {};
+
+export type OpName = keyof OpAttrs;

@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest';
+import { grad, gradcheck } from '../../../autodiff/index.js';
+import { evaluate } from '../../../backend/index.js';
+import { ShapeError } from '../../../errors/index.js';
+import { GraphBuilder } from '../../builder.js';
+import { ops } from '../../functional.js';
+import type { Tensor } from '../../tensor.js';
+import { host, run1, trace } from '../test-utils.js';
+import { decompositionError } from './fused-test-utils.js';
+
+const close = (values: number[]) => values.map((v) => expect.closeTo(v, 5));
+const attend =
+  (opts: { scale?: number; causal?: boolean } = {}) =>
+  (q: Tensor, k: Tensor, v: Tensor, mask?: Tensor) =>
+    ops.causalAttention(q, k, v, { ...opts, mask });
+const qkv = (q: number[], kv: number[]) => [{ shape: q }, { shape: kv }, { shape: kv }];
+
+describe('causal_attention', () => {
+  it('attends to the past only, softmax over q k^T * scale', async () => {
+    // query 0 sees key 0 only; query 1 scores [0, ln 3], so weights [1/4, 3/4]
+    const q = host([1, 1, 2, 1], [5, 1]);
+    const k = host([1, 1, 2, 1], [0, Math.log(3)]);
+    const v = host([1, 1, 2, 1], [4, 8]);
+    const y = await run1(attend({ scale: 1 }), [q, k, v]);
+    expect(y.shape).toEqual([1, 1, 2, 1]);
+    expect(y.toArray()).toEqual(close([4, 7]));
+    // the default scale is 1/sqrt(D): with D = 1 the same
+    expect((await run1(attend(), [q, k, v])).toArray()).toEqual(close([4, 7]));
+  });
+
+  it('lets every query see a prefix of Tk - Tq keys', async () => {
+    // one query, three keys: it sees all three (j <= 0 + 2), uniform weights
+    const y = await run1(attend(), [
+      host([1, 1, 1, 1], [1]),
+      host([1, 1, 3, 1], [0, 0, 0]),
+      host([1, 1, 3, 1], [3, 6, 9]),
+    ]);
+    expect(y.toArray()).toEqual(close([6]));
+  });
+
+  it('maps query head h to kv head floor(h / (Hq / Hkv)), as HF repeat_kv', async () => {
+    const y = await run1(attend(), [
+      host([1, 4, 1, 1], [1, 2, 3, 4]),
+      host([1, 2, 1, 1], [0, 0]),
+      host([1, 2, 1, 1], [10, 20]),
+    ]);
+    expect(y.toArray()).toEqual([10, 10, 20, 20]);
+  });
+
+  it('adds the mask, and a fully masked row gives 0, not NaN', async () => {
+    const q = host([1, 1, 2, 1], [1, 1]);
+    const k = host([1, 1, 2, 1], [0, 0]);
+    const v = host([1, 1, 2, 1], [3, 5]);
+    const mask = host(
+      [2, 2],
+      [Number.NEGATIVE_INFINITY, 0, Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY],
+    );
+    const y = await run1(attend({ causal: false }), [q, k, v, mask]);
+    expect(y.toArray()).toEqual([5, 0]);
+  });
+
+  it('gives finite gradients through a fully masked row (zero for its query)', async () => {
+    const b = new GraphBuilder();
+    const [q, k, v] = [
+      [1, 1, 2, 2],
+      [1, 1, 2, 2],
+      [1, 1, 2, 2],
+    ].map((s, i) => b.input(`x${i}`, s));
+    const mask = b.constant([0, 0, Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY], [2, 2]);
+    const y = ops.causalAttention(q, k, v, { mask });
+    const grads = grad(y.sum(), [q, k, v]).map((g) => g as Tensor);
+    const feed = host([1, 1, 2, 2], [0.5, -1, 2, 0.25]);
+    const out = await evaluate(b.build({ dq: grads[0], dk: grads[1], dv: grads[2] }), {
+      x0: feed,
+      x1: feed,
+      x2: feed,
+    });
+    for (const g of Object.values(out)) expect(g.toArray().every(Number.isFinite)).toBe(true);
+    expect(out.dq.toArray().slice(2)).toEqual([0, 0]);
+    expect(out.dv.toArray()).toEqual([1, 1, 0, 0]);
+  });
+
+  it('reference kernel equals its decomposition', async () => {
+    const NEG = Number.NEGATIVE_INFINITY;
+    const cases: [string, Parameters<typeof decompositionError>[1], { causal?: boolean }][] = [
+      ['self-attention', qkv([1, 1, 3, 4], [1, 1, 3, 4]), {}],
+      ['grouped-query', qkv([2, 4, 3, 4], [2, 2, 3, 4]), {}],
+      ['prefix', qkv([1, 2, 2, 4], [1, 1, 5, 4]), {}],
+      ['mask with prefix', [...qkv([2, 2, 3, 2], [2, 1, 5, 2]), { shape: [2, 1, 3, 5] }], {}],
+      [
+        'not causal, Tk < Tq',
+        [...qkv([1, 2, 4, 3], [1, 2, 2, 3]), { shape: [4, 2] }],
+        { causal: false },
+      ],
+      [
+        'fully masked row',
+        [...qkv([1, 1, 2, 2], [1, 1, 2, 2]), { shape: [2, 2], values: [0, 0, NEG, NEG] }],
+        {},
+      ],
+    ];
+    for (const [name, specs, opts] of cases) {
+      const r = await decompositionError(attend({ scale: 0.7, ...opts }), specs);
+      expect(r.fusedInside, name).toEqual([]);
+      expect(r.error, name).toBeLessThan(1e-12);
+      expect(r.y.some(Number.isNaN), name).toBe(false);
+    }
+  });
+
+  it('passes gradcheck for q, k, v and the mask (autodiff through the decomposition)', async () => {
+    const cases: [string, Parameters<typeof gradcheck>[1], { causal?: boolean }][] = [
+      ['plain', qkv([1, 2, 3, 4], [1, 2, 3, 4]), {}],
+      ['grouped-query with prefix', qkv([1, 4, 2, 3], [1, 2, 4, 3]), {}],
+      ['mask', [...qkv([2, 2, 3, 2], [2, 1, 3, 2]), { shape: [1, 1, 3, 3] }], {}],
+      [
+        'not causal, mask',
+        [...qkv([1, 2, 2, 2], [1, 1, 3, 2]), { shape: [1, 2, 1, 3] }],
+        { causal: false },
+      ],
+    ];
+    for (const [name, specs, opts] of cases) {
+      const r = await gradcheck(attend(opts), specs);
+      expect(r.maxRelError, `${name}: ${r.worst}`).toBeLessThan(1e-6);
+    }
+  });
+
+  it('rejects bad shapes, naming the op and the shapes', () => {
+    const heads = () => trace(attend(), [1, 3, 2, 4], [1, 2, 2, 4], [1, 2, 2, 4]);
+    expect(heads).toThrow(ShapeError);
+    expect(heads).toThrow(
+      /causal_attention: query heads .* q f32\[1, 3, 2, 4\], k f32\[1, 2, 2, 4\]/,
+    );
+    expect(() => trace(attend(), [1, 1, 3, 4], [1, 1, 2, 4], [1, 1, 2, 4])).toThrow(
+      /causal_attention: causal .* keys .*q f32\[1, 1, 3, 4\], k f32\[1, 1, 2, 4\]/,
+    );
+    expect(() => trace(attend(), [1, 1, 2, 4], [1, 1, 2, 4], [1, 1, 2, 4], [3, 2])).toThrow(
+      /causal_attention: mask f32\[3, 2\] does not broadcast to .*\[1, 1, 2, 2\]/,
+    );
+    expect(() => trace(attend(), [2, 4], [2, 4], [2, 4])).toThrow(
+      /causal_attention: .*\[B, H, T, D\].*q f32\[2, 4\]/,
+    );
+    expect(() => trace(attend(), [1, 1, 2, 4], [1, 1, 2, 4], [1, 1, 2, 3])).toThrow(
+      /causal_attention: k and v .*v f32\[1, 1, 2, 3\]/,
+    );
+    expect(() => trace(attend(), [1, 1, 2, 4], [1, 1, 2, 3], [1, 1, 2, 3])).toThrow(
+      /causal_attention: head dims/,
+    );
+  });
+});

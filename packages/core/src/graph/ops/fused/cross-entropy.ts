@@ -1,0 +1,106 @@
+import { ShapeError, UserError } from '../../../errors/index.js';
+import { ops } from '../../functional.js';
+import type { OpDef } from '../../op-def.js';
+import type { Tensor } from '../../tensor.js';
+import { describe, requireFloat, requireIndex } from '../helpers.js';
+import { logSoftmaxOf } from './log-softmax.js';
+
+const REDUCTIONS = ['mean', 'sum', 'none'];
+
+/** For labels [N]: 1 on rows that count, 0 on rows labelled ignore_index, in `dtype`. */
+function validRows(labels: Tensor, ignoreIndex: number, like: Tensor): Tensor {
+  return ops.where(labels.equal(ignoreIndex), 0, like.builder.scalar(1, like.dtype));
+}
+
+/** For labels [N] and C classes: the one-hot [N, C] in `like`'s dtype (all zeros for an ignored row). */
+function oneHot(labels: Tensor, like: Tensor): Tensor {
+  const classes = labels.builder.arange(like.dim(-1), labels.dtype);
+  return labels.unsqueeze(-1).equal(classes).cast(like.dtype);
+}
+
+/**
+ * torch.nn.functional.cross_entropy for logits [N, C] and integer labels [N]: per row
+ * loss_i = (1 - eps) * -logp[label_i] + eps * mean_c(-logp[c]), 0 where label_i == ignore_index;
+ * 'mean' divides the sum by the number of rows that count (NaN when none does, as PyTorch), 'sum'
+ * adds, 'none' gives [N]. A label outside [0, C) fails in the reference kernel; the decomposition
+ * cannot check it (such a row gets a zero one-hot, so only its smoothing term).
+ */
+export const crossEntropy = {
+  arity: 2,
+  infer([logits, labels], { label_smoothing, reduction }) {
+    requireFloat('cross_entropy', logits);
+    requireIndex('cross_entropy', labels);
+    const pair = `logits ${describe(logits)}, labels ${describe(labels)}`;
+    if (
+      logits.shape.length !== 2 ||
+      labels.shape.length !== 1 ||
+      logits.shape[0] !== labels.shape[0]
+    ) {
+      throw new ShapeError(
+        `cross_entropy: expects logits [N, C] and labels [N] (axis 0 shared), got ${pair}`,
+      );
+    }
+    if (!(label_smoothing >= 0 && label_smoothing <= 1)) {
+      throw new UserError(
+        `cross_entropy: label_smoothing must be in [0, 1], got ${label_smoothing}`,
+      );
+    }
+    if (!REDUCTIONS.includes(reduction)) {
+      throw new UserError(
+        `cross_entropy: reduction must be one of ${REDUCTIONS.join(', ')}, got '${reduction}'`,
+      );
+    }
+    return { shape: reduction === 'none' ? [logits.shape[0]] : [], dtype: logits.dtype };
+  },
+  reference([logits, labels], { ignore_index, label_smoothing: eps, reduction }, out, ctx) {
+    const [n, c] = logits.shape;
+    const x = logits.data;
+    const loss = new Float64Array(n);
+    let total = 0;
+    let count = 0;
+    for (let i = 0; i < n; i++) {
+      const label = labels.data[i];
+      if (label === ignore_index) continue;
+      if (!(Number.isInteger(label) && label >= 0 && label < c)) {
+        throw new UserError(
+          `cross_entropy: row ${i} has label ${label}, outside the ${c} classes [0, ${c}) and not ignore_index (${ignore_index})`,
+        );
+      }
+      const row = i * c;
+      let m = Number.NEGATIVE_INFINITY;
+      for (let j = 0; j < c; j++) m = Math.max(m, x[row + j]);
+      let sum = 0;
+      for (let j = 0; j < c; j++) sum += Math.exp(x[row + j] - m);
+      const logSum = m + Math.log(sum); // -logp[j] = logSum - x[j]
+      let smooth = 0;
+      for (let j = 0; j < c; j++) smooth += logSum - x[row + j];
+      loss[i] = (1 - eps) * (logSum - x[row + label]) + (eps * smooth) / c;
+      total += loss[i];
+      count++;
+    }
+    const y = ctx.alloc(out.dtype, reduction === 'none' ? n : 1);
+    if (reduction === 'none') y.set(loss);
+    else y[0] = reduction === 'sum' ? total : total / count;
+    return y;
+  },
+  // d logits = (softmax(logits) - target) * w, with target = (1 - eps) onehot + eps / C and
+  // w = dy on rows that count (divided by their number for 'mean'), 0 on ignored rows. With no row
+  // counting, 'mean' gives zero gradients, as PyTorch's backward does.
+  vjp({ dy, inputs: [logits, labels], attrs: { ignore_index, label_smoothing: eps, reduction } }) {
+    const valid = validRows(labels, ignore_index, logits);
+    let w = valid.mul(dy);
+    if (reduction === 'mean') w = w.div(valid.sum().maximum(1));
+    const onehot = oneHot(labels, logits);
+    const target = eps > 0 ? onehot.mul(1 - eps).add(eps / logits.dim(-1)) : onehot;
+    return [ops.softmax(logits, -1).sub(target).mul(w.unsqueeze(-1)), null];
+  },
+  decompose([logits, labels], { ignore_index, label_smoothing: eps, reduction }) {
+    const logp = logSoftmaxOf(logits, -1);
+    const valid = validRows(labels, ignore_index, logits);
+    let loss = logp.mul(oneHot(labels, logits)).sum(-1).neg();
+    if (eps > 0) loss = loss.mul(1 - eps).add(logp.mean(-1).neg().mul(eps));
+    loss = loss.mul(valid);
+    if (reduction === 'none') return loss;
+    return reduction === 'sum' ? loss.sum() : loss.sum().div(valid.sum());
+  },
+} satisfies OpDef<'cross_entropy'>;

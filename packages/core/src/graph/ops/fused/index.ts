@@ -1,0 +1,31 @@
+import type { OpDef } from '../../op-def.js';
+import { causalAttention } from './causal-attention.js';
+import { crossEntropy } from './cross-entropy.js';
+import { dropout } from './dropout.js';
+import { layerNorm } from './layer-norm.js';
+import { logSoftmax } from './log-softmax.js';
+import { rmsNorm } from './rms-norm.js';
+import { rope } from './rope.js';
+import { softmax } from './softmax.js';
+
+type FusedName =
+  | 'softmax'
+  | 'log_softmax'
+  | 'rms_norm'
+  | 'layer_norm'
+  | 'rope'
+  | 'causal_attention'
+  | 'cross_entropy'
+  | 'dropout';
+
+/** Ops with their own kernels; each also gives its decomposition into primitives. */
+export const FUSED_OPS = {
+  softmax,
+  log_softmax: logSoftmax,
+  rms_norm: rmsNorm,
+  layer_norm: layerNorm,
+  rope,
+  causal_attention: causalAttention,
+  cross_entropy: crossEntropy,
+  dropout,
+} satisfies { [K in FusedName]: OpDef<K> };

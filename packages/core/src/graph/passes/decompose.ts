@@ -1,0 +1,35 @@
+import { GraphBuilder } from '../builder.js';
+import type { Graph, GraphInput } from '../node.js';
+import type { OpDef } from '../op-def.js';
+import type { OpName } from '../op-name.js';
+import { OPS } from '../ops/index.js';
+import type { Tensor } from '../tensor.js';
+
+/**
+ * Rewrites every op that has a decomposition and that `keep` rejects into primitives (a decomposition uses primitives only),
+ * so a backend lowers only the ops it has kernels for. Names of inputs, outputs and updates are kept.
+ */
+export function decompose(graph: Graph, keep: (op: OpName) => boolean): Graph {
+  const b = new GraphBuilder();
+  const inputOf = new Map<number, GraphInput>(graph.inputs.map((i) => [i.node, i]));
+  const values: Tensor[] = [];
+  for (const node of graph.nodes) {
+    const input = inputOf.get(node.id);
+    if (input) {
+      values[node.id] = b.input(input.name, input.shape, input.dtype, input.role);
+      continue;
+    }
+    const def = OPS[node.op] as OpDef<OpName>;
+    const args = node.inputs.map((i) => values[i]);
+    values[node.id] =
+      def.decompose && !keep(node.op)
+        ? def.decompose(args, node.attrs as never)
+        : b.apply(node.op, args, node.attrs as never);
+  }
+  const byName = (entries: readonly { name: string; node: number }[]) =>
+    Object.fromEntries(entries.map((e) => [e.name, values[e.node]]));
+  return b.build(
+    byName(graph.outputs),
+    byName(graph.updates.map((u) => ({ name: u.input, node: u.node }))),
+  );
+}

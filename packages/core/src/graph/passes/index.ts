@@ -1,0 +1,1 @@
+export { decompose } from './decompose.js';

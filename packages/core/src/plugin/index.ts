@@ -1,0 +1,29 @@
+export { checkCoreRange, createContainer, createRunContainer, type RunScope } from './container.js';
+export { corePlugins } from './core-plugins.js';
+export { CORE_VERSION } from './core-version.js';
+export type {
+  ChatMessage,
+  ChatRenderOptions,
+  ChatRole,
+  ChatSpan,
+  ChatTemplate,
+  DatasetFormat,
+  LogFields,
+  Logger,
+  Metric,
+  MetricValues,
+  ModelFamily,
+  PeftMethod,
+  RunConfig,
+  TrainerCallback,
+  TrainerState,
+} from './extension-points.js';
+export {
+  parsePlugin,
+  parsePluginModule,
+  pluginModuleSchema,
+  pluginSchema,
+  type TunekitPlugin,
+} from './plugin.js';
+export { listIds, resolveAllOf, resolveBackend, resolveById } from './registry.js';
+export { TOKENS } from './tokens.js';

@@ -1,0 +1,31 @@
+import type { InjectionToken } from 'tsyringe';
+import type { Backend, BackendFactory } from '../backend/backend.js';
+import type {
+  ChatTemplate,
+  DatasetFormat,
+  Logger,
+  Metric,
+  ModelFamily,
+  PeftMethod,
+  RunConfig,
+  TrainerCallback,
+} from './extension-points.js';
+
+/**
+ * Every dependency-injection token of tunekit. `Symbol.for` keys live in the process-wide symbol
+ * registry, so two copies of `@tunekit/core` in one `node_modules` still agree on them.
+ */
+export const TOKENS = Object.freeze({
+  // Extension points: many plugins register under one token; resolve them with `resolveAll`.
+  BackendFactory: Symbol.for('tunekit.BackendFactory') as InjectionToken<BackendFactory>,
+  PeftMethod: Symbol.for('tunekit.PeftMethod') as InjectionToken<PeftMethod>,
+  ChatTemplate: Symbol.for('tunekit.ChatTemplate') as InjectionToken<ChatTemplate>,
+  ModelFamily: Symbol.for('tunekit.ModelFamily') as InjectionToken<ModelFamily>,
+  DatasetFormat: Symbol.for('tunekit.DatasetFormat') as InjectionToken<DatasetFormat>,
+  Metric: Symbol.for('tunekit.Metric') as InjectionToken<Metric>,
+  TrainerCallback: Symbol.for('tunekit.TrainerCallback') as InjectionToken<TrainerCallback>,
+  // Run-scoped singletons, registered on each run's child container by `createRunContainer`.
+  Backend: Symbol.for('tunekit.Backend') as InjectionToken<Backend>,
+  Logger: Symbol.for('tunekit.Logger') as InjectionToken<Logger>,
+  RunConfig: Symbol.for('tunekit.RunConfig') as InjectionToken<RunConfig>,
+});

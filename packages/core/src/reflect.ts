@@ -1,0 +1,2 @@
+// tsyringe needs the Reflect metadata polyfill loaded once, before any container is used.
+import 'reflect-metadata';

@@ -1,0 +1,15 @@
+export {
+  type ConformanceOptions,
+  describeBackendConformance,
+} from './conformance/backend-conformance.js';
+export { fillInput } from './conformance/fill.js';
+export { type CaseInput, type Fill, OP_CASES, type OpCase } from './conformance/op-cases.js';
+export { F32_TOLERANCE, firstMismatch, type Tolerance } from './conformance/tolerances.js';
+export {
+  initTinyTransformer,
+  ropeTables,
+  TINY_TRANSFORMER,
+  type TinyTransformerConfig,
+  tinyTransformerShapes,
+  traceTinyTransformer,
+} from './tiny-transformer.js';

@@ -1,0 +1,12 @@
+export { clipGradNorm, totalNorm } from './clip-grad-norm.js';
+export { type AdamWOptions, adamw } from './optim/adamw.js';
+export type { Optimizer, OptimizerSlot } from './optim/optimizer.js';
+export { type SgdOptions, sgd } from './optim/sgd.js';
+export {
+  buildTrainStep,
+  groupIndex,
+  type ParamGroup,
+  type TrainStep,
+  type TrainStepOptions,
+} from './step-graph.js';
+export { type StepResult, TrainStepRunner } from './step-runner.js';

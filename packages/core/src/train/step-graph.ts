@@ -1,0 +1,102 @@
+import { grad } from '../autodiff/index.js';
+import { UserError } from '../errors/index.js';
+import type { Graph, GraphInput } from '../graph/node.js';
+import type { Tensor } from '../graph/tensor.js';
+import { clipGradNorm, totalNorm } from './clip-grad-norm.js';
+import type { Optimizer, OptimizerSlot } from './optim/optimizer.js';
+
+/** A parameter group as in PyTorch: its own learning rate and weight decay. */
+export interface ParamGroup {
+  readonly lr: number;
+  readonly weight_decay?: number;
+  /** Which parameters belong here; the first group that matches wins, a group without `match` takes the rest. */
+  readonly match?: (name: string) => boolean;
+}
+
+export interface TrainStepOptions {
+  readonly optimizer: Optimizer;
+  readonly groups?: readonly ParamGroup[];
+  /** Global-norm gradient clipping; off when absent. */
+  readonly maxGradNorm?: number;
+}
+
+export interface TrainStep {
+  /** Outputs `loss` and `grad_norm` (before clipping); updates every parameter and state in place. */
+  readonly graph: Graph;
+  readonly optimizer: Optimizer;
+  readonly groups: readonly ParamGroup[];
+  readonly params: readonly GraphInput[];
+  readonly state: readonly GraphInput[];
+  /** Names of the per-step scalar inputs (learning rates `lr.<group>`, optimizer scalars). */
+  readonly scalars: readonly string[];
+}
+
+/**
+ * One training step as one graph: forward (already traced into `loss`), backward to every input of
+ * role 'param', optional clipping, and the optimizer update. Frozen inputs get no gradient work.
+ */
+export function buildTrainStep(loss: Tensor, opts: TrainStepOptions): TrainStep {
+  const b = loss.builder;
+  if (loss.rank !== 0)
+    throw new UserError(`training loss must be a scalar, got shape [${loss.shape.join(', ')}]`);
+  const groups = opts.groups ?? [{ lr: 1e-3 }];
+  const paramInputs = b.graphInputs().filter((i) => i.role === 'param');
+  if (paramInputs.length === 0)
+    throw new UserError('nothing to train: the graph has no input of role "param"');
+  const all = paramInputs.map((i) => b.tensorOf(i.node));
+  // as in PyTorch, a parameter the loss does not depend on has no gradient and is not stepped
+  const raw = grad(loss, all);
+  const used = paramInputs.flatMap((input, k) => {
+    const g = raw[k];
+    return g ? [{ input, param: all[k], grad: g }] : [];
+  });
+  const { grads, norm } =
+    opts.maxGradNorm === undefined
+      ? { grads: used.map((u) => u.grad), norm: totalNorm(used.map((u) => u.grad)) }
+      : clipGradNorm(
+          used.map((u) => u.grad),
+          opts.maxGradNorm,
+        );
+
+  const scalars = new Map<string, Tensor>();
+  const scalar = (name: string): Tensor => {
+    let t = scalars.get(name);
+    if (!t) {
+      t = b.input(name, [], loss.dtype, 'data');
+      scalars.set(name, t);
+    }
+    return t;
+  };
+  const slots: OptimizerSlot[] = used.map(({ input, param }, k) => {
+    const g = groupIndex(groups, input.name);
+    return {
+      name: input.name,
+      param,
+      grad: grads[k],
+      lr: scalar(`lr.${g}`),
+      weightDecay: groups[g].weight_decay ?? 0,
+    };
+  });
+  const updates = opts.optimizer.build(b, slots, scalar);
+  const graph = b.build({ loss, grad_norm: norm }, updates);
+  const stateNames = new Set(
+    slots.flatMap((p) => opts.optimizer.stateNames.map((s) => `${p.name}.${s}`)),
+  );
+  return {
+    graph,
+    optimizer: opts.optimizer,
+    groups,
+    params: graph.inputs.filter((i) => i.role === 'param'),
+    state: graph.inputs.filter((i) => stateNames.has(i.name)),
+    scalars: [...scalars.keys()],
+  };
+}
+
+export function groupIndex(groups: readonly ParamGroup[], name: string): number {
+  const g = groups.findIndex((group) => !group.match || group.match(name));
+  if (g < 0)
+    throw new UserError(
+      `parameter '${name}' matches no parameter group (add a group without \`match\`)`,
+    );
+  return g;
+}
