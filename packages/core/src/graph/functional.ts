@@ -67,4 +67,8 @@ export const ops = {
   dropout(x: Tensor, seed: Tensor, p: number): Tensor {
     return x.builder.apply('dropout', [x, seed], { p });
   },
+  /** x itself, treated as a constant by autodiff (PyTorch's `x.detach()`). */
+  stopGradient(x: Tensor): Tensor {
+    return x.builder.apply('stop_gradient', [x], {});
+  },
 };

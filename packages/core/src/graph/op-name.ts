@@ -65,6 +65,7 @@ export interface OpAttrs {
   causal_attention: { scale: number; causal: boolean }; // (q, k, v, mask?)
   cross_entropy: { ignore_index: number; label_smoothing: number; reduction: Reduction }; // (logits [N, C], labels [N])
   dropout: { p: number }; // (x, seed)
+  stop_gradient: Empty; // identity forward, no gradient (a value the backward pass treats as constant)
 }
 
 // biome-ignore lint/complexity/noBannedTypes: an op without attributes

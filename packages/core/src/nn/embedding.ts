@@ -1,5 +1,4 @@
 import type { Tensor } from '../graph/tensor.js';
-import { HostTensor } from '../tensor/index.js';
 import { UnaryModule } from './module.js';
 import { Parameter } from './parameter.js';
 import type { TraceContext } from './trace-context.js';
@@ -11,10 +10,7 @@ export class Embedding extends UnaryModule {
     readonly embeddingDim: number,
   ) {
     super();
-    this.addParameter(
-      'weight',
-      new Parameter(HostTensor.zeros('f32', [numEmbeddings, embeddingDim])),
-    );
+    this.addParameter('weight', Parameter.zeros([numEmbeddings, embeddingDim]));
   }
 
   forward(ctx: TraceContext, ids: Tensor): Tensor {

@@ -1,5 +1,4 @@
 import type { Tensor } from '../graph/tensor.js';
-import { HostTensor } from '../tensor/index.js';
 import { UnaryModule } from './module.js';
 import { Parameter } from './parameter.js';
 import type { TraceContext } from './trace-context.js';
@@ -12,8 +11,8 @@ export class Linear extends UnaryModule {
     readonly hasBias = false,
   ) {
     super();
-    this.addParameter('weight', new Parameter(HostTensor.zeros('f32', [outFeatures, inFeatures])));
-    if (hasBias) this.addParameter('bias', new Parameter(HostTensor.zeros('f32', [outFeatures])));
+    this.addParameter('weight', Parameter.zeros([outFeatures, inFeatures]));
+    if (hasBias) this.addParameter('bias', Parameter.zeros([outFeatures]));
   }
 
   forward(ctx: TraceContext, x: Tensor): Tensor {

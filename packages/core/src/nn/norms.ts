@@ -34,7 +34,7 @@ export class LayerNorm extends UnaryModule {
       'weight',
       new Parameter(HostTensor.from('f32', [size], new Float32Array(size).fill(1))),
     );
-    this.addParameter('bias', new Parameter(HostTensor.zeros('f32', [size])));
+    this.addParameter('bias', Parameter.zeros([size]));
   }
 
   forward(ctx: TraceContext, x: Tensor): Tensor {

@@ -1,31 +1,56 @@
-import type { ZodType } from 'zod';
-
 // The contracts plugins fill, kept to what is certain today; the issues that build each area
 // (PEFT, data, models, training, metrics) extend them. Every extension point has a unique,
 // lowercase `id` that configs use to name it (`peft: { method: lora }`).
 
-/** A parameter-efficient fine-tuning method (PEFT's `PeftType`), e.g. LoRA. */
-export interface PeftMethod<C extends object = object> {
-  /** 'lora'; PEFT's `peft_type` is `id.toUpperCase()`. */
-  readonly id: string;
-  /** 'lora_'; every trainable parameter name the method adds contains it. Unique across methods. */
-  readonly prefix: string;
-  /** Prompt-learning methods (prefix/prompt/p-tuning) add virtual tokens instead of wrapping layers. */
-  readonly isPromptLearning: boolean;
-  /** The adapter config with PEFT's field names and defaults (`r`, `lora_alpha`, `target_modules`). */
-  readonly configSchema: ZodType<C>;
-}
+// The PEFT method contract lives with the rest of PEFT's machinery.
+export type { PeftMethod } from '../peft/index.js';
 
 export type ChatRole = 'system' | 'user' | 'assistant' | 'tool';
+
+/** A function call an assistant message makes (OpenAI/HF shape); `arguments` is an object or JSON text. */
+export interface ChatToolCall {
+  readonly type?: 'function';
+  readonly id?: string;
+  readonly function: { readonly name: string; readonly arguments: unknown };
+}
 
 export interface ChatMessage {
   readonly role: ChatRole;
   readonly content: string;
+  /** Calls an assistant message makes; rendered only by templates that know them (HF Jinja). */
+  readonly tool_calls?: readonly ChatToolCall[];
+  /** The call a `tool` message answers. */
+  readonly tool_call_id?: string;
+}
+
+/** A tool the model may call, as a JSON-schema function definition (OpenAI/HF `tools`). */
+export interface ChatToolDefinition {
+  readonly type: 'function';
+  readonly function: {
+    readonly name: string;
+    readonly description?: string;
+    /** JSON schema of the arguments. */
+    readonly parameters?: Readonly<Record<string, unknown>>;
+  };
+}
+
+/** What a template takes from the model's tokenizer_config.json, keys spelled as HF spells them. */
+export interface ChatTemplateContext {
+  readonly bos_token?: string;
+  readonly eos_token?: string;
+  /** The model's own Jinja template: one string, or named templates (`default`, `tool_use`). */
+  readonly chat_template?: string | readonly { readonly name: string; readonly template: string }[];
 }
 
 export interface ChatRenderOptions {
   /** Append the header that opens an assistant turn (HF `add_generation_prompt`). */
   readonly addGenerationPrompt?: boolean;
+  /** The model's special tokens and chat_template; templates fall back to their own defaults. */
+  readonly context?: ChatTemplateContext;
+  /** Tools for templates that render them (`supportsTools`). */
+  readonly tools?: readonly ChatToolDefinition[];
+  /** Extra template variables (the keyword arguments of HF `apply_chat_template`). */
+  readonly variables?: Readonly<Record<string, unknown>>;
 }
 
 /** Where one message's text sits in the rendered string: `text.slice(start, end)`, UTF-16 offsets. */
@@ -35,24 +60,30 @@ export interface ChatSpan {
   readonly end: number;
 }
 
+export interface RenderedChat {
+  readonly text: string;
+  /** In text order; a message may own several spans, and text between spans belongs to none. */
+  readonly spans: readonly ChatSpan[];
+}
+
 /** Renders a conversation to the model's prompt format (ChatML, Alpaca, an HF Jinja template). */
 export interface ChatTemplate {
   readonly id: string;
+  /** One line for listings. */
+  readonly description: string;
+  /**
+   * The HF Jinja `chat_template` that renders exactly as `render` does, written into the
+   * tokenizer_config.json of what is trained with it so inference elsewhere formats alike.
+   */
+  chatTemplate(context?: ChatTemplateContext): string;
+  /** True when `render` hands `opts.tools` to the template's own tool support. */
+  supportsTools(context?: ChatTemplateContext): boolean;
   /** The spans drive the loss mask: assistant spans (with their end-of-turn token) are supervised. */
-  render(
-    messages: readonly ChatMessage[],
-    opts?: ChatRenderOptions,
-  ): { readonly text: string; readonly spans: readonly ChatSpan[] };
+  render(messages: readonly ChatMessage[], opts?: ChatRenderOptions): RenderedChat;
 }
 
-/** A model architecture, matched against an HF `config.json` (transformers.js's family registry). */
-export interface ModelFamily {
-  readonly id: string;
-  /** `config.json` `model_type` values it builds, e.g. ['llama', 'mistral']. */
-  readonly modelTypes: readonly string[];
-  /** `config.json` `architectures` entries it builds, e.g. ['LlamaForCausalLM']. */
-  readonly architectures: readonly string[];
-}
+/** A model architecture, matched against an HF `config.json`: see models/model-family.ts. */
+export type { ModelFamily } from '../models/model-family.js';
 
 /** A shape of dataset record (plain text, Alpaca, messages, ShareGPT...). */
 export interface DatasetFormat {

@@ -1,6 +1,6 @@
 import type { DependencyContainer } from 'tsyringe';
 import { z } from 'zod';
-import { UserError } from '../errors/index.js';
+import { describeZodIssues, UserError } from '../errors/index.js';
 
 /**
  * What every plugin package exports as `plugin`. `register` adds values and factories to the
@@ -37,7 +37,7 @@ export const pluginModuleSchema = z.object({ plugin: pluginSchema });
 export function parsePluginModule(source: string, moduleExports: unknown): TunekitPlugin {
   const parsed = pluginModuleSchema.safeParse(moduleExports);
   if (!parsed.success)
-    throw new UserError(`${notAPlugin(source)}: ${describeIssues(parsed.error)}`);
+    throw new UserError(`${notAPlugin(source)}: ${describeZodIssues(parsed.error)}`);
   // The export itself, not zod's stripped copy: a plugin object may keep state its register uses.
   return (moduleExports as { readonly plugin: TunekitPlugin }).plugin;
 }
@@ -46,20 +46,12 @@ export function parsePluginModule(source: string, moduleExports: unknown): Tunek
 export function parsePlugin(source: string, value: unknown): TunekitPlugin {
   const parsed = pluginSchema.safeParse(value);
   if (!parsed.success)
-    throw new UserError(`${notAPlugin(source)}: ${describeIssues(parsed.error, 'plugin')}`);
+    throw new UserError(
+      `${notAPlugin(source)}: ${describeZodIssues(parsed.error, { root: 'plugin' })}`,
+    );
   return value as TunekitPlugin;
 }
 
 function notAPlugin(source: string): string {
   return `plugin '${source}' does not export \`plugin\` with name, coreRange and register(container)`;
-}
-
-/** "plugin.coreRange: expected string, received undefined; ..." */
-function describeIssues(error: z.ZodError, root?: string): string {
-  return error.issues
-    .map((issue) => {
-      const path = [...(root === undefined ? [] : [root]), ...issue.path.map(String)].join('.');
-      return path === '' ? issue.message : `${path}: ${issue.message}`;
-    })
-    .join('; ');
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { BackendFactory } from '../backend/backend.js';
 import { ReferenceBackend } from '../backend/reference/index.js';
 import { UserError } from '../errors/index.js';
+import { peftConfigFields } from '../peft/index.js';
 import { createContainer } from './container.js';
 import { corePlugins } from './core-plugins.js';
 import type { PeftMethod } from './extension-points.js';
@@ -10,18 +11,24 @@ import type { TunekitPlugin } from './plugin.js';
 import { listIds, resolveBackend, resolveById } from './registry.js';
 import { TOKENS } from './tokens.js';
 
-const loraSchema = z.object({ r: z.number().int().default(8), lora_alpha: z.number().default(8) });
+const loraSchema = z.object({
+  ...peftConfigFields,
+  r: z.number().int().default(8),
+  lora_alpha: z.number().default(8),
+});
 const lora: PeftMethod<z.infer<typeof loraSchema>> = {
   id: 'lora',
   prefix: 'lora_',
   isPromptLearning: false,
   configSchema: loraSchema,
+  inject: (_model, config) => config,
 };
 const qlora: PeftMethod = {
   id: 'qlora',
   prefix: 'qlora_',
   isPromptLearning: false,
-  configSchema: z.object({}),
+  configSchema: z.object(peftConfigFields),
+  inject: (_model, config) => config,
 };
 
 function plugin(name: string, register: TunekitPlugin['register']): TunekitPlugin {

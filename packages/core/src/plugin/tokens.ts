@@ -1,5 +1,6 @@
 import type { InjectionToken } from 'tsyringe';
 import type { Backend, BackendFactory } from '../backend/backend.js';
+import type { LinearDispatcher } from '../peft/index.js';
 import type {
   ChatTemplate,
   DatasetFormat,
@@ -19,6 +20,8 @@ export const TOKENS = Object.freeze({
   // Extension points: many plugins register under one token; resolve them with `resolveAll`.
   BackendFactory: Symbol.for('tunekit.BackendFactory') as InjectionToken<BackendFactory>,
   PeftMethod: Symbol.for('tunekit.PeftMethod') as InjectionToken<PeftMethod>,
+  // How a method wraps a kind of base module (dense Linear, NF4); tried by priority, first match wins.
+  LinearDispatcher: Symbol.for('tunekit.LinearDispatcher') as InjectionToken<LinearDispatcher>,
   ChatTemplate: Symbol.for('tunekit.ChatTemplate') as InjectionToken<ChatTemplate>,
   ModelFamily: Symbol.for('tunekit.ModelFamily') as InjectionToken<ModelFamily>,
   DatasetFormat: Symbol.for('tunekit.DatasetFormat') as InjectionToken<DatasetFormat>,

@@ -200,4 +200,6 @@ export const OP_CASES: { readonly [K in OpName]: readonly OpCase[] } = {
   dropout: [
     { name: 'p 0.3', inputs: [f(4, 9), seed(11)], build: (x, s) => ops.dropout(x, s, 0.3) },
   ],
+  // the gradient flows only through the second factor: d/dx = stop(x)
+  stop_gradient: unaryCases((x) => ops.stopGradient(x).mul(x)),
 };

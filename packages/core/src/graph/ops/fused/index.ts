@@ -7,6 +7,7 @@ import { logSoftmax } from './log-softmax.js';
 import { rmsNorm } from './rms-norm.js';
 import { rope } from './rope.js';
 import { softmax } from './softmax.js';
+import { stopGradient } from './stop-gradient.js';
 
 type FusedName =
   | 'softmax'
@@ -16,7 +17,8 @@ type FusedName =
   | 'rope'
   | 'causal_attention'
   | 'cross_entropy'
-  | 'dropout';
+  | 'dropout'
+  | 'stop_gradient';
 
 /** Ops with their own kernels; each also gives its decomposition into primitives. */
 export const FUSED_OPS = {
@@ -28,4 +30,5 @@ export const FUSED_OPS = {
   causal_attention: causalAttention,
   cross_entropy: crossEntropy,
   dropout,
+  stop_gradient: stopGradient,
 } satisfies { [K in FusedName]: OpDef<K> };

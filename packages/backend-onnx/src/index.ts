@@ -1,0 +1,5 @@
+export { type LoweredGraph, lowerToOnnx, OPSET } from './lower.js';
+export { OnnxBackend, type OnnxBackendOptions } from './onnx-backend.js';
+export { OnnxDeviceTensor } from './onnx-device-tensor.js';
+export { OnnxExecutable } from './onnx-executable.js';
+export { onnxBackendFactory, plugin } from './plugin.js';

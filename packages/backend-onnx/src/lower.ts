@@ -1,0 +1,110 @@
+import { decompose, type Graph, UserError } from '@tunekit/core';
+import type { onnx } from 'onnx-proto';
+import { ONNX_DTYPE } from './onnx-dtype.js';
+import { OnnxGraph } from './onnx-graph.js';
+import { OnnxProto } from './onnx-proto.js';
+import { LOWERINGS } from './op-table.js';
+
+export const OPSET = 18;
+
+/** The ONNX model of a graph, and the ONNX names of its outputs and in-place updates. */
+export interface LoweredGraph {
+  readonly bytes: Uint8Array;
+  readonly outputNames: ReadonlyMap<string, string>;
+  readonly updateNames: ReadonlyMap<string, string>;
+}
+
+/**
+ * Lowers a whole graph (a forward pass, or forward + backward + optimizer) to one ONNX model.
+ * Fused ops without an exact ONNX counterpart are decomposed first; anything else that cannot be
+ * lowered fails here, naming the op, before ONNX Runtime sees the model.
+ */
+export function lowerToOnnx(source: Graph): LoweredGraph {
+  const graph = decompose(source, (op) => LOWERINGS[op] !== undefined);
+  const g = new OnnxGraph();
+  const values: string[] = [];
+  const inputNames = new Map(graph.inputs.map((i) => [i.node, i.name]));
+  for (const node of graph.nodes) {
+    const name = inputNames.get(node.id);
+    if (name !== undefined) {
+      values[node.id] = name;
+      continue;
+    }
+    const lower = LOWERINGS[node.op] as ((...args: unknown[]) => string) | undefined;
+    if (!lower)
+      throw new UserError(`onnx backend: op '${node.op}' (node %${node.id}) has no ONNX lowering`);
+    checkDtypes(node, graph);
+    values[node.id] = lower(
+      g,
+      node.inputs.map((i) => values[i]),
+      node,
+      node.inputs.map((i) => graph.nodes[i]),
+    );
+  }
+  const outputNames = new Map<string, string>();
+  const updateNames = new Map<string, string>();
+  const outputs: onnx.IValueInfoProto[] = [];
+  const expose = (onnxName: string, nodeId: number) => {
+    g.nodes.push({ opType: 'Identity', input: [values[nodeId]], output: [onnxName] });
+    const n = graph.nodes[nodeId];
+    outputs.push(valueInfo(onnxName, n.dtype, n.shape));
+  };
+  for (const o of graph.outputs) {
+    outputNames.set(o.name, `out:${o.name}`);
+    expose(`out:${o.name}`, o.node);
+  }
+  for (const u of graph.updates) {
+    updateNames.set(u.input, `new:${u.input}`);
+    expose(`new:${u.input}`, u.node);
+  }
+  const model: onnx.IModelProto = {
+    irVersion: 8,
+    producerName: 'tunekit',
+    opsetImport: [{ domain: '', version: OPSET }],
+    graph: {
+      name: 'tunekit',
+      node: g.nodes,
+      initializer: g.initializers,
+      input: graph.inputs.map((i) => valueInfo(i.name, i.dtype, i.shape)),
+      output: outputs,
+    },
+  };
+  return { bytes: OnnxProto.ModelProto.encode(model).finish(), outputNames, updateNames };
+}
+
+/**
+ * onnxruntime's CPU kernels compute in f32 (and integers); f16 is a storage type here: it may be a
+ * graph input or output and be cast, nothing else. onnxruntime-node cannot hold bf16 tensors at all
+ * (load bf16 checkpoints as f32, the loader's default). Said at compile time, naming the op.
+ */
+function checkDtypes(node: Graph['nodes'][number], graph: Graph): void {
+  const involved = [node, ...node.inputs.map((i) => graph.nodes[i])];
+  const bf16 = involved.find((n) => n.dtype === 'bf16');
+  if (bf16) {
+    throw new UserError(
+      `onnx backend: op '${node.op}' (node %${node.id}) uses bf16, which onnxruntime-node cannot hold; load weights as f32`,
+    );
+  }
+  if (node.op === 'cast' || node.op === 'constant') return;
+  if (involved.some((n) => n.dtype === 'f16')) {
+    throw new UserError(
+      `onnx backend: op '${node.op}' (node %${node.id}) on f16 has no onnxruntime CPU kernel; cast to f32 first (x.cast('f32'))`,
+    );
+  }
+}
+
+function valueInfo(
+  name: string,
+  dtype: keyof typeof ONNX_DTYPE,
+  shape: readonly number[],
+): onnx.IValueInfoProto {
+  return {
+    name,
+    type: {
+      tensorType: {
+        elemType: ONNX_DTYPE[dtype],
+        shape: { dim: shape.map((d) => ({ dimValue: d })) },
+      },
+    },
+  };
+}

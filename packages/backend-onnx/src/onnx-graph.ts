@@ -1,0 +1,101 @@
+import type { DType, Shape } from '@tunekit/core';
+import type { onnx } from 'onnx-proto';
+import { ONNX_DTYPE } from './onnx-dtype.js';
+import { OnnxProto } from './onnx-proto.js';
+
+export type AttrValue = number | string | readonly number[] | { readonly float: number };
+
+/**
+ * Accumulates ONNX nodes and initializers for one graph. Values are named `v<n>`; small constant
+ * tensors (shapes, axes, scalars) are deduplicated initializers.
+ */
+export class OnnxGraph {
+  readonly nodes: onnx.INodeProto[] = [];
+  readonly initializers: onnx.ITensorProto[] = [];
+  private readonly constants = new Map<string, string>();
+  private counter = 0;
+
+  fresh(hint = 'v'): string {
+    return `${hint}${this.counter++}`;
+  }
+
+  /** Appends one node and returns the name of its (single) output. */
+  node(
+    opType: string,
+    inputs: readonly string[],
+    attrs: Readonly<Record<string, AttrValue>> = {},
+    domain = '',
+  ): string {
+    const output = this.fresh();
+    this.nodes.push({
+      opType,
+      domain,
+      input: [...inputs],
+      output: [output],
+      attribute: Object.entries(attrs).map(([name, value]) => attribute(name, value)),
+    });
+    return output;
+  }
+
+  /** A constant tensor (row-major values), shared by every identical use. */
+  constant(dtype: DType | 'u32', shape: Shape, values: ArrayLike<number>): string {
+    const key = `${dtype}|${shape.join(',')}|${Array.from(values).join(',')}`;
+    let name = this.constants.get(key);
+    if (!name) {
+      name = this.fresh('c');
+      this.initializers.push(tensorProto(name, dtype, shape, values));
+      this.constants.set(key, name);
+    }
+    return name;
+  }
+
+  int64s(values: readonly number[]): string {
+    return this.constant('i64', [values.length], values);
+  }
+}
+
+function attribute(name: string, value: AttrValue): onnx.IAttributeProto {
+  const T = OnnxProto.AttributeProto.AttributeType;
+  if (typeof value === 'string')
+    return { name, type: T.STRING, s: new TextEncoder().encode(value) };
+  if (typeof value === 'number') return { name, type: T.INT, i: value };
+  if ('float' in value) return { name, type: T.FLOAT, f: value.float };
+  return { name, type: T.INTS, ints: [...value] };
+}
+
+/** A TensorProto with raw little-endian data. */
+export function tensorProto(
+  name: string,
+  dtype: DType | 'u32',
+  shape: Shape,
+  values: ArrayLike<number> | ArrayBufferView,
+): onnx.ITensorProto {
+  return {
+    name,
+    dims: [...shape],
+    dataType: dtype === 'u32' ? 12 : ONNX_DTYPE[dtype],
+    rawData: rawBytes(dtype, values),
+  };
+}
+
+function rawBytes(dtype: DType | 'u32', values: ArrayLike<number> | ArrayBufferView): Uint8Array {
+  if (ArrayBuffer.isView(values))
+    return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+  const n = values.length;
+  switch (dtype) {
+    case 'f32':
+      return new Uint8Array(Float32Array.from(values).buffer);
+    case 'i32':
+      return new Uint8Array(Int32Array.from(values).buffer);
+    case 'u32':
+      return new Uint8Array(Uint32Array.from(values).buffer);
+    case 'i64':
+      return new Uint8Array(BigInt64Array.from({ length: n }, (_, i) => BigInt(values[i])).buffer);
+    case 'u8':
+    case 'bool':
+      return Uint8Array.from(values);
+    default:
+      // f16/bf16 values arrive as their raw 16-bit storage
+      return new Uint8Array(Uint16Array.from(values).buffer);
+  }
+}

@@ -1,0 +1,24 @@
+import { Command } from 'commander';
+import { generateCommand } from './commands/generate.js';
+import { templateCommand } from './commands/template.js';
+import { packageVersion } from './package-version.js';
+import type { CliStreams } from './run-cli.js';
+
+/** The `tunekit` program with every command; it throws instead of exiting (see `runCli`). */
+export function createProgram(streams: CliStreams): Command {
+  const program = new Command('tunekit')
+    .description('Fine-tune and run language models from Hugging Face folders.')
+    .version(packageVersion())
+    .option('--verbose', 'print stack traces with errors')
+    .configureOutput({
+      writeOut: (text) => streams.stdout.write(text),
+      writeErr: (text) => streams.stderr.write(text),
+    })
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)');
+  // addCommand (unlike command()) does not pass the output and exit settings on by itself.
+  for (const command of [generateCommand(streams), templateCommand(streams)]) {
+    program.addCommand(command.copyInheritedSettings(program));
+  }
+  return program;
+}

@@ -1,0 +1,44 @@
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { packageVersion } from './package-version.js';
+import { runCli } from './run-cli.js';
+
+async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const code = await runCli(['node', 'tunekit', ...args], { stdout, stderr });
+  return {
+    code,
+    stdout: stdout.read()?.toString() ?? '',
+    stderr: stderr.read()?.toString() ?? '',
+  };
+}
+
+describe('runCli', () => {
+  it('prints the package version', async () => {
+    expect(packageVersion()).toMatch(/^\d+\.\d+\.\d+/);
+    expect(await run('--version')).toEqual({
+      code: 0,
+      stdout: `${packageVersion()}\n`,
+      stderr: '',
+    });
+  });
+
+  it('lists the commands in --help', async () => {
+    const { code, stdout } = await run('--help');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^\s+generate\b/m);
+  });
+
+  it('rejects an unknown command with exit code 1 and a hint', async () => {
+    const { code, stderr } = await run('trian');
+    expect(code).toBe(1);
+    expect(stderr).toContain("error: unknown command 'trian'");
+  });
+
+  it('names a missing required option', async () => {
+    const { code, stderr } = await run('generate', '--prompt', 'hi');
+    expect(code).toBe(1);
+    expect(stderr).toContain("error: required option '-m, --model <folder|hub-id>' not specified");
+  });
+});

@@ -1,0 +1,55 @@
+import { readFile } from 'node:fs/promises';
+import { UserError } from '../errors/index.js';
+import { isNotFound } from './file-io.js';
+
+/** File names of a Hugging Face model folder, spelled as transformers writes them. */
+export const HF_CONFIG_FILE = 'config.json';
+export const HF_GENERATION_CONFIG_FILE = 'generation_config.json';
+export const HF_WEIGHTS_FILE = 'model.safetensors';
+export const HF_WEIGHTS_INDEX_FILE = 'model.safetensors.index.json';
+
+/** Files besides config and weights that a model folder carries and a merged copy keeps. */
+export const HF_COMPANION_FILES = [
+  'tokenizer.json',
+  'tokenizer_config.json',
+  'special_tokens_map.json',
+  HF_GENERATION_CONFIG_FILE,
+] as const;
+
+/** Shard `index` (1-based) of `count`, named as transformers names them. */
+export function shardFileName(index: number, count: number): string {
+  const pad = (n: number) => String(n).padStart(5, '0');
+  return `model-${pad(index)}-of-${pad(count)}.safetensors`;
+}
+
+export const SHARD_FILE_PATTERN = /^model-\d{5}-of-\d{5}\.safetensors$/;
+
+/** A JSON file that must hold an object; a missing file or bad JSON is a UserError naming it. */
+export async function readJsonObject(path: string): Promise<Record<string, unknown>> {
+  const json = await readOptionalJsonObject(path);
+  if (!json) throw new UserError(`${path}: file not found`);
+  return json;
+}
+
+/** Like `readJsonObject`, but undefined when the file does not exist. */
+export async function readOptionalJsonObject(
+  path: string,
+): Promise<Record<string, unknown> | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new UserError(`${path}: not valid JSON (${(err as Error).message})`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new UserError(`${path}: expected a JSON object`);
+  }
+  return value as Record<string, unknown>;
+}

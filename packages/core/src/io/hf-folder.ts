@@ -1,0 +1,50 @@
+import { join } from 'node:path';
+import type { HostTensor } from '../tensor/index.js';
+import {
+  HF_CONFIG_FILE,
+  HF_GENERATION_CONFIG_FILE,
+  readJsonObject,
+  readOptionalJsonObject,
+} from './hf-files.js';
+import { ModelWeights } from './model-weights.js';
+import { widenToF32 } from './widen-to-f32.js';
+
+/** `config.json` of a model folder, parsed; the model family validates its fields. */
+export function readHfConfig(dir: string): Promise<Record<string, unknown>> {
+  return readJsonObject(join(dir, HF_CONFIG_FILE));
+}
+
+/** `generation_config.json` of a model folder, or undefined when the folder has none. */
+export function readGenerationConfig(dir: string): Promise<Record<string, unknown> | undefined> {
+  return readOptionalJsonObject(join(dir, HF_GENERATION_CONFIG_FILE));
+}
+
+export interface LoadWeightsOptions {
+  /**
+   * `'f32'` (the default, for training) widens f16 and bf16 tensors to f32;
+   * `'stored'` keeps each tensor's dtype as stored. Integer tensors are never changed.
+   */
+  dtype?: 'f32' | 'stored';
+}
+
+/**
+ * Every tensor of a model folder's weights (single file or shards), read one at a time so
+ * that widening to f32 never holds a model's stored and widened copies at once.
+ */
+export async function loadWeights(
+  dir: string,
+  opts: LoadWeightsOptions = {},
+): Promise<Map<string, HostTensor>> {
+  const widen = (opts.dtype ?? 'f32') === 'f32';
+  const weights = await ModelWeights.open(dir);
+  try {
+    const out = new Map<string, HostTensor>();
+    for (const name of weights.keys()) {
+      const t = await weights.read(name);
+      out.set(name, widen ? widenToF32(t) : t);
+    }
+    return out;
+  } finally {
+    await weights.close();
+  }
+}

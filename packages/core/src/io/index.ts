@@ -1,0 +1,44 @@
+export { atomicWrite, type FileContent } from './atomic-write.js';
+export {
+  findCachedSnapshot,
+  hubCacheDir,
+  isCompleteModelFolder,
+  repoCacheFolder,
+} from './hf-cache.js';
+export {
+  HF_COMPANION_FILES,
+  HF_CONFIG_FILE,
+  HF_GENERATION_CONFIG_FILE,
+  HF_WEIGHTS_FILE,
+  HF_WEIGHTS_INDEX_FILE,
+  readJsonObject,
+  readOptionalJsonObject,
+  shardFileName,
+} from './hf-files.js';
+export {
+  type LoadWeightsOptions,
+  loadWeights,
+  readGenerationConfig,
+  readHfConfig,
+} from './hf-folder.js';
+export {
+  DEFAULT_MAX_SHARD_BYTES,
+  type ModelFolderContent,
+  writeModelFolder,
+} from './hf-folder-write.js';
+export { type ModelSourceOptions, resolveModelSource } from './hub.js';
+export { ModelWeights } from './model-weights.js';
+export { SAFETENSORS_DTYPES, type SafetensorsDType } from './safetensors-dtype.js';
+export {
+  MAX_SAFETENSORS_HEADER_BYTES,
+  type SafetensorsHeader,
+  type SafetensorsTensorInfo,
+} from './safetensors-header.js';
+export { readSafetensorsIndex, type SafetensorsIndex } from './safetensors-index.js';
+export {
+  readSafetensorsBuffer,
+  readSafetensorsHeader,
+  SafetensorsFile,
+} from './safetensors-read.js';
+export { encodeSafetensors, type TensorMap, writeSafetensors } from './safetensors-write.js';
+export { widenToF32 } from './widen-to-f32.js';

@@ -1,0 +1,116 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { UserError } from '../errors/index.js';
+import type { HostTensor } from '../tensor/index.js';
+import { fileExists, isNotFound } from './file-io.js';
+import { HF_WEIGHTS_FILE, HF_WEIGHTS_INDEX_FILE } from './hf-files.js';
+import type { SafetensorsTensorInfo } from './safetensors-header.js';
+import { readSafetensorsIndex } from './safetensors-index.js';
+import { SafetensorsFile } from './safetensors-read.js';
+
+/**
+ * The weights of a model folder, `model.safetensors` or the shards its index names,
+ * opened lazily: only headers are read until a tensor is asked for.
+ */
+export class ModelWeights {
+  private constructor(
+    /** The open files, one per shard. */
+    readonly files: readonly SafetensorsFile[],
+    /** Which file holds each tensor, in file then header order. */
+    private readonly owner: ReadonlyMap<string, SafetensorsFile>,
+  ) {}
+
+  /** Opens `model.safetensors` if present (as transformers prefers it), else the sharded set. */
+  static async open(dir: string): Promise<ModelWeights> {
+    const names = await listFolder(dir);
+    if (names.includes(HF_WEIGHTS_FILE)) {
+      const file = await SafetensorsFile.open(join(dir, HF_WEIGHTS_FILE));
+      return new ModelWeights([file], new Map(file.keys().map((k) => [k, file])));
+    }
+    if (names.includes(HF_WEIGHTS_INDEX_FILE)) return ModelWeights.openSharded(dir);
+    const found = names.filter((n) => /\.(safetensors|bin|pt|pth|gguf)$/.test(n));
+    throw new UserError(
+      `${dir}: no ${HF_WEIGHTS_FILE} or ${HF_WEIGHTS_INDEX_FILE}; tunekit loads model weights from safetensors` +
+        (found.length ? ` (weight-like files here: ${found.join(', ')})` : ''),
+    );
+  }
+
+  private static async openSharded(dir: string): Promise<ModelWeights> {
+    const indexPath = join(dir, HF_WEIGHTS_INDEX_FILE);
+    const index = await readSafetensorsIndex(indexPath);
+    const files: SafetensorsFile[] = [];
+    try {
+      for (const shard of index.shards) {
+        const path = join(dir, shard);
+        if (!(await fileExists(path))) {
+          throw new UserError(`${indexPath} names shard ${shard}, which is not in ${dir}`);
+        }
+        files.push(await SafetensorsFile.open(path));
+      }
+      const owner = new Map<string, SafetensorsFile>();
+      for (const file of files) {
+        for (const name of file.keys()) {
+          const other = owner.get(name);
+          if (other) {
+            throw new UserError(
+              `tensor "${name}" is in two shards: ${other.path} and ${file.path}`,
+            );
+          }
+          owner.set(name, file);
+        }
+      }
+      for (const [name, shard] of index.weightMap) {
+        const holder = owner.get(name);
+        if (holder?.path !== join(dir, shard)) {
+          throw new UserError(
+            `${indexPath} puts tensor "${name}" in ${shard}, but ${holder ? `it is in ${holder.path}` : 'no shard holds it'}`,
+          );
+        }
+      }
+      return new ModelWeights(files, owner);
+    } catch (err) {
+      await Promise.all(files.map((f) => f.close()));
+      throw err;
+    }
+  }
+
+  keys(): string[] {
+    return [...this.owner.keys()];
+  }
+
+  has(name: string): boolean {
+    return this.owner.has(name);
+  }
+
+  /** Where a tensor is and what it holds, without reading it. */
+  info(name: string): SafetensorsTensorInfo & { file: string } {
+    const file = this.fileOf(name);
+    return { ...file.info(name), file: file.path };
+  }
+
+  read(name: string): Promise<HostTensor> {
+    return this.fileOf(name).read(name);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.files.map((f) => f.close()));
+  }
+
+  private fileOf(name: string): SafetensorsFile {
+    const file = this.owner.get(name);
+    if (!file) {
+      const where = this.files.map((f) => f.path).join(', ');
+      throw new UserError(`no tensor "${name}" in the model weights (${where})`);
+    }
+    return file;
+  }
+}
+
+async function listFolder(dir: string): Promise<string[]> {
+  try {
+    return await readdir(dir);
+  } catch (err) {
+    if (isNotFound(err)) throw new UserError(`${dir}: no such model folder`);
+    throw err;
+  }
+}

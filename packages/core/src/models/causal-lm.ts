@@ -1,0 +1,52 @@
+import type { Tensor } from '../graph/tensor.js';
+import type { Module } from '../nn/module.js';
+import type { TraceContext } from '../nn/trace-context.js';
+
+/** What generation and training need to know of any causal LM's shape. */
+export interface CausalLMShape {
+  readonly vocabSize: number;
+  readonly numLayers: number;
+  readonly numKeyValueHeads: number;
+  readonly headDim: number;
+  /** Longest sequence the positional scheme supports (`max_position_embeddings`). */
+  readonly maxPositions: number;
+}
+
+/**
+ * A fixed-size key/value cache for one forward pass. Each layer's cache is a pair of graph inputs
+ * [B, Hkv, L, D] (role 'state'); the new keys and values of the T tokens being run are written at
+ * `positions` (i32 [T], the same for every row: batches are left-padded) with a one-hot matmul, so
+ * one compiled graph serves every decoding step. The written tensors are returned in `present`, for
+ * the caller to make in-place updates of the cache inputs.
+ */
+export interface KVCacheInputs {
+  readonly layers: readonly { readonly key: Tensor; readonly value: Tensor }[];
+  readonly positions: Tensor;
+}
+
+export interface CausalLMInputs {
+  /** i32 [B, T] */
+  readonly input_ids: Tensor;
+  /** i32 [B, T]: rotary / learned positions of each token (they restart per packed example). */
+  readonly position_ids: Tensor;
+  /**
+   * Additive f32 mask [B, 1, T, Tk] (0 = visible, -inf = hidden) over the keys: Tk = T without a
+   * cache, L with one. When given it replaces the built-in causal rule; without it, attention is
+   * causal over the T tokens.
+   */
+  readonly attention_mask?: Tensor;
+  readonly cache?: KVCacheInputs;
+}
+
+export interface CausalLMOutputs {
+  /** f32 [B, T, vocab] */
+  readonly logits: Tensor;
+  /** The caches with this pass's keys and values written in, one per layer, when a cache was given. */
+  readonly present?: readonly { readonly key: Tensor; readonly value: Tensor }[];
+}
+
+/** A decoder-only language model as a module tree with HF parameter names. */
+export interface CausalLM extends Module {
+  readonly shape: CausalLMShape;
+  forward(ctx: TraceContext, inputs: CausalLMInputs): CausalLMOutputs;
+}

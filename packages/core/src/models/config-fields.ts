@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { ropeParametersSchema } from './rope-parameters.js';
+
+// Pieces of the `config.json` schemas that several families share. Keys are spelled as
+// transformers spells them; each family's schema states its own defaults.
+
+export const positiveInt = () => z.number().int().positive();
+
+/** The rotary fields of a Llama-like config: transformers v4's `rope_theta` + `rope_scaling`, or v5's `rope_parameters`. */
+export function ropeFields(ropeTheta: number) {
+  return {
+    rope_theta: z.number().positive().default(ropeTheta),
+    rope_scaling: ropeParametersSchema.nullable().default(null),
+    rope_parameters: ropeParametersSchema.optional(),
+  };
+}
+
+interface AttentionHeads {
+  readonly hidden_size: number;
+  readonly num_attention_heads: number;
+  readonly num_key_value_heads: number | null;
+  readonly head_dim?: number | null;
+}
+
+/** transformers' `head_dim`: the config's, or hidden_size // num_attention_heads. */
+export function headDimOf(c: AttentionHeads): number {
+  return c.head_dim ?? Math.floor(c.hidden_size / c.num_attention_heads);
+}
+
+/** Grouped-query heads must divide evenly, and rotary embeddings need an even, non-zero head_dim. */
+export function checkAttentionHeads(c: AttentionHeads, ctx: z.core.$RefinementCtx): void {
+  const kv = c.num_key_value_heads ?? c.num_attention_heads;
+  if (c.num_attention_heads % kv !== 0) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['num_key_value_heads'],
+      message: `num_attention_heads (${c.num_attention_heads}) must be a multiple of num_key_value_heads (${kv})`,
+    });
+  }
+  const headDim = headDimOf(c);
+  if (headDim === 0 || headDim % 2 !== 0) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [c.head_dim == null ? 'hidden_size' : 'head_dim'],
+      message: `head_dim must be even and positive for rotary embeddings, got ${headDim}${c.head_dim == null ? ` (hidden_size ${c.hidden_size} // num_attention_heads ${c.num_attention_heads})` : ''}`,
+    });
+  }
+}

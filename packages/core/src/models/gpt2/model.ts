@@ -1,0 +1,100 @@
+import type { Tensor } from '../../graph/tensor.js';
+import { AttentionPlan, type LayerCache } from '../../nn/attention.js';
+import { Embedding } from '../../nn/embedding.js';
+import { Linear } from '../../nn/linear.js';
+import { Module } from '../../nn/module.js';
+import { ModuleList } from '../../nn/module-list.js';
+import { LayerNorm } from '../../nn/norms.js';
+import type { TraceContext } from '../../nn/trace-context.js';
+import type { CausalLM, CausalLMInputs, CausalLMOutputs, CausalLMShape } from '../causal-lm.js';
+import { checkCausalLMInputs } from '../check-inputs.js';
+import { TiedEmbeddings } from '../tied-embeddings.js';
+import { GPT2Attention } from './attention.js';
+import type { GPT2Config } from './config.js';
+import { GPT2MLP } from './mlp.js';
+
+/** HF GPT2Block: pre-LayerNorm attention and MLP on the residual stream. */
+export class GPT2Block extends Module {
+  constructor(c: GPT2Config, layerIdx: number) {
+    super();
+    this.addModule('ln_1', new LayerNorm(c.n_embd, c.layer_norm_epsilon));
+    this.addModule('attn', new GPT2Attention(c, layerIdx));
+    this.addModule('ln_2', new LayerNorm(c.n_embd, c.layer_norm_epsilon));
+    this.addModule('mlp', new GPT2MLP(c.n_embd, c.n_inner ?? 4 * c.n_embd, c.activation_function));
+  }
+
+  forward(
+    ctx: TraceContext,
+    h: Tensor,
+    plan: AttentionPlan,
+    cache?: LayerCache,
+  ): { h: Tensor; present?: LayerCache } {
+    const x = this.sub('ln_1').forward(ctx, h);
+    const attn = this.sub<GPT2Attention>('attn').forward(ctx, x, plan, cache);
+    const mid = h.add(attn.y);
+    return {
+      h: mid.add(this.sub('mlp').forward(ctx, this.sub('ln_2').forward(ctx, mid))),
+      present: attn.present,
+    };
+  }
+}
+
+/** HF GPT2Model (`transformer.`): token and learned position embeddings, blocks, final LayerNorm. */
+export class GPT2Model extends Module {
+  constructor(c: GPT2Config) {
+    super();
+    this.addModule('wte', new Embedding(c.vocab_size, c.n_embd));
+    this.addModule('wpe', new Embedding(c.n_positions, c.n_embd));
+    const blocks = Array.from({ length: c.n_layer }, (_, i) => new GPT2Block(c, i));
+    this.addModule('h', new ModuleList(blocks));
+    this.addModule('ln_f', new LayerNorm(c.n_embd, c.layer_norm_epsilon));
+  }
+
+  forward(ctx: TraceContext, inputs: CausalLMInputs): { hidden: Tensor; present?: LayerCache[] } {
+    const { input_ids: ids, position_ids: positionIds, attention_mask: mask, cache } = inputs;
+    const plan = new AttentionPlan(ctx.b, {
+      seq: ids.dim(1),
+      mask,
+      cache: cache && { positions: cache.positions, length: cache.layers[0].key.dim(2) },
+    });
+    const blocks = this.sub<ModuleList<GPT2Block>>('h');
+    let h = this.sub('wte').forward(ctx, ids).add(this.sub('wpe').forward(ctx, positionIds));
+    const present: LayerCache[] = [];
+    for (let i = 0; i < blocks.length; i++) {
+      const out = blocks.at(i).forward(ctx, h, plan, cache?.layers[i]);
+      h = out.h;
+      if (out.present) present.push(out.present);
+    }
+    const hidden = this.sub('ln_f').forward(ctx, h);
+    return cache ? { hidden, present } : { hidden };
+  }
+}
+
+/** HF GPT2LMHeadModel; lm_head is tied to `transformer.wte` unless tie_word_embeddings is false. */
+export class GPT2LMHeadModel extends Module implements CausalLM {
+  readonly shape: CausalLMShape;
+  private readonly tied?: TiedEmbeddings;
+
+  constructor(c: GPT2Config) {
+    super();
+    const transformer = this.addModule('transformer', new GPT2Model(c));
+    if (c.tie_word_embeddings) this.tied = new TiedEmbeddings(transformer.getModule('wte'));
+    else this.addModule('lm_head', new Linear(c.n_embd, c.vocab_size));
+    this.shape = {
+      vocabSize: c.vocab_size,
+      numLayers: c.n_layer,
+      numKeyValueHeads: c.n_head,
+      headDim: c.n_embd / c.n_head,
+      maxPositions: c.n_positions,
+    };
+  }
+
+  forward(ctx: TraceContext, inputs: CausalLMInputs): CausalLMOutputs {
+    checkCausalLMInputs('GPT2LMHeadModel', this.shape, inputs);
+    const { hidden, present } = this.sub<GPT2Model>('transformer').forward(ctx, inputs);
+    const logits = this.tied
+      ? this.tied.logits(ctx, hidden)
+      : this.sub('lm_head').forward(ctx, hidden);
+    return present ? { logits, present } : { logits };
+  }
+}

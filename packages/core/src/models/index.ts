@@ -1,0 +1,25 @@
+export { type BuiltCausalLM, buildCausalLM, loadCheckpoint } from './build-causal-lm.js';
+export type {
+  CausalLM,
+  CausalLMInputs,
+  CausalLMOutputs,
+  CausalLMShape,
+  KVCacheInputs,
+} from './causal-lm.js';
+export { builtinModelFamilies } from './families.js';
+export * from './gpt2/index.js';
+export * from './llama/index.js';
+export { type LoadCausalLMOptions, loadCausalLM } from './load.js';
+export * from './mistral/index.js';
+export type { HfConfig, ModelFamily } from './model-family.js';
+export { modelFamiliesPlugin } from './plugin.js';
+export * from './qwen2/index.js';
+export { type FamilySource, resolveFamily } from './resolve-family.js';
+export { defaultInvFreq, llama3InvFreq, ropeInvFreq } from './rope-inv-freq.js';
+export {
+  type RopeParameters,
+  type RopeScaling,
+  ropeParametersOf,
+  ropeParametersSchema,
+} from './rope-parameters.js';
+export { type TracedLogits, traceLogits } from './trace-logits.js';

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { ACTIVATION_NAMES } from '../../nn/activations.js';
+import { checkAttentionHeads, positiveInt, ropeFields } from '../config-fields.js';
+
+/** transformers' `LlamaConfig`, with its defaults (SmolLM, TinyLlama and Llama 3.x use it). */
+export const llamaConfigSchema = z
+  .looseObject({
+    vocab_size: positiveInt().default(32000),
+    hidden_size: positiveInt().default(4096),
+    intermediate_size: positiveInt().default(11008),
+    num_hidden_layers: positiveInt().default(32),
+    num_attention_heads: positiveInt().default(32),
+    /** null: as many as num_attention_heads (no grouped-query attention). */
+    num_key_value_heads: positiveInt().nullable().default(null),
+    /** null: hidden_size // num_attention_heads. */
+    head_dim: positiveInt().nullable().default(null),
+    hidden_act: z.enum(ACTIVATION_NAMES).default('silu'),
+    max_position_embeddings: positiveInt().default(2048),
+    rms_norm_eps: z.number().positive().default(1e-6),
+    tie_word_embeddings: z.boolean().default(false),
+    /** Biases on q_proj, k_proj, v_proj and o_proj. */
+    attention_bias: z.boolean().default(false),
+    mlp_bias: z.boolean().default(false),
+    ...ropeFields(10000),
+  })
+  .superRefine(checkAttentionHeads);
+
+export type LlamaConfig = z.output<typeof llamaConfigSchema>;

@@ -1,0 +1,34 @@
+export {
+  ADAPTER_CONFIG_FILE,
+  ADAPTER_WEIGHTS_FILE,
+  type AdapterFiles,
+  readAdapterFolder,
+  writeAdapterFolder,
+} from './adapter-folder.js';
+export { AdapterLayer, isAdapterLayer } from './adapter-layer.js';
+export { DROPOUT_SEED_INPUT, dropoutSeed } from './dropout-seed.js';
+export { dispatchersFor, type LinearDispatcher, pickDispatcher } from './linear-dispatcher.js';
+export { copyModule } from './module-copy.js';
+export { ModuleDict } from './module-dict.js';
+export { ModulesToSaveWrapper } from './modules-to-save.js';
+export {
+  type PeftConfig,
+  parsePeftConfig,
+  peftConfigFields,
+  TASK_TYPES,
+  type TaskType,
+} from './peft-config.js';
+export { PEFT_KEY_PREFIX, peftKey } from './peft-keys.js';
+export type { PeftContext, PeftMethod } from './peft-method.js';
+export { DEFAULT_ADAPTER, PeftModel, type PeftModelOptions } from './peft-model.js';
+export {
+  ALL_LINEAR,
+  candidateModules,
+  checkTargetModuleExists,
+  expandAllLinear,
+  findTargetModules,
+  fullMatch,
+  type ResolveTargetsOptions,
+  type TargetSpec,
+} from './target-modules.js';
+export { trainableParametersLine } from './trainable-report.js';

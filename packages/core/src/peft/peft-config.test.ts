@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { UserError } from '../errors/index.js';
+import { parsePeftConfig, peftConfigFields } from './peft-config.js';
+
+const schema = z.strictObject({
+  ...peftConfigFields,
+  r: z.number().int().positive({ error: 'expected a positive integer' }).default(8),
+});
+
+describe('parsePeftConfig', () => {
+  it('fills the defaults of the fields every PEFT config has', () => {
+    expect(parsePeftConfig(schema, 'TOY', {}, 'config')).toEqual({
+      task_type: 'CAUSAL_LM',
+      base_model_name_or_path: null,
+      revision: null,
+      inference_mode: false,
+      auto_mapping: null,
+      r: 8,
+    });
+  });
+
+  it('names every bad and unknown field and the source', () => {
+    const run = () => parsePeftConfig(schema, 'TOY', { r: 0, rank: 4, alpha: 1 }, 'run.yaml peft');
+    expect(run).toThrow(UserError);
+    expect(run).toThrow(
+      'run.yaml peft: r: expected a positive integer; rank: unknown field; alpha: unknown field',
+    );
+  });
+
+  it('rejects a config written for another method', () => {
+    expect(() =>
+      parsePeftConfig(schema, 'TOY', { peft_type: 'IA3' }, 'adapter_config.json'),
+    ).toThrow("adapter_config.json: peft_type is 'IA3', but this config is read as 'TOY'");
+  });
+});

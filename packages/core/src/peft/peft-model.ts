@@ -1,0 +1,382 @@
+import { join } from 'node:path';
+import { UserError } from '../errors/index.js';
+import { formatShape, sameShape } from '../graph/index.js';
+import type { Module, Parameter } from '../nn/index.js';
+import { HostTensor, seededRandom } from '../tensor/index.js';
+import { ADAPTER_CONFIG_FILE, readAdapterFolder, writeAdapterFolder } from './adapter-folder.js';
+import { type AdapterLayer, isAdapterLayer } from './adapter-layer.js';
+import type { LinearDispatcher } from './linear-dispatcher.js';
+import { wrapModulesToSave } from './modules-to-save.js';
+import { type PeftConfig, parsePeftConfig } from './peft-config.js';
+import { peftKey } from './peft-keys.js';
+import type { PeftContext, PeftMethod } from './peft-method.js';
+import { trainableParametersLine } from './trainable-report.js';
+
+/** PEFT's name for the first adapter. */
+export const DEFAULT_ADAPTER = 'default';
+
+export interface PeftModelOptions {
+  /** The registered PEFT methods (`resolveAllOf(container, TOKENS.PeftMethod)`), for loading folders. */
+  readonly methods?: readonly PeftMethod[];
+  /** The registered dispatchers (`resolveAllOf(container, TOKENS.LinearDispatcher)`). */
+  readonly dispatchers?: readonly LinearDispatcher[];
+  /** Seed of the adapter initialisation; 0 by default. */
+  readonly seed?: number;
+  /** The output head, left out by 'all-linear'; 'lm_head' by default. */
+  readonly outputHead?: string;
+  /** `config.json`'s `model_type`, for default target modules. */
+  readonly modelType?: string;
+}
+
+interface Adapter {
+  readonly method: PeftMethod;
+  readonly config: PeftConfig;
+}
+
+/**
+ * A model with PEFT adapters (PEFT's `PeftModel` with its tuner): the model is transformed in place
+ * and traced as usual; this handle adds, activates, disables, merges, saves and loads adapters.
+ * Only the active adapter's parameters (and what its config adds, e.g. biases) are trainable.
+ */
+export class PeftModel<M extends Module = Module> {
+  private readonly adapters = new Map<string, Adapter>();
+  private active = DEFAULT_ADAPTER;
+  private enabled = true;
+  private readonly context: PeftContext;
+
+  private constructor(
+    readonly model: M,
+    private readonly options: PeftModelOptions,
+  ) {
+    this.context = {
+      dispatchers: options.dispatchers ?? [],
+      random: seededRandom(options.seed ?? 0),
+      outputHead: options.outputHead ?? 'lm_head',
+      modelType: options.modelType,
+    };
+  }
+
+  /** Adds adapter 'default' (or `adapterName`) of `method` with `config` (raw, e.g. from YAML). */
+  static create<M extends Module>(
+    model: M,
+    method: PeftMethod,
+    config: unknown,
+    options: PeftModelOptions & { readonly adapterName?: string } = {},
+  ): PeftModel<M> {
+    const peft = new PeftModel(model, options);
+    const name = options.adapterName ?? DEFAULT_ADAPTER;
+    peft.active = name;
+    peft.addAdapter(name, method, config);
+    return peft;
+  }
+
+  /**
+   * Loads a PEFT adapter folder (made by tunekit or by Python PEFT) onto `model`: the method named
+   * by its `peft_type` must be among `options.methods`. The adapter is frozen unless `isTrainable`.
+   */
+  static async fromPretrained<M extends Module>(
+    model: M,
+    dir: string,
+    options: PeftModelOptions & { readonly adapterName?: string; readonly isTrainable?: boolean },
+  ): Promise<PeftModel<M>> {
+    const peft = new PeftModel(model, options);
+    const name = options.adapterName ?? DEFAULT_ADAPTER;
+    peft.active = name;
+    await peft.loadAdapter(dir, name, { isTrainable: options.isTrainable });
+    return peft;
+  }
+
+  get activeAdapter(): string {
+    return this.active;
+  }
+
+  adapterNames(): string[] {
+    return [...this.adapters.keys()];
+  }
+
+  /** The config adapter `name` was applied with (target modules resolved). */
+  config(name = this.active): PeftConfig {
+    return this.entry(name).config;
+  }
+
+  /**
+   * Adds an adapter; the active adapter stays as it was (as in PEFT's `add_adapter`). `source`
+   * names the config in errors.
+   */
+  addAdapter(
+    name: string,
+    method: PeftMethod,
+    config: unknown,
+    source = `${method.id} config of adapter '${name}'`,
+  ): void {
+    if (this.adapters.has(name)) throw new UserError(`adapter '${name}' already exists`);
+    const parsed = parsePeftConfig(method.configSchema, method.id.toUpperCase(), config, source);
+    const applied = method.inject(this.model, parsed, name, this.context);
+    if (applied.modules_to_save && applied.modules_to_save.length > 0)
+      wrapModulesToSave(this.model, name, applied.modules_to_save);
+    this.adapters.set(name, { method, config: applied });
+    this.refresh();
+  }
+
+  /** Makes `name` the one adapter used in forward and trained. */
+  setAdapter(name: string): void {
+    this.entry(name);
+    this.active = name;
+    this.refresh();
+  }
+
+  /** The base model's exact outputs until `enableAdapters` (merged adapters are taken out first). */
+  disableAdapters(): void {
+    if (this.layers().some(([, layer]) => layer.mergedAdapters().length > 0)) this.unmerge();
+    this.enabled = false;
+    this.refresh();
+  }
+
+  enableAdapters(): void {
+    this.enabled = true;
+    this.refresh();
+  }
+
+  /** Runs `fn` with adapters disabled (PEFT's `with model.disable_adapter():`), then enables them. */
+  async withAdaptersDisabled<T>(fn: () => T | Promise<T>): Promise<T> {
+    this.disableAdapters();
+    try {
+      return await fn();
+    } finally {
+      this.enableAdapters();
+    }
+  }
+
+  deleteAdapter(name: string): void {
+    this.entry(name);
+    if (this.adapters.size === 1) {
+      throw new UserError(
+        `cannot delete '${name}', the only adapter; unload() gives back the base model`,
+      );
+    }
+    for (const [, layer] of this.layers()) layer.deleteAdapter(name);
+    this.adapters.delete(name);
+    if (this.active === name) this.active = [...this.adapters.keys()].sort()[0];
+    this.refresh();
+  }
+
+  /** Dropout and other training-only behaviour of the adapters on (true) or off. */
+  train(on = true): void {
+    for (const [, layer] of this.layers()) layer.training = on;
+  }
+
+  /** Trainable parameters by path in the model (`model.layers.0.self_attn.q_proj.lora_A.default.weight`). */
+  trainableParameters(): [string, Parameter][] {
+    return this.uniqueParameters().filter(([, p]) => p.trainable);
+  }
+
+  /** Counts as PEFT's `get_nb_trainable_parameters`: each shared parameter once. */
+  parameterCounts(): { trainable: number; all: number } {
+    let trainable = 0;
+    let all = 0;
+    for (const [, p] of this.uniqueParameters()) {
+      all += p.value.size;
+      if (p.trainable) trainable += p.value.size;
+    }
+    return { trainable, all };
+  }
+
+  /** PEFT's `print_trainable_parameters` line; also printed when `print` is given. */
+  printTrainableParameters(print: (line: string) => void = console.log): string {
+    const { trainable, all } = this.parameterCounts();
+    const line = trainableParametersLine(trainable, all);
+    print(line);
+    return line;
+  }
+
+  /** The tensors adapter `name` saves, under PEFT's keys (`base_model.model.<path>.lora_A.weight`). */
+  stateDict(name = this.active): Map<string, HostTensor> {
+    return new Map([...this.adapterParameters(name)].map(([key, p]) => [key, p.value]));
+  }
+
+  /** Adapter `name`'s parameters by saved key: what it trains, saves and loads. */
+  adapterParameters(name = this.active): Map<string, Parameter> {
+    const { method, config } = this.entry(name);
+    const key = method.stateKey ?? ((path: string, local: string) => peftKey(`${path}.${local}`));
+    const out = new Map<string, Parameter>();
+    for (const [path, layer] of this.layers()) {
+      for (const [local, p] of layer.adapterState(name)) out.set(key(path, local), p);
+    }
+    const params = new Map(this.model.namedParameters());
+    for (const path of method.extraTrainable?.(this.model, config) ?? [])
+      out.set(peftKey(path), params.get(path) as Parameter);
+    return out;
+  }
+
+  /**
+   * Sets adapter `name` from tensors under PEFT's keys. Every key must fit: missing and unexpected
+   * keys and shape mismatches are one error that lists them; nothing changes unless all fit.
+   * Half-precision tensors are widened to the parameters' f32.
+   */
+  loadStateDict(
+    tensors: ReadonlyMap<string, HostTensor>,
+    name = this.active,
+    source = 'adapter',
+  ): void {
+    const expected = this.adapterParameters(name);
+    const missing = [...expected.keys()].filter((key) => !tensors.has(key));
+    const unexpected = [...tensors.keys()].filter((key) => !expected.has(key));
+    const mismatched = [...tensors]
+      .filter(([key, t]) => {
+        const p = expected.get(key);
+        return p !== undefined && !sameShape(p.shape, t.shape);
+      })
+      .map(([key, t]) => {
+        const p = expected.get(key) as Parameter;
+        return `${key}: file ${formatShape(t.shape)}, model ${formatShape(p.shape)}`;
+      });
+    if (missing.length + unexpected.length + mismatched.length > 0) {
+      throw new UserError(
+        `${source} does not fit the model as adapter '${name}' is configured:` +
+          `${listed('missing', missing)}${listed('unexpected', unexpected)}${listed('shape mismatch', mismatched)}`,
+      );
+    }
+    for (const [key, t] of tensors) {
+      const p = expected.get(key) as Parameter;
+      p.value = t.dtype === p.dtype ? t : HostTensor.from(p.dtype, t.shape, t.toFloat64());
+    }
+  }
+
+  /** Folds adapters (the active one by default) into the base weights. */
+  merge(names: readonly string[] = [this.active]): void {
+    for (const name of names) this.entry(name);
+    for (const [, layer] of this.layers()) layer.merge(names);
+  }
+
+  unmerge(): void {
+    for (const [, layer] of this.layers()) layer.unmerge();
+  }
+
+  /** Merges the active adapter and returns the plain model (PEFT's `merge_and_unload`). */
+  mergeAndUnload(): M {
+    for (const [, layer] of this.layers()) {
+      if (!layer.mergedAdapters().includes(this.active)) layer.merge([this.active]);
+    }
+    return this.unload();
+  }
+
+  /** Puts every adapter layer's base module back, dropping the adapters (PEFT's `unload`). */
+  unload(): M {
+    for (const [path, layer] of this.layers()) this.model.setModule(path, layer.baseLayer());
+    this.adapters.clear();
+    for (const [, p] of this.model.namedParameters()) p.trainable = false;
+    return this.model;
+  }
+
+  /**
+   * Saves every adapter as PEFT does: 'default' in `dir`, any other in `dir/<name>`, each as
+   * `adapter_config.json` (with `peft_type`, `inference_mode: true`) and `adapter_model.safetensors`.
+   */
+  async save(dir: string, opts: { readonly baseModelNameOrPath?: string } = {}): Promise<void> {
+    for (const [name, { method, config }] of this.adapters) {
+      const saved: Record<string, unknown> = {
+        ...(method.savedConfig?.(config) ?? config),
+        peft_type: method.id.toUpperCase(),
+        inference_mode: true,
+      };
+      if (opts.baseModelNameOrPath !== undefined)
+        saved.base_model_name_or_path = opts.baseModelNameOrPath;
+      await writeAdapterFolder(name === DEFAULT_ADAPTER ? dir : join(dir, name), {
+        config: saved,
+        tensors: this.stateDict(name),
+      });
+    }
+  }
+
+  /** Adds adapter `name` from a PEFT adapter folder; frozen unless `isTrainable`. */
+  async loadAdapter(
+    dir: string,
+    name: string,
+    opts: { readonly isTrainable?: boolean } = {},
+  ): Promise<void> {
+    const files = await readAdapterFolder(dir);
+    const method = this.methodOf(files.config, dir);
+    const config = { ...files.config, inference_mode: !opts.isTrainable };
+    this.addAdapter(name, method, config, join(dir, ADAPTER_CONFIG_FILE));
+    try {
+      this.loadStateDict(files.tensors, name, dir);
+    } catch (err) {
+      this.removeFailed(name);
+      throw err;
+    }
+  }
+
+  /** Takes an adapter whose weights did not load back out, leaving the model as it was. */
+  private removeFailed(name: string): void {
+    this.adapters.delete(name);
+    if (this.adapters.size === 0) {
+      this.unload();
+      return;
+    }
+    for (const [, layer] of this.layers()) layer.deleteAdapter(name);
+    if (this.active === name) this.active = [...this.adapters.keys()].sort()[0];
+    this.refresh();
+  }
+
+  private methodOf(config: Readonly<Record<string, unknown>>, dir: string): PeftMethod {
+    const peftType = config.peft_type;
+    const methods = this.options.methods ?? [];
+    const method = methods.find((m) => m.id.toUpperCase() === peftType);
+    if (!method) {
+      const known = methods.map((m) => m.id.toUpperCase());
+      throw new UserError(
+        `${dir}: adapter_config.json has peft_type ${JSON.stringify(peftType)}; ` +
+          `registered methods: ${known.length > 0 ? known.join(', ') : 'none'}`,
+      );
+    }
+    return method;
+  }
+
+  private entry(name: string): Adapter {
+    const adapter = this.adapters.get(name);
+    if (!adapter) {
+      throw new UserError(
+        `no adapter '${name}'; the model has: ${this.adapterNames().join(', ') || 'none'}`,
+      );
+    }
+    return adapter;
+  }
+
+  /** Every adapter layer of the model, with its path. */
+  private layers(): [string, AdapterLayer][] {
+    return this.model
+      .namedModules()
+      .filter((entry): entry is [string, AdapterLayer] => isAdapterLayer(entry[1]));
+  }
+
+  /** Parameters by path, a shared (tied) parameter once, under its first path. */
+  private uniqueParameters(): [string, Parameter][] {
+    const byParameter = new Map<Parameter, string>();
+    for (const [path, p] of this.model.namedParameters()) {
+      if (!byParameter.has(p)) byParameter.set(p, path);
+    }
+    return [...byParameter].map(([p, path]) => [path, p]);
+  }
+
+  /**
+   * Re-derives every layer's active adapters and enabled flag and every parameter's trainable flag:
+   * only the active adapter trains, and not when it was loaded for inference.
+   */
+  private refresh(): void {
+    for (const [, layer] of this.layers()) {
+      layer.setActiveAdapters([this.active]);
+      layer.enabled = this.enabled;
+    }
+    for (const [, p] of this.model.namedParameters()) p.trainable = false;
+    const adapter = this.adapters.get(this.active);
+    if (adapter && !adapter.config.inference_mode) {
+      for (const p of this.adapterParameters(this.active).values()) p.trainable = true;
+    }
+  }
+}
+
+function listed(label: string, items: readonly string[]): string {
+  if (items.length === 0) return '';
+  const shown = items.slice(0, 20).join(', ');
+  return `\n  ${label} (${items.length}): ${shown}${items.length > 20 ? ', ...' : ''}`;
+}

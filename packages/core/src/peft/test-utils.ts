@@ -1,0 +1,197 @@
+// Helpers for the PEFT tests beside this file; not part of the public API.
+import { z } from 'zod';
+import { evaluate } from '../backend/index.js';
+import { GraphBuilder, type Tensor } from '../graph/index.js';
+import {
+  Linear,
+  type Module,
+  ModuleList,
+  Parameter,
+  TraceContext,
+  UnaryModule,
+} from '../nn/index.js';
+import { HostTensor, randomNormal, seededRandom } from '../tensor/index.js';
+import { AdapterLayer } from './adapter-layer.js';
+import { dispatchersFor, type LinearDispatcher } from './linear-dispatcher.js';
+import { ModuleDict } from './module-dict.js';
+import { peftConfigFields } from './peft-config.js';
+import type { PeftMethod } from './peft-method.js';
+import { findTargetModules } from './target-modules.js';
+
+class Attention extends UnaryModule {
+  constructor(width: number) {
+    super();
+    for (const name of ['q_proj', 'k_proj', 'v_proj'])
+      this.addModule(name, new Linear(width, width));
+  }
+  forward(ctx: TraceContext, x: Tensor): Tensor {
+    const q = this.sub('q_proj').forward(ctx, x);
+    return this.sub('v_proj').forward(ctx, this.sub('k_proj').forward(ctx, q));
+  }
+}
+
+class Block extends UnaryModule {
+  constructor(width: number) {
+    super();
+    this.addModule('self_attn', new Attention(width));
+    this.addModule('up_proj', new Linear(width, width, true));
+  }
+  forward(ctx: TraceContext, x: Tensor): Tensor {
+    const h = x.add(this.sub('self_attn').forward(ctx, x));
+    return h.add(this.sub('up_proj').forward(ctx, h).tanh());
+  }
+}
+
+/** model.layers.{i}.self_attn.{q,k,v}_proj, model.layers.{i}.up_proj (with bias), lm_head. */
+export class TinyNet extends UnaryModule {
+  constructor(
+    readonly width = 4,
+    layers = 2,
+  ) {
+    super();
+    const blocks = Array.from({ length: layers }, () => new Block(width));
+    this.addModule('model', new ModuleListHolder(new ModuleList(blocks)));
+    this.addModule('lm_head', new Linear(width, 3));
+  }
+  forward(ctx: TraceContext, x: Tensor): Tensor {
+    return this.sub('lm_head').forward(ctx, this.sub('model').forward(ctx, x));
+  }
+}
+
+class ModuleListHolder extends UnaryModule {
+  constructor(layers: ModuleList<Block>) {
+    super();
+    this.addModule('layers', layers);
+  }
+  forward(ctx: TraceContext, x: Tensor): Tensor {
+    const layers = this.sub<ModuleList<Block>>('layers');
+    let h = x;
+    for (let i = 0; i < layers.length; i++) h = layers.at(i).forward(ctx, h);
+    return h;
+  }
+}
+
+/** A TinyNet with seeded normal weights. */
+export function tinyNet(seed = 1): TinyNet {
+  const net = new TinyNet();
+  const random = seededRandom(seed);
+  for (const [, p] of net.namedParameters())
+    p.value = HostTensor.from(
+      'f32',
+      p.shape,
+      randomNormal(p.value.size, random).map((v) => v * 0.5),
+    );
+  return net;
+}
+
+/** The net's output for a fixed input, on the reference backend. */
+export async function outputOf(net: Module & UnaryModule): Promise<number[]> {
+  const b = new GraphBuilder();
+  const ctx = new TraceContext(b, net);
+  const y = net.forward(ctx, b.input('x', [2, net instanceof TinyNet ? net.width : 4]));
+  const x = HostTensor.from('f32', [2, 4], [0.1, -0.2, 0.3, 0.4, -0.5, 0.6, 0.7, -0.8]);
+  return (await evaluate(b.build({ y }), { x, ...ctx.weights() })).y.toArray();
+}
+
+/**
+ * A toy PEFT method for testing the generic machinery without naming any real one: IA3-like,
+ * y = base(x) * toy_scale, one learned vector per adapter, initialised to `init`.
+ */
+export class ScaleLayer extends AdapterLayer {
+  readonly method = 'toy';
+  private readonly merged: string[] = [];
+
+  constructor(readonly base: Linear) {
+    super();
+    this.addModule('base_layer', base);
+    this.addModule('toy_scale', new ModuleDict<Holder>());
+  }
+  add(name: string, init: number): void {
+    const v = HostTensor.from(
+      'f32',
+      [this.base.outFeatures],
+      new Array(this.base.outFeatures).fill(init),
+    );
+    this.scales().set(name, new Holder(v));
+  }
+  adapterNames(): string[] {
+    return this.scales().keys();
+  }
+  adapterState(name: string): [string, Parameter][] {
+    const h = this.scales().get(name);
+    return h ? [['toy_scale', h.p]] : [];
+  }
+  deleteAdapter(name: string): void {
+    this.setModule('toy_scale', this.scales().without(name));
+  }
+  merge(names: readonly string[]): void {
+    this.merged.push(...names);
+  }
+  unmerge(): void {
+    this.merged.length = 0;
+  }
+  mergedAdapters(): readonly string[] {
+    return this.merged;
+  }
+  baseLayer(): Module {
+    return this.base;
+  }
+  forward(ctx: TraceContext, x: Tensor): Tensor {
+    let y = this.base.forward(ctx, x);
+    if (!this.enabled) return y;
+    for (const name of this.activeAdapters) {
+      const h = this.scales().get(name);
+      if (h) y = y.mul(ctx.tensor(h.p));
+    }
+    return y;
+  }
+  private scales(): ModuleDict<Holder> {
+    return this.sub<ModuleDict<Holder>>('toy_scale');
+  }
+}
+
+class Holder extends UnaryModule {
+  readonly p: Parameter;
+  constructor(v: HostTensor) {
+    super();
+    this.p = this.addParameter('weight', new Parameter(v));
+  }
+  forward(_ctx: TraceContext, x: Tensor): Tensor {
+    return x;
+  }
+}
+
+const toySchema = z.strictObject({
+  ...peftConfigFields,
+  target_modules: z.array(z.string()),
+  init: z.number().default(1),
+  modules_to_save: z.array(z.string()).nullable().default(null),
+});
+
+export const toyDispatcher: LinearDispatcher<{ name: string; init: number }> = {
+  id: 'dense',
+  method: 'toy',
+  priority: 0,
+  accepts: (m) => m instanceof Linear,
+  create(target, { name, init }) {
+    const layer = new ScaleLayer(target as Linear);
+    layer.add(name, init);
+    return layer;
+  },
+};
+
+export const toyMethod: PeftMethod<z.output<typeof toySchema>> = {
+  id: 'toy',
+  prefix: 'toy_',
+  isPromptLearning: false,
+  configSchema: toySchema,
+  inject(model, config, name, ctx) {
+    const dispatchers = dispatchersFor<{ name: string; init: number }>(ctx.dispatchers, 'toy');
+    for (const path of findTargetModules(model, config)) {
+      const target = model.getModule(path);
+      if (target instanceof ScaleLayer) target.add(name, config.init);
+      else model.setModule(path, dispatchers[0].create(target, { name, init: config.init }));
+    }
+    return config;
+  },
+};

@@ -1,0 +1,1 @@
+export { type ConversationRules, checkConversation } from './conversation-rules.js';

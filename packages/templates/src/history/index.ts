@@ -1,0 +1,2 @@
+export { extractiveSummary, type HistoryCompressor } from './history-compressor.js';
+export { fitHistory, type HistoryWindow, type HistoryWindowOptions } from './history-window.js';

@@ -1,0 +1,130 @@
+import type {
+  ChatMessage,
+  ChatRenderOptions,
+  ChatTemplate,
+  ChatTemplateContext,
+  RenderedChat,
+} from '@tunekit/core';
+import { compileJinja, renderJinja } from './compile-jinja.js';
+import {
+  hasGenerationBlocks,
+  markGenerationBlocks,
+  spansFromMarkers,
+} from './generation-blocks.js';
+import { assistantSpansByPrefixes } from './prefix-spans.js';
+import { selectChatTemplate } from './select-chat-template.js';
+
+/**
+ * Renders `messages` through a Jinja chat template with the variables transformers'
+ * `apply_chat_template` passes: `messages`, `tools` (None when absent), `add_generation_prompt`,
+ * the special tokens, and extra variables (which win, as its `**kwargs` do). Assistant spans
+ * come from `{% generation %}` blocks when the template has them, else from prefix renders;
+ * spans are reported for assistant turns only, since a Jinja template's other text has no
+ * owner that can be found without rules per model.
+ */
+export function renderChatTemplate(
+  source: string,
+  messages: readonly ChatMessage[],
+  opts: ChatRenderOptions,
+  label: string,
+): RenderedChat {
+  const context = opts.context ?? {};
+  const base: Record<string, unknown> = {
+    tools: opts.tools && opts.tools.length > 0 ? opts.tools : null,
+    ...specialTokens(context),
+    ...opts.variables,
+  };
+  const generationPrompt = opts.addGenerationPrompt ?? false;
+  if (hasGenerationBlocks(source)) {
+    const compiled = compileJinja(markGenerationBlocks(source), label);
+    const marked = renderJinja(
+      compiled,
+      { ...base, messages: messages.map(toJinja), add_generation_prompt: generationPrompt },
+      label,
+    );
+    return spansFromMarkers(marked, label);
+  }
+  const compiled = compileJinja(source, label);
+  const render = (prefix: readonly ChatMessage[], prompt: boolean) =>
+    renderJinja(
+      compiled,
+      { ...base, messages: prefix.map(toJinja), add_generation_prompt: prompt },
+      label,
+    );
+  const text = render(messages, generationPrompt);
+  const spans = assistantSpansByPrefixes(render, messages, text, {
+    label,
+    eosToken: context.eos_token,
+  });
+  return { text, spans };
+}
+
+function specialTokens(context: ChatTemplateContext): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (context.bos_token !== undefined) out.bos_token = context.bos_token;
+  if (context.eos_token !== undefined) out.eos_token = context.eos_token;
+  return out;
+}
+
+/** A plain object the template can index (`message['role']`), without undefined keys. */
+function toJinja(message: ChatMessage): Record<string, unknown> {
+  const out: Record<string, unknown> = { role: message.role, content: message.content };
+  if (message.tool_calls !== undefined) out.tool_calls = message.tool_calls;
+  if (message.tool_call_id !== undefined) out.tool_call_id = message.tool_call_id;
+  return out;
+}
+
+/** True when the template reads `tools`, so tool definitions go to it rather than into text. */
+function readsTools(source: string): boolean {
+  return /\btools\b/.test(source);
+}
+
+export interface JinjaTemplateOptions {
+  /** The id it is listed and registered under. */
+  readonly id?: string;
+  readonly description?: string;
+  /** Which of named templates to use; by default `tool_use` with tools, else `default`. */
+  readonly name?: string;
+}
+
+/** A ChatTemplate bound to one chat_template (a string or tokenizer_config.json's named list). */
+export function createJinjaTemplate(
+  chatTemplate: NonNullable<ChatTemplateContext['chat_template']>,
+  opts: JinjaTemplateOptions = {},
+): ChatTemplate {
+  const id = opts.id ?? 'jinja';
+  const label = `template '${id}'`;
+  const pick = (tools: boolean) =>
+    selectChatTemplate(chatTemplate, { tools, name: opts.name, label }).source;
+  // Parse now, so a template that does not parse fails where it is given.
+  compileJinja(pick(false), label);
+  return {
+    id,
+    description: opts.description ?? 'a Jinja chat_template',
+    chatTemplate: () => pick(false),
+    supportsTools: () => readsTools(pick(true)),
+    render: (messages, renderOpts = {}) =>
+      renderChatTemplate(pick((renderOpts.tools?.length ?? 0) > 0), messages, renderOpts, label),
+  };
+}
+
+/**
+ * `jinja`: the model's own chat_template, read from the render context (its
+ * tokenizer_config.json), as transformers' `apply_chat_template` renders it.
+ */
+export const jinja: ChatTemplate = {
+  id: 'jinja',
+  description: "the model's own chat_template from tokenizer_config.json (HF Jinja)",
+  chatTemplate: (context) =>
+    selectChatTemplate(context?.chat_template, { tools: false, label: "template 'jinja'" }).source,
+  supportsTools: (context) =>
+    readsTools(
+      selectChatTemplate(context?.chat_template, { tools: true, label: "template 'jinja'" }).source,
+    ),
+  render(messages, opts = {}) {
+    const tools = (opts.tools?.length ?? 0) > 0;
+    const label = "template 'jinja'";
+    const { source } = selectChatTemplate(opts.context?.chat_template, { tools, label });
+    return renderChatTemplate(source, messages, opts, label);
+  },
+};
