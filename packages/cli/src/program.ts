@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { generateCommand } from './commands/generate.js';
+import { mergeCommand } from './commands/merge.js';
 import { templateCommand } from './commands/template.js';
 import { packageVersion } from './package-version.js';
 import type { CliStreams } from './run-cli.js';
@@ -17,7 +18,11 @@ export function createProgram(streams: CliStreams): Command {
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)');
   // addCommand (unlike command()) does not pass the output and exit settings on by itself.
-  for (const command of [generateCommand(streams), templateCommand(streams)]) {
+  for (const command of [
+    generateCommand(streams),
+    mergeCommand(streams),
+    templateCommand(streams),
+  ]) {
     program.addCommand(command.copyInheritedSettings(program));
   }
   return program;

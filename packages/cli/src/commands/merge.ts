@@ -1,0 +1,29 @@
+import { mergeAdapterIntoFolder } from '@tunekit/peft-lora';
+import { Command } from 'commander';
+import { loadPlugins } from '../plugins.js';
+import type { CliStreams } from '../run-cli.js';
+
+interface MergeFlags {
+  readonly model: string;
+  readonly adapter: string;
+  readonly out: string;
+}
+
+/** `tunekit merge`: a base model folder plus a PEFT adapter folder → a full merged model folder. */
+export function mergeCommand(streams: CliStreams): Command {
+  return new Command('merge')
+    .description('Merge a PEFT adapter into its base model and write a Hugging Face model folder.')
+    .requiredOption('-m, --model <folder>', 'the base model folder')
+    .requiredOption(
+      '-a, --adapter <folder>',
+      'the adapter folder (adapter_config.json, adapter_model.safetensors)',
+    )
+    .requiredOption('-o, --out <folder>', 'where to write the merged model')
+    .action(async (flags: MergeFlags) => {
+      const container = await loadPlugins();
+      const files = await mergeAdapterIntoFolder({ ...flags, container });
+      streams.stdout.write(
+        `merged ${flags.adapter} into ${flags.model}: wrote ${files.join(', ')} to ${flags.out}\n`,
+      );
+    });
+}
