@@ -1,2 +1,2 @@
 export { ShapeError, UserError } from './user-error.js';
-export { describeZodIssues, parseOrThrow } from './zod-issues.js';
+export { describeZodIssue, describeZodIssues, parseOrThrow } from './zod-issues.js';

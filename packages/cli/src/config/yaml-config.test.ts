@@ -1,0 +1,75 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { UserError } from '@tunekit/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { loadYamlConfig } from './yaml-config.js';
+
+const schema = z.strictObject({
+  model: z.string(),
+  training: z.strictObject({
+    learning_rate: z.number().positive(),
+    num_train_epochs: z.number().default(3),
+  }),
+  datasets: z.array(z.strictObject({ path: z.string() })).default([]),
+});
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'tunekit-yaml-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function configFile(text: string): Promise<string> {
+  const file = join(dir, `c${Math.random().toString(36).slice(2)}.yaml`);
+  await writeFile(file, text);
+  return file;
+}
+
+describe('loadYamlConfig', () => {
+  it('validates and fills defaults', async () => {
+    const file = await configFile('model: ./m\ntraining:\n  learning_rate: 2.0e-4\n');
+    expect(await loadYamlConfig(file, schema)).toEqual({
+      model: './m',
+      training: { learning_rate: 2e-4, num_train_epochs: 3 },
+      datasets: [],
+    });
+  });
+
+  it('names the file, line and field of a bad value and of an unknown key', async () => {
+    const file = await configFile('model: ./m\ntraining:\n  learning_rate: fast\n  warmup: 3\n');
+    const error = await loadYamlConfig(file, schema).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as Error).message).toMatch(
+      new RegExp(`${file}:3: training.learning_rate: .*number`),
+    );
+    expect((error as Error).message).toMatch(new RegExp(`${file}:2: training: .*warmup`));
+  });
+
+  it('points into lists', async () => {
+    const file = await configFile(
+      'model: ./m\ntraining:\n  learning_rate: 1\ndatasets:\n  - path: a\n  - path: 7\n',
+    );
+    await expect(loadYamlConfig(file, schema)).rejects.toThrow(`${file}:6: datasets[1].path:`);
+  });
+
+  it('applies --set overrides before validation', async () => {
+    const file = await configFile('model: ./m\ntraining:\n  learning_rate: 1\n');
+    const config = await loadYamlConfig(file, schema, [
+      'training.learning_rate=1e-4',
+      'training.num_train_epochs=1',
+    ]);
+    expect(config.training).toEqual({ learning_rate: 1e-4, num_train_epochs: 1 });
+    await expect(loadYamlConfig(file, schema, ['nonsense'])).rejects.toThrow(/expected key=value/);
+  });
+
+  it('reports YAML syntax errors with the line', async () => {
+    const file = await configFile('model: ./m\ntraining: [\n');
+    await expect(loadYamlConfig(file, schema)).rejects.toThrow(
+      new RegExp(`${file}:\\d+: not valid YAML`),
+    );
+  });
+});
