@@ -1,3 +1,11 @@
+export {
+  EXPORTED_COMPANION_FILES,
+  type ExportCausalLMOptions,
+  exportCausalLMToOnnx,
+  ONNX_DATA_FILE,
+  ONNX_MODEL_FILE,
+  type OnnxModelFileOptions,
+} from './export/index.js';
 export { type LoweredGraph, lowerToOnnx, OPSET } from './lower.js';
 export { OnnxBackend, type OnnxBackendOptions } from './onnx-backend.js';
 export { OnnxDeviceTensor } from './onnx-device-tensor.js';

@@ -14,14 +14,31 @@ export interface LoweredGraph {
   readonly updateNames: ReadonlyMap<string, string>;
 }
 
+export interface LowerOptions {
+  /**
+   * Share one initializer among identical small constants (the default). The ONNX export turns
+   * it off: a constant that two sizes share at one trace size may not be shared at another.
+   */
+  readonly shareConstants?: boolean;
+}
+
 /**
  * Lowers a whole graph (a forward pass, or forward + backward + optimizer) to one ONNX model.
  * Fused ops without an exact ONNX counterpart are decomposed first; anything else that cannot be
  * lowered fails here, naming the op, before ONNX Runtime sees the model.
  */
 export function lowerToOnnx(source: Graph): LoweredGraph {
+  const { model, outputNames, updateNames } = lowerToModelProto(source);
+  return { bytes: OnnxProto.ModelProto.encode(model).finish(), outputNames, updateNames };
+}
+
+/** `lowerToOnnx` before encoding: the ModelProto as an object. */
+export function lowerToModelProto(
+  source: Graph,
+  opts: LowerOptions = {},
+): Omit<LoweredGraph, 'bytes'> & { readonly model: onnx.IModelProto } {
   const graph = decompose(source, (op) => LOWERINGS[op] !== undefined);
-  const g = new OnnxGraph();
+  const g = new OnnxGraph(opts.shareConstants ?? true);
   const values: string[] = [];
   const inputNames = new Map(graph.inputs.map((i) => [i.node, i.name]));
   for (const node of graph.nodes) {
@@ -69,7 +86,7 @@ export function lowerToOnnx(source: Graph): LoweredGraph {
       output: outputs,
     },
   };
-  return { bytes: OnnxProto.ModelProto.encode(model).finish(), outputNames, updateNames };
+  return { model, outputNames, updateNames };
 }
 
 /**

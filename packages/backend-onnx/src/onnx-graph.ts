@@ -15,6 +15,9 @@ export class OnnxGraph {
   private readonly constants = new Map<string, string>();
   private counter = 0;
 
+  /** `shareConstants` false: every constant gets its own initializer. */
+  constructor(private readonly shareConstants = true) {}
+
   fresh(hint = 'v'): string {
     return `${hint}${this.counter++}`;
   }
@@ -40,7 +43,7 @@ export class OnnxGraph {
   /** A constant tensor (row-major values), shared by every identical use. */
   constant(dtype: DType | 'u32', shape: Shape, values: ArrayLike<number>): string {
     const key = `${dtype}|${shape.join(',')}|${Array.from(values).join(',')}`;
-    let name = this.constants.get(key);
+    let name = this.shareConstants ? this.constants.get(key) : undefined;
     if (!name) {
       name = this.fresh('c');
       this.initializers.push(tensorProto(name, dtype, shape, values));

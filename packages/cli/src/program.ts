@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { exportCommand } from './commands/export.js';
 import { generateCommand } from './commands/generate.js';
 import { mergeCommand } from './commands/merge.js';
 import { templateCommand } from './commands/template.js';
@@ -21,6 +22,7 @@ export function createProgram(streams: CliStreams): Command {
   for (const command of [
     generateCommand(streams),
     mergeCommand(streams),
+    exportCommand(streams),
     templateCommand(streams),
   ]) {
     program.addCommand(command.copyInheritedSettings(program));

@@ -31,17 +31,26 @@ export interface CausalLMInputs {
   readonly position_ids: Tensor;
   /**
    * Additive f32 mask [B, 1, T, Tk] (0 = visible, -inf = hidden) over the keys: Tk = T without a
-   * cache, L with one. When given it replaces the built-in causal rule; without it, attention is
-   * causal over the T tokens.
+   * cache, L with one, P + T with `past_key_values`. When given it replaces the built-in causal
+   * rule; without it, attention is causal over the T tokens (and the P before them).
    */
   readonly attention_mask?: Tensor;
   readonly cache?: KVCacheInputs;
+  /**
+   * A growing cache, HF's `past_key_values` (not with `cache`): each layer's keys and values
+   * [B, Hkv, P, D] of the P tokens before this pass. Attention runs over the P + T keys, which
+   * `present` returns as concat(past, new) [B, Hkv, P + T, D]; the ONNX export uses it.
+   */
+  readonly past_key_values?: readonly { readonly key: Tensor; readonly value: Tensor }[];
 }
 
 export interface CausalLMOutputs {
   /** f32 [B, T, vocab] */
   readonly logits: Tensor;
-  /** The caches with this pass's keys and values written in, one per layer, when a cache was given. */
+  /**
+   * The caches with this pass's keys and values written in (or appended, with `past_key_values`),
+   * one per layer, when a cache was given.
+   */
   readonly present?: readonly { readonly key: Tensor; readonly value: Tensor }[];
 }
 

@@ -22,20 +22,35 @@ export function checkCausalLMInputs(
     throw fail(
       `position_ids must be i32 ${formatShape(ids.shape)} like input_ids, got ${describe(positions)}`,
     );
+  const past = inputs.past_key_values;
+  if (past) {
+    if (cache) throw fail('give a fixed-size cache or past_key_values, not both');
+    checkLayers('past_key_values', past, seq);
+    return;
+  }
   if (!cache) {
     if (mask) check('attention_mask', mask, [batch, 1, seq, seq], 'f32');
     return;
   }
-  if (cache.layers.length !== shape.numLayers)
-    throw fail(`the cache has ${cache.layers.length} layers, the model ${shape.numLayers}`);
   check('cache positions', cache.positions, [seq], 'i32');
-  const length = cache.layers[0].key.dim(2);
-  const cacheShape = [batch, shape.numKeyValueHeads, length, shape.headDim];
-  cache.layers.forEach((layer, i) => {
-    check(`cache layer ${i} key`, layer.key, cacheShape, 'f32');
-    check(`cache layer ${i} value`, layer.value, cacheShape, 'f32');
-  });
-  if (mask) check('attention_mask', mask, [batch, 1, seq, length], 'f32');
+  checkLayers('the cache', cache.layers, 0);
+
+  /** Each layer's keys and values [B, Hkv, L, D]; the mask covers L + `appended` keys. */
+  function checkLayers(
+    what: string,
+    layers: readonly { key: Tensor; value: Tensor }[],
+    appended: number,
+  ): void {
+    if (layers.length !== shape.numLayers)
+      throw fail(`${what} has ${layers.length} layers, the model ${shape.numLayers}`);
+    const length = layers[0].key.dim(2);
+    const cacheShape = [batch, shape.numKeyValueHeads, length, shape.headDim];
+    layers.forEach((layer, i) => {
+      check(`${what} layer ${i} key`, layer.key, cacheShape, 'f32');
+      check(`${what} layer ${i} value`, layer.value, cacheShape, 'f32');
+    });
+    if (mask) check('attention_mask', mask, [batch, 1, seq, length + appended], 'f32');
+  }
 
   function check(name: string, t: Tensor, want: Shape, dtype: string): void {
     if (!sameShape(t.shape, want) || t.dtype !== dtype)

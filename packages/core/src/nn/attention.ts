@@ -15,6 +15,11 @@ export interface AttentionPlanOptions {
   readonly mask?: Tensor;
   /** With a cache: where this pass's keys are written (i32 [T]) and the cache length L. */
   readonly cache?: { readonly positions: Tensor; readonly length: number };
+  /**
+   * With a growing cache (`past_key_values`, not with `cache`): the P tokens before this pass.
+   * Each layer's cache is then its past [B, Hkv, P, D], and the keys are concat(past, new).
+   */
+  readonly past?: number;
 }
 
 /** How the keys are hidden from the queries: `ops.causalAttention`'s `causal` and `mask`. */
@@ -30,9 +35,11 @@ export interface Masking {
  *
  * Without a cache, attention is causal over the T tokens unless the caller gives a mask. With a
  * cache of L slots, queries are the tokens written at `positions` and keys are the L slots; without
- * a mask, query t sees slots 0..positions[t] (the causal rule in cache coordinates). A sliding
+ * a mask, query t sees slots 0..positions[t] (the causal rule in cache coordinates). With a growing
+ * cache of P past tokens (`past`), keys are the P + T tokens and query t is key P + t. A sliding
  * window W (Mistral, Qwen2) also hides keys W or more slots behind the query, as transformers'
- * sliding-window mask does; it is traced only where it can hide something (Tk > W).
+ * sliding-window mask does; it is traced only where it can hide something (Tk > W), and always
+ * with a growing cache.
  */
 export class AttentionPlan {
   private readonly maskings = new Map<number, Masking>();
@@ -57,7 +64,10 @@ export class AttentionPlan {
     const { causal, mask } = this.masking(opts.slidingWindow);
     if (!opts.cache)
       return { y: ops.causalAttention(q, k, v, { scale: opts.scale, causal, mask }) };
-    const present = { key: this.write(opts.cache.key, k), value: this.write(opts.cache.value, v) };
+    const present =
+      this.opts.past === undefined
+        ? { key: this.write(opts.cache.key, k), value: this.write(opts.cache.value, v) }
+        : { key: ops.concat([opts.cache.key, k], 2), value: ops.concat([opts.cache.value, v], 2) };
     const y = ops.causalAttention(q, present.key, present.value, {
       scale: opts.scale,
       causal,
@@ -77,15 +87,18 @@ export class AttentionPlan {
 
   private buildMasking(window: number): Masking {
     const { b } = this;
-    const { seq, mask, cache } = this.opts;
-    const keys = cache ? cache.length : seq;
+    const { seq, mask, cache, past } = this.opts;
+    const keys = cache ? cache.length : seq + (past ?? 0);
     // [T, 1] index of each query and [1, Tk] index of each key, in key coordinates
-    const query = (cache ? cache.positions : b.arange(seq)).reshape([seq, 1]);
+    const tokens = past ? b.arange(keys).narrow(0, past, keys) : b.arange(seq);
+    const query = (cache ? cache.positions : tokens).reshape([seq, 1]);
     const key = b.arange(keys).reshape([1, keys]);
     const hidden = (cond: Tensor) =>
       ops.where(cond, b.scalar(Number.NEGATIVE_INFINITY), b.scalar(0)).reshape([1, 1, seq, keys]);
     let additive = mask ?? (cache ? hidden(key.greater(query)) : undefined);
-    if (keys > window) {
+    // with a growing cache a finite window is always traced, so that one graph (the ONNX export's)
+    // serves every length
+    if (keys > window || (past !== undefined && Number.isFinite(window))) {
       // hidden when query - key >= W, i.e. key < query - W + 1
       const outside = hidden(key.less(query.sub(window - 1)));
       additive = additive ? additive.add(outside) : outside;

@@ -52,21 +52,23 @@ export class GPT2Model extends Module {
 
   forward(ctx: TraceContext, inputs: CausalLMInputs): { hidden: Tensor; present?: LayerCache[] } {
     const { input_ids: ids, position_ids: positionIds, attention_mask: mask, cache } = inputs;
+    const past = inputs.past_key_values;
     const plan = new AttentionPlan(ctx.b, {
       seq: ids.dim(1),
       mask,
       cache: cache && { positions: cache.positions, length: cache.layers[0].key.dim(2) },
+      past: past?.[0].key.dim(2),
     });
     const blocks = this.sub<ModuleList<GPT2Block>>('h');
     let h = this.sub('wte').forward(ctx, ids).add(this.sub('wpe').forward(ctx, positionIds));
     const present: LayerCache[] = [];
     for (let i = 0; i < blocks.length; i++) {
-      const out = blocks.at(i).forward(ctx, h, plan, cache?.layers[i]);
+      const out = blocks.at(i).forward(ctx, h, plan, cache?.layers[i] ?? past?.[i]);
       h = out.h;
       if (out.present) present.push(out.present);
     }
     const hidden = this.sub('ln_f').forward(ctx, h);
-    return cache ? { hidden, present } : { hidden };
+    return cache || past ? { hidden, present } : { hidden };
   }
 }
 

@@ -52,22 +52,24 @@ export class LlamaModel extends Module {
   /** The final hidden states [B, T, H], and the caches with this pass written in. */
   forward(ctx: TraceContext, inputs: CausalLMInputs): { hidden: Tensor; present?: LayerCache[] } {
     const { input_ids: ids, position_ids: positionIds, attention_mask: mask, cache } = inputs;
+    const past = inputs.past_key_values;
     const plan = new AttentionPlan(ctx.b, {
       seq: ids.dim(1),
       mask,
       cache: cache && { positions: cache.positions, length: cache.layers[0].key.dim(2) },
+      past: past?.[0].key.dim(2),
     });
     const pass = { plan, ...this.sub<RotaryEmbedding>('rotary_emb').forward(positionIds) };
     const layers = this.sub<ModuleList<LlamaDecoderLayer>>('layers');
     let h = this.sub('embed_tokens').forward(ctx, ids);
     const present: LayerCache[] = [];
     for (let i = 0; i < layers.length; i++) {
-      const out = layers.at(i).forward(ctx, h, pass, cache?.layers[i]);
+      const out = layers.at(i).forward(ctx, h, pass, cache?.layers[i] ?? past?.[i]);
       h = out.h;
       if (out.present) present.push(out.present);
     }
     const hidden = this.sub('norm').forward(ctx, h);
-    return cache ? { hidden, present } : { hidden };
+    return cache || past ? { hidden, present } : { hidden };
   }
 }
 

@@ -1,0 +1,68 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { exportCausalLMToOnnx } from '@tunekit/backend-onnx';
+import { loadCausalLM, readHfConfig, resolveModelSource } from '@tunekit/core';
+import { mergeAdapterIntoFolder } from '@tunekit/peft-lora';
+import { Command, Option } from 'commander';
+import type { DependencyContainer } from 'tsyringe';
+import { loadPlugins } from '../plugins.js';
+import type { CliStreams } from '../run-cli.js';
+
+interface ExportFlags {
+  readonly model: string;
+  readonly adapter?: string;
+  readonly format: 'onnx';
+  readonly out: string;
+  readonly externalData?: boolean;
+}
+
+/** `tunekit export`: a model folder (with an adapter merged in) → an ONNX model for inference. */
+export function exportCommand(streams: CliStreams): Command {
+  return new Command('export')
+    .description(
+      'Export a causal LM for inference as Optimum and transformers.js lay it out: model.onnx with a KV cache, config and tokenizer files.',
+    )
+    .requiredOption('-m, --model <folder|hub-id>', 'model folder, or a Hugging Face Hub id')
+    .option('-a, --adapter <folder>', 'a PEFT adapter folder to merge into the model first')
+    .addOption(
+      new Option('-f, --format <format>', 'the format to write').choices(['onnx']).default('onnx'),
+    )
+    .requiredOption('-o, --out <folder>', 'where to write the exported model')
+    .option(
+      '--external-data',
+      'keep the weights in model.onnx_data beside model.onnx (always done past about 1.8 GB)',
+    )
+    .action(async (flags: ExportFlags) => {
+      const files = await exportModel(flags, await loadPlugins());
+      const merged = flags.adapter ? ` with ${flags.adapter} merged in` : '';
+      streams.stdout.write(
+        `exported ${flags.model}${merged} as ${flags.format}: wrote ${files.join(', ')} to ${flags.out}\n`,
+      );
+    });
+}
+
+async function exportModel(flags: ExportFlags, container: DependencyContainer): Promise<string[]> {
+  let source = await resolveModelSource(flags.model);
+  let merged: string | undefined;
+  if (flags.adapter) {
+    // the merge writes a full model folder (the adapter's tokenizer files and chat template win);
+    // it goes beside the output, on the same disk, and is removed after the export
+    const parent = dirname(resolve(flags.out));
+    await mkdir(parent, { recursive: true });
+    merged = await mkdtemp(join(parent, '.tunekit-merge-'));
+    await mergeAdapterIntoFolder({ model: source, adapter: flags.adapter, out: merged, container });
+    source = merged;
+  }
+  try {
+    const { model } = await loadCausalLM(source, { families: container });
+    return await exportCausalLMToOnnx({
+      model,
+      config: await readHfConfig(source),
+      outDir: flags.out,
+      sourceFolder: source,
+      externalData: flags.externalData,
+    });
+  } finally {
+    if (merged) await rm(merged, { recursive: true, force: true });
+  }
+}
