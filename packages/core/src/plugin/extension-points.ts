@@ -86,10 +86,30 @@ export interface ChatTemplate {
 export type { ModelFamily } from '../models/model-family.js';
 
 /** A shape of dataset record (plain text, Alpaca, messages, ShareGPT...). */
-export interface DatasetFormat {
+export interface DatasetFormat<R = unknown> {
   readonly id: string;
+  /** One line for listings and errors, e.g. `ShareGPT conversations (from/value)`. */
+  readonly description: string;
+  /**
+   * What the records train, so a trainer can refuse data it cannot use: `sft` records come out
+   * of `parse` in a shape a chat template renders (a `messages`, `instruction`,
+   * `prompt`/`completion` or `text` record); `preference` records are prompt/chosen/rejected
+   * pairs. A plugin may name other tasks for its own trainer.
+   */
+  readonly task: string;
+  /**
+   * Auto-detection takes, among the formats whose `detect` matches a file's first record, the
+   * one of highest priority (a tie is an error that asks for an explicit format). Shapes with
+   * distinctive fields use 10; fallbacks that match many records (plain `text`) use 0.
+   */
+  readonly priority: number;
   /** True when a parsed JSONL/JSON record has this format's fields. */
   detect(record: unknown): boolean;
+  /**
+   * Validates one record and returns it in its task's shape. A bad record throws a UserError that
+   * starts with `where` (`file:line`) and names the field.
+   */
+  parse(record: unknown, where: string): R;
 }
 
 /** Named scores, e.g. `{ perplexity: 12.3 }`. */
@@ -101,7 +121,7 @@ export interface Metric<I = unknown> {
   compute(input: I): MetricValues | Promise<MetricValues>;
 }
 
-/** What a callback sees of the training loop (HF `TrainerState`, trimmed). */
+/** What a callback sees of the training loop (HF `TrainerState`, trimmed): a snapshot per hook. */
 export interface TrainerState {
   /** Optimizer steps taken so far. */
   readonly step: number;
@@ -111,15 +131,56 @@ export interface TrainerState {
   /** Loss of the latest step, when one has run. */
   readonly loss?: number;
   readonly learningRate?: number;
+  /** Global gradient norm of the latest step, before clipping. */
+  readonly gradNorm?: number;
+  /** Token positions fed so far, padding included (HF `num_input_tokens_seen`). */
+  readonly numInputTokensSeen: number;
+  /** Seconds since training (or the resumed run) began. */
+  readonly elapsedSeconds: number;
+  /** Where checkpoints and reports go (`output_dir`). */
+  readonly outputDir: string;
 }
 
-/** Hooks into the training loop; every hook is optional. Return a promise to make the loop wait. */
+/** A callback's answer, as HF's `TrainerControl` flags; returning nothing changes nothing. */
+export interface TrainerControl {
+  /** Stop after the current step (early stopping). */
+  readonly shouldTrainingStop?: boolean;
+}
+
+/** Numbers logged at a step, keyed as HF logs them: loss, learning_rate, grad_norm, epoch, eval_*. */
+export type TrainerLogs = Readonly<Record<string, number>>;
+
+/** One prompt with its reference answer and what the model generated, kept for human review. */
+export interface GenerationSample {
+  readonly prompt: string;
+  readonly reference?: string;
+  /** What the model generated after the prompt. */
+  readonly prediction: string;
+}
+
+/** What a hook returns; a promise makes the loop wait. */
+// biome-ignore lint/suspicious/noConfusingVoidType: a hook that returns nothing (sync or async) must fit
+export type CallbackResult = void | TrainerControl | Promise<void | TrainerControl>;
+
+/**
+ * Hooks into the training loop (HF `TrainerCallback`); every hook is optional and callbacks run in
+ * registration order. Eval metrics carry HF's `eval_` prefix (`eval_loss`).
+ */
 export interface TrainerCallback {
   readonly id: string;
-  onTrainBegin?(state: TrainerState): void | Promise<void>;
-  onStepEnd?(state: TrainerState): void | Promise<void>;
-  onEvaluate?(state: TrainerState, metrics: MetricValues): void | Promise<void>;
-  onTrainEnd?(state: TrainerState): void | Promise<void>;
+  onTrainBegin?(state: TrainerState): CallbackResult;
+  onStepEnd?(state: TrainerState): CallbackResult;
+  /** Every `logging_steps`: the window's mean loss, learning_rate, grad_norm, epoch, tokens/s. */
+  onLog?(state: TrainerState, logs: TrainerLogs): CallbackResult;
+  /** After each evaluation, with the generations it sampled (if it generated). */
+  onEvaluate?(
+    state: TrainerState,
+    metrics: MetricValues,
+    samples?: readonly GenerationSample[],
+  ): CallbackResult;
+  /** After a checkpoint folder is complete (renamed into place). */
+  onSave?(state: TrainerState, checkpointDir: string): CallbackResult;
+  onTrainEnd?(state: TrainerState): CallbackResult;
 }
 
 /** Structured fields logged beside a message. */

@@ -2,6 +2,7 @@ export { checkCoreRange, createContainer, createRunContainer, type RunScope } fr
 export { corePlugins } from './core-plugins.js';
 export { CORE_VERSION } from './core-version.js';
 export type {
+  CallbackResult,
   ChatMessage,
   ChatRenderOptions,
   ChatRole,
@@ -11,6 +12,7 @@ export type {
   ChatToolCall,
   ChatToolDefinition,
   DatasetFormat,
+  GenerationSample,
   LogFields,
   Logger,
   Metric,
@@ -20,6 +22,8 @@ export type {
   RenderedChat,
   RunConfig,
   TrainerCallback,
+  TrainerControl,
+  TrainerLogs,
   TrainerState,
 } from './extension-points.js';
 export {

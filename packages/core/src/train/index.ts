@@ -4,9 +4,10 @@ export type { Optimizer, OptimizerSlot } from './optim/optimizer.js';
 export { type SgdOptions, sgd } from './optim/sgd.js';
 export {
   buildTrainStep,
+  GRAD_ACCUM_STATE,
   groupIndex,
   type ParamGroup,
   type TrainStep,
   type TrainStepOptions,
 } from './step-graph.js';
-export { type StepResult, TrainStepRunner } from './step-runner.js';
+export { type RunnerResume, type StepResult, TrainStepRunner } from './step-runner.js';

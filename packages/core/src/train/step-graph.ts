@@ -18,10 +18,19 @@ export interface TrainStepOptions {
   readonly groups?: readonly ParamGroup[];
   /** Global-norm gradient clipping; off when absent. */
   readonly maxGradNorm?: number;
+  /**
+   * Gradient accumulation over micro-batches: 'accumulate' adds this batch's gradients into state
+   * buffers `<param>.grad_accum` and steps nothing; 'apply' adds them too, then clips the sum,
+   * steps the optimizer and zeroes the buffers. Absent: a plain step on this batch alone.
+   */
+  readonly accumulation?: 'accumulate' | 'apply';
 }
 
 export interface TrainStep {
-  /** Outputs `loss` and `grad_norm` (before clipping); updates every parameter and state in place. */
+  /**
+   * Outputs `loss` and `grad_norm` (before clipping); updates every parameter and state in place.
+   * An 'accumulate' step outputs only `loss` and updates only the accumulation buffers.
+   */
   readonly graph: Graph;
   readonly optimizer: Optimizer;
   readonly groups: readonly ParamGroup[];
@@ -29,7 +38,11 @@ export interface TrainStep {
   readonly state: readonly GraphInput[];
   /** Names of the per-step scalar inputs (learning rates `lr.<group>`, optimizer scalars). */
   readonly scalars: readonly string[];
+  readonly accumulation?: 'accumulate' | 'apply';
 }
+
+/** Name of the state buffer that sums a parameter's gradients across accumulation micro-steps. */
+export const GRAD_ACCUM_STATE = 'grad_accum';
 
 /**
  * One training step as one graph: forward (already traced into `loss`), backward to every input of
@@ -50,13 +63,37 @@ export function buildTrainStep(loss: Tensor, opts: TrainStepOptions): TrainStep 
     const g = raw[k];
     return g ? [{ input, param: all[k], grad: g }] : [];
   });
+  const accumulators = opts.accumulation
+    ? used.map(({ input, param }) =>
+        b.input(`${input.name}.${GRAD_ACCUM_STATE}`, param.shape, param.dtype, 'state'),
+      )
+    : [];
+  if (opts.accumulation === 'accumulate') {
+    const updates = Object.fromEntries(
+      used.map(({ input, grad: g }, k) => [
+        `${input.name}.${GRAD_ACCUM_STATE}`,
+        accumulators[k].add(g),
+      ]),
+    );
+    const graph = b.build({ loss }, updates);
+    return {
+      graph,
+      optimizer: opts.optimizer,
+      groups,
+      params: graph.inputs.filter((i) => i.role === 'param'),
+      state: graph.inputs.filter((i) => i.role === 'state' && i.name in updates),
+      scalars: [],
+      accumulation: 'accumulate',
+    };
+  }
+  const summed =
+    opts.accumulation === 'apply'
+      ? used.map((u, k) => accumulators[k].add(u.grad))
+      : used.map((u) => u.grad);
   const { grads, norm } =
     opts.maxGradNorm === undefined
-      ? { grads: used.map((u) => u.grad), norm: totalNorm(used.map((u) => u.grad)) }
-      : clipGradNorm(
-          used.map((u) => u.grad),
-          opts.maxGradNorm,
-        );
+      ? { grads: summed, norm: totalNorm(summed) }
+      : clipGradNorm(summed, opts.maxGradNorm);
 
   const scalars = new Map<string, Tensor>();
   const scalar = (name: string): Tensor => {
@@ -78,9 +115,19 @@ export function buildTrainStep(loss: Tensor, opts: TrainStepOptions): TrainStep 
     };
   });
   const updates = opts.optimizer.build(b, slots, scalar);
+  // the buffers start the next accumulation window at zero
+  accumulators.forEach((acc, k) => {
+    updates[`${used[k].input.name}.${GRAD_ACCUM_STATE}`] = b
+      .scalar(0, acc.dtype)
+      .broadcastTo(acc.shape);
+  });
   const graph = b.build({ loss, grad_norm: norm }, updates);
   const stateNames = new Set(
-    slots.flatMap((p) => opts.optimizer.stateNames.map((s) => `${p.name}.${s}`)),
+    slots.flatMap((p) =>
+      [...opts.optimizer.stateNames, ...(opts.accumulation ? [GRAD_ACCUM_STATE] : [])].map(
+        (s) => `${p.name}.${s}`,
+      ),
+    ),
   );
   return {
     graph,
@@ -89,6 +136,7 @@ export function buildTrainStep(loss: Tensor, opts: TrainStepOptions): TrainStep 
     params: graph.inputs.filter((i) => i.role === 'param'),
     state: graph.inputs.filter((i) => stateNames.has(i.name)),
     scalars: [...scalars.keys()],
+    ...(opts.accumulation ? { accumulation: opts.accumulation } : {}),
   };
 }
 

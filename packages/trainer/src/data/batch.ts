@@ -1,0 +1,35 @@
+import type { HostTensor } from '@tunekit/core';
+
+/**
+ * One padded batch, HF conventions: labels unshifted (the loss shifts them: the logits at t
+ * predict the label at t + 1), -100 = no loss. Padding is on the right and known by position
+ * (label -100), never by token id.
+ */
+export interface TrainBatch {
+  /** i32 [B, T] */
+  readonly input_ids: HostTensor;
+  /** i32 [B, T] */
+  readonly labels: HostTensor;
+  /** i32 [B, T]: 0, 1, 2... per example, restarting at 0 at each packed example. */
+  readonly position_ids: HostTensor;
+  /**
+   * Additive f32 [B, 1, T, T] (0 visible, -inf hidden), only when packing: block-diagonal causal,
+   * so no example attends to another. Absent means plain causal attention (right padding needs no
+   * mask: a real token never sees a later pad).
+   */
+  readonly attention_mask?: HostTensor;
+  /** Labels that carry loss after the shift (labels[:, 1:] != -100): what the mean divides by. */
+  readonly supervisedTokens: number;
+  /** Indices of the examples in the batch, in row order (for reports); padding rows have none. */
+  readonly examples: readonly number[];
+}
+
+/**
+ * The batches of one pass over a split. Tensors are built when a batch is asked for, so resuming
+ * at batch k (a checkpoint's data cursor) costs nothing for the batches before it.
+ */
+export interface BatchPlan extends Iterable<TrainBatch> {
+  readonly length: number;
+  /** Batch `index` (0-based); the same index always gives the same batch. */
+  batch(index: number): TrainBatch;
+}

@@ -1,0 +1,66 @@
+import { HostTensor } from '@tunekit/core';
+import { IGNORE_INDEX } from '@tunekit/templates';
+import type { TrainBatch } from '../batch.js';
+import type { Example } from '../example.js';
+import type { PlannedBatch } from './plan-batches.js';
+
+export interface CollateOptions {
+  /** Rows in every batch: a short last batch gets empty rows (pad tokens, no loss). */
+  readonly batchSize: number;
+  /** Fills padding; which id it is does not matter, as padding is known by position. */
+  readonly padTokenId: number;
+  /** Rows hold several examples: reset positions per example and add the block-diagonal mask. */
+  readonly packed: boolean;
+}
+
+/**
+ * Builds a batch's tensors, padded on the right to `batch.length`. Packed rows put their
+ * examples side by side, each with positions from 0 and its first label set to -100: unpacked,
+ * the first label is never predicted (the loss shifts), and packed it would be predicted from
+ * the example before. The mask lets a token see the earlier tokens of its own example only; the
+ * padding at the end of a row is one more block, so no query row of the mask is empty.
+ */
+export function collate(
+  batch: PlannedBatch,
+  examples: readonly Example[],
+  opts: CollateOptions,
+): TrainBatch {
+  const { batchSize: B } = opts;
+  const T = batch.length;
+  const input_ids = new Int32Array(B * T).fill(opts.padTokenId);
+  const labels = new Int32Array(B * T).fill(IGNORE_INDEX);
+  const position_ids = new Int32Array(B * T);
+  const mask = opts.packed ? new Float32Array(B * T * T).fill(Number.NEGATIVE_INFINITY) : undefined;
+  let supervisedTokens = 0;
+  for (let r = 0; r < B; r++) {
+    const row = batch.rows[r] ?? [];
+    let start = 0;
+    const block = (length: number) => {
+      for (let t = 0; t < length; t++)
+        position_ids[r * T + start + t] = opts.packed ? t : start + t;
+      if (mask !== undefined) {
+        for (let q = start; q < start + length; q++)
+          mask.fill(0, (r * T + q) * T + start, (r * T + q) * T + q + 1);
+      }
+      start += length;
+    };
+    for (const id of row) {
+      const example = examples[id];
+      input_ids.set(example.input_ids, r * T + start);
+      labels.set(example.labels, r * T + start);
+      if (opts.packed) labels[r * T + start] = IGNORE_INDEX;
+      supervisedTokens += example.supervisedTokens;
+      block(example.input_ids.length);
+    }
+    if (start < T) block(T - start);
+  }
+  const shape = [B, T];
+  return {
+    input_ids: new HostTensor('i32', shape, input_ids),
+    labels: new HostTensor('i32', shape, labels),
+    position_ids: new HostTensor('i32', shape, position_ids),
+    ...(mask === undefined ? {} : { attention_mask: new HostTensor('f32', [B, 1, T, T], mask) }),
+    supervisedTokens,
+    examples: batch.rows.flat(),
+  };
+}

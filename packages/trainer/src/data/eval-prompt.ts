@@ -1,0 +1,48 @@
+import type { ChatTemplate, ChatTemplateContext } from '@tunekit/core';
+import { renderRecord, type SystemSpec } from '@tunekit/templates';
+
+/** An eval example as a generation task: the prompt a model continues, and the answer to compare. */
+export interface EvalPrompt {
+  /** The record, `file:line`. */
+  readonly where: string;
+  /** The rendered text up to where the last answer starts (it ends with the assistant header). */
+  readonly prompt: string;
+  /** The last answer as the record wrote it (no end-of-turn token). */
+  readonly reference: string;
+}
+
+export interface SampleOptions {
+  readonly template: ChatTemplate;
+  readonly context?: ChatTemplateContext;
+  readonly system?: SystemSpec;
+}
+
+/**
+ * The generation sample of a parsed record; undefined for plain text and for records without a
+ * non-empty answer (a conversation ending in a pure tool call), which have nothing to compare.
+ */
+export function evalPrompt(
+  record: unknown,
+  where: string,
+  opts: SampleOptions,
+): EvalPrompt | undefined {
+  const reference = lastAnswer(record);
+  if (reference === undefined || reference === '') return undefined;
+  const rendered = renderRecord(opts.template, record, { where, ...opts });
+  const answer = rendered.spans.filter((span) => span.role === 'assistant').at(-1);
+  if (rendered.source === 'text' || answer === undefined) return undefined;
+  return { where, prompt: rendered.text.slice(0, answer.start), reference };
+}
+
+/** The last assistant message, Alpaca `output` or `completion` of a record as the formats parse them. */
+function lastAnswer(record: unknown): string | undefined {
+  if (typeof record !== 'object' || record === null) return undefined;
+  const r = record as {
+    messages?: { role: string; content: string }[];
+    output?: string;
+    completion?: string;
+  };
+  if (r.messages !== undefined)
+    return r.messages.filter((m) => m.role === 'assistant').at(-1)?.content;
+  return r.output ?? r.completion;
+}

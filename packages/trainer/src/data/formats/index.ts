@@ -1,0 +1,24 @@
+import type { DatasetFormat } from '@tunekit/core';
+import { alpacaFormat } from './alpaca.js';
+import { messagesFormat } from './messages.js';
+import { preferenceFormat } from './preference.js';
+import { promptCompletionFormat } from './prompt-completion.js';
+import { shareGptFormat } from './sharegpt.js';
+import { textFormat } from './text.js';
+
+export { alpacaFormat } from './alpaca.js';
+export { messagesFormat } from './messages.js';
+export { type PreferenceRecord, preferenceFormat } from './preference.js';
+export { promptCompletionFormat } from './prompt-completion.js';
+export { shareGptFormat } from './sharegpt.js';
+export { textFormat } from './text.js';
+
+/** The dataset formats this package registers. */
+export const DATASET_FORMATS: readonly DatasetFormat[] = Object.freeze([
+  textFormat,
+  promptCompletionFormat,
+  alpacaFormat,
+  messagesFormat,
+  shareGptFormat,
+  preferenceFormat,
+]);

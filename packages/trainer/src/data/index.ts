@@ -1,0 +1,23 @@
+export type { BatchPlan, TrainBatch } from './batch.js';
+export {
+  bucketFor,
+  collate,
+  defaultBucketLengths,
+  type PlannedBatch,
+  packRows,
+  planBatches,
+} from './batching/index.js';
+export type { EvalPrompt } from './eval-prompt.js';
+export type { Example } from './example.js';
+export * from './formats/index.js';
+export { type LoadSftDataDeps, loadSftData } from './load-sft-data.js';
+export type { DataStats, SftData, SourceStats } from './sft-data.js';
+export {
+  type DataSource,
+  dataSourceSchema,
+  refineSftData,
+  type SftDataConfig,
+  type SftDataConfigInput,
+  sftDataConfigSchema,
+  sftDataFields,
+} from './sft-data-config.js';

@@ -1,0 +1,117 @@
+import { createHash } from 'node:crypto';
+import { type DatasetFormat, UserError } from '@tunekit/core';
+import { describeFields, detectFormat } from './detect-format.js';
+import { type DataFile, expandPaths, readRecords } from './read/index.js';
+
+/** A record as its format parsed it, with `file:line` to name it. */
+export interface ParsedRecord {
+  readonly where: string;
+  readonly record: unknown;
+}
+
+export interface LoadedSource {
+  readonly files: readonly DataFile[];
+  /** sha256 (hex) of each file's bytes, in `files` order. */
+  readonly fileHashes: readonly string[];
+  readonly format: DatasetFormat;
+  readonly records: readonly ParsedRecord[];
+  /** Why each skipped record was invalid (only with skipInvalid). */
+  readonly skipped: readonly string[];
+}
+
+export interface LoadSourceOptions {
+  readonly paths: readonly string[];
+  /** The format named in the config; undefined detects it from the first record. */
+  readonly format?: DatasetFormat;
+  /** Every registered format, for detection. */
+  readonly formats: readonly DatasetFormat[];
+  /** The task the caller trains (`sft`): a source of another task's format is an error. */
+  readonly task: string;
+  readonly baseDir: string;
+  readonly skipInvalid: boolean;
+}
+
+/**
+ * Reads, detects and validates one source. Every record must be of the source's one format: the
+ * configured one, or the one its first record has. An invalid record (bad JSON, another shape, a
+ * field that fails validation) is an error naming file, line and field, or with `skipInvalid` is
+ * skipped and counted.
+ */
+export async function loadSource(opts: LoadSourceOptions): Promise<LoadedSource> {
+  const files = await expandPaths(opts.paths, opts.baseDir);
+  let format = opts.format;
+  if (format !== undefined)
+    checkTask(
+      format,
+      opts.task,
+      opts.formats,
+      `${files[0].path}: the records are ${format.description}`,
+    );
+  let detectedAt: string | undefined;
+  const records: ParsedRecord[] = [];
+  const skipped: string[] = [];
+  const fileHashes: string[] = [];
+  const invalid = (message: string) => {
+    if (!opts.skipInvalid) throw new UserError(message);
+    skipped.push(message);
+  };
+  for (const file of files) {
+    const hash = createHash('sha256');
+    for await (const raw of readRecords(file, hash)) {
+      if ('invalid' in raw) {
+        invalid(raw.invalid);
+        continue;
+      }
+      const { where, record } = raw;
+      if (format === undefined) {
+        const detected = detectFormat(record, opts.formats, where);
+        if ('invalid' in detected) {
+          invalid(detected.invalid);
+          continue;
+        }
+        checkTask(
+          detected,
+          opts.task,
+          opts.formats,
+          `${where}: the records are ${detected.description}`,
+        );
+        format = detected;
+        detectedAt = where;
+      } else if (detectedAt !== undefined && !format.detect(record)) {
+        invalid(
+          `${where}: the record is not ${format.description}, the format ${detectedAt} set for this source (${describeFields(record)}); all records of a source have one format`,
+        );
+        continue;
+      }
+      try {
+        records.push({ where, record: format.parse(record, where) });
+      } catch (error) {
+        if (!(error instanceof UserError)) throw error;
+        invalid(error.message);
+      }
+    }
+    fileHashes.push(hash.digest('hex'));
+  }
+  if (format === undefined) {
+    const names = files.map((file) => file.path).join(', ');
+    throw new UserError(
+      skipped.length === 0
+        ? `${names}: no records; expected JSON Lines or a JSON array of records`
+        : `${names}: all ${skipped.length} records are invalid; the first: ${skipped[0]}`,
+    );
+  }
+  return { files, fileHashes, format, records, skipped };
+}
+
+function checkTask(
+  format: DatasetFormat,
+  task: string,
+  formats: readonly DatasetFormat[],
+  what: string,
+): void {
+  if (format.task === task) return;
+  const trainable = formats.filter((f) => f.task === task).map((f) => f.id);
+  throw new UserError(
+    `${what} (format '${format.id}'), which are for ${format.task} training; this run does ${task} training, of the formats ${trainable.join(', ')}`,
+  );
+}

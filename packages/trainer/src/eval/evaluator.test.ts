@@ -1,0 +1,160 @@
+import {
+  createContainer,
+  HostTensor,
+  type Metric,
+  ReferenceBackend,
+  resolveAllOf,
+  TOKENS,
+} from '@tunekit/core';
+import { chatml } from '@tunekit/templates';
+import { describe, expect, it } from 'vitest';
+import { plugin } from '../plugin.js';
+import { corpusBleu } from './bleu.js';
+import { BUILTIN_METRICS, type EvalOutputs } from './eval-metrics.js';
+import { promptIds } from './generate-samples.js';
+import { type EvalBatch, evaluate } from './index.js';
+import { answeringModel, BYTE_VOCAB, byteTokenizer, CHATML_IDS } from './test-utils.js';
+
+// The model answers "Paris" to everything, so the expected metrics follow by hand.
+const tokenizer = byteTokenizer();
+const questions = [
+  { where: 'eval.jsonl:1', question: 'Capital of France?', reference: 'Paris' },
+  { where: 'eval.jsonl:2', question: 'Capital of Italy?', reference: 'Rome' },
+];
+const prompts = questions.map(({ where, question, reference }) => ({
+  where,
+  prompt: chatml.render([{ role: 'user', content: question }], { addGenerationPrompt: true }).text,
+  reference,
+}));
+
+/** One right-padded batch of the two examples: prompt unsupervised, answer and <|im_end|> supervised. */
+function evalBatch(): EvalBatch {
+  const rows = prompts.map((p) => {
+    const prompt = promptIds(tokenizer, p.prompt);
+    const answer = [...[...p.reference].map((c) => c.charCodeAt(0)), CHATML_IDS.im_end];
+    return { ids: [...prompt, ...answer], labels: [...prompt.map(() => -100), ...answer] };
+  });
+  const T = Math.max(...rows.map((r) => r.ids.length));
+  const pad = <V>(row: V[], value: V) => [...row, ...new Array<V>(T - row.length).fill(value)];
+  return {
+    input_ids: HostTensor.from(
+      'i32',
+      [2, T],
+      rows.flatMap((r) => pad(r.ids, CHATML_IDS.im_end)),
+    ),
+    labels: HostTensor.from(
+      'i32',
+      [2, T],
+      rows.flatMap((r) => pad(r.labels, -100)),
+    ),
+    position_ids: HostTensor.from(
+      'i32',
+      [2, T],
+      rows.flatMap(() => Array.from({ length: T }, (_, t) => t)),
+    ),
+  };
+}
+
+describe('evaluate', () => {
+  it('gives token and generation metrics and the samples of a model whose answers are known', async () => {
+    const result = await evaluate({
+      model: answeringModel('Paris'),
+      backend: new ReferenceBackend(),
+      tokenizer,
+      batches: [evalBatch()],
+      prompts,
+    });
+    // logits are 10 at the table's next token and 0 elsewhere, so a right guess costs
+    // log(e^10 + V - 1) - 10 and a wrong one log(e^10 + V - 1). "Paris<|im_end|>": 6 of 6
+    // right; "Rome<|im_end|>": only <|im_end|> after "e" is right (1 of 5).
+    const lse = Math.log(Math.exp(10) + BYTE_VOCAB - 1);
+    const loss = (7 * (lse - 10) + 4 * lse) / 11;
+    expect(result.loss).toBeCloseTo(loss, 4);
+    expect(result.perplexity).toBeCloseTo(Math.exp(loss), 3);
+    expect(result.token_accuracy).toBeCloseTo(7 / 11, 6);
+    expect(result.exact_match).toBe(0.5);
+    expect(result.exact_match_normalized).toBe(0.5);
+    expect(result.rouge1).toBe(0.5);
+    expect(result.rouge2).toBe(0);
+    expect(result.rougeL).toBe(0.5);
+    expect(result.bleu).toBe(corpusBleu(['Paris', 'Paris'], [['Paris', 'Rome']]).score);
+    expect(result.samples.map((s) => [s.where, s.reference, s.prediction])).toEqual([
+      ['eval.jsonl:1', 'Paris', 'Paris'],
+      ['eval.jsonl:2', 'Rome', 'Paris'],
+    ]);
+    expect(result.metrics).toMatchObject({ loss: result.loss, bleu: result.bleu });
+  });
+
+  it('skips generation when asked, leaving the generation metrics out', async () => {
+    const result = await evaluate({
+      model: answeringModel('Paris'),
+      backend: new ReferenceBackend(),
+      tokenizer,
+      batches: [evalBatch()],
+      prompts,
+      generation: false,
+    });
+    expect(result.samples).toEqual([]);
+    expect(result.exact_match).toBeUndefined();
+    expect(Object.keys(result.metrics)).toEqual(['loss', 'perplexity', 'token_accuracy']);
+  });
+
+  it('generates for the first numSamples prompts only', async () => {
+    const result = await evaluate({
+      model: answeringModel('Paris'),
+      backend: new ReferenceBackend(),
+      tokenizer,
+      batches: [evalBatch()],
+      prompts,
+      generation: { numSamples: 1 },
+    });
+    expect(result.samples.map((s) => s.where)).toEqual(['eval.jsonl:1']);
+    expect(result.exact_match).toBe(1);
+  });
+
+  it('runs extra metrics once beside the built-ins, and rejects a name reported twice', async () => {
+    const supervised: Metric<EvalOutputs> = {
+      id: 'supervised_tokens',
+      compute: ({ tokens }) => ({ supervised_tokens: tokens.tokens }),
+    };
+    const common = {
+      model: answeringModel('Paris'),
+      backend: new ReferenceBackend(),
+      tokenizer,
+      batches: [evalBatch()],
+      prompts,
+      generation: false as const,
+    };
+    const result = await evaluate({ ...common, metrics: [...BUILTIN_METRICS, supervised] });
+    expect(result.metrics.supervised_tokens).toBe(11);
+    const clash: Metric<EvalOutputs> = { id: 'my_loss', compute: () => ({ loss: 0 }) };
+    await expect(evaluate({ ...common, metrics: [clash] })).rejects.toThrow(
+      "metrics 'loss' and 'my_loss' both report 'loss'",
+    );
+  });
+
+  it('fails on eval batches without supervised tokens', async () => {
+    const batch = evalBatch();
+    const none = {
+      ...batch,
+      labels: HostTensor.from('i32', batch.labels.shape, new Array(batch.labels.size).fill(-100)),
+    };
+    await expect(
+      evaluate({
+        model: answeringModel('Paris'),
+        backend: new ReferenceBackend(),
+        tokenizer,
+        batches: [none],
+        prompts,
+      }),
+    ).rejects.toThrow(/no supervised tokens/);
+  });
+});
+
+describe('plugin', () => {
+  it('registers the built-in metrics under TOKENS.Metric', () => {
+    const container = createContainer([plugin]);
+    const ids = resolveAllOf(container, TOKENS.Metric).map((m) => m.id);
+    for (const metric of BUILTIN_METRICS) expect(ids).toContain(metric.id);
+  });
+});

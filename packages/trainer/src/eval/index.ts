@@ -1,0 +1,38 @@
+export { type BleuScore, type BleuStatistics, computeBleu, corpusBleu } from './bleu.js';
+export {
+  BUILTIN_METRICS,
+  bleuMetric,
+  type EvalMetric,
+  type EvalOutputs,
+  exactMatchMetric,
+  lossMetric,
+  rougeMetric,
+  tokenAccuracyMetric,
+} from './eval-metrics.js';
+export {
+  type EvalResult,
+  type EvaluateOptions,
+  Evaluator,
+  type EvaluatorOptions,
+  evaluate,
+  type GenerationEvalOptions,
+} from './evaluator.js';
+export { exactMatch, normalizeAnswer, normalizedExactMatch } from './exact-match.js';
+export {
+  DEFAULT_EVAL_MAX_NEW_TOKENS,
+  type GeneratedSample,
+  type GenerateSamplesOptions,
+  generateSamples,
+  promptIds,
+} from './generate-samples.js';
+export {
+  type RougeScore,
+  type RougeScores,
+  rougeL,
+  rougeN,
+  rougeScores,
+  rougeTokenize,
+} from './rouge.js';
+export { type EvalBatch, TokenEvaluator, type TokenTotals } from './token-evaluator.js';
+export { type EvalShape, traceTokenMetrics } from './token-metrics-graph.js';
+export { tokenize13a } from './tokenize-13a.js';

@@ -1,0 +1,4 @@
+export * from './data/index.js';
+export * from './eval/index.js';
+export { plugin } from './plugin.js';
+export * from './train/index.js';

@@ -1,0 +1,31 @@
+import type { TrainerCallback } from '@tunekit/core';
+import type { TrainingArguments } from '../training-arguments.js';
+import { EarlyStoppingCallback } from './early-stopping.js';
+import { JsonlMetricsCallback } from './jsonl-metrics.js';
+import { ProgressBarCallback } from './progress-bar.js';
+import { ReportCallback } from './report.js';
+
+/** One built-in callback, made fresh for each run (callbacks hold one run's state). */
+export type CallbackFactory = (args: TrainingArguments) => TrainerCallback;
+
+/**
+ * The built-in callbacks in call order: progress bar, JSONL metrics log, report, and early
+ * stopping (inactive unless `early_stopping_patience` is set).
+ */
+export const BUILTIN_CALLBACK_FACTORIES: readonly CallbackFactory[] = Object.freeze([
+  (args) => new ProgressBarCallback({ disabled: args.disable_tqdm }),
+  () => new JsonlMetricsCallback(),
+  () => new ReportCallback(),
+  (args) =>
+    new EarlyStoppingCallback({
+      patience: args.early_stopping_patience,
+      threshold: args.early_stopping_threshold,
+      metric: args.metric_for_best_model,
+      greaterIsBetter: args.greater_is_better,
+    }),
+]);
+
+/** Fresh built-in callbacks configured by `args`, for a Trainer composed in code. */
+export function builtinCallbacks(args: TrainingArguments): TrainerCallback[] {
+  return BUILTIN_CALLBACK_FACTORIES.map((make) => make(args));
+}

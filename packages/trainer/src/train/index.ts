@@ -1,0 +1,33 @@
+export * from './callbacks/index.js';
+export {
+  type ComputeLoss,
+  causalLmLoss,
+  IGNORE_INDEX,
+  type LossInputs,
+  rdropLoss,
+  shiftForNextToken,
+} from './causal-lm-loss.js';
+export {
+  OPTIMIZER_FILE,
+  RNG_STATE_FILE,
+  SCHEDULER_FILE,
+  TRAINER_STATE_FILE,
+  TRAINING_ARGS_FILE,
+} from './checkpoint-files.js';
+export { CHECKPOINT_PREFIX, type CheckpointEntry, listCheckpoints } from './checkpoint-folder.js';
+export type { DataCursor, EpochPlans } from './data-windows.js';
+export type { EvaluateFn, TrainerEvaluation } from './evaluate-fn.js';
+export { type LrSchedule, lrFactor, warmupStepsFor } from './lr-schedule.js';
+export { inputEmbeddingPath, NEFTUNE_SEED_INPUT } from './neftune.js';
+export { decayParameterNames, layerDepth, planParamGroups } from './param-groups.js';
+export { runTrainingArguments } from './run-training-arguments.js';
+export { Trainer, type TrainerOptions, type TrainOutput } from './trainer.js';
+export {
+  LR_SCHEDULER_TYPES,
+  type LrSchedulerType,
+  parseTrainingArguments,
+  pickTrainingArguments,
+  type TrainingArguments,
+  type TrainingArgumentsInput,
+  trainingArgumentsSchema,
+} from './training-arguments.js';

@@ -1,0 +1,79 @@
+import { DROPOUT_SEED_INPUT, HostTensor } from '@tunekit/core';
+import type { TrainBatch } from '../data/batch.js';
+import { NEFTUNE_SEED_INPUT } from './neftune.js';
+import type { StepGraphs } from './step-graphs.js';
+import { NUM_ITEMS_INPUT, type StepShape } from './trace-loss.js';
+
+export interface OptimizerStepResult {
+  /** The window's loss: the sum of its micro-batch losses, each divided by the window's tokens. */
+  readonly loss: number;
+  /** Global gradient norm of the summed gradients, before clipping. */
+  readonly gradNorm: number;
+}
+
+/**
+ * One optimizer step over an accumulation window of micro-batches: each but the last adds its
+ * gradients to the buffers, the last adds its own and updates. Every micro-batch loss is divided by
+ * the supervised tokens of the whole window, so the update equals one step on the concatenated
+ * batch. `firstMicroStep` numbers the window's first micro-batch in the run, for its seeds.
+ */
+export async function runOptimizerStep(
+  graphs: StepGraphs,
+  window: readonly TrainBatch[],
+  lrs: readonly number[],
+  seeds: { readonly seed: number; readonly firstMicroStep: number },
+  accumulating: boolean,
+): Promise<OptimizerStepResult> {
+  // a window without supervised tokens gets loss 0 and zero gradients instead of 0 / 0
+  const numItems = Math.max(
+    1,
+    window.reduce((n, b) => n + b.supervisedTokens, 0),
+  );
+  let loss = 0;
+  for (let k = 0; k < window.length - 1; k++) {
+    const feeds = batchFeeds(window[k], numItems, seeds.seed, seeds.firstMicroStep + k);
+    loss += await graphs.runnerFor(shapeOf(window[k]), 'accumulate').accumulate(feeds);
+  }
+  const last = window.length - 1;
+  const feeds = batchFeeds(window[last], numItems, seeds.seed, seeds.firstMicroStep + last);
+  const mode = accumulating ? 'apply' : 'step';
+  const result = await graphs.runnerFor(shapeOf(window[last]), mode).run(feeds, lrs);
+  return { loss: loss + result.loss, gradNorm: result.gradNorm };
+}
+
+export function shapeOf(batch: TrainBatch): StepShape {
+  const [b, t] = batch.input_ids.shape;
+  return { batch: b, seq: t, masked: batch.attention_mask !== undefined };
+}
+
+/** A micro-batch's feeds; graphs ignore the seeds they have no input for. */
+function batchFeeds(
+  batch: TrainBatch,
+  numItems: number,
+  seed: number,
+  microStep: number,
+): Record<string, HostTensor> {
+  const feeds: Record<string, HostTensor> = {
+    input_ids: batch.input_ids,
+    labels: batch.labels,
+    position_ids: batch.position_ids,
+    // f64 storage, so an f64 reference run divides by the exact count
+    [NUM_ITEMS_INPUT]: new HostTensor('f32', [], Float64Array.of(numItems)),
+    [DROPOUT_SEED_INPUT]: HostTensor.from('i32', [], [stepSeed(seed, microStep, 0)]),
+    [NEFTUNE_SEED_INPUT]: HostTensor.from('i32', [], [stepSeed(seed, microStep, 1)]),
+  };
+  if (batch.attention_mask) feeds.attention_mask = batch.attention_mask;
+  return feeds;
+}
+
+/**
+ * The i32 seed of random stream `stream` at micro-step `microStep` of a run seeded `seed`: a hash,
+ * so the run's randomness is a pure function of (seed, micro-step) and a resumed run draws the
+ * same masks as an uninterrupted one.
+ */
+export function stepSeed(seed: number, microStep: number, stream: number): number {
+  let h = Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b);
+  h = Math.imul(h ^ (microStep + 0x632be5ab), 0xc2b2ae35);
+  h = Math.imul(h ^ (stream + 0x7f4a7c15), 0x27d4eb2f);
+  return (h ^ (h >>> 15)) | 0;
+}

@@ -1,0 +1,116 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ReferenceBackend, UserError } from '@tunekit/core';
+import { describe, expect, it } from 'vitest';
+import {
+  causalMask,
+  countingRows,
+  makeBatch,
+  plansOf,
+  Recorder,
+  tempDir,
+  testArgs,
+  tinyLora,
+} from './test-utils.js';
+import { Trainer } from './trainer.js';
+import type { TrainingArgumentsInput } from './training-arguments.js';
+
+const rows = countingRows(10, 8);
+// five batches, two shapes, a new order each epoch: the cursor must find its place exactly
+const batches = [
+  makeBatch(rows.slice(0, 2), 8, [2, 1]),
+  makeBatch(rows.slice(2, 4), 6, [1, 3]),
+  makeBatch(rows.slice(4, 6), 8, [4, 1]),
+  makeBatch(rows.slice(6, 8), 8, [1, 1]),
+  makeBatch(rows.slice(8, 10), 6, [2, 2]),
+];
+
+/** LoRA with dropout and NEFTune, accumulation over epochs of 5 batches (3 steps each). */
+async function run(overrides: TrainingArgumentsInput, stopAt?: number) {
+  const { model, peft } = tinyLora({ lora_dropout: 0.2 });
+  const recorder = new Recorder(stopAt);
+  const out = await new Trainer({
+    backend: new ReferenceBackend(),
+    model,
+    peft,
+    args: testArgs({
+      learning_rate: 1e-2,
+      max_steps: 7,
+      gradient_accumulation_steps: 2,
+      warmup_steps: 1,
+      weight_decay: 0.01,
+      neftune_noise_alpha: 5,
+      save_strategy: 'steps',
+      save_steps: 2,
+      ...overrides,
+    }),
+    trainData: plansOf(batches, true),
+    callbacks: [recorder],
+    identity: { peft: peft.config() },
+  }).train();
+  return { recorder, out, adapter: peft.stateDict() };
+}
+
+describe('resume_from_checkpoint', () => {
+  it('continues exactly: the loss curve equals the uninterrupted one', async () => {
+    const whole = await run({ output_dir: await tempDir() });
+    const output_dir = await tempDir();
+    const first = await run({ output_dir }, 4);
+    expect(first.out.globalStep).toBe(4);
+    expect(await readdir(output_dir)).toContain('checkpoint-4');
+    const rest = await run({ output_dir, resume_from_checkpoint: true });
+    expect(whole.recorder.losses).toHaveLength(7);
+    expect([...first.recorder.losses, ...rest.recorder.losses]).toEqual(whole.recorder.losses);
+    for (const [key, t] of whole.adapter)
+      expect([...(rest.adapter.get(key)?.toFloat64() ?? [])]).toEqual([...t.toFloat64()]);
+    const state = JSON.parse(
+      await readFile(join(output_dir, 'checkpoint-4', 'trainer_state.json'), 'utf8'),
+    );
+    expect(state.data_cursor).toEqual({ epoch: 1, batch_index: 2 });
+  });
+
+  it('refuses a checkpoint that holds a fresh adapter', async () => {
+    const output_dir = await tempDir();
+    await run({ output_dir }, 2);
+    // the adapter of checkpoint-2 replaced by an untrained one, as a broken save would leave it
+    await tinyLora({ lora_dropout: 0.2 }).peft.save(join(output_dir, 'checkpoint-2'));
+    await expect(run({ output_dir, resume_from_checkpoint: true })).rejects.toThrow(
+      /checkpoint-2 equal freshly initialised ones although the checkpoint records 2 optimizer steps/,
+    );
+  });
+
+  it('refuses a checkpoint of other settings, naming them', async () => {
+    const output_dir = await tempDir();
+    await run({ output_dir }, 2);
+    const resumed = run({ output_dir, resume_from_checkpoint: true, learning_rate: 2e-2 });
+    await expect(resumed).rejects.toThrow(UserError);
+    await expect(resumed).rejects.toThrow(/other settings \(learning_rate\)/);
+  });
+});
+
+describe('a NaN loss', () => {
+  it('stops the run naming step and batch, with the last good checkpoint intact', async () => {
+    const output_dir = await tempDir();
+    const masked = [0, 1, 2, 3].map((i) =>
+      makeBatch(rows.slice(2 * i, 2 * i + 2), 8, [1, 1], causalMask(2, 8, i === 2 ? [1] : [])),
+    );
+    const { model, peft } = tinyLora();
+    const trainer = new Trainer({
+      backend: new ReferenceBackend(),
+      model,
+      peft,
+      args: testArgs({ output_dir, max_steps: 4, save_strategy: 'steps', save_steps: 2 }),
+      trainData: plansOf(masked),
+    });
+    const error = await trainer.train().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as Error).message).toMatch(
+      /the loss is NaN at step 3 \(epoch 0, batch 2\)\. The last good checkpoint is .*checkpoint-2/,
+    );
+    expect(await readdir(output_dir)).toEqual(['checkpoint-2']);
+    const state = JSON.parse(
+      await readFile(join(output_dir, 'checkpoint-2', 'trainer_state.json'), 'utf8'),
+    );
+    expect(state.global_step).toBe(2);
+  });
+});

@@ -1,0 +1,95 @@
+import {
+  type Backend,
+  buildTrainStep,
+  type CausalLM,
+  DROPOUT_SEED_INPUT,
+  type GraphInput,
+  type HostTensor,
+  type Optimizer,
+  type ParamGroup,
+  type RunnerResume,
+  TrainStepRunner,
+  UserError,
+} from '@tunekit/core';
+import { NEFTUNE_SEED_INPUT } from './neftune.js';
+import { type LossTraceOptions, type StepShape, traceTrainingLoss } from './trace-loss.js';
+
+/**
+ * 'step': forward, backward and update on one batch. With gradient accumulation, 'accumulate'
+ * adds a micro-batch's gradients to buffers and 'apply' adds the window's last and updates.
+ */
+export type StepMode = 'step' | 'accumulate' | 'apply';
+
+export interface StepGraphsOptions {
+  readonly backend: Backend;
+  readonly model: CausalLM;
+  readonly trace: LossTraceOptions;
+  readonly optimizer: Optimizer;
+  readonly groups: readonly ParamGroup[];
+  readonly maxGradNorm?: number;
+  /** The optimizer state and step count of a resumed run. */
+  readonly resume?: RunnerResume;
+}
+
+/**
+ * The compiled step graphs of one training run, one per batch shape and mode, traced and compiled
+ * the first time a batch of that shape comes. All of them share the device-resident parameters
+ * and optimizer state, so a run that meets three bucket lengths compiles three graphs.
+ */
+export class StepGraphs {
+  private readonly runners = new Map<string, TrainStepRunner>();
+  private first?: TrainStepRunner;
+
+  constructor(private readonly opts: StepGraphsOptions) {}
+
+  runnerFor(shape: StepShape, mode: StepMode): TrainStepRunner {
+    const key = `${shape.batch}x${shape.seq}${shape.masked ? ':packed' : ''}:${mode}`;
+    let runner = this.runners.get(key);
+    if (!runner) {
+      const { loss, weights } = traceTrainingLoss(this.opts.model, shape, this.opts.trace);
+      if (this.opts.trace.twoPasses) requireRandomness(loss.builder.graphInputs());
+      const step = buildTrainStep(loss, {
+        optimizer: this.opts.optimizer,
+        groups: this.opts.groups,
+        maxGradNorm: this.opts.maxGradNorm,
+        accumulation: mode === 'step' ? undefined : mode,
+      });
+      runner = this.first
+        ? this.first.share(step, weights)
+        : TrainStepRunner.create(this.opts.backend, step, weights, this.opts.resume);
+      this.first ??= runner;
+      this.runners.set(key, runner);
+    }
+    return runner;
+  }
+
+  /** Graph keys compiled so far (`4x128:step`), for tests and reports. */
+  compiled(): string[] {
+    return [...this.runners.keys()];
+  }
+
+  /** The trainable parameters' current values, by input name. */
+  async params(): Promise<Record<string, HostTensor>> {
+    return this.first ? this.first.params() : {};
+  }
+
+  async optimizerState(): Promise<Record<string, HostTensor>> {
+    return this.first ? this.first.optimizerState() : {};
+  }
+
+  dispose(): void {
+    for (const runner of this.runners.values()) runner.dispose();
+    this.runners.clear();
+    this.first = undefined;
+  }
+}
+
+/** R-Drop compares two passes; without dropout or noise they are identical and the term is 0. */
+function requireRandomness(inputs: readonly GraphInput[]): void {
+  if (!inputs.some((i) => i.name === DROPOUT_SEED_INPUT || i.name === NEFTUNE_SEED_INPUT)) {
+    throw new UserError(
+      'rdrop_alpha > 0 needs two different passes, but the model has no dropout in training and ' +
+        'NEFTune is off: set lora_dropout > 0 (or neftune_noise_alpha), or rdrop_alpha: 0',
+    );
+  }
+}

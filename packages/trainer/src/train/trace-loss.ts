@@ -1,0 +1,68 @@
+import {
+  type CausalLM,
+  GraphBuilder,
+  type HostTensor,
+  ops,
+  type Tensor,
+  TraceContext,
+} from '@tunekit/core';
+import type { ComputeLoss } from './causal-lm-loss.js';
+import { withNeftune } from './neftune.js';
+
+/** What one compiled step graph is specialised to: the batch shape and whether it is packed. */
+export interface StepShape {
+  readonly batch: number;
+  readonly seq: number;
+  /** True for packed batches, which carry a block-diagonal `attention_mask`. */
+  readonly masked: boolean;
+}
+
+export interface LossTraceOptions {
+  readonly computeLoss: ComputeLoss;
+  readonly neftuneNoiseAlpha: number | null;
+  /** Run the batch twice in one pass (R-Drop): the loss sees logits [2B, T, V]. */
+  readonly twoPasses: boolean;
+}
+
+/** The f32 scalar input holding the supervised tokens of the accumulation window. */
+export const NUM_ITEMS_INPUT = 'num_items_in_batch';
+
+export interface TracedLoss {
+  readonly loss: Tensor;
+  /** Host values of the parameters and frozen weights the graph reads, by input name. */
+  readonly weights: Record<string, HostTensor>;
+}
+
+/**
+ * Traces the training loss of `model` for one batch shape: inputs input_ids, position_ids, labels
+ * (i32 [B, T]), attention_mask (f32 [B, 1, T, T], packed only) and num_items_in_batch; dropout
+ * and NEFTune add their seed inputs. Parameters become 'param' or 'frozen' inputs by their flag.
+ */
+export function traceTrainingLoss(
+  model: CausalLM,
+  shape: StepShape,
+  opts: LossTraceOptions,
+): TracedLoss {
+  const { batch: B, seq: T } = shape;
+  const b = new GraphBuilder();
+  const ctx = new TraceContext(b, model);
+  const labels = b.input('labels', [B, T], 'i32');
+  const numItemsInBatch = b.input(NUM_ITEMS_INPUT, [], 'f32');
+  let ids = b.input('input_ids', [B, T], 'i32');
+  let positions = b.input('position_ids', [B, T], 'i32');
+  let mask = shape.masked ? b.input('attention_mask', [B, 1, T, T], 'f32') : undefined;
+  if (opts.twoPasses) {
+    // one pass over [2B, T]: every dropout mask and noise draw differs between the two copies
+    ids = ops.concat([ids, ids], 0);
+    positions = ops.concat([positions, positions], 0);
+    mask = mask && ops.concat([mask, mask], 0);
+  }
+  const forward = () =>
+    model.forward(ctx, { input_ids: ids, position_ids: positions, attention_mask: mask }).logits;
+  const logits =
+    opts.neftuneNoiseAlpha === null
+      ? forward()
+      : withNeftune(model, opts.neftuneNoiseAlpha, forward);
+  const loss = opts.computeLoss({ logits, labels, numItemsInBatch });
+  return { loss, weights: ctx.weights() };
+}
