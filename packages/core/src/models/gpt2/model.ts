@@ -1,14 +1,13 @@
 import type { Tensor } from '../../graph/tensor.js';
-import { AttentionPlan, type LayerCache } from '../../nn/attention.js';
+import type { AttentionPlan, LayerCache } from '../../nn/attention.js';
 import { Embedding } from '../../nn/embedding.js';
-import { Linear } from '../../nn/linear.js';
 import { Module } from '../../nn/module.js';
 import { ModuleList } from '../../nn/module-list.js';
 import { LayerNorm } from '../../nn/norms.js';
 import type { TraceContext } from '../../nn/trace-context.js';
-import type { CausalLM, CausalLMInputs, CausalLMOutputs, CausalLMShape } from '../causal-lm.js';
-import { checkCausalLMInputs } from '../check-inputs.js';
-import { TiedEmbeddings } from '../tied-embeddings.js';
+import type { CausalLMInputs } from '../causal-lm.js';
+import { CausalLMWithHead } from '../causal-lm-head.js';
+import { runDecoderStack } from '../decoder-stack.js';
 import { GPT2Attention } from './attention.js';
 import type { GPT2Config } from './config.js';
 import { GPT2MLP } from './mlp.js';
@@ -51,52 +50,33 @@ export class GPT2Model extends Module {
   }
 
   forward(ctx: TraceContext, inputs: CausalLMInputs): { hidden: Tensor; present?: LayerCache[] } {
-    const { input_ids: ids, position_ids: positionIds, attention_mask: mask, cache } = inputs;
-    const past = inputs.past_key_values;
-    const plan = new AttentionPlan(ctx.b, {
-      seq: ids.dim(1),
-      mask,
-      cache: cache && { positions: cache.positions, length: cache.layers[0].key.dim(2) },
-      past: past?.[0].key.dim(2),
-    });
-    const blocks = this.sub<ModuleList<GPT2Block>>('h');
-    let h = this.sub('wte').forward(ctx, ids).add(this.sub('wpe').forward(ctx, positionIds));
-    const present: LayerCache[] = [];
-    for (let i = 0; i < blocks.length; i++) {
-      const out = blocks.at(i).forward(ctx, h, plan, cache?.layers[i] ?? past?.[i]);
-      h = out.h;
-      if (out.present) present.push(out.present);
-    }
+    const tokens = this.sub('wte').forward(ctx, inputs.input_ids);
+    const { h, present } = runDecoderStack(
+      ctx,
+      inputs,
+      this.sub<ModuleList<GPT2Block>>('h'),
+      tokens.add(this.sub('wpe').forward(ctx, inputs.position_ids)),
+      (block, x, plan, cache) => block.forward(ctx, x, plan, cache),
+    );
     const hidden = this.sub('ln_f').forward(ctx, h);
-    return cache || past ? { hidden, present } : { hidden };
+    return present ? { hidden, present } : { hidden };
   }
 }
 
 /** HF GPT2LMHeadModel; lm_head is tied to `transformer.wte` unless tie_word_embeddings is false. */
-export class GPT2LMHeadModel extends Module implements CausalLM {
-  readonly shape: CausalLMShape;
-  private readonly tied?: TiedEmbeddings;
-
+export class GPT2LMHeadModel extends CausalLMWithHead<GPT2Model> {
   constructor(c: GPT2Config) {
-    super();
-    const transformer = this.addModule('transformer', new GPT2Model(c));
-    if (c.tie_word_embeddings) this.tied = new TiedEmbeddings(transformer.getModule('wte'));
-    else this.addModule('lm_head', new Linear(c.n_embd, c.vocab_size));
-    this.shape = {
-      vocabSize: c.vocab_size,
-      numLayers: c.n_layer,
-      numKeyValueHeads: c.n_head,
-      headDim: c.n_embd / c.n_head,
-      maxPositions: c.n_positions,
-    };
-  }
-
-  forward(ctx: TraceContext, inputs: CausalLMInputs): CausalLMOutputs {
-    checkCausalLMInputs('GPT2LMHeadModel', this.shape, inputs);
-    const { hidden, present } = this.sub<GPT2Model>('transformer').forward(ctx, inputs);
-    const logits = this.tied
-      ? this.tied.logits(ctx, hidden)
-      : this.sub('lm_head').forward(ctx, hidden);
-    return present ? { logits, present } : { logits };
+    super(
+      'transformer',
+      new GPT2Model(c),
+      { embedding: 'wte', tied: c.tie_word_embeddings, hiddenSize: c.n_embd },
+      {
+        vocabSize: c.vocab_size,
+        numLayers: c.n_layer,
+        numKeyValueHeads: c.n_head,
+        headDim: c.n_embd / c.n_head,
+        maxPositions: c.n_positions,
+      },
+    );
   }
 }
