@@ -1,18 +1,8 @@
-import { Tokenizer } from '@tunekit/core';
+import { byteLevelBpeJson, Tokenizer } from '@tunekit/core';
 
 // A byte-level BPE tokenizer with no merges, built in memory: every byte of the text is one
 // token (ids 0-255, spelled with GPT-2's byte alphabet) and each special token is one id after
 // them. Small enough that any expected id can be worked out by hand.
-
-/** GPT-2's printable stand-in for each byte (`bytes_to_unicode` in openai/gpt-2 encoder.py). */
-function byteToUnicode(): string[] {
-  const printable = (b: number) =>
-    (b >= 0x21 && b <= 0x7e) || (b >= 0xa1 && b <= 0xac) || (b >= 0xae && b <= 0xff);
-  const out: string[] = [];
-  let n = 0;
-  for (let b = 0; b < 256; b++) out[b] = String.fromCharCode(printable(b) ? b : 256 + n++);
-  return out;
-}
 
 export interface ByteTokenizerOptions {
   /** Special tokens, given ids 256, 257, ... in this order. */
@@ -26,43 +16,9 @@ export interface ByteTokenizerOptions {
 }
 
 export function byteTokenizerFiles(opts: ByteTokenizerOptions) {
-  const vocab: Record<string, number> = {};
-  byteToUnicode().forEach((c, b) => {
-    vocab[c] = b;
+  const tokenizer = byteLevelBpeJson({
+    addedTokens: opts.special.map((content, i) => ({ id: 256 + i, content })),
   });
-  const added = opts.special.map((content, i) => ({
-    id: 256 + i,
-    content,
-    single_word: false,
-    lstrip: false,
-    rstrip: false,
-    normalized: false,
-    special: true,
-  }));
-  for (const t of added) vocab[t.content] = t.id;
-  const byteLevel = { add_prefix_space: false, trim_offsets: true, use_regex: true };
-  const tokenizer = {
-    version: '1.0',
-    truncation: null,
-    padding: null,
-    added_tokens: added,
-    normalizer: null,
-    pre_tokenizer: { type: 'ByteLevel', ...byteLevel },
-    post_processor: { type: 'ByteLevel', ...byteLevel },
-    decoder: { type: 'ByteLevel', ...byteLevel },
-    model: {
-      type: 'BPE',
-      dropout: null,
-      unk_token: null,
-      continuing_subword_prefix: null,
-      end_of_word_suffix: null,
-      fuse_unk: false,
-      byte_fallback: false,
-      ignore_merges: false,
-      vocab,
-      merges: [],
-    },
-  };
   const config: Record<string, unknown> = { add_eos_token: false };
   for (const key of [
     'bos_token',

@@ -1,3 +1,4 @@
+export { type ByteLevelBpeOptions, byteLevelAlphabet, byteLevelBpeJson } from './byte-level.js';
 export {
   type DecodeOptions,
   type EncodeOptions,

@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { byteLevelBpeJson } from './byte-level.js';
 
 // Two tiny tokenizers in Hugging Face's file format, small enough that every expected id in
 // the tests can be derived by hand from the merges below. Written to
@@ -8,16 +9,6 @@ import { join } from 'node:path';
 
 /** File name -> JSON content (or text, for .jinja files). */
 export type FixtureFiles = Record<string, unknown>;
-
-/** GPT-2's printable stand-in for each byte (`bytes_to_unicode` in openai/gpt-2 encoder.py). */
-export function byteToUnicode(): string[] {
-  const printable = (b: number) =>
-    (b >= 0x21 && b <= 0x7e) || (b >= 0xa1 && b <= 0xac) || (b >= 0xae && b <= 0xff);
-  const out: string[] = [];
-  let n = 0;
-  for (let b = 0; b < 256; b++) out[b] = String.fromCharCode(printable(b) ? b : 256 + n++);
-  return out;
-}
 
 const CHATML =
   "{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>\\n' }}{% endfor %}" +
@@ -40,7 +31,6 @@ function addedToken(id: number, content: string, special: boolean) {
  * byte alphabet: space is "Ġ", newline "Ċ"), then one id per merge, then the added tokens.
  */
 export function byteLevelBpeFixture(): FixtureFiles {
-  const byteChar = byteToUnicode();
   const merges: [string, string][] = [
     ['Ġ', 't'], // 256 Ġt
     ['h', 'e'], // 257 he
@@ -58,54 +48,29 @@ export function byteLevelBpeFixture(): FixtureFiles {
     ['Ġ', 'ðŁ'], // 269 ĠðŁ: a space and half an emoji
     ['Ġ', 'hello'], // 270 Ġhello
   ];
-  const vocab: Record<string, number> = {};
-  byteChar.forEach((c, b) => {
-    vocab[c] = b;
-  });
-  merges.forEach(([a, b], i) => {
-    vocab[a + b] = 256 + i;
-  });
-  const added = [
-    addedToken(271, '<|endoftext|>', true),
-    addedToken(272, '<|im_start|>', true),
-    addedToken(273, '<|im_end|>', true),
-    addedToken(274, '<think>', false),
-  ];
-  for (const t of added) vocab[t.content] = t.id;
-
-  const tokenizer = {
-    version: '1.0',
-    truncation: null,
-    padding: null,
-    added_tokens: added,
-    normalizer: null,
-    pre_tokenizer: {
+  const tokenizer = byteLevelBpeJson({
+    merges,
+    addedTokens: [
+      { id: 271, content: '<|endoftext|>' },
+      { id: 272, content: '<|im_start|>' },
+      { id: 273, content: '<|im_end|>' },
+      { id: 274, content: '<think>', special: false },
+    ],
+    preTokenizer: {
       type: 'Sequence',
       pretokenizers: [
         { type: 'Digits', individual_digits: true },
         { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true },
       ],
     },
-    post_processor: {
+    postProcessor: {
       type: 'ByteLevel',
       add_prefix_space: true,
       trim_offsets: false,
       use_regex: true,
     },
     decoder: { type: 'ByteLevel', add_prefix_space: true, trim_offsets: true, use_regex: true },
-    model: {
-      type: 'BPE',
-      dropout: null,
-      unk_token: null,
-      continuing_subword_prefix: null,
-      end_of_word_suffix: null,
-      fuse_unk: false,
-      byte_fallback: false,
-      ignore_merges: false,
-      vocab,
-      merges,
-    },
-  };
+  });
   const config = {
     add_prefix_space: false,
     bos_token: '<|im_start|>',

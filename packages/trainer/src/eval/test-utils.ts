@@ -1,5 +1,6 @@
 import {
   buildCausalLM,
+  byteLevelBpeJson,
   type CausalLM,
   type CausalLMInputs,
   type CausalLMOutputs,
@@ -13,16 +14,6 @@ import {
   type TraceContext,
 } from '@tunekit/core';
 
-/** GPT-2's printable stand-in for each byte (`bytes_to_unicode` in openai/gpt-2 encoder.py). */
-function byteToUnicode(): string[] {
-  const printable = (b: number) =>
-    (b >= 0x21 && b <= 0x7e) || (b >= 0xa1 && b <= 0xac) || (b >= 0xae && b <= 0xff);
-  const out: string[] = [];
-  let n = 0;
-  for (let b = 0; b < 256; b++) out[b] = String.fromCharCode(printable(b) ? b : 256 + n++);
-  return out;
-}
-
 export const CHATML_IDS = { endoftext: 256, im_start: 257, im_end: 258 } as const;
 export const BYTE_VOCAB = 259;
 
@@ -33,49 +24,11 @@ export const BYTE_VOCAB = 259;
  * tokenizers with add_bos_token and add_eos_token do.
  */
 export function byteTokenizer(opts: { wrap?: boolean } = {}): Tokenizer {
-  const vocab: Record<string, number> = {};
-  byteToUnicode().forEach((c, b) => {
-    vocab[c] = b;
-  });
-  const added = Object.entries(CHATML_IDS).map(([name, id]) => ({
-    id,
-    content: `<|${name}|>`,
-    single_word: false,
-    lstrip: false,
-    rstrip: false,
-    normalized: false,
-    special: true,
-  }));
-  for (const t of added) vocab[t.content] = t.id;
-  const byteLevel = {
-    type: 'ByteLevel',
-    add_prefix_space: false,
-    trim_offsets: true,
-    use_regex: true,
-  };
   return Tokenizer.fromFiles({
-    tokenizer: {
-      version: '1.0',
-      truncation: null,
-      padding: null,
-      added_tokens: added,
-      normalizer: null,
-      pre_tokenizer: byteLevel,
-      post_processor: opts.wrap ? wrapping() : byteLevel,
-      decoder: byteLevel,
-      model: {
-        type: 'BPE',
-        dropout: null,
-        unk_token: null,
-        continuing_subword_prefix: null,
-        end_of_word_suffix: null,
-        fuse_unk: false,
-        byte_fallback: false,
-        ignore_merges: false,
-        vocab,
-        merges: [],
-      },
-    },
+    tokenizer: byteLevelBpeJson({
+      addedTokens: Object.entries(CHATML_IDS).map(([name, id]) => ({ id, content: `<|${name}|>` })),
+      ...(opts.wrap ? { postProcessor: wrapping() } : {}),
+    }),
     config: {
       eos_token: '<|im_end|>',
       pad_token: '<|im_end|>',
