@@ -8,7 +8,12 @@ import {
 import type { DependencyContainer } from 'tsyringe';
 
 /** tunekit's own plugin packages, used when installed (the CLI depends on them by default). */
-const FIRST_PARTY = ['@tunekit/backend-onnx', '@tunekit/peft-lora', '@tunekit/templates'] as const;
+const FIRST_PARTY = [
+  '@tunekit/backend-onnx',
+  '@tunekit/peft-lora',
+  '@tunekit/templates',
+  '@tunekit/trainer',
+] as const;
 
 /**
  * A container with core's plugins, the installed first-party packages and the packages a config

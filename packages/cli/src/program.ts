@@ -1,8 +1,11 @@
 import { Command } from 'commander';
+import { chatCommand } from './commands/chat.js';
+import { evalCommand } from './commands/eval.js';
 import { exportCommand } from './commands/export.js';
 import { generateCommand } from './commands/generate.js';
 import { mergeCommand } from './commands/merge.js';
 import { templateCommand } from './commands/template.js';
+import { trainCommand } from './commands/train.js';
 import { packageVersion } from './package-version.js';
 import type { CliStreams } from './run-cli.js';
 
@@ -20,6 +23,9 @@ export function createProgram(streams: CliStreams): Command {
     .showHelpAfterError('(run with --help for usage)');
   // addCommand (unlike command()) does not pass the output and exit settings on by itself.
   for (const command of [
+    trainCommand(streams),
+    evalCommand(streams),
+    chatCommand(streams),
     generateCommand(streams),
     mergeCommand(streams),
     exportCommand(streams),

@@ -27,7 +27,8 @@ describe('runCli', () => {
   it('lists the commands in --help', async () => {
     const { code, stdout } = await run('--help');
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^\s+generate\b/m);
+    for (const command of ['train', 'eval', 'chat', 'generate'])
+      expect(stdout).toMatch(new RegExp(`^\\s+${command}\\b`, 'm'));
   });
 
   it('rejects an unknown command with exit code 1 and a hint', async () => {

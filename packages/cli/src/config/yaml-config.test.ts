@@ -46,7 +46,18 @@ describe('loadYamlConfig', () => {
     expect((error as Error).message).toMatch(
       new RegExp(`${file}:3: training.learning_rate: .*number`),
     );
-    expect((error as Error).message).toMatch(new RegExp(`${file}:2: training: .*warmup`));
+    expect((error as Error).message).toMatch(new RegExp(`${file}:4: training.warmup: unknown key`));
+  });
+
+  it('gives each unknown key its own line', async () => {
+    const file = await configFile(
+      'model: ./m\nlerning_rate: 1\ntraining:\n  learning_rate: 1\nepochs: 2\n',
+    );
+    const error = await loadYamlConfig(file, schema).catch((e: unknown) => e);
+    expect((error as Error).message.split('\n')).toEqual([
+      expect.stringMatching(new RegExp(`^${file}:2: lerning_rate: unknown key`)),
+      expect.stringMatching(new RegExp(`^${file}:5: epochs: unknown key`)),
+    ]);
   });
 
   it('points into lists', async () => {
@@ -64,6 +75,13 @@ describe('loadYamlConfig', () => {
     ]);
     expect(config.training).toEqual({ learning_rate: 1e-4, num_train_epochs: 1 });
     await expect(loadYamlConfig(file, schema, ['nonsense'])).rejects.toThrow(/expected key=value/);
+  });
+
+  it('names the --set that gave a bad value', async () => {
+    const file = await configFile('model: ./m\ntraining:\n  learning_rate: 1\n');
+    await expect(loadYamlConfig(file, schema, ['training.learning_rate=fast'])).rejects.toThrow(
+      /^--set training.learning_rate=fast: training.learning_rate: .*number/,
+    );
   });
 
   it('reports YAML syntax errors with the line', async () => {

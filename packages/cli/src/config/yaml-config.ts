@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describeZodIssue, UserError } from '@tunekit/core';
 import { type Document, isMap, isNode, isSeq, LineCounter, parseDocument } from 'yaml';
-import type { ZodType } from 'zod';
+import type { ZodError, ZodType } from 'zod';
 
 /**
  * A YAML config file validated with a zod schema. Every error names the file, the line and the
@@ -26,24 +26,47 @@ export async function loadYamlConfig<T>(
     const line = lines.linePos(e.pos[0]).line;
     throw new UserError(`${file}:${line}: not valid YAML: ${e.message.split('\n')[0]}`);
   }
-  for (const assignment of overrides) applyOverride(doc, assignment);
+  const overridden = overrides.map((assignment) => ({
+    assignment,
+    path: applyOverride(doc, assignment),
+  }));
   const parsed = schema.safeParse(doc.toJS() ?? {});
   if (parsed.success) return parsed.data;
-  const messages = parsed.error.issues.map((issue) => {
+  const messages = parsed.error.issues.flatMap(splitUnknownKeys).map((issue) => {
+    // a value given on the command line is named by its --set, not by a line of the file
+    const set = overridden.find(({ path }) => path.every((key, i) => issue.path[i] === key));
+    if (set) return { line: 0, text: `--set ${set.assignment}: ${describeZodIssue(issue)}` };
     const line = lineOf(doc, lines, issue.path);
-    return `${file}${line === undefined ? '' : `:${line}`}: ${describeZodIssue(issue)}`;
+    const at = line === undefined ? '' : `:${line}`;
+    return { line: line ?? 0, text: `${file}${at}: ${describeZodIssue(issue)}` };
   });
-  throw new UserError(messages.join('\n'));
+  // in the order a reader meets them in the file
+  messages.sort((a, b) => a.line - b.line);
+  throw new UserError(messages.map((m) => m.text).join('\n'));
 }
 
-/** `a.b.c=value`: sets the value at that path, creating maps on the way. */
-function applyOverride(doc: Document, assignment: string): void {
+type Issue = ZodError['issues'][number];
+
+/** One issue per unknown key, at the key itself, so each is reported with its own line. */
+function splitUnknownKeys(issue: Issue): Issue[] {
+  if (issue.code !== 'unrecognized_keys') return [issue];
+  return issue.keys.map((key) => ({
+    code: 'custom',
+    path: [...issue.path, key],
+    message: 'unknown key',
+    input: undefined,
+  }));
+}
+
+/** `a.b.c=value`: sets the value at that path, creating maps on the way; returns the path. */
+function applyOverride(doc: Document, assignment: string): string[] {
   const eq = assignment.indexOf('=');
   if (eq <= 0)
     throw new UserError(`--set ${assignment}: expected key=value, e.g. --set learning_rate=1e-4`);
   const path = assignment.slice(0, eq).split('.');
   const value = parseDocument(assignment.slice(eq + 1)).toJS();
   doc.setIn(path, value);
+  return path;
 }
 
 /** The 1-based line of the deepest YAML node on `path` (the field, or its nearest parent). */

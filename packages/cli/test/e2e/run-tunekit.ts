@@ -9,17 +9,21 @@ export interface TunekitRun {
   readonly stderr: string;
 }
 
-/** Runs the real `tunekit` bin in a child process, as a user's shell would. */
+/**
+ * Runs the real `tunekit` bin in a child process, as a user's shell would; `input` is piped to its
+ * stdin, which then ends (at once when there is none).
+ */
 export function runTunekit(
   args: readonly string[],
-  opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {},
 ): Promise<TunekitRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [bin, ...args], {
       cwd: opts.cwd,
       env: { ...process.env, ...opts.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
+    child.stdin.end(opts.input);
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {

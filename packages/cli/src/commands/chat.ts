@@ -1,0 +1,121 @@
+import { createInterface } from 'node:readline';
+import {
+  eosIds,
+  Generator,
+  resolveBackend,
+  resolveGenerationConfig,
+  stopStrings,
+} from '@tunekit/core';
+import { contextFromTokenizer } from '@tunekit/templates';
+import { Command } from 'commander';
+import { ChatSession } from '../chat/chat-session.js';
+import { loadInferenceModel, pickTemplate } from '../inference-model.js';
+import { integerIn, numberIn } from '../option-parsers.js';
+import { loadPlugins } from '../plugins.js';
+import type { CliStreams } from '../run-cli.js';
+
+interface ChatFlags {
+  readonly model: string;
+  readonly adapter?: string;
+  readonly system?: string;
+  readonly template?: string;
+  readonly maxNewTokens?: number;
+  readonly temperature: number;
+  readonly topP: number;
+  readonly seed: number;
+  readonly backend?: string;
+}
+
+/** Where `tunekit chat` reads the user's lines: the process's stdin, or text in tests. */
+export type ChatInput = NodeJS.ReadableStream & { readonly isTTY?: boolean };
+
+const HELP = 'type a message; /reset forgets the conversation, /exit (or end of input) quits';
+
+/** `tunekit chat`: an interactive conversation with a model (and adapter), answers streamed. */
+export function chatCommand(streams: CliStreams, input: ChatInput = process.stdin): Command {
+  return new Command('chat')
+    .description('Chat with a model, or a model with an adapter; reads lines from stdin.')
+    .requiredOption(
+      '-m, --model <folder|hub-id>',
+      'the (base) model folder, or a Hugging Face Hub id',
+    )
+    .option(
+      '-a, --adapter <folder>',
+      'a PEFT adapter folder to apply, e.g. what tunekit train wrote',
+    )
+    .option('-s, --system <text>', 'the system message the conversation starts with')
+    .option(
+      '--template <id>',
+      "chat template (default: the adapter's training template, else the model's own, else chatml)",
+    )
+    .option(
+      '--max-new-tokens <n>',
+      "most tokens per answer (default 256, or half the model's positions when fewer)",
+      integerIn(1),
+    )
+    .option('--temperature <t>', 'sampling temperature; 0 is greedy', numberIn(0), 0)
+    .option(
+      '--top-p <p>',
+      'sample from the likeliest tokens up to this mass',
+      numberIn(0, 1, true),
+      1,
+    )
+    .option('--seed <n>', 'seed for sampling', integerIn(0, 2 ** 32 - 1), 0)
+    .option('--backend <id>', 'backend to run on (default: the best available one)')
+    .action((flags: ChatFlags) => chat(flags, streams, input));
+}
+
+async function chat(flags: ChatFlags, streams: CliStreams, input: ChatInput): Promise<void> {
+  const container = await loadPlugins();
+  const loaded = await loadInferenceModel(container, flags);
+  const { model, tokenizer } = loaded;
+  const template = pickTemplate(container, loaded, flags.template);
+  const positions = model.shape.maxPositions;
+  const maxNewTokens = flags.maxNewTokens ?? Math.min(256, Math.floor(positions / 2));
+  const backend = await resolveBackend(container, flags.backend);
+  const generator = new Generator(model, backend, { maxLength: positions });
+  const settings = resolveGenerationConfig(loaded.generationConfig, {
+    max_new_tokens: maxNewTokens,
+    do_sample: flags.temperature > 0,
+    temperature: flags.temperature,
+    top_p: flags.topP,
+  });
+  const session = new ChatSession({
+    generator,
+    tokenizer,
+    template,
+    context: contextFromTokenizer(tokenizer),
+    system: flags.system,
+    generationConfig: {
+      ...settings,
+      eos_token_id: [...eosIds(settings, tokenizer)],
+      pad_token_id: settings.pad_token_id ?? tokenizer.padTokenId,
+      stop_strings: [...stopStrings(settings)],
+    },
+    historyTokens: positions - maxNewTokens,
+    seed: flags.seed,
+  });
+  const write = (text: string) => streams.stdout.write(text);
+  const interactive = input.isTTY === true;
+  const lines = createInterface({ input, terminal: false });
+  if (interactive)
+    write(`chatting with ${flags.adapter ?? flags.model} (${template.id}); ${HELP}\n> `);
+  try {
+    for await (const line of lines) {
+      const text = line.trim();
+      if (text === '/exit') break;
+      if (text === '/reset') {
+        session.reset();
+        write('(conversation reset)\n');
+      } else if (text !== '') {
+        await session.reply(text, write);
+        write('\n');
+      }
+      if (interactive) write('> ');
+    }
+  } finally {
+    lines.close();
+    generator.dispose();
+    await backend.dispose();
+  }
+}

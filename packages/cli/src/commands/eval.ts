@@ -1,0 +1,127 @@
+import { parseOrThrow, resolveAllOf, resolveBackend, TOKENS } from '@tunekit/core';
+import { evaluate, loadSftData, sftDataConfigSchema } from '@tunekit/trainer';
+import { Command } from 'commander';
+import { generationSchema } from '../config/train-config.js';
+import { evalGeneration } from '../eval-generation.js';
+import { loadInferenceModel, pickTemplate } from '../inference-model.js';
+import { integerIn } from '../option-parsers.js';
+import { loadPlugins } from '../plugins.js';
+import type { CliStreams } from '../run-cli.js';
+
+interface EvalFlags {
+  readonly model: string;
+  readonly adapter?: string;
+  readonly data: string;
+  readonly template?: string;
+  readonly numSamples?: number;
+  readonly maxNewTokens?: number;
+  readonly backend?: string;
+  readonly json?: boolean;
+}
+
+/** The data settings of a training record that decide how eval examples are tokenised. */
+const TOKENISATION_KEYS = [
+  'format',
+  'skip_invalid',
+  'remove_duplicates',
+  'system',
+  'loss_policy',
+  'max_length',
+  'bucket_lengths',
+  'per_device_eval_batch_size',
+  'seed',
+] as const;
+
+/** `tunekit eval`: the trainer's evaluation of a model (and adapter) on a data file. */
+export function evalCommand(streams: CliStreams): Command {
+  return new Command('eval')
+    .description(
+      'Evaluate a model, or a model with an adapter, on a data file: loss, perplexity, token accuracy, exact match, BLEU, ROUGE.',
+    )
+    .requiredOption(
+      '-m, --model <folder|hub-id>',
+      'the (base) model folder, or a Hugging Face Hub id',
+    )
+    .option(
+      '-a, --adapter <folder>',
+      'a PEFT adapter folder to apply, e.g. what tunekit train wrote',
+    )
+    .requiredOption('-d, --data <file>', 'the eval data: a JSONL or JSON file (or a glob)')
+    .option(
+      '--template <id>',
+      "chat template (default: the adapter's training template, else the model's own, else chatml)",
+    )
+    .option(
+      '--num-samples <n>',
+      'eval prompts answered for exact match, BLEU and ROUGE (default: as in training, else 16)',
+      integerIn(0),
+    )
+    .option(
+      '--max-new-tokens <n>',
+      'most tokens per answer (default: as in training, else 64)',
+      integerIn(1),
+    )
+    .option('--backend <id>', 'backend to run on (default: the best available one)')
+    .option('--json', 'print the metrics as one JSON object')
+    .action((flags: EvalFlags) => runEval(flags, streams));
+}
+
+async function runEval(flags: EvalFlags, streams: CliStreams): Promise<void> {
+  const container = await loadPlugins();
+  const loaded = await loadInferenceModel(container, flags);
+  const { model, tokenizer, record } = loaded;
+  const template = pickTemplate(container, loaded, flags.template);
+  // an adapter's record says how its eval data was tokenised and answered; the same settings
+  // give the same scores
+  const trained: Readonly<Record<string, unknown>> = record?.config ?? {};
+  const settings = Object.fromEntries(
+    TOKENISATION_KEYS.filter((key) => trained[key] !== undefined).map((key) => [key, trained[key]]),
+  );
+  const dataConfig = parseOrThrow(
+    sftDataConfigSchema,
+    { ...settings, train: flags.data, eval: flags.data, template: template.id },
+    'eval data settings',
+  );
+  const data = await loadSftData(dataConfig, {
+    container,
+    tokenizer,
+    tokenizerDir: loaded.tokenizerDir,
+  });
+  const generation = parseOrThrow(
+    generationSchema,
+    {
+      ...(record?.config.generation as object | undefined),
+      ...(flags.numSamples !== undefined ? { num_samples: flags.numSamples } : {}),
+      ...(flags.maxNewTokens !== undefined ? { max_new_tokens: flags.maxNewTokens } : {}),
+    },
+    'generation settings',
+  );
+  const backend = await resolveBackend(container, flags.backend);
+  try {
+    const result = await evaluate({
+      model,
+      backend,
+      tokenizer,
+      batches: data.eval ?? [],
+      prompts: data.evalPrompts,
+      generation: evalGeneration(
+        generation,
+        dataConfig.per_device_eval_batch_size,
+        loaded.generationConfig,
+      ),
+      metrics: resolveAllOf(container, TOKENS.Metric),
+    });
+    if (flags.json) {
+      streams.stdout.write(`${JSON.stringify(result.metrics)}\n`);
+      return;
+    }
+    const what = flags.adapter ? `${flags.model} + adapter ${flags.adapter}` : flags.model;
+    streams.stdout.write(
+      `${what} on ${flags.data}: ${data.stats.evalExamples} examples, template ${template.id}, ${result.samples.length} answers generated\n`,
+    );
+    for (const [name, value] of Object.entries(result.metrics))
+      streams.stdout.write(`  ${name.padEnd(24)} ${Number(value.toPrecision(6))}\n`);
+  } finally {
+    await backend.dispose();
+  }
+}

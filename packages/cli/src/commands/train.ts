@@ -1,0 +1,51 @@
+import { dirname, resolve } from 'node:path';
+import { Command } from 'commander';
+import { stringify } from 'yaml';
+import { pluginListSchema, trainConfigSchema } from '../config/train-config.js';
+import { loadYamlConfig } from '../config/yaml-config.js';
+import { collect } from '../option-parsers.js';
+import { loadPlugins } from '../plugins.js';
+import type { CliStreams } from '../run-cli.js';
+import { runTraining } from '../train/run-training.js';
+
+interface TrainFlags {
+  readonly set?: string[];
+  readonly printConfig?: boolean;
+}
+
+/** `tunekit train <config.yaml>`: supervised fine-tuning as one config file describes it. */
+export function trainCommand(streams: CliStreams): Command {
+  return new Command('train')
+    .description(
+      'Fine-tune a model as a YAML config says: model, data, chat template, PEFT method and training arguments (transformers/TRL names).',
+    )
+    .argument(
+      '<config>',
+      'the YAML config file (model and data paths are relative to it, output_dir to the working directory)',
+    )
+    .option(
+      '--set <key=value>',
+      'override a config key, e.g. --set learning_rate=1e-4 or --set peft.r=16 (repeatable)',
+      collect,
+    )
+    .option('--print-config', 'print the config with every default filled in, and exit')
+    .action((file: string, flags: TrainFlags) => train(file, flags, streams));
+}
+
+async function train(file: string, flags: TrainFlags, streams: CliStreams): Promise<void> {
+  const overrides = flags.set ?? [];
+  // the plugins a config lists register what the rest of it names (a PEFT method, a backend)
+  const { plugins } = await loadYamlConfig(file, pluginListSchema, overrides);
+  const container = await loadPlugins(plugins);
+  const config = await loadYamlConfig(file, trainConfigSchema(container), overrides);
+  if (flags.printConfig) {
+    streams.stdout.write(`# ${file}, with every default filled in\n${stringify(config)}`);
+    return;
+  }
+  await runTraining(config, {
+    configDir: dirname(resolve(file)),
+    container,
+    print: (line) => streams.stdout.write(`${line}\n`),
+    warn: (line) => streams.stderr.write(`${line}\n`),
+  });
+}

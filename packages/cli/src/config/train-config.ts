@@ -1,0 +1,90 @@
+import {
+  DEFAULT_EVAL_MAX_NEW_TOKENS,
+  refineSftData,
+  sftDataFields,
+  trainingArgumentsSchema,
+} from '@tunekit/trainer';
+import type { DependencyContainer } from 'tsyringe';
+import { z } from 'zod';
+import { peftSectionSchema } from './peft-section.js';
+
+/** How evaluations generate answers for exact match, BLEU and ROUGE (always greedy). */
+export const generationSchema = z
+  .strictObject({
+    num_samples: z
+      .int()
+      .nonnegative()
+      .default(16)
+      .describe(
+        'eval prompts answered at each evaluation (the first ones, so every evaluation sees the same) for exact match, BLEU, ROUGE and the report’s samples; 0: none',
+      ),
+    max_new_tokens: z
+      .int()
+      .positive()
+      .default(DEFAULT_EVAL_MAX_NEW_TOKENS)
+      .describe('most tokens generated per answer'),
+    stop_strings: z
+      .array(z.string().min(1))
+      .optional()
+      .describe('an answer also ends where its text contains one of these'),
+  })
+  .prefault({});
+
+export type GenerationSettings = z.output<typeof generationSchema>;
+
+/**
+ * The schema of a `tunekit train` config file: one flat mapping, as TRL's config files are. The
+ * model, backend, plugins and `peft:` section; the data keys of `@tunekit/trainer`'s sftDataFields;
+ * every TrainingArguments key under its transformers name; and `generation:` for evaluation. The
+ * container resolves the PEFT method named under `peft:`, whose own schema checks its fields.
+ * Unknown keys are errors.
+ */
+export function trainConfigSchema(container: DependencyContainer) {
+  return z
+    .strictObject({
+      model: z
+        .string()
+        .min(1)
+        .describe(
+          'the base model: a Hugging Face folder (relative to this file) or a Hub id such as HuggingFaceTB/SmolLM2-135M-Instruct',
+        ),
+      backend: z
+        .string()
+        .min(1)
+        .optional()
+        .describe('the backend by id (onnx, reference, or a plugin’s); default the best available'),
+      plugins: z
+        .array(z.string().min(1))
+        .default([])
+        .describe(
+          'packages to load besides the installed first-party ones (a PEFT method, a callback)',
+        ),
+      peft: peftSectionSchema(container)
+        .optional()
+        .describe(
+          'the PEFT method and its config ({ method: lora, r: 8, ... }); absent: full fine-tuning',
+        ),
+      ...sftDataFields,
+      ...trainingArgumentsSchema.shape,
+      output_dir: trainingArgumentsSchema.shape.output_dir.describe(
+        'where the adapter (or model), checkpoints, metrics.jsonl and report.html go; relative to the working directory, as in transformers',
+      ),
+      eval_on_start: z
+        .boolean()
+        .default(true)
+        .describe(
+          'evaluate before the first step; tunekit train defaults to true (transformers: false) so the report and the summary compare before and after',
+        ),
+      generation: generationSchema.describe(
+        'generation-based evaluation: exact match, BLEU, ROUGE and sample answers',
+      ),
+    })
+    .superRefine(refineSftData);
+}
+
+export type TrainConfig = z.output<ReturnType<typeof trainConfigSchema>>;
+
+/** What may be known before plugins load: the packages to load. Other keys pass unchecked. */
+export const pluginListSchema = z.looseObject({
+  plugins: z.array(z.string().min(1)).default([]),
+});

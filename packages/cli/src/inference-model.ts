@@ -1,0 +1,78 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  type CausalLM,
+  type ChatTemplate,
+  type GenerationConfig,
+  loadCausalLM,
+  PeftModel,
+  readGenerationConfigFile,
+  readHfConfig,
+  resolveAllOf,
+  resolveById,
+  TOKENIZER_FILE,
+  TOKENS,
+  Tokenizer,
+} from '@tunekit/core';
+import type { DependencyContainer } from 'tsyringe';
+import { resolveModelFolder } from './model-folder.js';
+import { readTrainingRecord, type TrainingRecord } from './training-record.js';
+
+export interface InferenceModel {
+  readonly model: CausalLM;
+  readonly tokenizer: Tokenizer;
+  /** Where the tokenizer files were read: the adapter's folder when it carries them. */
+  readonly tokenizerDir: string;
+  /** The base model folder's generation_config.json, if any. */
+  readonly generationConfig: GenerationConfig;
+  /** The training record of the adapter (or of a model `tunekit train` saved), if any. */
+  readonly record?: TrainingRecord;
+}
+
+/**
+ * A model folder or hub id with an optional PEFT adapter folder on top, for `tunekit eval` and
+ * `tunekit chat`. An adapter saved by `tunekit train` carries the tokenizer with the chat template
+ * it was trained with; its tokenizer is used then, else the base model's.
+ */
+export async function loadInferenceModel(
+  container: DependencyContainer,
+  source: { readonly model: string; readonly adapter?: string },
+): Promise<InferenceModel> {
+  const folder = await resolveModelFolder(source.model, process.cwd());
+  const { model } = await loadCausalLM(folder, { families: container });
+  const { adapter } = source;
+  if (adapter !== undefined) {
+    const modelType = (await readHfConfig(folder)).model_type;
+    const peft = await PeftModel.fromPretrained(model, adapter, {
+      methods: resolveAllOf(container, TOKENS.PeftMethod),
+      dispatchers: resolveAllOf(container, TOKENS.LinearDispatcher),
+      modelType: typeof modelType === 'string' ? modelType : undefined,
+    });
+    peft.train(false);
+  }
+  const tokenizerDir =
+    adapter !== undefined && existsSync(join(adapter, TOKENIZER_FILE)) ? adapter : folder;
+  return {
+    model,
+    tokenizer: await Tokenizer.fromFolder(tokenizerDir),
+    tokenizerDir,
+    generationConfig: (await readGenerationConfigFile(folder)) ?? {},
+    record: await readTrainingRecord(adapter ?? folder),
+  };
+}
+
+/**
+ * The chat template to render with: the one named, else the one the record says the model was
+ * trained with, else the tokenizer's own (`jinja`) when it has one, else ChatML.
+ */
+export function pickTemplate(
+  container: DependencyContainer,
+  loaded: Pick<InferenceModel, 'tokenizer' | 'record'>,
+  id?: string,
+): ChatTemplate {
+  const chosen =
+    id ??
+    loaded.record?.template.id ??
+    (loaded.tokenizer.chatTemplate !== undefined ? 'jinja' : 'chatml');
+  return resolveById(container, TOKENS.ChatTemplate, chosen, 'chat template');
+}

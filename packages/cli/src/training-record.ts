@@ -1,0 +1,77 @@
+import { join } from 'node:path';
+import { atomicWrite, readOptionalJsonObject, type TrainerLogs, UserError } from '@tunekit/core';
+import type { DataStats } from '@tunekit/trainer';
+
+/** Written beside every adapter or model `tunekit train` saves. */
+export const TRAINING_RECORD_FILE = 'training_record.json';
+
+/**
+ * How an output was made, so it can be traced back and evaluated alike: the resolved config, the
+ * data fingerprint (files, template, tokenizer, settings), the template's hash and the metrics.
+ * Keys are snake_case, as file keys are.
+ */
+export interface TrainingRecord {
+  readonly tunekit_version: string;
+  readonly created_at: string;
+  /** The model as the config named it (folder or hub id), and the folder it resolved to. */
+  readonly base_model: string;
+  readonly base_model_folder: string;
+  readonly data_fingerprint: string;
+  readonly template: { readonly id: string; readonly sha256: string };
+  readonly data: DataRecord;
+  /** The config file with every default filled in (what --print-config shows). */
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly global_step: number;
+  readonly metrics: {
+    /** The first evaluation (before the first step) and the last (after the last), eval_ keys. */
+    readonly before?: TrainerLogs;
+    readonly after?: TrainerLogs;
+    /** train_runtime, train_loss, train_steps_per_second. */
+    readonly train: TrainerLogs;
+  };
+}
+
+/** What the data pipeline reported, keys in snake_case. */
+export interface DataRecord {
+  readonly examples: number;
+  readonly eval_examples: number;
+  readonly skipped: number;
+  readonly truncated: number;
+  readonly duplicates: number;
+  readonly unsupervised: number;
+  readonly supervised_tokens: number;
+  readonly examples_per_epoch: number;
+  readonly sources: readonly {
+    readonly files: readonly string[];
+    readonly format: string;
+    readonly weight: number;
+    readonly examples: number;
+  }[];
+}
+
+export function dataRecord(stats: DataStats): DataRecord {
+  return {
+    examples: stats.examples,
+    eval_examples: stats.evalExamples,
+    skipped: stats.skipped,
+    truncated: stats.truncated,
+    duplicates: stats.duplicates,
+    unsupervised: stats.unsupervised,
+    supervised_tokens: stats.supervisedTokens,
+    examples_per_epoch: stats.examplesPerEpoch,
+    sources: stats.sources,
+  };
+}
+
+export async function writeTrainingRecord(dir: string, record: TrainingRecord): Promise<void> {
+  await atomicWrite(join(dir, TRAINING_RECORD_FILE), `${JSON.stringify(record, null, 2)}\n`);
+}
+
+/** The record in `dir`, or undefined when it has none (an adapter made elsewhere). */
+export async function readTrainingRecord(dir: string): Promise<TrainingRecord | undefined> {
+  const record = await readOptionalJsonObject(join(dir, TRAINING_RECORD_FILE));
+  if (record === undefined) return undefined;
+  if (typeof record.config !== 'object' || record.config === null)
+    throw new UserError(`${join(dir, TRAINING_RECORD_FILE)}: expected a 'config' object`);
+  return record as unknown as TrainingRecord;
+}

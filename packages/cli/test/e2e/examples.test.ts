@@ -1,0 +1,78 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { TrainingRecord } from '../../src/training-record.js';
+import { readJson } from './read-json.js';
+import { examplesDir, tinyRun } from './repo-paths.js';
+import { runTunekit } from './run-tunekit.js';
+
+// Every YAML example in examples/ runs through the real bin, cut to a few steps. (quickstart.yaml
+// is run by train.test.ts; custom-trainer, composed in code, by its own package's test.)
+const work = await mkdtemp(join(tmpdir(), 'tunekit-cli-examples-'));
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+async function trainExample(name: string): Promise<{ out: string; stdout: string }> {
+  const out = join(work, name);
+  const run = await runTunekit(['train', join(examplesDir, `${name}.yaml`), ...tinyRun(out, 3)]);
+  expect(run.stderr).toBe('');
+  expect(run.code).toBe(0);
+  expect(run.stdout).toMatch(/eval after training \(step 3\)/);
+  return { out, stdout: run.stdout };
+}
+
+describe('examples', () => {
+  it('alpaca-lora: Alpaca records through ChatML into a LoRA adapter on the attention', async () => {
+    const { out, stdout } = await trainExample('alpaca-lora');
+    expect(stdout).toContain(
+      'data: 64 training examples (alpaca), 8 eval examples, template chatml',
+    );
+    const adapter = await readJson(join(out, 'adapter_config.json'));
+    expect(adapter.peft_type).toBe('LORA');
+    expect([adapter.target_modules].flat().sort()).toEqual([
+      'k_proj',
+      'o_proj',
+      'q_proj',
+      'v_proj',
+    ]);
+  }, 180_000);
+
+  it('chat-persona: multi-turn chats, each starting with the persona’s system message', async () => {
+    const { out, stdout } = await trainExample('chat-persona');
+    expect(stdout).toContain('data: 96 training examples (messages), 8 eval examples');
+    // the report shows the whole eval prompts: the persona comes first in each
+    const report = await readFile(join(out, 'report.html'), 'utf8');
+    expect(report).toContain('system\nYou are Tiny. You answer in one word.');
+    const record = await readJson<TrainingRecord>(join(out, 'training_record.json'));
+    expect(record.config.system).toMatchObject({
+      persona: { text: 'You are Tiny. You answer in one word.' },
+    });
+  }, 180_000);
+
+  it('full-finetune: no peft section, a whole model folder that tunekit eval scores alike', async () => {
+    const { out, stdout } = await trainExample('full-finetune');
+    expect(stdout).toContain('full fine-tuning: every parameter trains');
+    expect(stdout).toContain(`model: ${out} (`);
+    expect(existsSync(join(out, 'model.safetensors'))).toBe(true);
+    expect(existsSync(join(out, 'config.json'))).toBe(true);
+    expect(existsSync(join(out, 'adapter_config.json'))).toBe(false);
+
+    const run = await runTunekit([
+      'eval',
+      '--model',
+      out,
+      '--data',
+      join(examplesDir, 'quickstart/data/eval.jsonl'),
+      '--json',
+    ]);
+    expect(run.code).toBe(0);
+    const metrics = JSON.parse(run.stdout) as Record<string, number>;
+    const after =
+      (await readJson<TrainingRecord>(join(out, 'training_record.json'))).metrics.after ?? {};
+    expect(metrics.exact_match).toBe(after.eval_exact_match);
+    expect(metrics.loss).toBeCloseTo(after.eval_loss, 6);
+  }, 240_000);
+});

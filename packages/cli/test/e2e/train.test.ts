@@ -1,0 +1,157 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chatml } from '@tunekit/templates';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import type { TrainingRecord } from '../../src/training-record.js';
+import { readJson } from './read-json.js';
+import { bundledModel, examplesDir, tinyRun } from './repo-paths.js';
+import { runTunekit, type TunekitRun } from './run-tunekit.js';
+
+const quickstart = join(examplesDir, 'quickstart.yaml');
+const work = await mkdtemp(join(tmpdir(), 'tunekit-cli-train-'));
+const out = join(work, 'run');
+let trained: TunekitRun;
+
+beforeAll(async () => {
+  // the quickstart cut to 4 steps; the tests below read what it wrote
+  trained = await runTunekit(['train', quickstart, ...tinyRun(out), '--set', 'seed=7']);
+}, 240_000);
+
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+describe('tunekit train', () => {
+  it('trains, evaluates before and after, and says where the adapter and report are', async () => {
+    expect(trained.stderr).toBe('');
+    expect(trained.code).toBe(0);
+    expect(trained.stdout).toMatch(/peft: lora: trainable params: [\d,]+ \|\| all params/);
+    expect(trained.stdout).toMatch(/data: 2000 training examples \(messages\), 200 eval examples/);
+    expect(trained.stdout).toMatch(/step 4\/4 \| loss [\d.]+/);
+    expect(trained.stdout).toMatch(/eval before training \(step 0\): loss [\d.]+ .*exact match/);
+    expect(trained.stdout).toMatch(/eval after training \(step 4\): +loss [\d.]+ .*exact match/);
+    expect(trained.stdout).toContain('sample generations:');
+    expect(trained.stdout).toContain(
+      `adapter: ${out} (adapter_config.json, adapter_model.safetensors`,
+    );
+    expect(trained.stdout).toContain(`report: ${join(out, 'report.html')}`);
+    expect(existsSync(join(out, 'report.html'))).toBe(true);
+    expect(existsSync(join(out, 'metrics.jsonl'))).toBe(true);
+  });
+
+  it('saves a PEFT adapter with the chat template and a training record', async () => {
+    const adapterConfig = await readJson(join(out, 'adapter_config.json'));
+    expect(adapterConfig).toMatchObject({ peft_type: 'LORA', r: 8, lora_alpha: 16 });
+    expect(adapterConfig.base_model_name_or_path).toBe('../models/tunekit-tiny-chat');
+    const tokenizerConfig = await readJson(join(out, 'tokenizer_config.json'));
+    expect(tokenizerConfig.chat_template).toBe(chatml.chatTemplate());
+    expect(tokenizerConfig.eos_token).toBe('<|im_end|>');
+
+    const record = await readJson<TrainingRecord>(join(out, 'training_record.json'));
+    expect(record.global_step).toBe(4);
+    expect(record.data_fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    expect(record.template.id).toBe('chatml');
+    expect(record.data).toMatchObject({ examples: 2000, eval_examples: 200 });
+    // the --set overrides are in the recorded config, beside the file's values and the defaults
+    expect(record.config).toMatchObject({ max_steps: 4, seed: 7, learning_rate: 3e-3 });
+    expect(record.config.lr_scheduler_type).toBe('linear');
+    const { before = {}, after = {} } = record.metrics;
+    expect(Object.keys(before)).toContain('eval_exact_match');
+    expect(after.eval_loss).toBeLessThan(before.eval_loss);
+  });
+
+  it('gives the same scores in tunekit eval as at the end of training', async () => {
+    const run = await runTunekit([
+      'eval',
+      '--model',
+      bundledModel,
+      '--adapter',
+      out,
+      '--data',
+      join(examplesDir, 'quickstart/data/eval.jsonl'),
+      '--json',
+    ]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const metrics = JSON.parse(run.stdout) as Record<string, number>;
+    const after =
+      (await readJson<TrainingRecord>(join(out, 'training_record.json'))).metrics.after ?? {};
+    expect(metrics.exact_match).toBe(after.eval_exact_match);
+    expect(metrics.rougeL).toBe(after.eval_rougeL);
+    expect(metrics.loss).toBeCloseTo(after.eval_loss, 6);
+    expect(metrics.token_accuracy).toBe(after.eval_token_accuracy);
+  }, 120_000);
+});
+
+describe('tunekit train config', () => {
+  it('--print-config prints the resolved config with defaults and --set values, and trains nothing', async () => {
+    const dir = join(work, 'printed');
+    const run = await runTunekit([
+      'train',
+      quickstart,
+      '--print-config',
+      '--set',
+      'learning_rate=1e-4',
+      '--set',
+      'peft.r=4',
+      '--set',
+      `output_dir=${dir}`,
+    ]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const config = parse(run.stdout);
+    expect(config).toMatchObject({
+      model: '../models/tunekit-tiny-chat',
+      backend: 'onnx',
+      learning_rate: 1e-4,
+      max_steps: 800,
+      // defaults of transformers' TrainingArguments and PEFT's LoraConfig
+      weight_decay: 0,
+      gradient_accumulation_steps: 1,
+      adam_beta2: 0.999,
+      peft: { method: 'lora', r: 4, lora_alpha: 16, bias: 'none', use_rslora: false },
+      generation: { num_samples: 200, max_new_tokens: 8 },
+    });
+    expect(existsSync(dir)).toBe(false);
+  });
+
+  it('names the file and line of unknown keys and bad values', async () => {
+    const file = join(work, 'typos.yaml');
+    await writeFile(
+      file,
+      [
+        `model: ${bundledModel}`,
+        `train: ${join(examplesDir, 'quickstart/data/train.jsonl')}`,
+        'lerning_rate: 1.0e-4',
+        'peft:',
+        '  method: lora',
+        '  rank: 4',
+        'lr_scheduler_type: sometimes',
+        '',
+      ].join('\n'),
+    );
+    const run = await runTunekit(['train', file]);
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(new RegExp(`^error: ${file}:3: lerning_rate: unknown key`)),
+      expect.stringMatching(new RegExp(`^${file}:6: peft.rank: unknown key`)),
+      expect.stringMatching(new RegExp(`^${file}:7: lr_scheduler_type: .*linear`)),
+    ]);
+  });
+
+  it('lists the registered PEFT methods for an unknown one, and names a bad --set', async () => {
+    const file = join(work, 'method.yaml');
+    await writeFile(file, `model: ${bundledModel}\ntrain: x.jsonl\npeft:\n  method: lorax\n`);
+    const run = await runTunekit(['train', file]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      new RegExp(`^error: ${file}:4: peft.method: unknown peft method 'lorax'; registered: .*lora`),
+    );
+    const set = await runTunekit(['train', quickstart, '--set', 'max_steps=many']);
+    expect(set.code).toBe(1);
+    expect(set.stderr).toMatch(/^error: --set max_steps=many: max_steps: .*number/);
+  });
+});
