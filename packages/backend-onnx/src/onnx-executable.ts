@@ -6,48 +6,98 @@ import {
   type RunOptions,
   UserError,
 } from '@tunekit/core';
+import type { onnx } from 'onnx-proto';
 import * as ort from 'onnxruntime-node';
+import { withFrozenInitializers } from './frozen-initializers.js';
 import type { LoweredGraph } from './lower.js';
 import { OnnxDeviceTensor } from './onnx-device-tensor.js';
+import { OnnxProto } from './onnx-proto.js';
 import { fromOrt, toOrt } from './ort-tensor.js';
 
+/** A lowered graph before encoding: what a session is made from. */
+export type LoweredModel = Omit<LoweredGraph, 'bytes'> & { readonly model: onnx.IModelProto };
+
+export interface OnnxExecutableOptions {
+  readonly session: ort.InferenceSession.SessionOptions;
+  /**
+   * 'initializers': the frozen device tensors fed to the first run become constants of the session
+   * (see withFrozenInitializers); 'inputs': they are fed on every run like any other input.
+   */
+  readonly frozenWeights: 'initializers' | 'inputs';
+}
+
 /**
- * One ONNX Runtime session for one whole graph. Device tensors fed to inputs that the graph updates
- * take the new values after each run (ORT has no in-place outputs, so the tensor is swapped).
+ * One ONNX Runtime session for one whole graph, created at the first run. Device tensors fed to
+ * inputs that the graph updates take the new values after each run: onnxruntime writes them into a
+ * second buffer per tensor, and the two buffers swap (ORT has no in-place outputs), so a training
+ * step allocates nothing for its parameters and optimizer state.
+ *
+ * With frozen weights as initializers, later runs must feed the same frozen device tensors: feeding
+ * another one rebuilds the session (slow, and counted in `sessionsCreated`).
  */
 export class OnnxExecutable implements Executable {
   private session?: Promise<ort.InferenceSession>;
-  /** Milliseconds spent creating the ORT session (graph optimisation, kernel selection). */
+  /** The frozen device tensors the current session holds as initializers, and their buffers. */
+  private baked = new Map<string, OnnxDeviceTensor>();
+  private bakedValues = new Map<string, ort.Tensor>();
+  /** Per updated input, the buffer the next run writes its new value into. */
+  private readonly spares = new Map<string, ort.Tensor>();
+  /** The buffers this executable allocated; an uploaded buffer is never written (the host may share it). */
+  private readonly owned = new WeakSet<object>();
+  private running = false;
+  /** Milliseconds spent creating the latest ORT session (graph optimisation, kernel selection). */
   sessionCreateMs = 0;
+  sessionsCreated = 0;
 
   constructor(
     readonly graph: Graph,
-    private readonly lowered: LoweredGraph,
-    private readonly options: ort.InferenceSession.SessionOptions,
+    private readonly lowered: LoweredModel,
+    private readonly options: OnnxExecutableOptions,
   ) {}
-
-  private getSession(): Promise<ort.InferenceSession> {
-    if (!this.session) {
-      const start = performance.now();
-      this.session = ort.InferenceSession.create(this.lowered.bytes, this.options).then(
-        (s) => {
-          this.sessionCreateMs = performance.now() - start;
-          return s;
-        },
-        (e: Error) => {
-          throw new UserError(`onnx backend: onnxruntime rejected the lowered graph: ${e.message}`);
-        },
-      );
-    }
-    return this.session;
-  }
 
   async run(
     feeds: Readonly<Record<string, Feed>>,
     opts: RunOptions = {},
   ): Promise<Record<string, HostTensor>> {
-    const session = await this.getSession();
-    const ortFeeds: Record<string, ort.Tensor> = {};
+    this.checkFeeds(feeds);
+    const fetch = opts.fetch ?? this.graph.outputs.map((o) => o.name);
+    const fetchNames = fetch.map((name) => this.outputName(name));
+    if (this.running)
+      throw new UserError('onnx backend: an executable runs one graph at a time; await each run');
+    this.running = true;
+    try {
+      const session = await this.sessionFor(feeds);
+      const ortFeeds: Record<string, ort.Tensor> = {};
+      for (const input of this.graph.inputs) {
+        if (this.baked.has(input.name)) continue;
+        const updated = this.lowered.updateNames.has(input.name);
+        ortFeeds[input.name] = feedValue(input.name, feeds[input.name], updated);
+      }
+      const fetches: Record<string, ort.Tensor | null> = {};
+      for (const name of fetchNames) fetches[name] = null;
+      for (const [input, onnxName] of this.lowered.updateNames)
+        fetches[onnxName] = this.spareFor(input, feeds[input] as OnnxDeviceTensor);
+      const results = await session.run(ortFeeds, fetches);
+      for (const [input, onnxName] of this.lowered.updateNames) {
+        const device = feeds[input] as OnnxDeviceTensor;
+        const written = fetches[onnxName] as ort.Tensor;
+        if (this.owned.has(device.value.data)) this.spares.set(input, device.value);
+        else this.spares.delete(input);
+        device.value = written;
+      }
+      return Object.fromEntries(fetch.map((name, i) => [name, fromOrt(results[fetchNames[i]])]));
+    } finally {
+      this.running = false;
+    }
+  }
+
+  dispose(): void {
+    void this.session?.then((s) => s.release());
+    this.session = undefined;
+    this.spares.clear();
+  }
+
+  private checkFeeds(feeds: Readonly<Record<string, Feed>>): void {
     for (const input of this.graph.inputs) {
       const feed = feeds[input.name];
       if (feed === undefined) {
@@ -61,23 +111,60 @@ export class OnnxExecutable implements Executable {
           `input '${input.name}': expected ${input.dtype}[${input.shape.join(', ')}], got ${feed.dtype}[${feed.shape.join(', ')}]`,
         );
       }
-      ortFeeds[input.name] = feedValue(input.name, feed, this.lowered.updateNames.has(input.name));
     }
-    const fetch = opts.fetch ?? this.graph.outputs.map((o) => o.name);
-    const fetchNames = [
-      ...fetch.map((name) => this.outputName(name)),
-      ...this.lowered.updateNames.values(),
-    ];
-    const results = await session.run(ortFeeds, fetchNames);
-    for (const [input, onnxName] of this.lowered.updateNames) {
-      (feeds[input] as OnnxDeviceTensor).value = results[onnxName];
-    }
-    return Object.fromEntries(fetch.map((name) => [name, fromOrt(results[this.outputName(name)])]));
   }
 
-  dispose(): void {
-    void this.session?.then((s) => s.release());
-    this.session = undefined;
+  /** The session for these feeds: the current one, unless the frozen device tensors changed. */
+  private sessionFor(feeds: Readonly<Record<string, Feed>>): Promise<ort.InferenceSession> {
+    const frozen = new Map<string, OnnxDeviceTensor>();
+    if (this.options.frozenWeights === 'initializers') {
+      for (const input of this.graph.inputs) {
+        const feed = feeds[input.name];
+        if (input.role === 'frozen' && feed instanceof OnnxDeviceTensor)
+          frozen.set(input.name, feed);
+      }
+    }
+    const same =
+      frozen.size === this.baked.size &&
+      [...frozen].every(
+        ([name, t]) => this.baked.get(name) === t && this.bakedValues.get(name) === t.value,
+      );
+    if (!this.session || !same) {
+      this.dispose();
+      this.baked = frozen;
+      this.bakedValues = new Map([...frozen].map(([name, t]) => [name, t.value]));
+      this.session = this.createSession(frozen);
+    }
+    return this.session;
+  }
+
+  private async createSession(
+    frozen: ReadonlyMap<string, OnnxDeviceTensor>,
+  ): Promise<ort.InferenceSession> {
+    const start = performance.now();
+    const { model, externalData } = withFrozenInitializers(this.lowered.model, frozen);
+    const bytes = OnnxProto.ModelProto.encode(model).finish();
+    const options = { ...this.options.session, externalData };
+    try {
+      const session = await ort.InferenceSession.create(bytes, options);
+      this.sessionCreateMs = performance.now() - start;
+      this.sessionsCreated++;
+      return session;
+    } catch (e) {
+      throw new UserError(
+        `onnx backend: onnxruntime rejected the lowered graph: ${(e as Error).message}`,
+      );
+    }
+  }
+
+  /** The buffer this run writes `input`'s new value into (never the one it reads). */
+  private spareFor(input: string, device: OnnxDeviceTensor): ort.Tensor {
+    const spare = this.spares.get(input);
+    if (spare && spare.data !== device.value.data) return spare;
+    const data = device.value.data as Float32Array;
+    const fresh = new (data.constructor as Float32ArrayConstructor)(data.length);
+    this.owned.add(fresh);
+    return new ort.Tensor(device.value.type, fresh, [...device.shape]);
   }
 
   private outputName(name: string): string {

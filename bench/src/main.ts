@@ -1,0 +1,113 @@
+import { loadavg } from 'node:os';
+import { UserError } from '@tunekit/core';
+import { type BenchOptions, parseBenchOptions } from './bench-options.js';
+import { modelFlops } from './model-flops.js';
+import { onnxMatmulPeak } from './onnx-matmul-peak.js';
+import {
+  ensureOpenBlas,
+  probeTorch,
+  runTorch,
+  type TorchMatmul,
+  type TorchResult,
+  torchMatmulPeak,
+} from './pytorch.js';
+import { runTunekit } from './tunekit.js';
+
+// `pnpm bench [-- --workload small-lora] [--threads N] [--frozen-weights initializers]`: tunekit's
+// onnx backend and a hand-written PyTorch trainer on the same workloads. One JSON line for the
+// machine, then one per workload, on stdout; progress on stderr.
+
+/** Below this, PyTorch's BLAS is not a real one (or the machine is starved): no ratio is given. */
+const MIN_TORCH_GFLOPS = 100;
+
+const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+const emit = (o: object) => process.stdout.write(`${JSON.stringify(o)}\n`);
+const round = (x: number, digits = 3) => Number(x.toPrecision(digits));
+
+async function main({ workloads, threads, frozenWeights }: BenchOptions): Promise<void> {
+  const torch = probeTorch();
+  let torchPeak: TorchMatmul | undefined;
+  let voidReason: string | undefined;
+  if ('missing' in torch) {
+    voidReason = `PyTorch skipped: ${torch.missing}`;
+    log(voidReason);
+  } else {
+    ensureOpenBlas(log);
+    torchPeak = torchMatmulPeak(threads);
+    if (torchPeak.gflops < MIN_TORCH_GFLOPS) {
+      voidReason =
+        `comparison void: PyTorch's 2048x2048 fp32 matmul reached ${round(torchPeak.gflops)} GFLOP/s, ` +
+        `below ${MIN_TORCH_GFLOPS} (BLAS: ${torchPeak.blas.join(', ') || 'none found'}); no ratio is given`;
+      log(voidReason);
+    }
+  }
+  const onnxGflops = await onnxMatmulPeak(threads);
+  // MFU is against the best fp32 matmul rate measured on this machine, whichever library reached it
+  const peak = Math.max(onnxGflops, torchPeak?.gflops ?? 0);
+  emit({
+    matmul_2048_fp32_gflops: {
+      pytorch: torchPeak ? round(torchPeak.gflops) : null,
+      onnxruntime: round(onnxGflops),
+    },
+    mfu_peak_gflops: round(peak),
+    pytorch: 'version' in torch ? torch.version : null,
+    blas: torchPeak?.blas ?? null,
+    openblas_core: torchPeak?.openblas_core ?? null,
+    ...(process.env.OPENBLAS_CORETYPE
+      ? { openblas_coretype_env: `${process.env.OPENBLAS_CORETYPE} (removed for PyTorch)` }
+      : {}),
+    threads,
+    ...(voidReason ? { note: voidReason } : {}),
+  });
+
+  for (const w of workloads) {
+    const flops = modelFlops(w);
+    const tokens = w.batch * w.seq;
+    const mfu = (stepS: number) => round(flops.perStep / stepS / (peak * 1e9));
+    const loadBefore = loadavg()[0];
+    log(`${w.id}: tunekit (onnx, ${threads} threads, frozen weights as ${frozenWeights})`);
+    const tk = runTunekit(w, { threads, frozenWeights });
+    let pt: TorchResult | undefined;
+    if (torchPeak) {
+      log(`${w.id}: pytorch`);
+      pt = runTorch(w, threads);
+    }
+    emit({
+      workload: w.id,
+      batch: w.batch,
+      seq: w.seq,
+      steps: `${w.warmup} warm-up + median of ${w.steps}`,
+      model_flops_per_step: round(flops.perStep),
+      trainable_params: pt?.trainable_params ?? null,
+      tunekit: {
+        tokens_per_s: round(tokens / tk.step_s),
+        step_s: round(tk.step_s),
+        peak_rss_mb: Math.round(tk.peak_rss_mb),
+        mfu: mfu(tk.step_s),
+        session_create_s: round(tk.session_create_s),
+        trace_s: round(tk.trace_s),
+        final_loss: round(tk.final_loss, 5),
+      },
+      pytorch: pt
+        ? {
+            tokens_per_s: round(tokens / pt.step_s),
+            step_s: round(pt.step_s),
+            peak_rss_mb: Math.round(pt.peak_rss_mb),
+            mfu: mfu(pt.step_s),
+            final_loss: round(pt.final_loss, 5),
+          }
+        : null,
+      ratio: pt && !voidReason ? round(pt.step_s / tk.step_s) : null,
+      ...(voidReason ? { note: voidReason } : {}),
+      load_average: [round(loadBefore, 2), round(loadavg()[0], 2)],
+    });
+  }
+}
+
+try {
+  await main(parseBenchOptions(process.argv.slice(2)));
+} catch (e) {
+  if (!(e instanceof UserError)) throw e;
+  log(e.message);
+  process.exitCode = 1;
+}

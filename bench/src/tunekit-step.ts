@@ -1,0 +1,73 @@
+import {
+  adamw,
+  buildCausalLM,
+  buildTrainStep,
+  type CausalLM,
+  GraphBuilder,
+  HostTensor,
+  ops,
+  PeftModel,
+  seededRandom,
+  TraceContext,
+  type TrainStep,
+} from '@tunekit/core';
+import { denseLinearDispatcher, loraMethod } from '@tunekit/peft-lora';
+import { randomTokens } from './random-tokens.js';
+import { LORA_CONFIG, MODELS, OPTIMIZER, type Workload } from './workloads.js';
+
+export interface BenchStep {
+  readonly train: TrainStep;
+  /** Initial values of every param and frozen input. */
+  readonly weights: Record<string, HostTensor>;
+  /** The one batch every step trains on. */
+  readonly batch: Record<string, HostTensor>;
+}
+
+/**
+ * A workload's random-weight Llama: unit norm weights, every other weight uniform with standard
+ * deviation 0.02 (transformers' initializer_range; the distribution does not change the speed),
+ * with LoRA adapters or every weight trainable.
+ */
+export function buildRandomModel(w: Workload): CausalLM {
+  const { model } = buildCausalLM(MODELS[w.model]);
+  const random = seededRandom(0);
+  const half = 0.02 * Math.sqrt(3);
+  for (const [name, p] of model.namedParameters()) {
+    const values = new Float32Array(p.shape.reduce((a, d) => a * d, 1));
+    if (name.endsWith('norm.weight')) values.fill(1);
+    else for (let i = 0; i < values.length; i++) values[i] = (2 * random() - 1) * half;
+    p.value = new HostTensor('f32', p.shape, values);
+  }
+  if (w.method === 'lora')
+    PeftModel.create(model, loraMethod, LORA_CONFIG, { dispatchers: [denseLinearDispatcher] });
+  else for (const [, p] of model.namedParameters()) p.trainable = true;
+  return model;
+}
+
+/** The training step: loss = cross_entropy(logits, labels), AdamW with gradient clipping. */
+export function traceBenchStep(model: CausalLM, w: Workload): BenchStep {
+  const b = new GraphBuilder();
+  const ctx = new TraceContext(b, model);
+  const labels = b.input('labels', [w.batch * w.seq], 'i32');
+  const { logits } = model.forward(ctx, {
+    input_ids: b.input('input_ids', [w.batch, w.seq], 'i32'),
+    position_ids: b.input('position_ids', [w.batch, w.seq], 'i32'),
+  });
+  const vocab = model.shape.vocabSize;
+  const loss = ops.crossEntropy(logits.reshape([w.batch * w.seq, vocab]), labels);
+  const train = buildTrainStep(loss, {
+    optimizer: adamw(),
+    groups: [{ lr: OPTIMIZER.lr, weight_decay: OPTIMIZER.weight_decay }],
+    maxGradNorm: OPTIMIZER.max_grad_norm,
+  });
+  const positions = Array.from({ length: w.batch * w.seq }, (_, i) => i % w.seq);
+  return {
+    train,
+    weights: ctx.weights(),
+    batch: {
+      input_ids: randomTokens([w.batch, w.seq], vocab, 1),
+      labels: randomTokens([w.batch * w.seq], vocab, 2),
+      position_ids: HostTensor.from('i32', [w.batch, w.seq], positions),
+    },
+  };
+}

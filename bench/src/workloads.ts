@@ -1,0 +1,91 @@
+/**
+ * The benchmarked models: random-weight Llamas, as `config.json` objects. `smollm135m` is
+ * SmolLM2-135M's config; `tiny` and `small` are scaled-down relatives (tied embeddings, grouped-query
+ * attention, intermediate about 3x hidden).
+ */
+export const MODELS: Readonly<Record<'tiny' | 'small' | 'smollm135m', LlamaConfigJson>> = {
+  tiny: llama({ hidden: 64, layers: 2, heads: 4, kvHeads: 2, intermediate: 192, vocab: 1024 }),
+  small: llama({ hidden: 256, layers: 4, heads: 8, kvHeads: 4, intermediate: 768, vocab: 8192 }),
+  smollm135m: {
+    ...llama({ hidden: 576, layers: 30, heads: 9, kvHeads: 3, intermediate: 1536, vocab: 49152 }),
+    rope_theta: 100000,
+    max_position_embeddings: 8192,
+  },
+};
+
+export type ModelId = keyof typeof MODELS;
+
+/** What is trained: LoRA adapters (frozen base) or every weight. */
+export type Method = 'lora' | 'full';
+
+export interface Workload {
+  readonly id: string;
+  readonly model: ModelId;
+  readonly method: Method;
+  readonly batch: number;
+  readonly seq: number;
+  /** Steps run and discarded before timing (session creation, allocator warm-up). */
+  readonly warmup: number;
+  /** Timed steps; the median is reported. */
+  readonly steps: number;
+}
+
+/** The LoRA config of every LoRA workload (PEFT's field names). */
+export const LORA_CONFIG = {
+  r: 8,
+  lora_alpha: 16,
+  lora_dropout: 0,
+  target_modules: ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'],
+} as const;
+
+/** AdamW as Hugging Face's Trainer defaults it, with gradient clipping at 1. */
+export const OPTIMIZER = { lr: 1e-4, weight_decay: 0.01, max_grad_norm: 1 } as const;
+
+const shape = { batch: 4, seq: 256 } as const;
+
+export const WORKLOADS: readonly Workload[] = [
+  { id: 'tiny-lora', model: 'tiny', method: 'lora', ...shape, warmup: 3, steps: 20 },
+  { id: 'small-lora', model: 'small', method: 'lora', ...shape, warmup: 3, steps: 10 },
+  { id: 'small-full', model: 'small', method: 'full', ...shape, warmup: 3, steps: 10 },
+  { id: 'smollm135m-lora', model: 'smollm135m', method: 'lora', ...shape, warmup: 2, steps: 5 },
+];
+
+/** The `config.json` fields the bench sets (transformers' LlamaConfig names). */
+export interface LlamaConfigJson {
+  readonly model_type: 'llama';
+  readonly hidden_size: number;
+  readonly num_hidden_layers: number;
+  readonly num_attention_heads: number;
+  readonly num_key_value_heads: number;
+  readonly intermediate_size: number;
+  readonly vocab_size: number;
+  readonly hidden_act: 'silu';
+  readonly rms_norm_eps: number;
+  readonly rope_theta: number;
+  readonly max_position_embeddings: number;
+  readonly tie_word_embeddings: boolean;
+}
+
+function llama(s: {
+  hidden: number;
+  layers: number;
+  heads: number;
+  kvHeads: number;
+  intermediate: number;
+  vocab: number;
+}): LlamaConfigJson {
+  return {
+    model_type: 'llama',
+    hidden_size: s.hidden,
+    num_hidden_layers: s.layers,
+    num_attention_heads: s.heads,
+    num_key_value_heads: s.kvHeads,
+    intermediate_size: s.intermediate,
+    vocab_size: s.vocab,
+    hidden_act: 'silu',
+    rms_norm_eps: 1e-5,
+    rope_theta: 10000,
+    max_position_embeddings: 2048,
+    tie_word_embeddings: true,
+  };
+}
