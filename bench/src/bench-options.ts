@@ -1,11 +1,11 @@
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { UserError } from '@tunekit/core';
-import { workloadById } from './workload-by-id.js';
-import { WORKLOADS, type Workload } from './workloads.js';
+import { type AnyWorkload, workloadById } from './workload-by-id.js';
+import { WORKLOADS } from './workloads.js';
 
 export interface BenchOptions {
-  readonly workloads: readonly Workload[];
+  readonly workloads: readonly AnyWorkload[];
   /** Threads of both sides: onnxruntime's intra-op threads, torch's and OpenBLAS's. */
   readonly threads: number;
   readonly frozenWeights: 'inputs' | 'initializers';

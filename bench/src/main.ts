@@ -11,7 +11,9 @@ import {
   type TorchResult,
   torchMatmulPeak,
 } from './pytorch.js';
+import { runTrainer } from './trainer-overhead.js';
 import { runTunekit } from './tunekit.js';
+import type { TrainerWorkload, Workload } from './workloads.js';
 
 // `pnpm bench [-- --workload small-lora] [--threads N] [--frozen-weights initializers]`: tunekit's
 // onnx backend and a hand-written PyTorch trainer on the same workloads. One JSON line for the
@@ -61,47 +63,97 @@ async function main({ workloads, threads, frozenWeights }: BenchOptions): Promis
   });
 
   for (const w of workloads) {
-    const flops = modelFlops(w);
-    const tokens = w.batch * w.seq;
-    const mfu = (stepS: number) => round(flops.perStep / stepS / (peak * 1e9));
     const loadBefore = loadavg()[0];
-    log(`${w.id}: tunekit (onnx, ${threads} threads, frozen weights as ${frozenWeights})`);
-    const tk = runTunekit(w, { threads, frozenWeights });
-    let pt: TorchResult | undefined;
-    if (torchPeak) {
-      log(`${w.id}: pytorch`);
-      pt = runTorch(w, threads);
-    }
-    emit({
-      workload: w.id,
-      batch: w.batch,
-      seq: w.seq,
-      steps: `${w.warmup} warm-up + median of ${w.steps}`,
-      model_flops_per_step: round(flops.perStep),
-      trainable_params: pt?.trainable_params ?? null,
-      tunekit: {
-        tokens_per_s: round(tokens / tk.step_s),
-        step_s: round(tk.step_s),
-        peak_rss_mb: Math.round(tk.peak_rss_mb),
-        mfu: mfu(tk.step_s),
-        session_create_s: round(tk.session_create_s),
-        trace_s: round(tk.trace_s),
-        final_loss: round(tk.final_loss, 5),
-      },
-      pytorch: pt
-        ? {
-            tokens_per_s: round(tokens / pt.step_s),
-            step_s: round(pt.step_s),
-            peak_rss_mb: Math.round(pt.peak_rss_mb),
-            mfu: mfu(pt.step_s),
-            final_loss: round(pt.final_loss, 5),
-          }
-        : null,
-      ratio: pt && !voidReason ? round(pt.step_s / tk.step_s) : null,
-      ...(voidReason ? { note: voidReason } : {}),
-      load_average: [round(loadBefore, 2), round(loadavg()[0], 2)],
-    });
+    const line =
+      w.kind === 'trainer'
+        ? trainerLine(w, threads)
+        : stepLine(w, { threads, frozenWeights, peak, torch: torchPeak && { voidReason } });
+    emit({ ...line, load_average: [round(loadBefore, 2), round(loadavg()[0], 2)] });
   }
+}
+
+/** A step workload on tunekit and, when it can run, on PyTorch, with their ratio. */
+function stepLine(
+  w: Workload,
+  opts: {
+    readonly threads: number;
+    readonly frozenWeights: BenchOptions['frozenWeights'];
+    /** The fp32 matmul GFLOP/s that MFU is measured against. */
+    readonly peak: number;
+    /** Absent: PyTorch does not run; a void reason: it runs, but gives no ratio. */
+    readonly torch?: { readonly voidReason?: string };
+  },
+): object {
+  const { threads, frozenWeights, peak, torch } = opts;
+  const flops = modelFlops(w);
+  const tokens = w.batch * w.seq;
+  const mfu = (stepS: number) => round(flops.perStep / stepS / (peak * 1e9));
+  log(`${w.id}: tunekit (onnx, ${threads} threads, frozen weights as ${frozenWeights})`);
+  const tk = runTunekit(w, { threads, frozenWeights });
+  let pt: TorchResult | undefined;
+  if (torch) {
+    log(`${w.id}: pytorch`);
+    pt = runTorch(w, threads);
+  }
+  const voidReason = torch?.voidReason;
+  return {
+    workload: w.id,
+    batch: w.batch,
+    seq: w.seq,
+    steps: `${w.warmup} warm-up + median of ${w.steps}`,
+    model_flops_per_step: round(flops.perStep),
+    trainable_params: pt?.trainable_params ?? null,
+    tunekit: {
+      tokens_per_s: round(tokens / tk.step_s),
+      step_s: round(tk.step_s),
+      peak_rss_mb: Math.round(tk.peak_rss_mb),
+      mfu: mfu(tk.step_s),
+      session_create_s: round(tk.session_create_s),
+      trace_s: round(tk.trace_s),
+      final_loss: round(tk.final_loss, 5),
+    },
+    pytorch: pt
+      ? {
+          tokens_per_s: round(tokens / pt.step_s),
+          step_s: round(pt.step_s),
+          peak_rss_mb: Math.round(pt.peak_rss_mb),
+          mfu: mfu(pt.step_s),
+          final_loss: round(pt.final_loss, 5),
+        }
+      : null,
+    ratio: pt && !voidReason ? round(pt.step_s / tk.step_s) : null,
+    ...(voidReason ? { note: voidReason } : {}),
+  };
+}
+
+/** A trainer workload: its step time and the share of it spent outside the backend. */
+function trainerLine(w: TrainerWorkload, threads: number): object {
+  log(`${w.id}: Trainer (onnx, ${threads} threads, logging every step)`);
+  const r = runTrainer(w, threads);
+  const ms = (s: number) => round(s * 1000);
+  return {
+    workload: w.id,
+    batch: w.batch,
+    seq: w.seq,
+    steps: `${w.warmup} warm-up + median of ${w.steps}`,
+    examples: r.examples,
+    trainer: {
+      tokens_per_s: round((w.batch * w.seq) / r.step_s),
+      step_s: round(r.step_s),
+      backend_s: round(r.backend_s),
+      overhead_ms: ms(r.overhead_s),
+      data_ms: ms(r.data_s),
+      callbacks_ms: ms(r.callbacks_s),
+      loop_ms: ms(r.loop_s),
+      data_load_s: round(r.data_load_s),
+      first_step_s: round(r.first_step_s),
+      finish_s: round(r.finish_s),
+      compiled_graphs: r.compiled_graphs,
+      peak_rss_mb: Math.round(r.peak_rss_mb),
+      final_loss: round(r.final_loss, 5),
+    },
+    overhead_share: round(r.overhead_share, 2),
+  };
 }
 
 try {

@@ -2,7 +2,7 @@ import { OnnxBackend, type OnnxExecutable } from '@tunekit/backend-onnx';
 import { type Graph, TrainStepRunner } from '@tunekit/core';
 import { median } from './median.js';
 import { buildRandomModel, traceBenchStep } from './tunekit-step.js';
-import { workloadById } from './workload-by-id.js';
+import { workloadOfKind } from './workload-by-id.js';
 
 // One workload on the onnx backend, alone in this process so that its peak RSS is its own. Prints
 // one JSON line: `TunekitResult`.
@@ -16,10 +16,10 @@ class RecordingOnnxBackend extends OnnxBackend {
   }
 }
 
-const workload = workloadById(process.argv[2]);
+const workload = workloadOfKind(process.argv[2], 'step');
 const threads = Number(process.argv[3]);
 const frozenWeights = process.argv[4] === 'initializers' ? 'initializers' : 'inputs';
-const model = buildRandomModel(workload);
+const { model } = buildRandomModel(workload);
 // tracing, autodiff and lowering to ONNX (TrainStepRunner.create compiles)
 const t0 = performance.now();
 const { train, weights, batch } = traceBenchStep(model, workload);

@@ -26,9 +26,12 @@ export interface BenchStep {
 /**
  * A workload's random-weight Llama: unit norm weights, every other weight uniform with standard
  * deviation 0.02 (transformers' initializer_range; the distribution does not change the speed),
- * with LoRA adapters or every weight trainable.
+ * with LoRA adapters (`peft`) or every weight trainable.
  */
-export function buildRandomModel(w: Workload): CausalLM {
+export function buildRandomModel(w: Pick<Workload, 'model' | 'method'>): {
+  model: CausalLM;
+  peft?: PeftModel;
+} {
   const { model } = buildCausalLM(MODELS[w.model]);
   const random = seededRandom(0);
   const half = 0.02 * Math.sqrt(3);
@@ -38,10 +41,14 @@ export function buildRandomModel(w: Workload): CausalLM {
     else for (let i = 0; i < values.length; i++) values[i] = (2 * random() - 1) * half;
     p.value = new HostTensor('f32', p.shape, values);
   }
-  if (w.method === 'lora')
-    PeftModel.create(model, loraMethod, LORA_CONFIG, { dispatchers: [denseLinearDispatcher] });
-  else for (const [, p] of model.namedParameters()) p.trainable = true;
-  return model;
+  if (w.method === 'lora') {
+    const peft = PeftModel.create(model, loraMethod, LORA_CONFIG, {
+      dispatchers: [denseLinearDispatcher],
+    });
+    return { model, peft };
+  }
+  for (const [, p] of model.namedParameters()) p.trainable = true;
+  return { model };
 }
 
 /** The training step: loss = cross_entropy(logits, labels), AdamW with gradient clipping. */

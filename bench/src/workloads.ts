@@ -18,7 +18,9 @@ export type ModelId = keyof typeof MODELS;
 /** What is trained: LoRA adapters (frozen base) or every weight. */
 export type Method = 'lora' | 'full';
 
+/** A training step timed alone, on tunekit's TrainStepRunner and in PyTorch. */
 export interface Workload {
+  readonly kind: 'step';
   readonly id: string;
   readonly model: ModelId;
   readonly method: Method;
@@ -41,13 +43,45 @@ export const LORA_CONFIG = {
 /** AdamW as Hugging Face's Trainer defaults it, with gradient clipping at 1. */
 export const OPTIMIZER = { lr: 1e-4, weight_decay: 0.01, max_grad_norm: 1 } as const;
 
-const shape = { batch: 4, seq: 256 } as const;
+/**
+ * Whole `Trainer` steps on chat data: the data pipeline, the loop and the built-in callbacks around
+ * the same kind of step, to time what the trainer adds to it.
+ */
+export interface TrainerWorkload extends Omit<Workload, 'kind'> {
+  readonly kind: 'trainer';
+  /** Chat records generated for the run; enough that the timed steps stay in the first epoch. */
+  readonly examples: number;
+}
 
-export const WORKLOADS: readonly Workload[] = [
-  { id: 'tiny-lora', model: 'tiny', method: 'lora', ...shape, warmup: 3, steps: 20 },
-  { id: 'small-lora', model: 'small', method: 'lora', ...shape, warmup: 3, steps: 10 },
-  { id: 'small-full', model: 'small', method: 'full', ...shape, warmup: 3, steps: 10 },
-  { id: 'smollm135m-lora', model: 'smollm135m', method: 'lora', ...shape, warmup: 2, steps: 5 },
+const step = { kind: 'step', batch: 4, seq: 256 } as const;
+
+export const WORKLOADS: readonly (Workload | TrainerWorkload)[] = [
+  { id: 'tiny-lora', model: 'tiny', method: 'lora', ...step, warmup: 3, steps: 20 },
+  { id: 'small-lora', model: 'small', method: 'lora', ...step, warmup: 3, steps: 10 },
+  { id: 'small-full', model: 'small', method: 'full', ...step, warmup: 3, steps: 10 },
+  { id: 'smollm135m-lora', model: 'smollm135m', method: 'lora', ...step, warmup: 2, steps: 5 },
+  {
+    id: 'trainer-tiny-lora',
+    kind: 'trainer',
+    model: 'tiny',
+    method: 'lora',
+    batch: 4,
+    seq: 256,
+    warmup: 3,
+    steps: 40,
+    examples: 400,
+  },
+  {
+    id: 'trainer-small-lora',
+    kind: 'trainer',
+    model: 'small',
+    method: 'lora',
+    batch: 4,
+    seq: 256,
+    warmup: 3,
+    steps: 20,
+    examples: 400,
+  },
 ];
 
 /** The `config.json` fields the bench sets (transformers' LlamaConfig names). */
