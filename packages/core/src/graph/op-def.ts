@@ -38,8 +38,9 @@ export type Cotangents = readonly (Tensor | null)[];
 /**
  * The one definition of an op: type inference (which throws a ShapeError naming the op and the
  * shapes), a reference kernel, and a vector-Jacobian product written with traced tensors, so the
- * backward pass is itself a graph. A fused op also gives its decomposition into primitives; when it
- * has no `vjp`, autodiff differentiates that decomposition.
+ * backward pass is itself a graph. A fused op also gives its decomposition into primitives, or into
+ * primitives and simpler fused ops (attention uses softmax, which the decompose pass lowers in
+ * turn); when it has no `vjp`, autodiff differentiates that decomposition.
  */
 export interface OpDef<K extends OpName> {
   /** How many inputs: exact, or [min, max]. */

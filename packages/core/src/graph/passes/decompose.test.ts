@@ -3,6 +3,7 @@ import { evaluate } from '../../backend/index.js';
 import { seededRandom } from '../../tensor/index.js';
 import { fillInput, OP_CASES } from '../../testing/index.js';
 import { GraphBuilder } from '../builder.js';
+import { ops } from '../functional.js';
 import { decompose } from './decompose.js';
 
 const FUSED = [
@@ -53,5 +54,16 @@ describe('decompose', () => {
     expect(lowered.inputs.map((i) => [i.name, i.role])).toEqual([['x', 'param']]);
     expect(lowered.outputs.map((o) => o.name)).toEqual(['y']);
     expect(lowered.updates.map((u) => u.input)).toEqual(['x']);
+  });
+
+  it('lowers in turn the fused ops a decomposition uses, unless the backend keeps them', () => {
+    const b = new GraphBuilder();
+    const [q, k, v] = ['q', 'k', 'v'].map((name) => b.input(name, [1, 2, 3, 4], 'f32'));
+    const graph = b.build({ y: ops.causalAttention(q, k, v, { scale: 0.5 }) });
+    const opsOf = (keep: (op: string) => boolean) =>
+      decompose(graph, keep).nodes.map((n) => n.op);
+    expect(opsOf((op) => op === 'softmax')).toContain('softmax');
+    expect(opsOf((op) => op === 'softmax')).not.toContain('causal_attention');
+    expect(opsOf(() => false)).not.toContain('softmax');
   });
 });

@@ -6,10 +6,19 @@ import { OPS } from '../ops/index.js';
 import type { Tensor } from '../tensor.js';
 
 /**
- * Rewrites every op that has a decomposition and that `keep` rejects into primitives (a decomposition uses primitives only),
- * so a backend lowers only the ops it has kernels for. Names of inputs, outputs and updates are kept.
+ * Rewrites every op that has a decomposition and that `keep` rejects, so a backend lowers only the
+ * ops it has kernels for. A decomposition may use other fused ops (attention's uses softmax); the
+ * rewrite repeats until every op left is kept or has no decomposition. Names of inputs, outputs and
+ * updates are kept.
  */
 export function decompose(graph: Graph, keep: (op: OpName) => boolean): Graph {
+  const expands = (op: OpName) => OPS[op].decompose !== undefined && !keep(op);
+  let g = graph;
+  while (g.nodes.some((node) => expands(node.op))) g = decomposeOnce(g, expands);
+  return g;
+}
+
+function decomposeOnce(graph: Graph, expands: (op: OpName) => boolean): Graph {
   const b = new GraphBuilder();
   const inputOf = new Map<number, GraphInput>(graph.inputs.map((i) => [i.node, i]));
   const values: Tensor[] = [];
@@ -22,7 +31,7 @@ export function decompose(graph: Graph, keep: (op: OpName) => boolean): Graph {
     const def = OPS[node.op] as OpDef<OpName>;
     const args = node.inputs.map((i) => values[i]);
     values[node.id] =
-      def.decompose && !keep(node.op)
+      def.decompose && expands(node.op)
         ? def.decompose(args, node.attrs as never)
         : b.apply(node.op, args, node.attrs as never);
   }

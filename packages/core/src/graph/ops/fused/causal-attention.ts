@@ -1,5 +1,6 @@
 import { ShapeError } from '../../../errors/index.js';
 import { ops } from '../../functional.js';
+import type { GraphBuilder } from '../../builder.js';
 import type { OpDef } from '../../op-def.js';
 import { formatShape, sameShape } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
@@ -103,31 +104,41 @@ export const causalAttention = {
     return y;
   },
   // Masked scores are set to -inf with `where`, so they get exactly zero weight, as in the
-  // reference; the softmax is written so that a fully masked row (max = -inf) gives 0, not NaN.
+  // reference. The softmax is the fused op (a backend lowers or decomposes it in turn), so the
+  // backward is its 4-op rule rather than the derivative of max, exp, sum and divide.
   decompose(inputs, { scale, causal }) {
     const [q, k, v, mask] = inputs;
     const [, hq, tq] = q.shape;
     const [, hkv, tk] = k.shape;
-    let scores = q.matmul(repeatKv(k, hq / hkv).transpose()).mul(scale);
-    if (mask) scores = scores.add(mask);
-    if (causal) {
-      const b = q.builder;
-      // [Tq, Tk]: key j lies in query i's future, j > i + (Tk - Tq)
-      const future = b
-        .arange(tk)
-        .unsqueeze(0)
-        .greater(
-          b
-            .arange(tq)
-            .unsqueeze(1)
-            .add(tk - tq),
-        );
-      scores = ops.where(future, Number.NEGATIVE_INFINITY, scores);
+    const NEG = Number.NEGATIVE_INFINITY;
+    const future = causal ? futureKeys(q.builder, tq, tk) : undefined;
+    // Causal attention leaves every query at least key 0 (Tk >= Tq), but a mask may hide all of a
+    // query's keys, which must give 0 (PyTorch's `_safe_softmax`), never NaN. Such rows are found
+    // on the mask (smaller than the scores), unmasked so the softmax stays finite, and zeroed in
+    // the output, which zeroes their gradients too.
+    let hidden: Tensor | undefined;
+    let additive = mask;
+    if (mask) {
+      hidden = (future ? ops.where(future, NEG, mask) : mask).max(-1, true).equal(NEG);
+      additive = ops.where(hidden, 0, mask);
     }
-    const m = scores.max(-1, true);
-    const e = scores.sub(ops.where(m.equal(Number.NEGATIVE_INFINITY), 0, m)).exp();
-    const sum = e.sum(-1, true);
-    const p = e.div(ops.where(sum.equal(0), 1, sum));
-    return p.matmul(repeatKv(v, hq / hkv));
+    let scores = q.matmul(repeatKv(k, hq / hkv).transpose()).mul(scale);
+    if (additive) scores = scores.add(additive);
+    if (future) scores = ops.where(future, NEG, scores);
+    const y = ops.softmax(scores, -1).matmul(repeatKv(v, hq / hkv));
+    return hidden ? ops.where(hidden, 0, y) : y;
   },
 } satisfies OpDef<'causal_attention'>;
+
+/** [Tq, Tk]: whether key j lies in query i's future, j > i + (Tk - Tq). */
+function futureKeys(b: GraphBuilder, tq: number, tk: number): Tensor {
+  return b
+    .arange(tk)
+    .unsqueeze(0)
+    .greater(
+      b
+        .arange(tq)
+        .unsqueeze(1)
+        .add(tk - tq),
+    );
+}

@@ -32,7 +32,8 @@ function feedsOf(specs: readonly Spec[], seed: number): Record<string, HostTenso
 
 /**
  * Traces `f`, whose last node must be one fused op, and that op's decomposition over the same
- * inputs; `fusedInside` lists any fused op the decomposition used (it must use none).
+ * inputs; `fusedInside` lists the fused ops the decomposition used (the decompose pass
+ * lowers those in turn).
  */
 function traceBoth(f: (...xs: Tensor[]) => Tensor, specs: readonly Spec[]) {
   const b = new GraphBuilder();
