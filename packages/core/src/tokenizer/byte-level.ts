@@ -12,7 +12,9 @@ export function byteLevelAlphabet(): string[] {
 }
 
 export interface ByteLevelBpeOptions {
-  /** Merges in rank order; merge i makes token id 256 + i. */
+  /** The id of byte 0 (default 0); SmolLM2 puts its special tokens first and the bytes after. */
+  readonly byteOffset?: number;
+  /** Merges in rank order; merge i makes token id byteOffset + 256 + i. */
   readonly merges?: readonly (readonly [string, string])[];
   /** Added tokens with their ids; special unless said otherwise. */
   readonly addedTokens?: readonly {
@@ -35,16 +37,18 @@ const BYTE_LEVEL = {
 
 /**
  * The tokenizer.json of a byte-level BPE as Hugging Face tokenizers writes it (GPT-2, SmolLM2,
- * Qwen2): ids 0-255 are the bytes (id = byte value), then one id per merge, then the added tokens.
+ * Qwen2): the 256 bytes from `byteOffset` on (GPT-2: id = byte value), then one id per merge; the
+ * added tokens at the ids they name.
  */
 export function byteLevelBpeJson(opts: ByteLevelBpeOptions = {}): Record<string, unknown> {
   const merges = opts.merges ?? [];
+  const offset = opts.byteOffset ?? 0;
   const vocab: Record<string, number> = {};
   byteLevelAlphabet().forEach((c, b) => {
-    vocab[c] = b;
+    vocab[c] = offset + b;
   });
   merges.forEach(([a, b], i) => {
-    vocab[a + b] = 256 + i;
+    vocab[a + b] = offset + 256 + i;
   });
   const added = (opts.addedTokens ?? []).map((t) => ({
     id: t.id,

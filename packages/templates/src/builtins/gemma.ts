@@ -1,3 +1,4 @@
+import { splitLeadingSystem } from '../conversation/index.js';
 import { defineBuiltin } from './builtin-template.js';
 import { TextBuilder } from './text-builder.js';
 
@@ -43,8 +44,8 @@ export const gemma = defineBuiltin({
   defaults: { bos_token: '<bos>', eos_token: '<eos>' },
   render(messages, opts) {
     const out = new TextBuilder().add(opts.bosToken);
-    const system = messages[0]?.role === 'system' ? messages[0].content : undefined;
-    const turns = system === undefined ? messages : messages.slice(1);
+    const { system: leading, rest: turns } = splitLeadingSystem(messages);
+    const system = leading?.content;
     turns.forEach((m, i) => {
       if (m.role === 'assistant') {
         out.add('<start_of_turn>model\n').add(`${m.content.trim()}<end_of_turn>`, 'assistant');

@@ -1,1 +1,2 @@
 export { type ConversationRules, checkConversation } from './conversation-rules.js';
+export { splitLeadingSystem } from './leading-system.js';

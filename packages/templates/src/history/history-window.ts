@@ -1,4 +1,5 @@
 import { type ChatMessage, UserError } from '@tunekit/core';
+import { splitLeadingSystem } from '../conversation/index.js';
 import { extractiveSummary, type HistoryCompressor } from './history-compressor.js';
 
 export interface HistoryWindowOptions {
@@ -27,8 +28,8 @@ export async function fitHistory(
   messages: readonly ChatMessage[],
   opts: HistoryWindowOptions,
 ): Promise<HistoryWindow> {
-  const system = messages[0]?.role === 'system' ? messages[0] : undefined;
-  const turns = splitTurns(system === undefined ? messages : messages.slice(1));
+  const { system, rest } = splitLeadingSystem(messages);
+  const turns = splitTurns(rest);
   const compressor = opts.compressor === undefined ? extractiveSummary : opts.compressor;
   let tokens = 0;
   for (let keep = turns.length; keep >= Math.min(1, turns.length); keep--) {
