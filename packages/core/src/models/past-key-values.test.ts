@@ -5,7 +5,14 @@ import type { Tensor } from '../graph/tensor.js';
 import { TraceContext } from '../nn/trace-context.js';
 import { HostTensor } from '../tensor/index.js';
 import type { CausalLM } from './causal-lm.js';
-import { logitsAt, maxAbsDiff, randomModel, runModel } from './test-utils.js';
+import {
+  logitsAt,
+  maxAbsDiff,
+  randomModel,
+  runModel,
+  TINY_GPT2_CONFIG,
+  tinyLlamaConfig,
+} from './test-utils.js';
 
 type Layer = { key: HostTensor; value: HostTensor };
 
@@ -102,29 +109,14 @@ const ids = [
 
 describe('past_key_values (a growing cache)', () => {
   it('Llama with grouped-query heads: the logits and keys of a full recompute', async () => {
-    const model = randomModel({
-      model_type: 'llama',
-      vocab_size: 20,
-      hidden_size: 16,
-      intermediate_size: 24,
-      num_hidden_layers: 2,
-      num_attention_heads: 4,
-      num_key_value_heads: 2,
-    });
+    const model = randomModel(tinyLlamaConfig());
     const err = await appendedVersusRecomputed(model, ids, 4);
     expect(err.logits).toBeLessThan(1e-5);
     expect(err.present).toBeLessThan(1e-6);
   });
 
   it('GPT-2: the logits and keys of a full recompute', async () => {
-    const model = randomModel({
-      model_type: 'gpt2',
-      vocab_size: 20,
-      n_positions: 16,
-      n_embd: 8,
-      n_layer: 2,
-      n_head: 2,
-    });
+    const model = randomModel(TINY_GPT2_CONFIG);
     const err = await appendedVersusRecomputed(model, ids, 5);
     expect(err.logits).toBeLessThan(1e-5);
     expect(err.present).toBeLessThan(1e-6);
@@ -132,16 +124,13 @@ describe('past_key_values (a growing cache)', () => {
 
   it('Mistral: the sliding window reaches back into the past', async () => {
     // window 2 over 7 tokens: a decode step that forgot the window would see the whole past
-    const model = randomModel({
-      model_type: 'mistral',
-      vocab_size: 20,
-      hidden_size: 16,
-      intermediate_size: 24,
-      num_hidden_layers: 2,
-      num_attention_heads: 2,
-      num_key_value_heads: 1,
-      sliding_window: 2,
-    });
+    const model = randomModel(
+      tinyLlamaConfig('mistral', {
+        num_attention_heads: 2,
+        num_key_value_heads: 1,
+        sliding_window: 2,
+      }),
+    );
     const err = await appendedVersusRecomputed(model, ids, 6);
     expect(err.logits).toBeLessThan(1e-5);
   });

@@ -6,6 +6,36 @@ import { HostTensor, randomNormal, seededRandom } from '../tensor/index.js';
 import { buildCausalLM } from './build-causal-lm.js';
 import type { CausalLM } from './causal-lm.js';
 
+/**
+ * A tiny config of a Llama-family `model_type` (llama, mistral, qwen2): vocab 20, hidden 16,
+ * intermediate 24, 2 layers, 4 query heads over 2 key/value heads; `overrides` win.
+ */
+export function tinyLlamaConfig<O extends Record<string, unknown>>(
+  modelType = 'llama',
+  overrides: O = {} as O,
+) {
+  return {
+    model_type: modelType,
+    vocab_size: 20,
+    hidden_size: 16,
+    intermediate_size: 24,
+    num_hidden_layers: 2,
+    num_attention_heads: 4,
+    num_key_value_heads: 2,
+    ...overrides,
+  };
+}
+
+/** A tiny GPT-2 config: vocab 20, 16 positions, width 8, 2 layers, 2 heads. */
+export const TINY_GPT2_CONFIG: Readonly<Record<string, unknown>> = Object.freeze({
+  model_type: 'gpt2',
+  vocab_size: 20,
+  n_positions: 16,
+  n_embd: 8,
+  n_layer: 2,
+  n_head: 2,
+});
+
 /** A built model with every weight drawn (std 0.2; norm weights around 1), seeded. */
 export function randomModel(config: Record<string, unknown>, seed = 1): CausalLM {
   const { model } = buildCausalLM(config);

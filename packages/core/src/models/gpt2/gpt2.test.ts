@@ -5,16 +5,10 @@ import {
   packedVersusSeparate,
   parameterShapes,
   randomModel,
+  TINY_GPT2_CONFIG,
 } from '../test-utils.js';
 
-const tiny = {
-  model_type: 'gpt2',
-  vocab_size: 20,
-  n_positions: 16,
-  n_embd: 8,
-  n_layer: 2,
-  n_head: 2,
-};
+const tiny = TINY_GPT2_CONFIG;
 
 describe('gpt2 family', () => {
   it('has the parameter names and shapes of HF GPT2LMHeadModel (Conv1D weights [in, out])', () => {

@@ -15,17 +15,10 @@ import {
   parameterShapes,
   randomModel,
   runModel,
+  tinyLlamaConfig,
 } from '../test-utils.js';
 
-const tiny = {
-  model_type: 'llama',
-  vocab_size: 20,
-  hidden_size: 16,
-  intermediate_size: 24,
-  num_hidden_layers: 2,
-  num_attention_heads: 4,
-  num_key_value_heads: 2,
-};
+const tiny = tinyLlamaConfig();
 
 describe('llama family', () => {
   it('has the parameter names and shapes of HF LlamaForCausalLM', () => {

@@ -7,18 +7,10 @@ import {
   parameterShapes,
   randomModel,
   runModel,
+  tinyLlamaConfig,
 } from '../test-utils.js';
 
-const tiny = {
-  model_type: 'mistral',
-  vocab_size: 20,
-  hidden_size: 16,
-  intermediate_size: 24,
-  num_hidden_layers: 2,
-  num_attention_heads: 4,
-  num_key_value_heads: 2,
-  sliding_window: 3,
-};
+const tiny = tinyLlamaConfig('mistral', { sliding_window: 3 });
 
 describe('mistral family', () => {
   it('builds the Llama module tree without biases', () => {

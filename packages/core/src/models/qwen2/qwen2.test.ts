@@ -1,18 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { buildCausalLM } from '../build-causal-lm.js';
-import { cachedVersusRecomputed, parameterShapes, randomModel } from '../test-utils.js';
+import {
+  cachedVersusRecomputed,
+  parameterShapes,
+  randomModel,
+  tinyLlamaConfig,
+} from '../test-utils.js';
 import { qwen2ConfigSchema, qwen2SlidingWindow } from './config.js';
 
-const tiny = {
-  model_type: 'qwen2',
-  vocab_size: 20,
-  hidden_size: 16,
-  intermediate_size: 24,
-  num_hidden_layers: 2,
-  num_attention_heads: 4,
-  num_key_value_heads: 1,
-  tie_word_embeddings: true,
-};
+const tiny = tinyLlamaConfig('qwen2', { num_key_value_heads: 1, tie_word_embeddings: true });
 
 describe('qwen2 family', () => {
   it('has HF Qwen2ForCausalLM names: q/k/v biases, none on o_proj or the MLP', () => {
