@@ -11,6 +11,8 @@ export interface DecodedSpans {
 // either finish it (its U+FFFD placeholder changes) or prove it invalid (it stays).
 const MAX_CONTINUATION_BYTES = 3;
 
+const REPLACEMENT_CHARACTER = '\uFFFD';
+
 /**
  * Which part of the decoded text each token produced, in linear time.
  *
@@ -18,14 +20,20 @@ const MAX_CONTINUATION_BYTES = 3;
  * character (decoded alone it is U+FFFD), and sentencepiece decoders drop the leading space
  * of the first token only. So each token is decoded inside a small window that starts at the
  * last token whose text is final (the "lead"); the window's text minus the lead's own text is
- * what the tokens after the lead produced. A token's text is final when decoding the next
- * three tokens with it only appends to it; otherwise it ends inside a character, and the
- * window grows until a token finishes that character.
+ * what the tokens after the lead produced. A window's text is final unless it ends in U+FFFD
+ * (decoders append to finished text, they do not rewrite it); one that does is final when
+ * decoding the next three tokens with it only appends to it; otherwise it ends inside a
+ * character, and the window grows until a token finishes that character.
  *
  * A token that holds part of a character is given the whole character, as the tokenizers
- * library does for offsets: two tokens that split an emoji both span it.
+ * library does for offsets: two tokens that split an emoji both span it. `decodeOne`, the text of
+ * one token alone, may be a cache of `decode([id])`.
  */
-export function decodedSpans(ids: readonly number[], decode: RawDecode): DecodedSpans {
+export function decodedSpans(
+  ids: readonly number[],
+  decode: RawDecode,
+  decodeOne: (id: number) => string = (id) => decode([id]),
+): DecodedSpans {
   const spans: [number, number][] = [];
   let text = '';
   let from = 0; // first token of the window: the lead, or token 0 before any is final
@@ -35,6 +43,7 @@ export function decodedSpans(ids: readonly number[], decode: RawDecode): Decoded
     const window = decode(ids.slice(from, i + 1));
     const lookahead = ids.slice(i + 1, i + 1 + MAX_CONTINUATION_BYTES);
     if (
+      window.endsWith(REPLACEMENT_CHARACTER) &&
       lookahead.length > 0 &&
       !decode(ids.slice(from, i + 1 + lookahead.length)).startsWith(window)
     ) {
@@ -54,7 +63,7 @@ export function decodedSpans(ids: readonly number[], decode: RawDecode): Decoded
     spans.push([text.length + start - skip, text.length + window.length - skip]);
     text += window.slice(skip);
     from = i;
-    skip = decode(ids.slice(i, i + 1)).length;
+    skip = decodeOne(ids[i]).length;
     pending = [];
   }
   return { text, spans };

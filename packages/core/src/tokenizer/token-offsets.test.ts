@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { seededRandom } from '../tensor/index.js';
 import { decodedSpans } from './decoded-spans.js';
 import { alignTexts } from './text-alignment.js';
 import { Tokenizer } from './tokenizer.js';
@@ -49,6 +50,37 @@ describe('decodedSpans', () => {
         [2, 3],
       ],
     });
+  });
+});
+
+describe('decodedSpans on random byte tokens', () => {
+  // Random texts of 1- to 4-byte characters, cut into tokens of 1 to 3 bytes at random: tokens
+  // end inside characters anywhere, as byte-level BPE tokens do (encoding valid text).
+  const chars = ['a', ' ', 'é', '€', '😀'];
+
+  it('decodes to the whole text, each token spanning a range inside it, in order', () => {
+    const random = seededRandom(7);
+    const pick = (n: number) => Math.floor(random() * n);
+    for (let trial = 0; trial < 300; trial++) {
+      const source = Array.from({ length: 1 + pick(8) }, () => chars[pick(chars.length)]).join('');
+      const bytes = new TextEncoder().encode(source);
+      const tokens: Uint8Array[] = [];
+      for (let at = 0; at < bytes.length; ) {
+        const next = Math.min(bytes.length, at + 1 + pick(3));
+        tokens.push(bytes.slice(at, next));
+        at = next;
+      }
+      const ids = tokens.map((_, i) => i);
+      const decode = (window: readonly number[]) =>
+        new TextDecoder().decode(Uint8Array.from(window.flatMap((i) => [...tokens[i]])));
+      const { text, spans } = decodedSpans(ids, decode);
+      expect(text, source).toBe(source);
+      expect(spans, source).toHaveLength(ids.length);
+      spans.forEach(([start, end], i) => {
+        expect(0 <= start && start <= end && end <= text.length, `${source} @${i}`).toBe(true);
+        if (i > 0) expect(start, `${source} @${i}`).toBeGreaterThanOrEqual(spans[i - 1][0]);
+      });
+    }
   });
 });
 

@@ -3,6 +3,7 @@ import { Tokenizer as HfTokenizer } from '@huggingface/tokenizers';
 import { UserError } from '../errors/index.js';
 import { decodedSpans } from './decoded-spans.js';
 import { withNamedSpecialTokens } from './named-special-tokens.js';
+import { ShortDecodeCache } from './short-decode-cache.js';
 import { NO_WRAP, type SpecialTokenWrap, specialTokenWrap } from './special-token-wrap.js';
 import { alignTexts } from './text-alignment.js';
 import {
@@ -82,6 +83,8 @@ export class Tokenizer {
   readonly config: TokenizerConfig;
 
   private readonly hf: HfTokenizer;
+  /** Raw decodes of the short windows that offsets ask for. */
+  private readonly shortDecodes: ShortDecodeCache;
   private readonly wrap: SpecialTokenWrap;
   private readonly cleanUpSpaces: boolean;
 
@@ -142,7 +145,11 @@ export class Tokenizer {
     const maxLength = config.model_max_length ?? undefined;
     this.modelMaxLength =
       maxLength !== undefined && maxLength <= Number.MAX_SAFE_INTEGER ? maxLength : undefined;
-    this.vocabSize = this.hf.get_vocab(true).size;
+    const vocab = this.hf.get_vocab(true);
+    this.vocabSize = vocab.size;
+    let idLimit = 0;
+    for (const id of vocab.values()) idLimit = Math.max(idLimit, id + 1);
+    this.shortDecodes = new ShortDecodeCache((ids) => this.rawDecode(ids), idLimit);
     this.cleanUpSpaces = config.clean_up_tokenization_spaces ?? false;
   }
 
@@ -172,7 +179,7 @@ export class Tokenizer {
    */
   encodeWithOffsets(text: string, opts: EncodeOptions = {}): EncodingWithOffsets {
     const ids = this.hf.encode(text, { add_special_tokens: false }).ids;
-    const decoded = decodedSpans(ids, (window) => this.rawDecode(window));
+    const decoded = decodedSpans(ids, (window) => this.shortDecodes.text(window));
     const alignment = alignTexts(decoded.text, text);
     const offsets = decoded.spans.map(([start, end]) => alignment.span(start, end));
     const { prefix, suffix } = opts.addSpecialTokens === false ? NO_WRAP : this.wrap;
