@@ -66,6 +66,30 @@ describe('Generator', () => {
     expect(shapes).toEqual(['3,8', '3,1']);
   });
 
+  it('generates from the weights it was last given, with the graphs it compiled', async () => {
+    const backend = new ReferenceBackend();
+    let compiled = 0;
+    const compile = backend.compile.bind(backend);
+    backend.compile = (graph) => {
+      compiled++;
+      return compile(graph);
+    };
+    const model = tinyModel('llama', 0);
+    const gen = new Generator(model, backend, { maxLength: 24, promptBucket: 4 });
+    const before = await gen.generate(PROMPTS, { max_new_tokens: 6 });
+    const other = tinyModel('llama', 1);
+    const values = new Map([...other.namedParameters()].map(([name, p]) => [name, p.value]));
+    for (const [name, p] of model.namedParameters()) p.value = values.get(name) ?? p.value;
+    // until reloaded it keeps the weights it uploaded
+    expect(await gen.generate(PROMPTS, { max_new_tokens: 6 })).toEqual(before);
+    gen.reloadWeights();
+    const after = await gen.generate(PROMPTS, { max_new_tokens: 6 });
+    const fresh = new Generator(other, new ReferenceBackend(), { maxLength: 24, promptBucket: 4 });
+    expect(after).toEqual(await fresh.generate(PROMPTS, { max_new_tokens: 6 }));
+    expect(after).not.toEqual(before);
+    expect(compiled).toBe(2); // one prefill and one decode graph, for all three calls
+  });
+
   it('stops a row at an eos id and pads it while the others go on', async () => {
     const gen = setup();
     const [free] = await gen.generate([PROMPTS[0]], { max_new_tokens: 8 });

@@ -70,8 +70,18 @@ export class Generator {
       );
     this.maxLength = maxLength;
     this.promptBucket = promptBucket;
-    for (const [name, p] of model.namedParameters())
-      this.weights.set(name, backend.upload(p.value));
+    this.reloadWeights();
+  }
+
+  /**
+   * Uploads the model's current parameter values, for the generations that follow: a trainer that
+   * samples after every few steps keeps one Generator, and its compiled graphs, for the whole run.
+   */
+  reloadWeights(): void {
+    if (this.running)
+      throw new UserError('Generator: a generate() call is still running; await it first');
+    for (const [name, p] of this.model.namedParameters())
+      this.weights.set(name, this.backend.upload(p.value));
   }
 
   /**

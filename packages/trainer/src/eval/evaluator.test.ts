@@ -12,7 +12,7 @@ import { plugin } from '../plugin.js';
 import { corpusBleu } from './bleu.js';
 import { BUILTIN_METRICS, type EvalOutputs } from './eval-metrics.js';
 import { promptIds } from './generate-samples.js';
-import { type EvalBatch, evaluate } from './index.js';
+import { type EvalBatch, Evaluator, evaluate } from './index.js';
 import { answeringModel, BYTE_VOCAB, byteTokenizer, CHATML_IDS } from './test-utils.js';
 
 // The model answers "Paris" to everything, so the expected metrics follow by hand.
@@ -148,6 +148,32 @@ describe('evaluate', () => {
         prompts,
       }),
     ).rejects.toThrow(/no supervised tokens/);
+  });
+});
+
+describe('Evaluator', () => {
+  it('reads the current weights at each evaluation, compiling its graphs once', async () => {
+    const backend = new ReferenceBackend();
+    let compiled = 0;
+    const compile = backend.compile.bind(backend);
+    backend.compile = (graph) => {
+      compiled++;
+      return compile(graph);
+    };
+    const model = answeringModel('Paris');
+    const evaluator = new Evaluator({ model, backend, tokenizer });
+    const first = await evaluator.evaluate([evalBatch()], prompts);
+    const graphs = compiled;
+    // "training" makes it answer Rome
+    const [[, table]] = model.namedParameters();
+    table.value = answeringModel('Rome').namedParameters()[0][1].value;
+    const second = await evaluator.evaluate([evalBatch()], prompts);
+    evaluator.dispose();
+    expect(first.samples.map((s) => s.prediction)).toEqual(['Paris', 'Paris']);
+    expect(second.samples.map((s) => s.prediction)).toEqual(['Rome', 'Rome']);
+    expect(second.exact_match).toBe(0.5);
+    expect(second.loss).not.toBe(first.loss);
+    expect(compiled).toBe(graphs);
   });
 });
 

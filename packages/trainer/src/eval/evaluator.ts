@@ -13,6 +13,7 @@ import {
   type GenerateSamplesOptions,
   generateSamples,
 } from './generate-samples.js';
+import { GeneratorCache } from './generator-cache.js';
 import { type EvalBatch, TokenEvaluator } from './token-evaluator.js';
 
 /** The generation-based metrics' sample and decoding. */
@@ -69,14 +70,16 @@ const GENERATION_KEYS = [
 /**
  * Evaluates a model on an eval split: token metrics from one forward pass per batch, generation
  * metrics from greedy answers to a sample of its prompts. Made once per run, it keeps the token
- * graphs compiled across evaluations and reads the model's current weights at each one.
+ * and generation graphs compiled across evaluations and reads the model's current weights at each.
  */
 export class Evaluator {
   private readonly tokens: TokenEvaluator;
+  private readonly generators: GeneratorCache;
   private readonly metrics: readonly Metric<EvalOutputs>[];
 
   constructor(private readonly opts: EvaluatorOptions) {
     this.tokens = new TokenEvaluator(opts.model, opts.backend);
+    this.generators = new GeneratorCache(opts.model, opts.backend);
     const extra = (opts.metrics ?? []).filter((m) => !BUILTIN_METRICS.includes(m));
     this.metrics = [...BUILTIN_METRICS, ...extra];
     const ids = this.metrics.map((m) => m.id);
@@ -107,6 +110,7 @@ export class Evaluator {
         : await generateSamples(prompts.slice(0, generation?.numSamples ?? 16), {
             ...this.opts,
             ...generation,
+            generators: this.generators,
           });
     const metrics = await this.compute({ tokens, samples });
     const result: Record<string, unknown> = {
@@ -120,6 +124,7 @@ export class Evaluator {
 
   dispose(): void {
     this.tokens.dispose();
+    this.generators.dispose();
   }
 
   /** Each metric's values, merged; two metrics giving the same name is an error. */

@@ -5,13 +5,13 @@ import {
   type FinishReason,
   type GenerationConfig,
   type GenerationSample,
-  Generator,
   resolveGenerationConfig,
   stopStrings,
   type Tokenizer,
   UserError,
 } from '@tunekit/core';
 import type { EvalPrompt } from '../data/index.js';
+import { GeneratorCache } from './generator-cache.js';
 
 /**
  * An eval prompt with what the model answered, for metrics and for people to read (a core
@@ -36,6 +36,8 @@ export interface GenerateSamplesOptions {
   readonly generationConfig?: GenerationConfig;
   /** Prompts generated together, left-padded. Default 8. */
   readonly batchSize?: number;
+  /** Keeps the Generator for the next call (an Evaluator's); default one for this call only. */
+  readonly generators?: GeneratorCache;
 }
 
 export const DEFAULT_EVAL_MAX_NEW_TOKENS = 64;
@@ -63,9 +65,10 @@ export async function generateSamples(
     );
   const prompts = samples.map((s) => promptIds(tokenizer, s.prompt).slice(-room));
   const longest = Math.max(...prompts.map((p) => p.length));
-  const generator = new Generator(model, opts.backend, {
-    maxLength: Math.max(2, Math.min(model.shape.maxPositions, longest + maxNewTokens)),
-  });
+  const generators = opts.generators ?? new GeneratorCache(model, opts.backend);
+  const generator = generators.take(
+    Math.max(2, Math.min(model.shape.maxPositions, longest + maxNewTokens)),
+  );
   const config: GenerationConfig = {
     ...settings,
     eos_token_id: [...eosIds(settings, tokenizer)],
@@ -90,7 +93,7 @@ export async function generateSamples(
       });
     }
   } finally {
-    generator.dispose();
+    if (!opts.generators) generators.dispose();
   }
   return out;
 }
