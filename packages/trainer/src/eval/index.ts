@@ -25,6 +25,7 @@ export {
   generateSamples,
   promptIds,
 } from './generate-samples.js';
+export { GeneratorCache } from './generator-cache.js';
 export {
   type RougeScore,
   type RougeScores,
