@@ -60,8 +60,7 @@ describe('decompose', () => {
     const b = new GraphBuilder();
     const [q, k, v] = ['q', 'k', 'v'].map((name) => b.input(name, [1, 2, 3, 4], 'f32'));
     const graph = b.build({ y: ops.causalAttention(q, k, v, { scale: 0.5 }) });
-    const opsOf = (keep: (op: string) => boolean) =>
-      decompose(graph, keep).nodes.map((n) => n.op);
+    const opsOf = (keep: (op: string) => boolean) => decompose(graph, keep).nodes.map((n) => n.op);
     expect(opsOf((op) => op === 'softmax')).toContain('softmax');
     expect(opsOf((op) => op === 'softmax')).not.toContain('causal_attention');
     expect(opsOf(() => false)).not.toContain('softmax');

@@ -1,6 +1,6 @@
 import { ShapeError } from '../../../errors/index.js';
-import { ops } from '../../functional.js';
 import type { GraphBuilder } from '../../builder.js';
+import { ops } from '../../functional.js';
 import type { OpDef } from '../../op-def.js';
 import { formatShape, sameShape } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
