@@ -1,13 +1,13 @@
-import { type DatasetFormat, parseOrThrow } from '@tunekit/core';
+import type { DatasetFormat } from '@tunekit/core';
 import { type MessagesRecord, messagesRecordSchema } from '@tunekit/templates';
-import { hasFields } from './has-fields.js';
+import { schemaFormat } from './schema-format.js';
 
 /** OpenAI/TRL conversations: `{"messages": [{role, content, tool_calls?}], "tools"?: [...]}`. */
-export const messagesFormat: DatasetFormat<MessagesRecord> = {
+export const messagesFormat: DatasetFormat<MessagesRecord> = schemaFormat({
   id: 'messages',
   description: 'chat messages (messages with role/content, tools, tool_calls)',
   task: 'sft',
   priority: 10,
-  detect: (record) => hasFields(record, 'messages'),
-  parse: (record, where) => parseOrThrow(messagesRecordSchema, record, where),
-};
+  fields: ['messages'],
+  schema: messagesRecordSchema,
+});

@@ -1,7 +1,7 @@
-import { type DatasetFormat, parseOrThrow } from '@tunekit/core';
+import type { DatasetFormat } from '@tunekit/core';
 import { messageSchema } from '@tunekit/templates';
 import { z } from 'zod';
-import { hasFields } from './has-fields.js';
+import { schemaFormat } from './schema-format.js';
 
 const conversationSchema = z.array(messageSchema).min(1);
 
@@ -39,11 +39,11 @@ const preferenceRecordSchema = z
 export type PreferenceRecord = z.infer<typeof preferenceRecordSchema>;
 
 /** `{"prompt", "chosen", "rejected"}`: loaded and validated for preference training (DPO). */
-export const preferenceFormat: DatasetFormat<PreferenceRecord> = {
+export const preferenceFormat: DatasetFormat<PreferenceRecord> = schemaFormat({
   id: 'preference',
   description: 'preference pairs (prompt/chosen/rejected)',
   task: 'preference',
   priority: 10,
-  detect: (record) => hasFields(record, 'chosen', 'rejected'),
-  parse: (record, where) => parseOrThrow(preferenceRecordSchema, record, where),
-};
+  fields: ['chosen', 'rejected'],
+  schema: preferenceRecordSchema,
+});

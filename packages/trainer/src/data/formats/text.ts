@@ -1,13 +1,13 @@
-import { type DatasetFormat, parseOrThrow } from '@tunekit/core';
+import type { DatasetFormat } from '@tunekit/core';
 import { type TextRecord, textRecordSchema } from '@tunekit/templates';
-import { hasFields } from './has-fields.js';
+import { schemaFormat } from './schema-format.js';
 
 /** `{"text": "..."}`: plain text, trained on whole. A fallback: records with a richer shape's fields are that shape. */
-export const textFormat: DatasetFormat<TextRecord> = {
+export const textFormat: DatasetFormat<TextRecord> = schemaFormat({
   id: 'text',
   description: 'plain text (text)',
   task: 'sft',
   priority: 0,
-  detect: (record) => hasFields(record, 'text'),
-  parse: (record, where) => parseOrThrow(textRecordSchema, record, where),
-};
+  fields: ['text'],
+  schema: textRecordSchema,
+});
