@@ -52,8 +52,9 @@ export class StepClock implements TrainerCallback {
 
   /** The steps after the first `warmup`, each from the previous step's end to its own. */
   splits(warmup: number): StepSplit[] {
-    return this.marks.slice(Math.max(1, warmup)).map((m, i) => {
-      const prev = this.marks[Math.max(1, warmup) + i - 1];
+    const first = Math.max(1, warmup); // the first step has no step end before it
+    return this.marks.slice(first).map((m, i) => {
+      const prev = this.marks[first + i - 1];
       return {
         step: m.t - prev.t,
         backend: m.backend - prev.backend,

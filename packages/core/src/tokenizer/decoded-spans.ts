@@ -26,14 +26,9 @@ const REPLACEMENT_CHARACTER = '\uFFFD';
  * character, and the window grows until a token finishes that character.
  *
  * A token that holds part of a character is given the whole character, as the tokenizers
- * library does for offsets: two tokens that split an emoji both span it. `decodeOne`, the text of
- * one token alone, may be a cache of `decode([id])`.
+ * library does for offsets: two tokens that split an emoji both span it.
  */
-export function decodedSpans(
-  ids: readonly number[],
-  decode: RawDecode,
-  decodeOne: (id: number) => string = (id) => decode([id]),
-): DecodedSpans {
+export function decodedSpans(ids: readonly number[], decode: RawDecode): DecodedSpans {
   const spans: [number, number][] = [];
   let text = '';
   let from = 0; // first token of the window: the lead, or token 0 before any is final
@@ -63,7 +58,7 @@ export function decodedSpans(
     spans.push([text.length + start - skip, text.length + window.length - skip]);
     text += window.slice(skip);
     from = i;
-    skip = decodeOne(ids[i]).length;
+    skip = decode(ids.slice(i, i + 1)).length;
     pending = [];
   }
   return { text, spans };
