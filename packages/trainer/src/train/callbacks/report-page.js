@@ -68,7 +68,10 @@ function lineChart(parent, spec) {
     cursor: { sync: { key: 'steps' } },
     legend: { live: true },
     scales: {
-      x: { time: false, range: (_u, lo, hi) => [Math.min(0, lo), Math.max(spec.lastStep, hi)] },
+      x: {
+        time: false,
+        range: (_u, lo, hi) => [Math.min(0, lo), Math.max(spec.lastStep, hi, lo + 1)],
+      },
       y: spec.log ? { distr: 3, log: 10 } : {},
     },
     axes: [
