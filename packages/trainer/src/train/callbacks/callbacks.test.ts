@@ -182,6 +182,7 @@ describe('report.html', () => {
     expect(data.evalCurves).toEqual([{ name: 'eval_loss', steps: [0, 2, 4], values: [3, 2, 1] }]);
     // uPlot and the page script are inlined: the page opens offline from this one file
     expect(html).toContain('var uPlot=');
+    expect(html).toMatch(/Copyright .* Leon Sorokin\s+Permission is hereby granted/);
     expect(html).toContain('.uplot');
     expect(html).not.toMatch(/<script[^>]* src=|<link /);
     // the prompt is escaped; the first evaluation is "before", the last "after"

@@ -4,6 +4,8 @@ import { createRequire } from 'node:module';
 /** What report.html inlines to draw offline: uPlot's bundle and stylesheet, and our page script. */
 export interface ReportAssets {
   readonly uplotJs: string;
+  /** uPlot's MIT licence, which goes with every copy. */
+  readonly uplotLicense: string;
   readonly uplotCss: string;
   readonly pageJs: string;
 }
@@ -20,6 +22,7 @@ export function reportAssets(): ReportAssets {
   const read = (path: string | URL) => readFileSync(path, 'utf8');
   cached = {
     uplotJs: read(require.resolve('uplot/dist/uPlot.iife.min.js')),
+    uplotLicense: read(require.resolve('uplot/LICENSE')),
     uplotCss: read(require.resolve('uplot/dist/uPlot.min.css')),
     pageJs: read(new URL('./report-page.js', import.meta.url)),
   };

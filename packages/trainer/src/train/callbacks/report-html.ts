@@ -50,7 +50,7 @@ export function reportHtml(data: ReportData): string {
     samplesSection(data),
     '<noscript><p>The charts are drawn by the script in this page.</p></noscript>',
     `<script type="application/json" id="report-data">${pageData(data, groups, lastStep)}</script>`,
-    `<script>${assets.uplotJs}</script>`,
+    `<script>/*\n${assets.uplotLicense}*/\n${assets.uplotJs}</script>`,
     `<script type="module">${assets.pageJs}</script>`,
     '</body></html>',
     '',
