@@ -8,4 +8,3 @@ export { JsonlMetricsCallback, METRICS_FILE } from './jsonl-metrics.js';
 export { ProgressBarCallback, type ProgressBarOptions } from './progress-bar.js';
 export { REPORT_FILE, ReportCallback } from './report.js';
 export { type ReportData, reportHtml } from './report-html.js';
-export { type ChartSeries, lineChart } from './svg-chart.js';

@@ -12,9 +12,9 @@ import { type ReportData, reportHtml } from './report-html.js';
 export const REPORT_FILE = 'report.html';
 
 /**
- * Writes `output_dir/report.html` when training ends: loss, learning-rate and eval curves as inline
- * SVG, the evaluations, and the sample generations of the first evaluation (before training, with
- * `eval_on_start`) beside those of the last.
+ * Writes `output_dir/report.html` when training ends: loss, learning-rate and eval curves (drawn
+ * in the page by the uPlot it inlines), the evaluations, and the sample generations of the first
+ * evaluation (before training, with `eval_on_start`) beside those of the last.
  */
 export class ReportCallback implements TrainerCallback {
   readonly id = 'report';
