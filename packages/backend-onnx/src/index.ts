@@ -4,6 +4,7 @@ export {
   exportCausalLMToOnnx,
   ONNX_DATA_FILE,
   ONNX_MODEL_FILE,
+  ONNX_SUBFOLDER,
   type OnnxModelFileOptions,
 } from './export/index.js';
 export { type LoweredGraph, lowerToOnnx, OPSET } from './lower.js';

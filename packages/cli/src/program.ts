@@ -1,16 +1,33 @@
 import { Command } from 'commander';
-import { chatCommand } from './commands/chat.js';
-import { evalCommand } from './commands/eval.js';
-import { exportCommand } from './commands/export.js';
-import { generateCommand } from './commands/generate.js';
-import { mergeCommand } from './commands/merge.js';
-import { templateCommand } from './commands/template.js';
-import { trainCommand } from './commands/train.js';
 import { packageVersion } from './package-version.js';
 import type { CliStreams } from './run-cli.js';
 
-/** The `tunekit` program with every command; it throws instead of exiting (see `runCli`). */
-export function createProgram(streams: CliStreams): Command {
+type CommandFactory = (streams: CliStreams) => Command;
+
+/**
+ * Every command, loaded on demand: a command's module imports what its work needs (a backend with
+ * onnxruntime, the trainer, PEFT methods), so only the command that runs is loaded, and
+ * `tunekit template render` does not pay for `tunekit train`'s imports. In the order help lists them.
+ */
+const COMMANDS = {
+  train: async () => (await import('./commands/train.js')).trainCommand,
+  eval: async () => (await import('./commands/eval.js')).evalCommand,
+  chat: async () => (await import('./commands/chat.js')).chatCommand,
+  generate: async () => (await import('./commands/generate.js')).generateCommand,
+  merge: async () => (await import('./commands/merge.js')).mergeCommand,
+  export: async () => (await import('./commands/export.js')).exportCommand,
+  template: async () => (await import('./commands/template.js')).templateCommand,
+} satisfies Record<string, () => Promise<CommandFactory>>;
+
+/**
+ * The `tunekit` program for `argv` (as in `process.argv`): the command `argv` names, or every
+ * command when it names none it knows (help, an unknown command); it throws instead of exiting
+ * (see `runCli`).
+ */
+export async function createProgram(
+  streams: CliStreams,
+  argv: readonly string[] = [],
+): Promise<Command> {
   const program = new Command('tunekit')
     .description('Fine-tune and run language models from Hugging Face folders.')
     .version(packageVersion())
@@ -21,16 +38,13 @@ export function createProgram(streams: CliStreams): Command {
     })
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)');
-  // addCommand (unlike command()) does not pass the output and exit settings on by itself.
-  for (const command of [
-    trainCommand(streams),
-    evalCommand(streams),
-    chatCommand(streams),
-    generateCommand(streams),
-    mergeCommand(streams),
-    exportCommand(streams),
-    templateCommand(streams),
-  ]) {
+  // the first word that is not an option names the command (tunekit's own options take no value)
+  const named = argv.slice(2).find((arg) => !arg.startsWith('-'));
+  const names = Object.keys(COMMANDS) as (keyof typeof COMMANDS)[];
+  const known = names.find((name) => name === named);
+  for (const name of known ? [known] : names) {
+    const command = (await COMMANDS[name]())(streams);
+    // addCommand (unlike command()) does not pass the output and exit settings on by itself.
     program.addCommand(command.copyInheritedSettings(program));
   }
   return program;

@@ -16,7 +16,7 @@ const processStreams: CliStreams = { stdout: process.stdout, stderr: process.std
  * bad command line or a `UserError`, 2 for a bug (see `reportError`).
  */
 export async function runCli(argv: readonly string[], streams = processStreams): Promise<number> {
-  const program = createProgram(streams);
+  const program = await createProgram(streams, argv);
   try {
     await program.parseAsync(argv);
     return 0;

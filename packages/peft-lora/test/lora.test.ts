@@ -40,12 +40,21 @@ describe('LoRA on a Llama', () => {
     );
   });
 
-  it('expands all-linear to every linear layer but lm_head', async () => {
+  it("expands all-linear to every linear layer but lm_head, as PEFT's short names", async () => {
     const peft = await lora({ target_modules: 'all-linear' });
-    const targets = (peft.config() as LoraConfig).target_modules as string[];
-    expect(targets).toHaveLength(14);
-    expect(targets).toContain('model.layers.0.mlp.down_proj');
-    expect(targets).not.toContain('lm_head');
+    // what PEFT saves for all-linear: the set of the linear layers' last name segments
+    expect((peft.config() as LoraConfig).target_modules).toEqual([
+      'down_proj',
+      'gate_proj',
+      'k_proj',
+      'o_proj',
+      'q_proj',
+      'up_proj',
+      'v_proj',
+    ]);
+    for (const layer of [0, 1])
+      for (const path of ['self_attn.q_proj', 'self_attn.o_proj', 'mlp.down_proj'])
+        expect(peft.model.getModule(`model.layers.${layer}.${path}`)).toBeInstanceOf(LoraLinear);
     expect(peft.model.getModule('lm_head')).not.toBeInstanceOf(LoraLinear);
   });
 

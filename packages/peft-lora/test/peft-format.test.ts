@@ -42,6 +42,28 @@ describe('the PEFT adapter format', () => {
     }
   });
 
+  it("saves all-linear as PEFT does, the linear layers' short names, and loads it back", async () => {
+    const peft = await trainedLooking({ target_modules: 'all-linear' });
+    await peft.save(dir);
+    const config = JSON.parse(await readFile(join(dir, 'adapter_config.json'), 'utf8'));
+    // PEFT's _maybe_include_all_linear_layers: {name.rsplit(".", 1)[-1]} minus the output head
+    expect(config.target_modules).toEqual([
+      'down_proj',
+      'gate_proj',
+      'k_proj',
+      'o_proj',
+      'q_proj',
+      'up_proj',
+      'v_proj',
+    ]);
+    const loaded = await PeftModel.fromPretrained(await tinyLlama(), dir, LORA_OPTIONS);
+    expect([...loaded.stateDict().keys()].sort()).toEqual([...peft.stateDict().keys()].sort());
+    expect(loaded.stateDict().size).toBe(2 * 7 * 2); // lora_A and lora_B of 7 modules in 2 layers
+    expect((await logitsOf(loaded.model, ROWS)).data).toEqual(
+      (await logitsOf(peft.model, ROWS)).data,
+    );
+  });
+
   // PEFT's documented format, https://huggingface.co/docs/peft/developer_guides/checkpoint
   // ("PEFT checkpoint format"): keys start with "base_model.model." (PeftModel wraps LoraModel wraps
   // the model); then the module path, then lora_A / lora_B with the ".weight" of their nn.Linear; the

@@ -322,3 +322,60 @@ describe('epochs', () => {
     );
   });
 });
+
+describe('template: a path to another model’s chat template', () => {
+  const turns =
+    '{% for m in messages %}### {{ m.role }}: {{ m.content }}{{ eos_token }}\n{% endfor %}';
+  const record = {
+    messages: [
+      { role: 'user', content: 'Hi' },
+      { role: 'assistant', content: 'Hello' },
+    ],
+  };
+
+  it('reads a .jinja file, relative to the config file’s folder, as the template text', async () => {
+    const dir = await dataFolder({ 'd.jsonl': jsonl([record]), 'turns.jinja': turns });
+    const data = await load({ train: 'd.jsonl', template: 'turns.jinja' }, chatml, dir);
+    expect(data.template.chat_template).toBe(turns);
+    const { text, trained } = decoded(chatml, data.trainExamples[0]);
+    expect(text).toBe('### user: Hi<|im_end|>\n### assistant: Hello<|im_end|>\n');
+    expect(trained.join('')).toContain('Hello<|im_end|>');
+  });
+
+  it('takes chat_template from a tokenizer_config.json, a string or the default of named ones', async () => {
+    const named = [
+      { name: 'default', template: turns },
+      { name: 'tool_use', template: '{{ tools }}' },
+    ];
+    const dir = await dataFolder({
+      'd.jsonl': jsonl([record]),
+      'tokenizer_config.json': JSON.stringify({ chat_template: named }),
+      'chat_template.json': JSON.stringify({ chat_template: turns }),
+    });
+    for (const file of ['tokenizer_config.json', 'chat_template.json']) {
+      const data = await load({ train: 'd.jsonl', template: file }, chatml, dir);
+      expect(data.template.chat_template).toBe(turns);
+      expect(decoded(chatml, data.trainExamples[0]).text).toBe(
+        '### user: Hi<|im_end|>\n### assistant: Hello<|im_end|>\n',
+      );
+    }
+  });
+
+  it('names the file when it is missing, has no chat_template or does not parse', async () => {
+    const dir = await dataFolder({
+      'd.jsonl': jsonl([record]),
+      'tokenizer_config.json': JSON.stringify({ eos_token: '</s>' }),
+      'bad.jinja': '{% for m in messages %}',
+    });
+    const template = (file: string) => load({ train: 'd.jsonl', template: file }, chatml, dir);
+    await expect(template('gone.jinja')).rejects.toThrow(
+      `${join(dir, 'gone.jinja')}: file not found; expected a .jinja chat template or a tokenizer_config.json with a chat_template`,
+    );
+    await expect(template('tokenizer_config.json')).rejects.toThrow(
+      `${join(dir, 'tokenizer_config.json')}: has no chat_template`,
+    );
+    await expect(template('bad.jinja')).rejects.toThrow(
+      `${join(dir, 'bad.jinja')}: the chat_template does not parse`,
+    );
+  });
+});

@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,7 +53,7 @@ async function exportFixture(name: string, externalData?: boolean) {
 
 function openSession(dir: string, model: CausalLM): Promise<OrtCausalLM> {
   const { numLayers: layers, numKeyValueHeads: kvHeads, headDim } = model.shape;
-  return OrtCausalLM.open(join(dir, 'model.onnx'), { layers, kvHeads, headDim });
+  return OrtCausalLM.open(join(dir, 'onnx', 'model.onnx'), { layers, kvHeads, headDim });
 }
 
 /** Greatest difference between `got` at (row, t) and `expected` at (row, expectedT(t)). */
@@ -134,7 +133,7 @@ describe.each(['tiny-llama', 'tiny-gpt2'])('ONNX export of %s (plain onnxruntime
   });
 
   it('names inputs and outputs as Optimum does, with symbolic batch, sequence and past axes', async () => {
-    const bytes = await readFile(join(fixture.outDir, 'model.onnx'));
+    const bytes = await readFile(join(fixture.outDir, 'onnx', 'model.onnx'));
     const graph = OnnxProto.ModelProto.decode(bytes).graph as InstanceType<
       typeof OnnxProto.GraphProto
     >;
@@ -168,11 +167,21 @@ describe.each(['tiny-llama', 'tiny-gpt2'])('ONNX export of %s (plain onnxruntime
     expect(types).toEqual([7, 7, 7, 1, 1, 1, 1]); // int64 ids, mask, positions; float32 cache
   });
 
-  it('writes config.json and generation_config.json beside model.onnx', async () => {
-    expect(fixture.files).toEqual(['model.onnx', 'config.json', 'generation_config.json']);
+  it('lays the folder out as transformers.js and Optimum load it with no options', async () => {
+    // transformers.js reads `onnx/model.onnx` (its default subfolder, and fp32's file name) and
+    // config.json at the top; Optimum finds the one *.onnx below the folder and config.json at the top
+    expect(fixture.files).toEqual(['onnx/model.onnx', 'config.json', 'generation_config.json']);
+    expect((await readdir(fixture.outDir)).sort()).toEqual([
+      'config.json',
+      'generation_config.json',
+      'onnx',
+    ]);
+    expect(await readdir(join(fixture.outDir, 'onnx'))).toEqual(['model.onnx']);
     const config = JSON.parse(await readFile(join(fixture.outDir, 'config.json'), 'utf8'));
-    expect(config).toEqual(await readHfConfig(join(fixtures, name)));
-    expect(existsSync(join(fixture.outDir, 'generation_config.json'))).toBe(true);
+    expect(config).toEqual({
+      ...(await readHfConfig(join(fixtures, name))),
+      'transformers.js_config': { dtype: 'fp32' },
+    });
   });
 });
 
@@ -180,7 +189,18 @@ describe('ONNX export', () => {
   it('stores the weights in model.onnx_data when asked (ONNX external data)', async () => {
     const fixture = await exportFixture('tiny-gpt2', true);
     try {
-      expect(fixture.files).toContain('model.onnx_data');
+      expect(fixture.files).toEqual([
+        'onnx/model.onnx',
+        'onnx/model.onnx_data',
+        'config.json',
+        'generation_config.json',
+      ]);
+      // transformers.js fetches onnx/model.onnx_data only when config.json says so
+      const config = JSON.parse(await readFile(join(fixture.outDir, 'config.json'), 'utf8'));
+      expect(config['transformers.js_config']).toEqual({
+        dtype: 'fp32',
+        use_external_data_format: true,
+      });
       const { logits } = await fixture.session.step({ ids: fixture.ids });
       expect(errorAt(logits, fixture.expected, allCells(2, 7))).toBeLessThan(1e-4);
     } finally {

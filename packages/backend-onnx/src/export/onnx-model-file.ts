@@ -6,6 +6,12 @@ import { OPSET } from '../lower.js';
 import { tensorProto } from '../onnx-graph.js';
 import { OnnxProto } from '../onnx-proto.js';
 
+/**
+ * The folder below the export's top that holds the ONNX files: transformers.js looks in `onnx/`
+ * by default (its `subfolder` option), and Optimum finds a single `*.onnx` file in any folder
+ * below the one it is given, reading `config.json` from the top.
+ */
+export const ONNX_SUBFOLDER = 'onnx';
 export const ONNX_MODEL_FILE = 'model.onnx';
 /** Where weights go when they are stored outside the protobuf, named as Optimum names it. */
 export const ONNX_DATA_FILE = 'model.onnx_data';
@@ -19,12 +25,13 @@ export interface OnnxModelFileOptions {
 }
 
 /**
- * Writes `graph` as `model.onnx` with `weights` (graph inputs of the same names) turned into
- * initializers, inside the file or, past the protobuf size limit, in `model.onnx_data` (ONNX's
- * external data: location, offset and length per tensor). Returns the file names written.
+ * Writes `graph` as `onnx/model.onnx` below `outDir` with `weights` (graph inputs of the same
+ * names) turned into initializers, inside the file or, past the protobuf size limit, in
+ * `onnx/model.onnx_data` (ONNX's external data: location, relative to model.onnx, offset and
+ * length per tensor). Returns the paths written, relative to `outDir`.
  */
 export async function writeOnnxModel(
-  dir: string,
+  outDir: string,
   graph: onnx.IGraphProto,
   weights: Readonly<Record<string, HostTensor>>,
   opts: OnnxModelFileOptions = {},
@@ -61,12 +68,13 @@ export async function writeOnnxModel(
       initializer: [...initializer, ...(graph.initializer ?? [])],
     },
   };
-  const files = [ONNX_MODEL_FILE];
+  const dir = join(outDir, ONNX_SUBFOLDER);
+  const files = [`${ONNX_SUBFOLDER}/${ONNX_MODEL_FILE}`];
   if (external) {
     await atomicWrite(join(dir, ONNX_DATA_FILE), async (handle) => {
       for (const [, t] of entries) await handle.writeFile(bytesOf(t));
     });
-    files.push(ONNX_DATA_FILE);
+    files.push(`${ONNX_SUBFOLDER}/${ONNX_DATA_FILE}`);
   } else {
     await rm(join(dir, ONNX_DATA_FILE), { force: true }); // an earlier export's, now stale
   }

@@ -20,7 +20,7 @@ interface ExportFlags {
 export function exportCommand(streams: CliStreams): Command {
   return new Command('export')
     .description(
-      'Export a causal LM for inference as Optimum and transformers.js lay it out: model.onnx with a KV cache, config and tokenizer files.',
+      'Export a causal LM for inference as Optimum and transformers.js lay it out (both load it with no options): onnx/model.onnx with a KV cache, config and tokenizer files at the top.',
     )
     .requiredOption('-m, --model <folder|hub-id>', 'model folder, or a Hugging Face Hub id')
     .option('-a, --adapter <folder>', 'a PEFT adapter folder to merge into the model first')
@@ -30,7 +30,7 @@ export function exportCommand(streams: CliStreams): Command {
     .requiredOption('-o, --out <folder>', 'where to write the exported model')
     .option(
       '--external-data',
-      'keep the weights in model.onnx_data beside model.onnx (always done past about 1.8 GB)',
+      'keep the weights in onnx/model.onnx_data beside onnx/model.onnx (always done past about 1.8 GB)',
     )
     .action(async (flags: ExportFlags) => {
       const files = await exportModel(flags, await loadPlugins());

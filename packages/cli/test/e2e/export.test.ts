@@ -18,13 +18,13 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-/** Logits [B, T, V] of `ids` (no past) from `dir`/model.onnx in a plain onnxruntime session. */
+/** Logits [B, T, V] of `ids` (no past) from `dir`/onnx/model.onnx in a plain onnxruntime session. */
 async function onnxLogits(
   dir: string,
   ids: number[][],
   cache: { layers: number; kvHeads: number; headDim: number },
 ) {
-  const session = await ort.InferenceSession.create(join(dir, 'model.onnx'));
+  const session = await ort.InferenceSession.create(join(dir, 'onnx', 'model.onnx'));
   try {
     const [batch, seq] = [ids.length, ids[0].length];
     const int64 = (rows: number[][]) =>
@@ -59,7 +59,7 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 describe('tunekit export', () => {
-  it('writes model.onnx with the tokenizer files and config beside it', async () => {
+  it('writes onnx/model.onnx below config and tokenizer files, where transformers.js and Optimum look', async () => {
     const folder = join(work, 'tiny-llama');
     await writeTinyLlamaFolder(folder);
     const out = join(work, 'onnx');
@@ -67,16 +67,22 @@ describe('tunekit export', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toBe(
-      `exported ${folder} as onnx: wrote model.onnx, config.json, tokenizer.json, tokenizer_config.json to ${out}\n`,
+      `exported ${folder} as onnx: wrote onnx/model.onnx, config.json, tokenizer.json, tokenizer_config.json to ${out}\n`,
     );
+    // transformers.js' default subfolder is `onnx`; Optimum finds the one *.onnx below the folder
     expect((await readdir(out)).sort()).toEqual([
       'config.json',
-      'model.onnx',
+      'onnx',
       'tokenizer.json',
       'tokenizer_config.json',
     ]);
-    for (const file of ['config.json', 'tokenizer.json', 'tokenizer_config.json'])
+    expect(await readdir(join(out, 'onnx'))).toEqual(['model.onnx']);
+    for (const file of ['tokenizer.json', 'tokenizer_config.json'])
       expect(await readFile(join(out, file))).toEqual(await readFile(join(folder, file)));
+    expect(JSON.parse(await readFile(join(out, 'config.json'), 'utf8'))).toEqual({
+      ...JSON.parse(await readFile(join(folder, 'config.json'), 'utf8')),
+      'transformers.js_config': { dtype: 'fp32' },
+    });
 
     // the exported model computes what the library computes for the folder
     const ids = [(await Tokenizer.fromFolder(out)).encode('Hello, world')];

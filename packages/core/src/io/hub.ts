@@ -1,6 +1,5 @@
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { downloadFileToCacheDir, HubApiError, modelInfo } from '@huggingface/hub';
 import { UserError } from '../errors/index.js';
 import { isNotFound } from './file-io.js';
 import { findCachedSnapshot, hubCacheDir, repoCacheFolder } from './hf-cache.js';
@@ -14,6 +13,8 @@ import { readSafetensorsIndex } from './safetensors-index.js';
 
 // The one module that touches the network. Everything it downloads lands in the shared
 // Hugging Face cache (see hf-cache.ts), and a complete cached snapshot is used as is.
+// @huggingface/hub is imported only when a download is needed: it is slow to load, and most
+// commands run on local folders.
 
 export interface ModelSourceOptions {
   /** Hub cache folder; default `HF_HUB_CACHE`, `$HF_HOME/hub` or `~/.cache/huggingface/hub`. */
@@ -78,11 +79,12 @@ export async function resolveModelSource(
     hubUrl: opts.hubUrl ?? env.HF_ENDPOINT,
     fetch: opts.fetch,
   };
+  const hub = await import('@huggingface/hub');
   try {
-    return await download(idOrPath, revision, params);
+    return await download(hub, idOrPath, revision, params);
   } catch (err) {
     if (err instanceof UserError) throw err;
-    if (err instanceof HubApiError) {
+    if (err instanceof hub.HubApiError) {
       throw new UserError(
         `${notLocal}\nThe Hugging Face Hub answered ${err.statusCode} for ${idOrPath}@${revision}: check the id and revision; a private or gated model needs HF_TOKEN.\n${LOCAL_FOLDER_HINT}`,
       );
@@ -106,8 +108,13 @@ interface HubParams {
 }
 
 /** Downloads what a model folder needs at `revision`; returns its snapshot folder. */
-async function download(id: string, revision: string, params: HubParams): Promise<string> {
-  const info = await modelInfo({
+async function download(
+  hub: typeof import('@huggingface/hub'),
+  id: string,
+  revision: string,
+  params: HubParams,
+): Promise<string> {
+  const info = await hub.modelInfo({
     ...params,
     name: id,
     revision,
@@ -116,7 +123,7 @@ async function download(id: string, revision: string, params: HubParams): Promis
   const commit = info.sha;
   const available = new Set(info.filePaths);
   const get = (path: string) =>
-    downloadFileToCacheDir({
+    hub.downloadFileToCacheDir({
       ...params,
       repo: { type: 'model', name: id },
       path,

@@ -82,14 +82,15 @@ describe('findTargetModules', () => {
 });
 
 describe('expandAllLinear', () => {
-  it("gives every linear module's full name but the output head, as PEFT's all-linear", () => {
+  it("gives the linear modules' short names but the output head's, as PEFT saves all-linear", () => {
     const expanded = expandAllLinear(new TinyNet(), 'all-linear', {
       isLinear: (m) => m instanceof Linear,
       outputHead: 'lm_head',
     });
-    expect(expanded).toHaveLength(8);
-    expect(expanded).toContain('model.layers.1.up_proj');
-    expect(expanded).not.toContain('lm_head');
+    // PEFT: {name.rsplit(".", 1)[-1] for each nn.Linear} minus the output embeddings' name
+    expect(expanded).toEqual(['k_proj', 'q_proj', 'up_proj', 'v_proj']);
+    const spec = { target_modules: expanded };
+    expect(findTargetModules(new TinyNet(), spec)).toHaveLength(8);
     expect(
       expandAllLinear(new TinyNet(), ['q_proj'], { isLinear: () => true, outputHead: 'lm_head' }),
     ).toEqual(['q_proj']);

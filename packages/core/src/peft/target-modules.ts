@@ -104,7 +104,8 @@ export interface ResolveTargetsOptions {
 
 /**
  * `target_modules` with 'all-linear' expanded, as PEFT's `_maybe_include_all_linear_layers` does:
- * the full names of the linear modules, the output head excluded. Any other value is returned as is.
+ * the short names (the last segment, `q_proj`) of the linear modules, the output head's left out,
+ * sorted; PEFT saves this set in adapter_config.json. Any other value is returned as is.
  */
 export function expandAllLinear(
   model: Module,
@@ -112,9 +113,13 @@ export function expandAllLinear(
   opts: ResolveTargetsOptions,
 ): readonly string[] | string {
   if (typeof targets !== 'string' || targets.toLowerCase() !== ALL_LINEAR) return targets;
-  return candidateModules(model)
-    .filter(([name, module]) => name !== opts.outputHead && opts.isLinear(module))
-    .map(([name]) => name);
+  const names = new Set(
+    candidateModules(model)
+      .filter(([, module]) => opts.isLinear(module))
+      .map(([name]) => name.slice(name.lastIndexOf('.') + 1)),
+  );
+  names.delete(opts.outputHead);
+  return [...names].sort();
 }
 
 /**

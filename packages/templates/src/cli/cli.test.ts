@@ -75,7 +75,7 @@ describe('renderExamples', () => {
 
   it('names an unknown template and lists the registered ones', async () => {
     await expect(renderExamples({ template: 'chatm', dataFile: data })).rejects.toThrow(
-      "unknown chat template 'chatm' (and no such model folder); registered: chatml, zephyr,",
+      "unknown chat template 'chatm' (and no such model folder or template file); registered: chatml, zephyr,",
     );
   });
 
@@ -84,6 +84,36 @@ describe('renderExamples', () => {
     await writeFile(bad, '{"text": "ok"}\n{oops\n');
     await expect(renderExamples({ template: 'raw', dataFile: bad })).rejects.toThrow(
       `${bad}:2: not valid JSON`,
+    );
+  });
+
+  it('renders a folder that has only tokenizer_config.json, counting characters', async () => {
+    const configOnly = join(dir, 'config-only');
+    await mkdir(configOnly);
+    await writeFile(
+      join(configOnly, 'tokenizer_config.json'),
+      JSON.stringify({ chat_template: CHATML_JINJA, eos_token: '<|im_end|>' }),
+    );
+    const text = await renderExamples({ template: configOnly, dataFile: data, limit: 1 });
+    expect(text).toBe(
+      `── ${data}:1 · jinja · 65 characters, 12 trained (pass a model folder for token counts)\n` +
+        '<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n[[Yo<|im_end|>]]\n',
+    );
+  });
+
+  it('takes a .jinja file, with a tokenizer from --model, and adds the generation prompt', async () => {
+    const file = join(dir, 'chatml.jinja');
+    await writeFile(file, CHATML_JINJA);
+    const text = await renderExamples({
+      template: file,
+      dataFile: data,
+      limit: 1,
+      model: join(model, 'tokenizer.json'),
+      addGenerationPrompt: true,
+    });
+    expect(text).toBe(
+      `── ${data}:1 · jinja · 36 tokens, 3 trained\n` +
+        '<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n[[Yo<|im_end|>]]\n<|im_start|>assistant\n',
     );
   });
 });

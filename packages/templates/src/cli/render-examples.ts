@@ -1,7 +1,16 @@
+import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { type ChatTemplate, type ChatTemplateContext, Tokenizer, UserError } from '@tunekit/core';
+import { dirname, join } from 'node:path';
+import {
+  type ChatTemplate,
+  type ChatTemplateContext,
+  TOKENIZER_CONFIG_FILE,
+  TOKENIZER_FILE,
+  Tokenizer,
+  UserError,
+} from '@tunekit/core';
 import { contextFromTokenizer } from '../context.js';
-import { createJinjaTemplate } from '../jinja/index.js';
+import { createJinjaTemplate, isTemplateFile, readTemplateFile } from '../jinja/index.js';
 import {
   IGNORE_INDEX,
   type LossPolicy,
@@ -15,7 +24,10 @@ import { highlight } from './highlight.js';
 import { readRecords } from './read-records.js';
 
 export interface RenderExamplesOptions {
-  /** A template id, or a model folder whose tokenizer_config.json has a chat_template. */
+  /**
+   * A template id, a `.jinja` file, a tokenizer_config.json, or a folder whose tokenizer_config.json
+   * has a chat_template (with tokenizer.json beside it, its tokenizer counts tokens).
+   */
   readonly template: string;
   /** JSONL (one record a line) or a JSON array. */
   readonly dataFile: string;
@@ -23,8 +35,10 @@ export interface RenderExamplesOptions {
   readonly limit?: number;
   /** ANSI colour for a terminal; brackets otherwise. */
   readonly colour?: boolean;
-  /** A model folder for the tokenizer (token counts) and special tokens, when `template` is an id. */
+  /** A folder with tokenizer.json (or that file), for token counts and special tokens; no weights needed. */
   readonly model?: string;
+  /** Ends each conversation with the template's generation prompt (transformers' add_generation_prompt). */
+  readonly addGenerationPrompt?: boolean;
   readonly lossPolicy?: LossPolicy;
   /** The templates ids resolve against; default this package's. */
   readonly templates?: readonly ChatTemplate[];
@@ -40,7 +54,11 @@ export async function renderExamples(opts: RenderExamplesOptions): Promise<strin
   const policy = opts.lossPolicy ?? 'assistant';
   const blocks: string[] = [];
   for (const { where, record } of await readRecords(opts.dataFile, opts.limit ?? 3)) {
-    const example = renderRecord(template, record, { where, context });
+    const example = renderRecord(template, record, {
+      where,
+      context,
+      addGenerationPrompt: opts.addGenerationPrompt,
+    });
     let trained: TextRange[];
     let counts: string;
     if (tokenizer === undefined) {
@@ -72,14 +90,21 @@ interface Resolved {
 }
 
 async function resolve(opts: RenderExamplesOptions): Promise<Resolved> {
+  const given =
+    opts.model === undefined ? undefined : await Tokenizer.fromFolder(tokenizerDir(opts.model));
+  if (isTemplateFile(opts.template)) return fromFile(opts.template, given);
   if (await isFolder(opts.template)) {
-    const tokenizer = await Tokenizer.fromFolder(opts.template);
-    const context = contextFromTokenizer(tokenizer);
+    // a folder without tokenizer.json still has its chat_template in tokenizer_config.json
+    if (!existsSync(join(opts.template, TOKENIZER_FILE)))
+      return fromFile(join(opts.template, TOKENIZER_CONFIG_FILE), given);
+    const own = await Tokenizer.fromFolder(opts.template);
+    const context = contextFromTokenizer(own);
     if (context.chat_template === undefined) {
       throw new UserError(
         `${opts.template}: tokenizer_config.json has no chat_template; pass a template id instead (tunekit template list)`,
       );
     }
+    const tokenizer = given ?? own;
     return { template: createJinjaTemplate(context.chat_template), context, tokenizer };
   }
   const templates = opts.templates ?? TEMPLATES;
@@ -87,12 +112,22 @@ async function resolve(opts: RenderExamplesOptions): Promise<Resolved> {
   if (template === undefined) {
     const ids = templates.map((t) => t.id).join(', ');
     throw new UserError(
-      `unknown chat template '${opts.template}' (and no such model folder); registered: ${ids}`,
+      `unknown chat template '${opts.template}' (and no such model folder or template file); registered: ${ids}`,
     );
   }
-  if (opts.model === undefined) return { template, context: {} };
-  const tokenizer = await Tokenizer.fromFolder(opts.model);
-  return { template, context: contextFromTokenizer(tokenizer), tokenizer };
+  return { template, context: given ? contextFromTokenizer(given) : {}, tokenizer: given };
+}
+
+/** A template file's template; special tokens from the tokenizer when one is given, else the file's. */
+async function fromFile(path: string, tokenizer?: Tokenizer): Promise<Resolved> {
+  const file = await readTemplateFile(path);
+  const context = tokenizer ? contextFromTokenizer(tokenizer) : file.context;
+  return { template: file.template, context, tokenizer };
+}
+
+/** `--model` names a folder, or its tokenizer.json. */
+function tokenizerDir(path: string): string {
+  return path.endsWith('.json') ? dirname(path) : path;
 }
 
 async function isFolder(path: string): Promise<boolean> {

@@ -8,3 +8,4 @@ export {
 } from './jinja-template.js';
 export { assistantSpansByPrefixes, type RenderConversation } from './prefix-spans.js';
 export { type SelectedTemplate, selectChatTemplate } from './select-chat-template.js';
+export { isTemplateFile, readTemplateFile, type TemplateFile } from './template-file.js';

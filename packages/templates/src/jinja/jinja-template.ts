@@ -85,6 +85,8 @@ export interface JinjaTemplateOptions {
   readonly description?: string;
   /** Which of named templates to use; by default `tool_use` with tools, else `default`. */
   readonly name?: string;
+  /** What errors name, e.g. the file the template came from; default `template '<id>'`. */
+  readonly label?: string;
 }
 
 /** A ChatTemplate bound to one chat_template (a string or tokenizer_config.json's named list). */
@@ -93,7 +95,7 @@ export function createJinjaTemplate(
   opts: JinjaTemplateOptions = {},
 ): ChatTemplate {
   const id = opts.id ?? 'jinja';
-  const label = `template '${id}'`;
+  const label = opts.label ?? `template '${id}'`;
   const pick = (tools: boolean) =>
     selectChatTemplate(chatTemplate, { tools, name: opts.name, label }).source;
   // Parse now, so a template that does not parse fails where it is given.

@@ -34,6 +34,8 @@ export interface RenderRecordOptions {
   readonly context?: ChatTemplateContext;
   /** A system message composed for every record (persona, rules, tools...). */
   readonly system?: SystemSpec;
+  /** Ends a conversation with the template's generation prompt (transformers' add_generation_prompt). */
+  readonly addGenerationPrompt?: boolean;
 }
 
 /** A conversation ready for a template, before the system message is composed. */
@@ -89,6 +91,7 @@ export function renderRecord(
       context,
       tools: composed.tools,
       variables: conversation.variables,
+      addGenerationPrompt: opts.addGenerationPrompt,
     }),
   );
   return { ...rendered, source: conversation.source };

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import {
   type DatasetFormat,
   parseOrThrow,
@@ -8,7 +9,13 @@ import {
   type Tokenizer,
   UserError,
 } from '@tunekit/core';
-import { contextFromTokenizer, SupervisionGuard, templateFingerprint } from '@tunekit/templates';
+import {
+  contextFromTokenizer,
+  isTemplateFile,
+  readTemplateFile,
+  SupervisionGuard,
+  templateFingerprint,
+} from '@tunekit/templates';
 import type { DependencyContainer } from 'tsyringe';
 import { defaultBucketLengths } from './batching/index.js';
 import { DataTally } from './data-tally.js';
@@ -36,7 +43,7 @@ export interface LoadSftDataDeps {
   readonly tokenizer: Tokenizer;
   /** The folder of tokenizer.json, whose files the fingerprint hashes; default the in-memory definition. */
   readonly tokenizerDir?: string;
-  /** Where relative data paths start (the config file's folder); default the working directory. */
+  /** Where relative data and template paths start (the config file's folder); default the working directory. */
   readonly baseDir?: string;
 }
 
@@ -56,7 +63,9 @@ export async function loadSftData(
   const baseDir = deps.baseDir ?? process.cwd();
   const formats = resolveAllOf(container, TOKENS.DatasetFormat);
   const templateId = c.template ?? (tokenizer.chatTemplate !== undefined ? 'jinja' : 'chatml');
-  const template = resolveById(container, TOKENS.ChatTemplate, templateId, 'chat template');
+  const template = isTemplateFile(templateId)
+    ? (await readTemplateFile(resolve(baseDir, templateId))).template
+    : resolveById(container, TOKENS.ChatTemplate, templateId, 'chat template');
   const context = contextFromTokenizer(tokenizer);
   const templatePrint = templateFingerprint(template, context);
   const bucketLengths = c.bucket_lengths ?? defaultBucketLengths(c.max_length);

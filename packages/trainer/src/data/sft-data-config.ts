@@ -67,7 +67,7 @@ export const sftDataFields = {
     .min(1)
     .optional()
     .describe(
-      "the chat template id; default 'jinja' (the model's own) when the tokenizer has a chat_template, else 'chatml'",
+      "the chat template: an id, or a path (relative to the config file) to a .jinja file or a tokenizer_config.json whose chat_template to use; default 'jinja' (the model's own) when the tokenizer has a chat_template, else 'chatml'",
     ),
   system: systemSpecSchema.optional().describe('a system message composed for every record'),
   loss_policy: z.enum(LOSS_POLICIES).default('assistant').describe('which tokens carry loss'),
