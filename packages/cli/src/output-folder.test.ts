@@ -69,7 +69,11 @@ describe('writeOutputFolder', () => {
     const { base } = await folders();
     await mkdir(join(work, 'empty'));
     for (const out of [join(work, 'empty'), join(work, 'new', 'nested')]) {
-      await writeOutputFolder(out, { flag: '--out', overwrite: false, inputs: [base] }, writeMerged);
+      await writeOutputFolder(
+        out,
+        { flag: '--out', overwrite: false, inputs: [base] },
+        writeMerged,
+      );
       expect(await readdir(out)).toEqual(['model.safetensors']);
     }
   });

@@ -26,8 +26,13 @@ export function mergeCommand(streams: CliStreams): Command {
       const container = await loadPlugins();
       const files = await writeOutputFolder(
         flags.out,
-        { flag: '--out', overwrite: flags.overwrite ?? false, inputs: [flags.model, flags.adapter] },
-        (out) => mergeAdapterIntoFolder({ model: flags.model, adapter: flags.adapter, out, container }),
+        {
+          flag: '--out',
+          overwrite: flags.overwrite ?? false,
+          inputs: [flags.model, flags.adapter],
+        },
+        (out) =>
+          mergeAdapterIntoFolder({ model: flags.model, adapter: flags.adapter, out, container }),
       );
       streams.stdout.write(
         `merged ${flags.adapter} into ${flags.model}: wrote ${files.join(', ')} to ${flags.out}\n`,

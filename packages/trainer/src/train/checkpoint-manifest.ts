@@ -14,7 +14,10 @@ const manifestSchema = z.object({ sha256: z.record(z.string(), z.string()) });
 export async function writeCheckpointManifest(dir: string): Promise<void> {
   const sha256: Record<string, string> = {};
   for (const name of await filesIn(dir)) sha256[name] = await fileSha256(join(dir, name));
-  await atomicWrite(join(dir, CHECKPOINT_MANIFEST_FILE), `${JSON.stringify({ sha256 }, null, 2)}\n`);
+  await atomicWrite(
+    join(dir, CHECKPOINT_MANIFEST_FILE),
+    `${JSON.stringify({ sha256 }, null, 2)}\n`,
+  );
 }
 
 /** The result of checking a checkpoint against its manifest. */
@@ -50,7 +53,12 @@ async function filesIn(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
   return entries
     .filter((e) => e.isFile())
-    .map((e) => join(e.parentPath, e.name).slice(dir.length + 1).split('\\').join('/'))
+    .map((e) =>
+      join(e.parentPath, e.name)
+        .slice(dir.length + 1)
+        .split('\\')
+        .join('/'),
+    )
     .filter((name) => name !== CHECKPOINT_MANIFEST_FILE)
     .sort();
 }

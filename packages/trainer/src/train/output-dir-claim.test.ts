@@ -77,7 +77,8 @@ describe('claimOutputDir', () => {
     const dir = await tempDir();
     const file = join(dir, 'data.jsonl');
     await writeFile(file, '{}\n');
-    const claim = (output_dir: string) => claimOutputDir({ ...fresh, output_dir }, { warn: noWarn });
+    const claim = (output_dir: string) =>
+      claimOutputDir({ ...fresh, output_dir }, { warn: noWarn });
     await expect(claim(file)).rejects.toThrow(`output_dir: ${file} is a file, not a folder`);
     await expect(claim(join(file, 'run'))).rejects.toThrow(`lies under ${file}, which is a file`);
     // Node's recursive mkdir used to spin at 100% CPU here

@@ -115,7 +115,10 @@ describe('resume from a damaged checkpoint', () => {
     expect(rest.recorder.losses).toEqual(whole.recorder.losses.slice(2));
     // metrics.jsonl keeps steps 1..2 of the first run and has each later step once
     const lines = (await readFile(join(output_dir, 'metrics.jsonl'), 'utf8')).trim().split('\n');
-    const steps = lines.map((line) => JSON.parse(line)).filter((e) => 'loss' in e).map((e) => e.step);
+    const steps = lines
+      .map((line) => JSON.parse(line))
+      .filter((e) => 'loss' in e)
+      .map((e) => e.step);
     expect(steps).toEqual([1, 2, 3, 4, 5, 6, 7]);
   });
 

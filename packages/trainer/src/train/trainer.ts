@@ -18,10 +18,10 @@ import { rotateCheckpoints, writeCheckpointFolder } from './checkpoint-folder.js
 import { configHash, hashedConfig } from './config-hash.js';
 import { DataWindows, type EpochPlans } from './data-windows.js';
 import { ensureFinite } from './ensure-finite.js';
-import { claimOutputDir, type OutputDirClaim } from './output-dir-claim.js';
 import type { EvaluateFn } from './evaluate-fn.js';
 import { type LrSchedule, lrFactor, warmupStepsFor } from './lr-schedule.js';
 import { runOptimizerStep } from './optimizer-step.js';
+import { claimOutputDir, type OutputDirClaim } from './output-dir-claim.js';
 import { type GroupPlan, planParamGroups } from './param-groups.js';
 import { Progress } from './progress.js';
 import { restoreCheckpoint, resumeFolder } from './resume.js';
@@ -108,7 +108,8 @@ export class Trainer {
   /** Trains to max_steps (or num_train_epochs), or until a callback stops the run. */
   async train(): Promise<TrainOutput> {
     const own = this.opts.outputDirClaim === undefined;
-    const claim = this.opts.outputDirClaim ?? (await claimOutputDir(this.args, { warn: this.warn }));
+    const claim =
+      this.opts.outputDirClaim ?? (await claimOutputDir(this.args, { warn: this.warn }));
     try {
       return await this.trainClaimed();
     } finally {
