@@ -45,22 +45,21 @@ export function exportCommand(streams: CliStreams): Command {
 }
 
 async function exportModel(flags: ExportFlags, container: DependencyContainer): Promise<string[]> {
-  const source = await resolveModelSource(flags.model);
-  const inputs = flags.adapter ? [source, flags.adapter] : [source];
+  // --out is checked before anything is downloaded or loaded; a hub id is no folder to protect
+  const inputs = flags.adapter ? [flags.model, flags.adapter] : [flags.model];
   return writeOutputFolder(
     flags.out,
     { flag: '--out', overwrite: flags.overwrite ?? false, inputs },
-    (outDir) => exportInto(outDir, source, flags, container),
+    (outDir) => exportInto(outDir, flags, container),
   );
 }
 
 async function exportInto(
   outDir: string,
-  modelFolder: string,
   flags: ExportFlags,
   container: DependencyContainer,
 ): Promise<string[]> {
-  let source = modelFolder;
+  let source = await resolveModelSource(flags.model);
   let merged: string | undefined;
   if (flags.adapter) {
     // the merge writes a full model folder (the adapter's tokenizer files and chat template win);
