@@ -1,10 +1,11 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { exportCausalLMToOnnx } from '@tunekit/backend-onnx';
 import { loadCausalLM, readHfConfig, resolveModelSource } from '@tunekit/core';
 import { mergeAdapterIntoFolder } from '@tunekit/peft-lora';
 import { Command, Option } from 'commander';
 import type { DependencyContainer } from 'tsyringe';
+import { writeOutputFolder } from '../output-folder.js';
 import { loadPlugins } from '../plugins.js';
 import type { CliStreams } from '../run-cli.js';
 
@@ -14,6 +15,7 @@ interface ExportFlags {
   readonly format: 'onnx';
   readonly out: string;
   readonly externalData?: boolean;
+  readonly overwrite?: boolean;
 }
 
 /** `tunekit export`: a model folder (with an adapter merged in) → an ONNX model for inference. */
@@ -28,6 +30,7 @@ export function exportCommand(streams: CliStreams): Command {
       new Option('-f, --format <format>', 'the format to write').choices(['onnx']).default('onnx'),
     )
     .requiredOption('-o, --out <folder>', 'where to write the exported model')
+    .option('--overwrite', 'replace --out when it already holds files')
     .option(
       '--external-data',
       'keep the weights in onnx/model.onnx_data beside onnx/model.onnx (always done past about 1.8 GB)',
@@ -42,14 +45,26 @@ export function exportCommand(streams: CliStreams): Command {
 }
 
 async function exportModel(flags: ExportFlags, container: DependencyContainer): Promise<string[]> {
+  // --out is checked before anything is downloaded or loaded; a hub id is no folder to protect
+  const inputs = flags.adapter ? [flags.model, flags.adapter] : [flags.model];
+  return writeOutputFolder(
+    flags.out,
+    { flag: '--out', overwrite: flags.overwrite ?? false, inputs },
+    (outDir) => exportInto(outDir, flags, container),
+  );
+}
+
+async function exportInto(
+  outDir: string,
+  flags: ExportFlags,
+  container: DependencyContainer,
+): Promise<string[]> {
   let source = await resolveModelSource(flags.model);
   let merged: string | undefined;
   if (flags.adapter) {
     // the merge writes a full model folder (the adapter's tokenizer files and chat template win);
     // it goes beside the output, on the same disk, and is removed after the export
-    const parent = dirname(resolve(flags.out));
-    await mkdir(parent, { recursive: true });
-    merged = await mkdtemp(join(parent, '.tunekit-merge-'));
+    merged = await mkdtemp(join(dirname(outDir), '.tunekit-merge-'));
     await mergeAdapterIntoFolder({ model: source, adapter: flags.adapter, out: merged, container });
     source = merged;
   }
@@ -58,7 +73,7 @@ async function exportModel(flags: ExportFlags, container: DependencyContainer): 
     return await exportCausalLMToOnnx({
       model,
       config: await readHfConfig(source),
-      outDir: flags.out,
+      outDir,
       sourceFolder: source,
       externalData: flags.externalData,
     });

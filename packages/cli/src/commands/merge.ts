@@ -1,5 +1,6 @@
 import { mergeAdapterIntoFolder } from '@tunekit/peft-lora';
 import { Command } from 'commander';
+import { writeOutputFolder } from '../output-folder.js';
 import { loadPlugins } from '../plugins.js';
 import type { CliStreams } from '../run-cli.js';
 
@@ -7,6 +8,7 @@ interface MergeFlags {
   readonly model: string;
   readonly adapter: string;
   readonly out: string;
+  readonly overwrite?: boolean;
 }
 
 /** `tunekit merge`: a base model folder plus a PEFT adapter folder → a full merged model folder. */
@@ -18,10 +20,20 @@ export function mergeCommand(streams: CliStreams): Command {
       '-a, --adapter <folder>',
       'the adapter folder (adapter_config.json, adapter_model.safetensors)',
     )
-    .requiredOption('-o, --out <folder>', 'where to write the merged model')
+    .requiredOption('-o, --out <folder>', 'where to write the merged model (not the base folder)')
+    .option('--overwrite', 'replace --out when it already holds files')
     .action(async (flags: MergeFlags) => {
       const container = await loadPlugins();
-      const files = await mergeAdapterIntoFolder({ ...flags, container });
+      const files = await writeOutputFolder(
+        flags.out,
+        {
+          flag: '--out',
+          overwrite: flags.overwrite ?? false,
+          inputs: [flags.model, flags.adapter],
+        },
+        (out) =>
+          mergeAdapterIntoFolder({ model: flags.model, adapter: flags.adapter, out, container }),
+      );
       streams.stdout.write(
         `merged ${flags.adapter} into ${flags.model}: wrote ${files.join(', ')} to ${flags.out}\n`,
       );

@@ -15,8 +15,10 @@ import {
   trainableParametersLine,
 } from '@tunekit/core';
 import {
+  claimOutputDir,
   Evaluator,
   loadSftData,
+  type OutputDirClaim,
   parseTrainingArguments,
   pickTrainingArguments,
   REPORT_FILE,
@@ -28,9 +30,9 @@ import type { TrainConfig } from '../config/train-config.js';
 import { evalGeneration } from '../eval-generation.js';
 import { resolveModelFolder } from '../model-folder.js';
 import { packageVersion } from '../package-version.js';
-import { dataRecord, writeTrainingRecord } from '../training-record.js';
+import { dataRecord, TRAINING_RECORD_FILE, writeTrainingRecord } from '../training-record.js';
 import { BeforeAfterCallback, describeEvaluation, describeSamples } from './before-after.js';
-import { saveTrained } from './save-trained.js';
+import { SAVED_FILES, saveTrained } from './save-trained.js';
 
 export interface TrainingRunOptions {
   /** The config file's folder: relative model and data paths start there. */
@@ -42,11 +44,32 @@ export interface TrainingRunOptions {
 }
 
 /**
- * One `tunekit train` run: the model and its tokenizer, the PEFT adapter (or full fine-tuning),
+ * One `tunekit train` run. output_dir is checked, locked and cleared first, before anything is
+ * loaded (a second run into it, or a folder holding an earlier run, is refused at once), and
+ * stays locked until the adapter and training record are saved.
+ */
+export async function runTraining(config: TrainConfig, opts: TrainingRunOptions): Promise<void> {
+  const claim = await claimOutputDir(config, {
+    outputs: [...SAVED_FILES, TRAINING_RECORD_FILE],
+    warn: (message) => opts.warn(`warning: ${message}`),
+  });
+  try {
+    await trainClaimed(config, opts, claim);
+  } finally {
+    await claim.release();
+  }
+}
+
+/**
+ * The run in a claimed output_dir: the model and its tokenizer, the PEFT adapter (or full fine-tuning),
  * the data through the chat template, the Trainer with the registered callbacks and an evaluation
  * before and after, then the adapter (or model) with its chat template and training record.
  */
-export async function runTraining(config: TrainConfig, opts: TrainingRunOptions): Promise<void> {
+async function trainClaimed(
+  config: TrainConfig,
+  opts: TrainingRunOptions,
+  claim: OutputDirClaim,
+): Promise<void> {
   const { print } = opts;
   const backend = await resolveBackend(opts.container, config.backend);
   const logger: Logger = { info: print, warn: (message) => opts.warn(`warning: ${message}`) };
@@ -109,6 +132,8 @@ export async function runTraining(config: TrainConfig, opts: TrainingRunOptions)
       evaluate: evaluator && (() => evaluator.evaluate(evalBatches, data.evalPrompts)),
       callbacks: [...resolveAllOf(run, TOKENS.TrainerCallback), beforeAfter],
       identity: { model: config.model, peft: config.peft ?? null, data: stats.fingerprint },
+      outputDirClaim: claim,
+      warn: logger.warn,
     });
     const result = await trainer.train().finally(() => evaluator?.dispose());
 

@@ -4,6 +4,8 @@ import {
   atomicWrite,
   type CausalLM,
   HF_COMPANION_FILES,
+  HF_WEIGHTS_FILE,
+  HF_WEIGHTS_INDEX_FILE,
   type PeftModel,
   readHfConfig,
   readOptionalJsonObject,
@@ -11,6 +13,11 @@ import {
   writeModelFolder,
 } from '@tunekit/core';
 import { type TemplateFingerprint, withChatTemplate } from '@tunekit/templates';
+
+const ADAPTER_FILES = ['adapter_config.json', 'adapter_model.safetensors'] as const;
+
+/** The files that say what `saveTrained` saved: the adapter's, or the full model's weights. */
+export const SAVED_FILES = [...ADAPTER_FILES, HF_WEIGHTS_FILE, HF_WEIGHTS_INDEX_FILE];
 
 export interface SaveTrainedOptions {
   readonly dir: string;
@@ -47,7 +54,7 @@ export async function saveTrained(opts: SaveTrainedOptions): Promise<string[]> {
     });
   }
   await opts.peft.save(dir, { baseModelNameOrPath: opts.baseModel });
-  const written = ['adapter_config.json', 'adapter_model.safetensors'];
+  const written: string[] = [...ADAPTER_FILES];
   for (const name of HF_COMPANION_FILES) {
     const content =
       name === TOKENIZER_CONFIG_FILE

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -121,6 +121,34 @@ describe('tunekit export', () => {
     const got = await onnxLogits(out, golden.input_ids, { layers: 2, kvHeads: 2, headDim: 4 });
     expect(maxAbsDiff(got, golden.logits.data)).toBeLessThan(1e-4);
   });
+
+  it('never writes into the model folder, and refuses an --out holding files unless --overwrite', async () => {
+    const folder = join(work, 'base-model');
+    await writeTinyLlamaFolder(folder);
+    const intoBase = await runTunekit([
+      'export',
+      '-m',
+      folder,
+      '-o',
+      join(folder, '..', 'base-model'),
+    ]);
+    expect(intoBase.code).toBe(1);
+    expect(intoBase.stderr).toMatch(
+      /^error: --out: .*base-model is the input folder .*base-model;/,
+    );
+    const occupied = join(work, 'occupied');
+    await mkdir(occupied);
+    await writeFile(join(occupied, 'notes.txt'), 'mine');
+    const taken = await runTunekit(['export', '-m', folder, '-o', occupied]);
+    expect(taken.code).toBe(1);
+    expect(taken.stderr).toBe(
+      `error: --out: ${occupied} already holds files (notes.txt); pass --overwrite to replace them, or name an empty folder\n`,
+    );
+    expect(await readdir(occupied)).toEqual(['notes.txt']);
+    expect(await readdir(folder)).toEqual(
+      expect.arrayContaining(['config.json', 'model.safetensors']),
+    );
+  }, 60_000);
 
   it('accepts only the onnx format', async () => {
     const run = await runTunekit([

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,6 +51,31 @@ describe('tunekit merge', () => {
     const err = golden.logits.data.reduce((m, v, i) => Math.max(m, Math.abs(v - got[i])), 0);
     expect(err).toBeLessThan(1e-4);
   });
+
+  it('never writes into the base folder, and refuses an --out holding files unless --overwrite', async () => {
+    const base = join(work, 'base');
+    await cp(join(fixtures, 'tiny-llama'), base, { recursive: true });
+    const weights = await readFile(join(base, 'model.safetensors'));
+    const merge = (out: string, ...flags: string[]) =>
+      runTunekit(['merge', '-m', base, '-a', join(fixtures, 'lora'), '-o', out, ...flags]);
+    // the base itself, spelled with a trailing slash: it used to be overwritten with merged weights
+    const intoBase = await merge(`${base}/`, '--overwrite');
+    expect(intoBase.code).toBe(1);
+    expect(intoBase.stderr).toBe(
+      `error: --out: ${base}/ is the input folder ${base}; writing there would destroy what is read. Name a separate folder\n`,
+    );
+    expect((await readFile(join(base, 'model.safetensors'))).equals(weights)).toBe(true);
+
+    const out = join(work, 'again');
+    expect((await merge(out)).code).toBe(0);
+    const second = await merge(out);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toMatch(/^error: --out: .*again already holds files .*pass --overwrite/);
+    const third = await merge(out, '--overwrite');
+    expect(third.stderr).toBe('');
+    expect(third.code).toBe(0);
+    expect((await readdir(work)).filter((name) => name.startsWith('.tmp-'))).toEqual([]);
+  }, 180_000);
 
   it('names what does not fit when the adapter is not a folder', async () => {
     const run = await runTunekit([

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chatml } from '@tunekit/templates';
@@ -61,6 +61,19 @@ describe('tunekit train', () => {
     const { before = {}, after = {} } = record.metrics;
     expect(Object.keys(before)).toContain('eval_exact_match');
     expect(after.eval_loss).toBeLessThan(before.eval_loss);
+  });
+
+  it('refuses to train again into the finished run, before loading the model', async () => {
+    const adapter = await readFile(join(out, 'adapter_model.safetensors'));
+    const again = await runTunekit(['train', quickstart, ...tinyRun(out)]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toBe(
+      `error: output_dir: ${out} holds an earlier run (adapter_config.json, adapter_model.safetensors, ` +
+        'checkpoint-4, metrics.jsonl, ...); set overwrite_output_dir: true to replace it, ' +
+        'resume_from_checkpoint: true to continue it, or choose another output_dir\n',
+    );
+    expect(again.stdout).not.toContain('model:');
+    expect((await readFile(join(out, 'adapter_model.safetensors'))).equals(adapter)).toBe(true);
   });
 
   it('gives the same scores in tunekit eval as at the end of training', async () => {

@@ -1,3 +1,4 @@
+export { TMP_FOLDER_PREFIX, writeFolderAtomically } from './atomic-folder.js';
 export { atomicWrite, type FileContent } from './atomic-write.js';
 export {
   findCachedSnapshot,
@@ -28,6 +29,7 @@ export {
 } from './hf-folder-write.js';
 export { type ModelSourceOptions, resolveModelSource } from './hub.js';
 export { ModelWeights } from './model-weights.js';
+export { checkOutputPath, isInside } from './output-path.js';
 export { SAFETENSORS_DTYPES, type SafetensorsDType } from './safetensors-dtype.js';
 export {
   MAX_SAFETENSORS_HEADER_BYTES,

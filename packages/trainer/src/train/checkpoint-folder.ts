@@ -1,9 +1,13 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFolderAtomically } from '@tunekit/core';
+import { writeCheckpointManifest } from './checkpoint-manifest.js';
 
 /** transformers' checkpoint folder prefix: `output_dir/checkpoint-<step>`. */
 export const CHECKPOINT_PREFIX = 'checkpoint-';
+
+/** A checkpoint folder's name, `checkpoint-<step>`. */
+export const CHECKPOINT_NAME = /^checkpoint-(\d+)$/;
 
 export interface CheckpointEntry {
   readonly step: number;
@@ -11,34 +15,22 @@ export interface CheckpointEntry {
 }
 
 /**
- * Writes checkpoint `step` atomically: `write` fills a hidden temporary folder in `outputDir`, which
- * is renamed to `checkpoint-<step>` only once complete, so a crash leaves either the old folder or
- * the new one, never half of one. An existing folder of that step is replaced.
+ * Writes checkpoint `step` atomically: `write` fills a hidden temporary folder in `outputDir`
+ * (`.tmp-checkpoint-<step>-<random>`), the manifest of its files' sha256 is written last, and the
+ * folder is renamed to `checkpoint-<step>` only once complete, so a crash leaves either the old
+ * folder or the new one, never half of one. An existing folder of that step is replaced.
  */
-export async function writeCheckpointFolder(
+export function writeCheckpointFolder(
   outputDir: string,
   step: number,
   write: (dir: string) => Promise<void>,
 ): Promise<string> {
-  await mkdir(outputDir, { recursive: true });
   const final = join(outputDir, `${CHECKPOINT_PREFIX}${step}`);
-  const tmp = join(outputDir, `.tmp-${CHECKPOINT_PREFIX}${step}-${randomBytes(4).toString('hex')}`);
-  await mkdir(tmp);
-  try {
+  return writeFolderAtomically(final, async (tmp) => {
     await write(tmp);
-  } catch (err) {
-    await rm(tmp, { recursive: true, force: true });
-    throw err;
-  }
-  if (await isDir(final)) {
-    const old = `${tmp}.old`;
-    await rename(final, old);
-    await rename(tmp, final);
-    await rm(old, { recursive: true, force: true });
-  } else {
-    await rename(tmp, final);
-  }
-  return final;
+    await writeCheckpointManifest(tmp);
+    return final;
+  });
 }
 
 /** The complete checkpoints in `outputDir`, oldest step first. */
@@ -51,7 +43,7 @@ export async function listCheckpoints(outputDir: string): Promise<CheckpointEntr
   }
   const entries: CheckpointEntry[] = [];
   for (const name of names) {
-    const match = /^checkpoint-(\d+)$/.exec(name);
+    const match = CHECKPOINT_NAME.exec(name);
     if (match && (await isDir(join(outputDir, name))))
       entries.push({ step: Number(match[1]), dir: join(outputDir, name) });
   }

@@ -7,6 +7,7 @@ import type { TrainingArguments } from './training-arguments.js';
  */
 const REPORTING_KEYS: ReadonlySet<string> = new Set([
   'output_dir',
+  'overwrite_output_dir',
   'resume_from_checkpoint',
   'logging_steps',
   'eval_strategy',

@@ -15,10 +15,13 @@ export {
   TRAINING_ARGS_FILE,
 } from './checkpoint-files.js';
 export { CHECKPOINT_PREFIX, type CheckpointEntry, listCheckpoints } from './checkpoint-folder.js';
+export { CHECKPOINT_MANIFEST_FILE } from './checkpoint-manifest.js';
 export type { DataCursor, EpochPlans } from './data-windows.js';
 export type { EvaluateFn, TrainerEvaluation } from './evaluate-fn.js';
 export { type LrSchedule, lrFactor, warmupStepsFor } from './lr-schedule.js';
 export { inputEmbeddingPath, NEFTUNE_SEED_INPUT } from './neftune.js';
+export { type ClaimOptions, claimOutputDir, type OutputDirClaim } from './output-dir-claim.js';
+export { LOCK_FILE } from './output-dir-lock.js';
 export { decayParameterNames, layerDepth, planParamGroups } from './param-groups.js';
 export { runTrainingArguments } from './run-training-arguments.js';
 export { Trainer, type TrainerOptions, type TrainOutput } from './trainer.js';

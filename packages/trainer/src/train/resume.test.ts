@@ -1,7 +1,9 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ReferenceBackend, UserError } from '@tunekit/core';
 import { describe, expect, it } from 'vitest';
+import { JsonlMetricsCallback } from './callbacks/jsonl-metrics.js';
+import { writeCheckpointManifest } from './checkpoint-manifest.js';
 import {
   causalMask,
   countingRows,
@@ -26,7 +28,7 @@ const batches = [
 ];
 
 /** LoRA with dropout and NEFTune, accumulation over epochs of 5 batches (3 steps each). */
-async function run(overrides: TrainingArgumentsInput, stopAt?: number) {
+async function run(overrides: TrainingArgumentsInput, stopAt?: number, warnings: string[] = []) {
   const { model, peft } = tinyLora({ lora_dropout: 0.2 });
   const recorder = new Recorder(stopAt);
   const out = await new Trainer({
@@ -45,8 +47,9 @@ async function run(overrides: TrainingArgumentsInput, stopAt?: number) {
       ...overrides,
     }),
     trainData: plansOf(batches, true),
-    callbacks: [recorder],
+    callbacks: [recorder, new JsonlMetricsCallback()],
     identity: { peft: peft.config() },
+    warn: (message) => warnings.push(message),
   }).train();
   return { recorder, out, adapter: peft.stateDict() };
 }
@@ -74,6 +77,7 @@ describe('resume_from_checkpoint', () => {
     await run({ output_dir }, 2);
     // the adapter of checkpoint-2 replaced by an untrained one, as a broken save would leave it
     await tinyLora({ lora_dropout: 0.2 }).peft.save(join(output_dir, 'checkpoint-2'));
+    await writeCheckpointManifest(join(output_dir, 'checkpoint-2'));
     await expect(run({ output_dir, resume_from_checkpoint: true })).rejects.toThrow(
       /checkpoint-2 equal freshly initialised ones although the checkpoint records 2 optimizer steps/,
     );
@@ -85,6 +89,49 @@ describe('resume_from_checkpoint', () => {
     const resumed = run({ output_dir, resume_from_checkpoint: true, learning_rate: 2e-2 });
     await expect(resumed).rejects.toThrow(UserError);
     await expect(resumed).rejects.toThrow(/other settings \(learning_rate\)/);
+  });
+});
+
+describe('resume from a damaged checkpoint', () => {
+  /** Flips one byte of `file`, as a bad disk would. */
+  async function corrupt(file: string): Promise<void> {
+    const bytes = await readFile(file);
+    bytes[bytes.length - 1] ^= 0xff;
+    await writeFile(file, bytes);
+  }
+
+  it('falls back to the previous intact checkpoint, naming the damaged one', async () => {
+    const whole = await run({ output_dir: await tempDir() });
+    const output_dir = await tempDir();
+    await run({ output_dir }, 4);
+    await corrupt(join(output_dir, 'checkpoint-4', 'adapter_model.safetensors'));
+    const warnings: string[] = [];
+    const rest = await run({ output_dir, resume_from_checkpoint: true }, undefined, warnings);
+    expect(warnings).toEqual([
+      `checkpoint ${join(output_dir, 'checkpoint-4')} is damaged (adapter_model.safetensors does ` +
+        'not match its recorded sha256); trying the one before it',
+    ]);
+    // resumed at step 2: steps 3..7 again, exactly as the uninterrupted run took them
+    expect(rest.recorder.losses).toEqual(whole.recorder.losses.slice(2));
+    // metrics.jsonl keeps steps 1..2 of the first run and has each later step once
+    const lines = (await readFile(join(output_dir, 'metrics.jsonl'), 'utf8')).trim().split('\n');
+    const steps = lines
+      .map((line) => JSON.parse(line))
+      .filter((e) => 'loss' in e)
+      .map((e) => e.step);
+    expect(steps).toEqual([1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it('refuses when no checkpoint is intact', async () => {
+    const output_dir = await tempDir();
+    await run({ output_dir }, 4);
+    await corrupt(join(output_dir, 'checkpoint-4', 'optimizer.safetensors'));
+    await corrupt(join(output_dir, 'checkpoint-2', 'trainer_state.json'));
+    const resumed = run({ output_dir, resume_from_checkpoint: true });
+    await expect(resumed).rejects.toThrow(UserError);
+    await expect(resumed).rejects.toThrow(
+      /no checkpoint in .* is intact: .*checkpoint-4 \(optimizer\.safetensors does not match/,
+    );
   });
 });
 

@@ -1,23 +1,55 @@
 import { type Parameter, UserError } from '@tunekit/core';
 import { type LoadedCheckpoint, readCheckpointFiles } from './checkpoint-files.js';
 import { listCheckpoints } from './checkpoint-folder.js';
+import { CHECKPOINT_MANIFEST_FILE, checkCheckpoint } from './checkpoint-manifest.js';
 import { differingKeys } from './config-hash.js';
 import type { TrainedWeights } from './trained-weights.js';
 
-/** The folder `resume_from_checkpoint` names: a path, or with `true` the newest in output_dir. */
+/**
+ * The folder `resume_from_checkpoint` names: a path, or with `true` the newest intact checkpoint
+ * in output_dir. Each is checked against its manifest; a damaged newest one is passed over with a
+ * warning that names it, a damaged named one (or none intact) is a UserError.
+ */
 export async function resumeFolder(
   resume: string | boolean | null,
   outputDir: string,
+  warn: (message: string) => void,
 ): Promise<string | undefined> {
   if (resume === null || resume === false) return undefined;
-  if (typeof resume === 'string') return resume;
-  const newest = (await listCheckpoints(outputDir)).at(-1);
-  if (!newest) {
+  if (typeof resume === 'string') {
+    const check = await checkCheckpoint(resume);
+    if (!check.ok) {
+      throw new UserError(
+        `resume_from_checkpoint: ${resume} is damaged (${check.problem}); name another ` +
+          'checkpoint, or set resume_from_checkpoint: true to take the newest intact one',
+      );
+    }
+    if (!check.verified) warn(unverified(resume));
+    return resume;
+  }
+  const checkpoints = (await listCheckpoints(outputDir)).reverse();
+  if (checkpoints.length === 0) {
     throw new UserError(
       `resume_from_checkpoint: true, but ${outputDir} holds no checkpoint-<step> folder`,
     );
   }
-  return newest.dir;
+  const damaged: string[] = [];
+  for (const { dir } of checkpoints) {
+    const check = await checkCheckpoint(dir);
+    if (check.ok) {
+      if (!check.verified) warn(unverified(dir));
+      return dir;
+    }
+    damaged.push(`${dir} (${check.problem})`);
+    warn(`checkpoint ${dir} is damaged (${check.problem}); trying the one before it`);
+  }
+  throw new UserError(
+    `resume_from_checkpoint: true, but no checkpoint in ${outputDir} is intact: ${damaged.join('; ')}`,
+  );
+}
+
+function unverified(dir: string): string {
+  return `checkpoint ${dir} has no ${CHECKPOINT_MANIFEST_FILE} (written before checkpoints recorded checksums), so its files are not verified`;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -146,9 +147,13 @@ export async function tempDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'tunekit-trainer-'));
 }
 
-/** Training arguments for tests: quiet, no checkpoints unless asked. */
+/**
+ * Training arguments for tests: quiet, no checkpoints unless asked, and an output_dir of their own
+ * (a run locks it, so test files running at once must not share the default).
+ */
 export function testArgs(overrides: TrainingArgumentsInput): TrainingArguments {
   return parseTrainingArguments({
+    output_dir: join(tmpdir(), `tunekit-trainer-${randomBytes(6).toString('hex')}`),
     disable_tqdm: true,
     save_strategy: 'no',
     logging_steps: 1,

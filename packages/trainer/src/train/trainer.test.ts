@@ -54,6 +54,7 @@ describe('Trainer', () => {
     expect(files.sort()).toEqual([
       'adapter_config.json',
       'adapter_model.safetensors',
+      'checkpoint_manifest.json',
       'optimizer.safetensors',
       'rng_state.json',
       'scheduler.json',

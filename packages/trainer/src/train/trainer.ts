@@ -21,6 +21,7 @@ import { ensureFinite } from './ensure-finite.js';
 import type { EvaluateFn } from './evaluate-fn.js';
 import { type LrSchedule, lrFactor, warmupStepsFor } from './lr-schedule.js';
 import { runOptimizerStep } from './optimizer-step.js';
+import { claimOutputDir, type OutputDirClaim } from './output-dir-claim.js';
 import { type GroupPlan, planParamGroups } from './param-groups.js';
 import { Progress } from './progress.js';
 import { restoreCheckpoint, resumeFolder } from './resume.js';
@@ -48,6 +49,13 @@ export interface TrainerOptions {
   readonly computeLoss?: ComputeLoss;
   /** What else a resume must agree on (PEFT config, data fingerprint, model): hashed into checkpoints. */
   readonly identity?: Readonly<Record<string, unknown>>;
+  /**
+   * output_dir as the caller claimed it (`claimOutputDir`, before loading the model), kept after
+   * training. Absent: `train` claims it (path checks, lock, earlier run refused) and releases it.
+   */
+  readonly outputDirClaim?: OutputDirClaim;
+  /** Where warnings go (a damaged checkpoint passed over, a stale lock taken over). */
+  readonly warn?: (message: string) => void;
 }
 
 export interface TrainOutput {
@@ -85,6 +93,7 @@ export class Trainer {
   private readonly weights: TrainedWeights;
   /** Trainable parameters under their graph input names. */
   private readonly trainable: [string, Parameter][];
+  private readonly warn: (message: string) => void;
 
   constructor(private readonly opts: TrainerOptions) {
     if (opts.peft && opts.peft.model !== opts.model)
@@ -93,10 +102,22 @@ export class Trainer {
     this.callbacks = new CallbackList(opts.callbacks ?? []);
     this.weights = opts.peft ? adapterWeights(opts.peft) : fullWeights(opts.model);
     this.trainable = trainableParameters(opts.model, !opts.peft);
+    this.warn = opts.warn ?? ((message) => console.warn(`warning: ${message}`));
   }
 
   /** Trains to max_steps (or num_train_epochs), or until a callback stops the run. */
   async train(): Promise<TrainOutput> {
+    const own = this.opts.outputDirClaim === undefined;
+    const claim =
+      this.opts.outputDirClaim ?? (await claimOutputDir(this.args, { warn: this.warn }));
+    try {
+      return await this.trainClaimed();
+    } finally {
+      if (own) await claim.release();
+    }
+  }
+
+  private async trainClaimed(): Promise<TrainOutput> {
     const { args } = this;
     const run = await this.prepare();
     const p = run.progress;
@@ -169,7 +190,7 @@ export class Trainer {
     const config = hashedConfig(args, opts.identity ?? {});
     const hashed = { config, hash: configHash(config) };
     const progress = new Progress(maxSteps);
-    const resumeDir = await resumeFolder(args.resume_from_checkpoint, args.output_dir);
+    const resumeDir = await resumeFolder(args.resume_from_checkpoint, args.output_dir, this.warn);
     let resume: RunnerResume | undefined;
     if (resumeDir !== undefined) {
       const loaded = await restoreCheckpoint(resumeDir, {

@@ -32,6 +32,7 @@ describe('TrainingArguments', () => {
       neftune_noise_alpha: null,
       layerwise_lr_decay: null,
       rdrop_alpha: 0,
+      overwrite_output_dir: false,
     });
   });
 
@@ -51,6 +52,14 @@ describe('TrainingArguments', () => {
     expect(() => parseTrainingArguments({ layerwise_lr_decay: 1.5 })).toThrow(
       /layerwise_lr_decay: expected a decay in \(0, 1\]/,
     );
+  });
+
+  it('refuses a negative max_steps other than -1 (transformers: unset), which used to mean unset', () => {
+    expect(() => parseTrainingArguments({ max_steps: -5 }, 'train.yaml')).toThrow(
+      /train\.yaml: max_steps: expected a positive number of steps, or -1/,
+    );
+    expect(parseTrainingArguments({ max_steps: -1 }).max_steps).toBe(-1);
+    expect(parseTrainingArguments({ max_steps: 5 }).max_steps).toBe(5);
   });
 
   it('picks the training-argument keys of a flat config', () => {

@@ -29,6 +29,13 @@ export const trainingArgumentsSchema = z.strictObject({
     .min(1)
     .default('trainer_output')
     .describe('Folder for checkpoints (`checkpoint-<step>`), the metrics log and the report.'),
+  overwrite_output_dir: z
+    .boolean()
+    .default(false)
+    .describe(
+      'Train into an output_dir that holds an earlier run: its checkpoints, metrics.jsonl and ' +
+        'report are removed first. Without it (and without resume_from_checkpoint) such a folder is refused.',
+    ),
   learning_rate: z
     .number()
     .positive({ error: 'expected a positive learning rate' })
@@ -56,6 +63,9 @@ export const trainingArgumentsSchema = z.strictObject({
   max_steps: z
     .number()
     .int({ error: 'expected a whole number of steps' })
+    .refine((v) => v >= 0 || v === -1, {
+      error: 'expected a positive number of steps, or -1 (unset: num_train_epochs decides)',
+    })
     .default(-1)
     .describe('Optimizer steps to take; overrides num_train_epochs when > 0 (data repeats).'),
   lr_scheduler_type: z
