@@ -1,8 +1,8 @@
 import { parseOrThrow, resolveAllOf, resolveBackend, TOKENS } from '@tunekit/core';
-import { evaluate, loadSftData, sftDataConfigSchema } from '@tunekit/trainer';
+import { evaluate, inapplicableMetrics, loadSftData, sftDataConfigSchema } from '@tunekit/trainer';
 import { Command } from 'commander';
 import { generationSchema } from '../config/train-config.js';
-import { evalGeneration } from '../eval-generation.js';
+import { describeCutAnswers, evalGeneration } from '../eval-generation.js';
 import { loadInferenceModel, pickTemplate } from '../inference-model.js';
 import { integerIn } from '../option-parsers.js';
 import { loadPlugins } from '../plugins.js';
@@ -111,6 +111,12 @@ async function runEval(flags: EvalFlags, streams: CliStreams): Promise<void> {
       ),
       metrics: resolveAllOf(container, TOKENS.Metric),
     });
+    const cut = describeCutAnswers(
+      result.samples,
+      generation.max_new_tokens,
+      model.shape.maxPositions,
+    );
+    if (cut !== undefined) streams.stderr.write(`${cut}\n`);
     if (flags.json) {
       streams.stdout.write(`${JSON.stringify(result.metrics)}\n`);
       return;
@@ -121,6 +127,13 @@ async function runEval(flags: EvalFlags, streams: CliStreams): Promise<void> {
     );
     for (const [name, value] of Object.entries(result.metrics))
       streams.stdout.write(`  ${name.padEnd(24)} ${Number(value.toPrecision(6))}\n`);
+    if (result.samples.length > 0) {
+      const references = result.samples.map((s) => s.reference);
+      for (const { metric, order } of inapplicableMetrics(references))
+        streams.stdout.write(
+          `  ${metric.padEnd(24)} left out: no reference has ${order} words, so it would be 0 whatever the answers\n`,
+        );
+    }
   } finally {
     await backend.dispose();
   }
