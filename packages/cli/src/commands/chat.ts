@@ -51,7 +51,7 @@ export function chatCommand(streams: CliStreams, input: ChatInput = process.stdi
     )
     .option(
       '--max-new-tokens <n>',
-      "most tokens per answer (default 256, or half the model's positions when fewer)",
+      "most tokens per answer (default 256, or half the model's positions when fewer; a length that leaves the conversation no room is cut to that half)",
       integerIn(1),
     )
     .option('--temperature <t>', 'sampling temperature; 0 is greedy', numberIn(0), 0)

@@ -58,7 +58,7 @@ export function evalCommand(streams: CliStreams): Command {
     )
     .option(
       '--max-new-tokens <n>',
-      'most tokens per answer (default: as in training, else 64)',
+      "most tokens per answer (default: as in training, else 64); less where a prompt leaves fewer of the model's positions",
       integerIn(1),
     )
     .option('--backend <id>', 'backend to run on (default: the best available one)')
