@@ -129,7 +129,8 @@ async function runEval(flags: EvalFlags, streams: CliStreams): Promise<void> {
       streams.stdout.write(`  ${name.padEnd(24)} ${Number(value.toPrecision(6))}\n`);
     if (result.samples.length > 0) {
       const references = result.samples.map((s) => s.reference);
-      for (const { metric, order } of inapplicableMetrics(references))
+      const leftOut = inapplicableMetrics(references).filter((m) => !(m.metric in result.metrics));
+      for (const { metric, order } of leftOut)
         streams.stdout.write(
           `  ${metric.padEnd(24)} left out: no reference has ${order} words, so it would be 0 whatever the answers\n`,
         );
