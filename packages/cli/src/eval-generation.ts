@@ -1,5 +1,5 @@
 import type { GenerationConfig } from '@tunekit/core';
-import type { GenerationEvalOptions } from '@tunekit/trainer';
+import type { GeneratedSample, GenerationEvalOptions } from '@tunekit/trainer';
 import type { GenerationSettings } from './config/train-config.js';
 
 /**
@@ -22,4 +22,20 @@ export function evalGeneration(
       stop_strings: settings.stop_strings,
     },
   };
+}
+
+/**
+ * One line saying for how many answers max_new_tokens was cut to what the model's positions left
+ * beside the prompt (see the trainer's fitPrompt), or undefined when it was cut for none.
+ */
+export function describeCutAnswers(
+  samples: readonly GeneratedSample[],
+  maxNewTokens: number,
+  positions: number,
+): string | undefined {
+  const cut = samples.map((s) => s.maxNewTokens).filter((n) => n < maxNewTokens);
+  if (cut.length === 0) return undefined;
+  const [least, most] = [Math.min(...cut), Math.max(...cut)];
+  const range = least === most ? `${least}` : `${least}-${most}`;
+  return `note: max_new_tokens ${maxNewTokens} does not fit beside ${cut.length} of ${samples.length} prompts in the model's ${positions} positions; their answers were cut to ${range} tokens`;
 }

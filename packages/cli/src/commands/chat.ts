@@ -6,9 +6,10 @@ import {
   resolveGenerationConfig,
   stopStrings,
 } from '@tunekit/core';
-import { contextFromTokenizer } from '@tunekit/templates';
+import { contextFromTokenizer, TurnTooLongError } from '@tunekit/templates';
 import { Command } from 'commander';
 import { ChatSession } from '../chat/chat-session.js';
+import { describeTurnTooLong, splitWindow, type WindowSplit } from '../chat/window-split.js';
 import { loadInferenceModel, pickTemplate } from '../inference-model.js';
 import { integerIn, numberIn } from '../option-parsers.js';
 import { loadPlugins } from '../plugins.js';
@@ -50,7 +51,7 @@ export function chatCommand(streams: CliStreams, input: ChatInput = process.stdi
     )
     .option(
       '--max-new-tokens <n>',
-      "most tokens per answer (default 256, or half the model's positions when fewer)",
+      "most tokens per answer (default 256, or half the model's positions when fewer; a length that leaves the conversation no room is cut to that half)",
       integerIn(1),
     )
     .option('--temperature <t>', 'sampling temperature; 0 is greedy', numberIn(0), 0)
@@ -71,11 +72,12 @@ async function chat(flags: ChatFlags, streams: CliStreams, input: ChatInput): Pr
   const { model, tokenizer } = loaded;
   const template = pickTemplate(container, loaded, flags.template);
   const positions = model.shape.maxPositions;
-  const maxNewTokens = flags.maxNewTokens ?? Math.min(256, Math.floor(positions / 2));
+  const window = splitWindow(flags.maxNewTokens, positions);
+  if (window.notice !== undefined) streams.stderr.write(`${window.notice}\n`);
   const backend = await resolveBackend(container, flags.backend);
   const generator = new Generator(model, backend, { maxLength: positions });
   const settings = resolveGenerationConfig(loaded.generationConfig, {
-    max_new_tokens: maxNewTokens,
+    max_new_tokens: window.maxNewTokens,
     do_sample: flags.temperature > 0,
     temperature: flags.temperature,
     top_p: flags.topP,
@@ -92,7 +94,7 @@ async function chat(flags: ChatFlags, streams: CliStreams, input: ChatInput): Pr
       pad_token_id: settings.pad_token_id ?? tokenizer.padTokenId,
       stop_strings: [...stopStrings(settings)],
     },
-    historyTokens: positions - maxNewTokens,
+    historyTokens: window.historyTokens,
     seed: flags.seed,
   });
   const write = (text: string) => streams.stdout.write(text);
@@ -108,8 +110,7 @@ async function chat(flags: ChatFlags, streams: CliStreams, input: ChatInput): Pr
         session.reset();
         write('(conversation reset)\n');
       } else if (text !== '') {
-        await session.reply(text, write);
-        write('\n');
+        await replyOrRefuse(() => session.reply(text, write), window, streams);
       }
       if (interactive) write('> ');
     }
@@ -117,5 +118,20 @@ async function chat(flags: ChatFlags, streams: CliStreams, input: ChatInput): Pr
     lines.close();
     generator.dispose();
     await backend.dispose();
+  }
+}
+
+/** Answers a line; one that cannot fit the model's window is refused and the session goes on. */
+async function replyOrRefuse(
+  reply: () => Promise<string>,
+  window: WindowSplit,
+  streams: CliStreams,
+): Promise<void> {
+  try {
+    await reply();
+    streams.stdout.write('\n');
+  } catch (error) {
+    if (!(error instanceof TurnTooLongError)) throw error;
+    streams.stderr.write(`error: ${describeTurnTooLong(error, window)}\n`);
   }
 }

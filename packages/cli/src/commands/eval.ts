@@ -1,8 +1,8 @@
 import { parseOrThrow, resolveAllOf, resolveBackend, TOKENS } from '@tunekit/core';
-import { evaluate, loadSftData, sftDataConfigSchema } from '@tunekit/trainer';
+import { evaluate, inapplicableMetrics, loadSftData, sftDataConfigSchema } from '@tunekit/trainer';
 import { Command } from 'commander';
 import { generationSchema } from '../config/train-config.js';
-import { evalGeneration } from '../eval-generation.js';
+import { describeCutAnswers, evalGeneration } from '../eval-generation.js';
 import { loadInferenceModel, pickTemplate } from '../inference-model.js';
 import { integerIn } from '../option-parsers.js';
 import { loadPlugins } from '../plugins.js';
@@ -58,7 +58,7 @@ export function evalCommand(streams: CliStreams): Command {
     )
     .option(
       '--max-new-tokens <n>',
-      'most tokens per answer (default: as in training, else 64)',
+      "most tokens per answer (default: as in training, else 64); less where a prompt leaves fewer of the model's positions",
       integerIn(1),
     )
     .option('--backend <id>', 'backend to run on (default: the best available one)')
@@ -111,6 +111,12 @@ async function runEval(flags: EvalFlags, streams: CliStreams): Promise<void> {
       ),
       metrics: resolveAllOf(container, TOKENS.Metric),
     });
+    const cut = describeCutAnswers(
+      result.samples,
+      generation.max_new_tokens,
+      model.shape.maxPositions,
+    );
+    if (cut !== undefined) streams.stderr.write(`${cut}\n`);
     if (flags.json) {
       streams.stdout.write(`${JSON.stringify(result.metrics)}\n`);
       return;
@@ -121,6 +127,14 @@ async function runEval(flags: EvalFlags, streams: CliStreams): Promise<void> {
     );
     for (const [name, value] of Object.entries(result.metrics))
       streams.stdout.write(`  ${name.padEnd(24)} ${Number(value.toPrecision(6))}\n`);
+    if (result.samples.length > 0) {
+      const references = result.samples.map((s) => s.reference);
+      const leftOut = inapplicableMetrics(references).filter((m) => !(m.metric in result.metrics));
+      for (const { metric, order } of leftOut)
+        streams.stdout.write(
+          `  ${metric.padEnd(24)} left out: no reference has ${order} words, so it would be 0 whatever the answers\n`,
+        );
+    }
   } finally {
     await backend.dispose();
   }

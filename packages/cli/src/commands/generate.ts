@@ -26,6 +26,7 @@ interface GenerateFlags {
   readonly backend?: string;
   readonly stop?: string[];
   readonly stream: boolean;
+  readonly json?: boolean;
 }
 
 /** `tunekit generate`: continues a prompt with a model folder or hub id, printing the new text. */
@@ -53,6 +54,10 @@ export function generateCommand(streams: CliStreams): Command {
     .option('--backend <id>', 'backend to run on (default: the best available one)')
     .option('--stop <text>', 'stop once the new text contains this (repeatable)', collect)
     .option('--no-stream', 'print the text when it is complete, not token by token')
+    .option(
+      '--json',
+      'print one JSON object: the prompt, its token ids, the generated token ids (with the eos that ended them), the text and why it stopped',
+    )
     .action((flags: GenerateFlags) => generate(flags, streams));
 }
 
@@ -77,11 +82,23 @@ async function generate(flags: GenerateFlags, streams: CliStreams): Promise<void
       decode,
       onToken: (_, token) => {
         // an eos token ends the text and is not part of it
-        if (flags.stream && !eos.has(token)) stream.push(token);
+        if (flags.stream && !flags.json && !eos.has(token)) stream.push(token);
       },
     });
     generator.dispose();
-    stream.end(row.text ?? decode(row.tokens));
+    const text = row.text ?? decode(row.tokens);
+    if (flags.json) {
+      const result = {
+        prompt: flags.prompt,
+        prompt_ids: prompt,
+        generated_ids: row.tokens,
+        text,
+        finish_reason: row.finishReason,
+      };
+      write(`${JSON.stringify(result)}\n`);
+      return;
+    }
+    stream.end(text);
     write('\n');
   } finally {
     await backend.dispose();

@@ -44,6 +44,7 @@ async function train(file: string, flags: TrainFlags, streams: CliStreams): Prom
   }
   await runTraining(config, {
     configDir: dirname(resolve(file)),
+    configFile: file,
     container,
     print: (line) => streams.stdout.write(`${line}\n`),
     warn: (line) => streams.stderr.write(`${line}\n`),

@@ -37,6 +37,8 @@ import { SAVED_FILES, saveTrained } from './save-trained.js';
 export interface TrainingRunOptions {
   /** The config file's folder: relative model and data paths start there. */
   readonly configDir: string;
+  /** The config file, as errors about its keys name it. */
+  readonly configFile: string;
   /** The container with core's, the first-party and the config's plugins. */
   readonly container: DependencyContainer;
   readonly print: (line: string) => void;
@@ -76,7 +78,7 @@ async function trainClaimed(
   // the run's container: its callbacks read their settings from the config (disable_tqdm...)
   const run = createRunContainer(opts.container, { backend, config, logger });
   try {
-    const folder = await resolveModelFolder(config.model, opts.configDir);
+    const folder = await resolveModelFolder(config.model, opts.configDir, opts.configFile);
     const hfConfig = await readHfConfig(folder);
     const modelType = typeof hfConfig.model_type === 'string' ? hfConfig.model_type : undefined;
     const tokenizer = await Tokenizer.fromFolder(folder);

@@ -43,4 +43,19 @@ describe('tunekit chat', () => {
     expect(run.code).toBe(0);
     expect(run.stdout.split('\n')).toHaveLength(13);
   }, 120_000);
+
+  it('refuses a line longer than the model’s window, says why and goes on', async () => {
+    const run = await runTunekit(['chat', '--model', bundledModel, '--max-new-tokens', '100'], {
+      input: `${question}\n${'word '.repeat(40)}\nAnd 2 + 2?\n`,
+    });
+    expect(run.code).toBe(0);
+    const [notice, refusal, ...rest] = run.stderr.split('\n');
+    // answers are cut to what the 64 positions leave room for
+    expect(notice).toContain('--max-new-tokens 100 leaves no room');
+    expect(refusal).toMatch(
+      /^error: this message does not fit .* it takes \d+ tokens, the conversation may take 32 /,
+    );
+    expect(rest).toEqual(['']);
+    expect(run.stdout.split('\n')).toHaveLength(3); // two answers and the final newline's ''
+  }, 120_000);
 });

@@ -112,6 +112,36 @@ describe('tunekit generate', () => {
     expect(run.stdout).toBe(`${expected}\n`);
   });
 
+  it('prints the prompt’s and the generated token ids with the text as JSON', async () => {
+    const expected = await libraryContinuation({ max_new_tokens: maxNewTokens });
+    const run = await runTunekit(
+      [
+        'generate',
+        '--model',
+        folder,
+        '--prompt',
+        prompt,
+        '--max-new-tokens',
+        `${maxNewTokens}`,
+        '--json',
+      ],
+      { env: env() },
+    );
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const tokenizer = await Tokenizer.fromFolder(folder);
+    const result = JSON.parse(run.stdout);
+    expect(result).toEqual({
+      prompt,
+      prompt_ids: tokenizer.encode(prompt),
+      generated_ids: expect.any(Array),
+      text: expected,
+      finish_reason: 'length',
+    });
+    expect(result.generated_ids).toHaveLength(maxNewTokens);
+    expect(tokenizer.decode(result.generated_ids)).toBe(expected);
+  });
+
   it('explains, without a stack trace, that an offline hub id needs a local folder', async () => {
     const run = await runTunekit(
       ['generate', '--model', 'some-org/some-model', '--prompt', prompt],

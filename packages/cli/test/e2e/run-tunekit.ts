@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const bin = fileURLToPath(new URL('../../bin/tunekit.js', import.meta.url));
+/** The `tunekit` bin of this checkout. */
+export const tunekitBin = fileURLToPath(new URL('../../bin/tunekit.js', import.meta.url));
 
 export interface TunekitRun {
   readonly code: number | null;
@@ -18,7 +19,7 @@ export function runTunekit(
   opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {},
 ): Promise<TunekitRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
+    const child = spawn(process.execPath, [tunekitBin, ...args], {
       cwd: opts.cwd,
       env: { ...process.env, ...opts.env },
       stdio: ['pipe', 'pipe', 'pipe'],

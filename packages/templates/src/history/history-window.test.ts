@@ -3,6 +3,7 @@ import { UserError } from '@tunekit/core';
 import { describe, expect, it } from 'vitest';
 import { extractiveSummary } from './history-compressor.js';
 import { fitHistory } from './history-window.js';
+import { TurnTooLongError } from './turn-too-long.js';
 
 const system: ChatMessage = { role: 'system', content: 'Be kind.' };
 const turn = (n: number): ChatMessage[] => [
@@ -78,6 +79,14 @@ describe('fitHistory', () => {
     ).rejects.toThrow(
       'the latest turn does not fit the history budget: with the system message it takes 150 tokens, the budget is 10',
     );
+    // a caller can tell this apart from other mistakes, and read the sizes
+    const error = await fitHistory(conversation, {
+      budget: 10,
+      countTokens: chars,
+      compressor: null,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TurnTooLongError);
+    expect(error).toMatchObject({ tokens: 150, budget: 10 });
   });
 });
 

@@ -1,6 +1,7 @@
-import { type ChatMessage, UserError } from '@tunekit/core';
+import type { ChatMessage } from '@tunekit/core';
 import { splitLeadingSystem } from '../conversation/index.js';
 import { extractiveSummary, type HistoryCompressor } from './history-compressor.js';
+import { TurnTooLongError } from './turn-too-long.js';
 
 export interface HistoryWindowOptions {
   /** The most tokens the kept conversation may take. */
@@ -22,7 +23,7 @@ export interface HistoryWindow {
  * message with the replies that follow it, and is kept or dropped whole. Dropped turns are
  * summarised into the system message (a new one first if there was none), and the summary
  * counts against the budget. The latest turn is always kept; when even it does not fit with
- * the system message, that is an error that gives the sizes.
+ * the system message, that is a `TurnTooLongError` that gives the sizes.
  */
 export async function fitHistory(
   messages: readonly ChatMessage[],
@@ -40,9 +41,7 @@ export async function fitHistory(
     tokens = opts.countTokens(kept);
     if (tokens <= opts.budget) return { messages: kept, dropped: dropped.length };
   }
-  throw new UserError(
-    `the latest turn does not fit the history budget: with the system message it takes ${tokens} tokens, the budget is ${opts.budget}`,
-  );
+  throw new TurnTooLongError(tokens, opts.budget);
 }
 
 /** Groups messages into turns: each user message starts one; anything before the first opens one too. */

@@ -6,7 +6,8 @@ import { pyRstrip, pySplit, tokenize13a } from './tokenize-13a.js';
 // smooth_method='exp' (mteval-v13a's smoothing: the k-th order with no match counts as
 // 1 / (2^k * total)). Scores are on sacrebleu's 0-100 scale.
 
-const MAX_NGRAM_ORDER = 4;
+/** BLEU's longest n-grams: a segment shorter than this has none, and adds nothing of that order. */
+export const MAX_NGRAM_ORDER = 4;
 
 /** The sufficient statistics of BLEU, summed over a corpus. */
 export interface BleuStatistics {
@@ -115,8 +116,7 @@ function closestRefLength(hypLen: number, refLens: readonly number[]): number {
 
 /** Every n-gram of orders 1..4 of a segment (space-joined, tokens hold no spaces), and its length. */
 function wordNgrams(segment: string): { counts: Map<string, number>; length: number } {
-  // sacrebleu's _preprocess_segment: rstrip, then the tokenizer
-  const tokens = pySplit(tokenize13a(pyRstrip(segment)));
+  const tokens = bleuTokens(segment);
   const counts = new Map<string, number>();
   for (let n = 1; n <= MAX_NGRAM_ORDER; n++) {
     for (let i = 0; i + n <= tokens.length; i++) {
@@ -125,4 +125,9 @@ function wordNgrams(segment: string): { counts: Map<string, number>; length: num
     }
   }
   return { counts, length: tokens.length };
+}
+
+/** The words BLEU counts in a segment (sacrebleu's _preprocess_segment: rstrip, then 13a). */
+export function bleuTokens(segment: string): string[] {
+  return pySplit(tokenize13a(pyRstrip(segment)));
 }

@@ -2,6 +2,7 @@ import type { Metric, MetricValues } from '@tunekit/core';
 import { corpusBleu } from './bleu.js';
 import { exactMatch, normalizedExactMatch } from './exact-match.js';
 import type { GeneratedSample } from './generate-samples.js';
+import { ngramMetricApplies } from './inapplicable-metrics.js';
 import { type RougeScores, rougeScores } from './rouge.js';
 import type { TokenTotals } from './token-evaluator.js';
 
@@ -54,11 +55,18 @@ export const exactMatchMetric: EvalMetric = {
         },
 };
 
-/** `bleu`: sacrebleu's corpus BLEU (0-100) of the predictions against their references. */
+/**
+ * `bleu`: sacrebleu's corpus BLEU (0-100) of the predictions against their references; left out
+ * when no reference has 4 words (see inapplicableMetrics).
+ */
 export const bleuMetric: EvalMetric = {
   id: 'bleu',
   compute: ({ samples }): MetricValues =>
-    samples.length === 0
+    samples.length === 0 ||
+    !ngramMetricApplies(
+      'bleu',
+      samples.map((s) => s.reference),
+    )
       ? {}
       : {
           bleu: corpusBleu(
@@ -68,14 +76,21 @@ export const bleuMetric: EvalMetric = {
         },
 };
 
-/** `rouge1`, `rouge2`, `rougeL`: rouge-score's F-measures (0-1), averaged over the samples. */
+/**
+ * `rouge1`, `rouge2`, `rougeL`: rouge-score's F-measures (0-1), averaged over the samples; rouge2
+ * left out when no reference has 2 words (see inapplicableMetrics).
+ */
 export const rougeMetric: EvalMetric = {
   id: 'rouge',
   compute: ({ samples }): MetricValues => {
     if (samples.length === 0) return {};
     const scores = samples.map((s) => rougeScores(s.reference, s.prediction));
     const f = (key: keyof RougeScores) => mean(scores.map((score) => score[key].fmeasure));
-    return { rouge1: f('rouge1'), rouge2: f('rouge2'), rougeL: f('rougeL') };
+    const references = samples.map((s) => s.reference);
+    const rouge2: MetricValues = ngramMetricApplies('rouge2', references)
+      ? { rouge2: f('rouge2') }
+      : {};
+    return { rouge1: f('rouge1'), ...rouge2, rougeL: f('rougeL') };
   },
 };
 

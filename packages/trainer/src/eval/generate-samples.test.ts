@@ -27,7 +27,7 @@ describe('generateSamples', () => {
       batchSize: 2,
     });
     expect(samples).toEqual(
-      prompts.map((p) => ({ ...p, prediction: 'Paris', finishReason: 'eos' })),
+      prompts.map((p) => ({ ...p, prediction: 'Paris', finishReason: 'eos', maxNewTokens: 64 })),
     );
   });
 
@@ -51,6 +51,27 @@ describe('generateSamples', () => {
       tokenizer: byteTokenizer(),
     });
     expect(sample.prediction).toBe('Paris');
+  });
+
+  it('cuts max_new_tokens beyond the model’s positions to what fits beside each prompt', async () => {
+    const run = (max_new_tokens: number) =>
+      generateSamples(prompts, {
+        model: tinyLlama(5),
+        backend: new ReferenceBackend(),
+        tokenizer: byteTokenizer(),
+        generationConfig: { max_new_tokens, eos_token_id: [] },
+        batchSize: 2,
+      });
+    const positions = tinyLlama(5).shape.maxPositions;
+    const cut = await run(positions);
+    const lengths = prompts.map((p) => promptIds(byteTokenizer(), p.prompt).length);
+    expect(cut.map((s) => s.maxNewTokens)).toEqual(lengths.map((n) => positions - n));
+    expect(cut.map((s) => s.finishReason)).toEqual(['length', 'length', 'length']);
+    // each prompt's answer is the one it gets alone, with its own length
+    const fits = await run(8);
+    cut.forEach((s, i) => {
+      expect(s.prediction.startsWith(fits[i].prediction)).toBe(true);
+    });
   });
 
   it('gives the same greedy answers batched (left-padded) as one by one', async () => {

@@ -5,12 +5,13 @@ import {
   type FinishReason,
   type GenerationConfig,
   type GenerationSample,
+  type Generator,
   resolveGenerationConfig,
   stopStrings,
   type Tokenizer,
-  UserError,
 } from '@tunekit/core';
 import type { EvalPrompt } from '../data/index.js';
+import { fitPrompt } from './fit-prompt.js';
 import { GeneratorCache } from './generator-cache.js';
 
 /**
@@ -22,6 +23,8 @@ export interface GeneratedSample extends EvalPrompt, GenerationSample {
   /** The new tokens' text, special tokens skipped, without the eos that ended it. */
   readonly prediction: string;
   readonly finishReason: FinishReason;
+  /** The most new tokens the answer could take: max_new_tokens, or less where the prompt left fewer positions. */
+  readonly maxNewTokens: number;
 }
 
 export interface GenerateSamplesOptions {
@@ -45,7 +48,8 @@ export const DEFAULT_EVAL_MAX_NEW_TOKENS = 64;
 /**
  * Greedy continuations of each eval prompt, tokenised as training tokenised it (the tokenizer's
  * special tokens added, a BOS written twice kept once). The eos ids are the generation config's and
- * the tokenizer's. A prompt too long for the model's positions keeps its last tokens.
+ * the tokenizer's. An answer gets max_new_tokens, or what the model's positions leave beside its
+ * prompt when that is less (see `fitPrompt`; each sample says what it got).
  */
 export async function generateSamples(
   samples: readonly EvalPrompt[],
@@ -57,18 +61,22 @@ export async function generateSamples(
     { max_new_tokens: DEFAULT_EVAL_MAX_NEW_TOKENS },
     opts.generationConfig ?? {},
   );
-  const maxNewTokens = settings.max_new_tokens;
-  const room = model.shape.maxPositions - maxNewTokens;
-  if (room < 1)
-    throw new UserError(
-      `eval generation: max_new_tokens ${maxNewTokens} leaves no room for a prompt in the model's ${model.shape.maxPositions} positions`,
-    );
-  const prompts = samples.map((s) => promptIds(tokenizer, s.prompt).slice(-room));
-  const longest = Math.max(...prompts.map((p) => p.length));
-  const generators = opts.generators ?? new GeneratorCache(model, opts.backend);
-  const generator = generators.take(
-    Math.max(2, Math.min(model.shape.maxPositions, longest + maxNewTokens)),
+  const prompts = samples.map((s) =>
+    fitPrompt(promptIds(tokenizer, s.prompt), settings.max_new_tokens, model.shape.maxPositions),
   );
+  // prompts whose answers may take as many tokens are generated together, in batches
+  const groups = new Map<number, number[]>();
+  prompts.forEach(({ maxNewTokens }, i) => {
+    groups.set(maxNewTokens, [...(groups.get(maxNewTokens) ?? []), i]);
+  });
+  const generators = opts.generators ?? new GeneratorCache(model, opts.backend);
+  // one Generator (and one upload of the weights) per max length for the whole call
+  const taken = new Map<number, Generator>();
+  const generatorOf = (maxLength: number) => {
+    const generator = taken.get(maxLength) ?? generators.take(maxLength);
+    taken.set(maxLength, generator);
+    return generator;
+  };
   const config: GenerationConfig = {
     ...settings,
     eos_token_id: [...eosIds(settings, tokenizer)],
@@ -78,19 +86,30 @@ export async function generateSamples(
   };
   const decode = (ids: readonly number[]) => tokenizer.decode(ids, { skipSpecialTokens: true });
   const batchSize = opts.batchSize ?? 8;
-  const out: GeneratedSample[] = [];
+  const out: GeneratedSample[] = new Array(samples.length);
   try {
-    for (let start = 0; start < samples.length; start += batchSize) {
-      const rows = await generator.generate(prompts.slice(start, start + batchSize), config, {
-        decode,
-      });
-      rows.forEach((row, i) => {
-        out.push({
-          ...samples[start + i],
-          prediction: row.text ?? decode(row.tokens),
-          finishReason: row.finishReason,
+    for (const [maxNewTokens, group] of groups) {
+      const longest = Math.max(...group.map((i) => prompts[i].ids.length));
+      const generator = generatorOf(Math.max(2, longest + maxNewTokens));
+      for (let start = 0; start < group.length; start += batchSize) {
+        const batch = group.slice(start, start + batchSize);
+        const ids = batch.map((i) => prompts[i].ids);
+        const rows = await generator.generate(
+          ids,
+          { ...config, max_new_tokens: maxNewTokens },
+          {
+            decode,
+          },
+        );
+        rows.forEach((row, k) => {
+          out[batch[k]] = {
+            ...samples[batch[k]],
+            prediction: row.text ?? decode(row.tokens),
+            finishReason: row.finishReason,
+            maxNewTokens,
+          };
         });
-      });
+      }
     }
   } finally {
     if (!opts.generators) generators.dispose();

@@ -1,4 +1,9 @@
-export { type BleuScore, type BleuStatistics, computeBleu, corpusBleu } from './bleu.js';
+export {
+  type BleuScore,
+  type BleuStatistics,
+  computeBleu,
+  corpusBleu,
+} from './bleu.js';
 export {
   BUILTIN_METRICS,
   bleuMetric,
@@ -26,6 +31,11 @@ export {
   promptIds,
 } from './generate-samples.js';
 export { GeneratorCache } from './generator-cache.js';
+export {
+  inapplicableMetrics,
+  type NgramMetricName,
+  ngramMetricApplies,
+} from './inapplicable-metrics.js';
 export {
   type RougeScore,
   type RougeScores,

@@ -1,0 +1,28 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { bundledModel, examplesDir } from './repo-paths.js';
+import { runTunekit } from './run-tunekit.js';
+
+describe('tunekit eval', () => {
+  it('fits its default --max-new-tokens into the bundled 64-position model, and says so once', async () => {
+    const data = join(examplesDir, 'quickstart/data/eval.jsonl');
+    const run = await runTunekit([
+      'eval',
+      '--model',
+      bundledModel,
+      '--data',
+      data,
+      '--num-samples',
+      '4',
+    ]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(
+      /^note: max_new_tokens 64 does not fit beside 4 of 4 prompts in the model's 64 positions; their answers were cut to [\d-]+ tokens\n$/,
+    );
+    expect(run.stdout).toContain('4 answers generated');
+    // one-word references: BLEU and ROUGE-2 would be 0 whatever the answers, so they say so
+    expect(run.stdout).toMatch(/^ {2}bleu +left out: no reference has 4 words/m);
+    expect(run.stdout).toMatch(/^ {2}rouge2 +left out: no reference has 2 words/m);
+    expect(run.stdout).not.toMatch(/^ {2}bleu +\d/m);
+  }, 120_000);
+});

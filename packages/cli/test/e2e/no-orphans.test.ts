@@ -1,0 +1,70 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, describe, expect, it } from 'vitest';
+import { examplesDir, tinyRun } from './repo-paths.js';
+import { tunekitBin } from './run-tunekit.js';
+
+const work = await mkdtemp(join(tmpdir(), 'tunekit-cli-orphans-'));
+
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+/** Every process on the machine that is not a zombie, with its parent. */
+function processes(): { pid: number; ppid: number }[] {
+  return execFileSync('ps', ['-A', '-o', 'pid=,ppid=,stat='], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .filter(([, , stat]) => !stat.startsWith('Z'))
+    .map(([pid, ppid]) => ({ pid: Number(pid), ppid: Number(ppid) }));
+}
+
+/** `root` and every living process below it. */
+function tree(root: number): number[] {
+  const all = processes();
+  const found = [root];
+  for (let i = 0; i < found.length; i++)
+    for (const { pid, ppid } of all) if (ppid === found[i]) found.push(pid);
+  return found.filter((pid) => all.some((p) => p.pid === pid));
+}
+
+describe('tunekit and kill -9', () => {
+  it('leaves no process running once the tunekit process is killed', async () => {
+    // a training far too long to end by itself, killed once its model has loaded
+    const args = ['train', join(examplesDir, 'quickstart.yaml'), ...tinyRun(join(work, 'run'))];
+    const launcher = spawn(process.execPath, [tunekitBin, ...args, '--set', 'max_steps=100000'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const pid = launcher.pid ?? 0;
+    let started: number[] = [];
+    try {
+      await new Promise<void>((resolve, reject) => {
+        launcher.on('exit', (code) => reject(new Error(`tunekit exited early (${code})`)));
+        launcher.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+          if (chunk.includes('model: ')) resolve();
+        });
+      });
+      started = tree(pid);
+      launcher.kill('SIGKILL');
+      // everything it started is gone within a short, bounded wait
+      let left = started;
+      for (let waited = 0; waited < 5000 && left.length > 0; waited += 100) {
+        await sleep(100);
+        left = started.filter((p) => processes().some((q) => q.pid === p));
+      }
+      expect(left).toEqual([]);
+    } finally {
+      for (const p of tree(pid).concat(started)) {
+        try {
+          process.kill(p, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+    }
+  }, 120_000);
+});
