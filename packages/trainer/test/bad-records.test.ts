@@ -1,3 +1,5 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadSftData } from '../src/index.js';
 import { chatmlTokenizer, dataContainer, dataFolder, toolTokenizer } from './data-helpers.js';
@@ -128,6 +130,26 @@ describe('a bad record is an error naming file, line and field', () => {
     await expect(load(false)).rejects.toThrow(message);
     const skipped = await load(true);
     expect(skipped.stats).toMatchObject({ examples: 1, skipped: 1 });
+  });
+
+  it('a line whose bytes are not UTF-8 (Latin-1 text), never read as U+FFFD', async () => {
+    const latin1 = Buffer.from('{"text": "caf\u00e9"}\n', 'latin1');
+    const good = Buffer.from('{"text": "ok"}\n');
+    const baseDir = await dataFolder({});
+    await writeFile(join(baseDir, 'bad.jsonl'), Buffer.concat([good, latin1]));
+    const load = async (skip_invalid: boolean) =>
+      loadSftData(
+        { train: 'bad.jsonl', skip_invalid },
+        { container: dataContainer(), tokenizer: await chatmlTokenizer(), baseDir },
+      );
+    await expect(load(false)).rejects.toThrow(
+      `bad.jsonl:2: not valid UTF-8 (byte 0xe9 at byte offset ${good.length + 13} of the file); save the file as UTF-8`,
+    );
+    const skipped = await load(true);
+    expect(skipped.stats).toMatchObject({ examples: 1, skipped: 1 });
+    expect(skipped.stats.warnings[0]).toMatch(
+      /^1 invalid records skipped \(skip_invalid\): bad\.jsonl:2: not valid UTF-8/,
+    );
   });
 
   it('a first record of no known shape', async () => {
