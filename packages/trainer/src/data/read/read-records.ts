@@ -2,7 +2,6 @@ import { constants } from 'node:buffer';
 import type { Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import { UserError } from '@tunekit/core';
 import { type ArrayElement, arrayElements } from './array-elements.js';
 import { type ByteLine, ByteLineSplitter } from './byte-lines.js';
