@@ -152,6 +152,31 @@ describe('a bad record is an error naming file, line and field', () => {
     );
   });
 
+  it('a record nested 100,000 deep (found by the fuzz suite: it overflowed the stack)', async () => {
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    const baseDir = await dataFolder({ 'bad.jsonl': `{"text": "ok"}\n${deep}\n` });
+    await expect(
+      loadSftData(
+        { train: 'bad.jsonl' },
+        { container: dataContainer(), tokenizer: await chatmlTokenizer(), baseDir },
+      ),
+    ).rejects.toThrow(
+      'bad.jsonl:2: the record is not plain text (text), the format bad.jsonl:1 set for this source (it is [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[..., not a JSON object)',
+    );
+    await expect(
+      loadSftData(
+        { train: 'bad.jsonl', skip_invalid: true },
+        {
+          container: dataContainer(),
+          tokenizer: await chatmlTokenizer(),
+          baseDir: await dataFolder({ 'bad.jsonl': deep }),
+        },
+      ),
+    ).rejects.toThrow(
+      /^bad\.jsonl: all 1 records are invalid; the first: bad\.jsonl:1 \(record 1\): the record matches no dataset format \(it is \[\[\[/,
+    );
+  });
+
   it('a first record of no known shape', async () => {
     const baseDir = await dataFolder({ 'bad.jsonl': '{"question": "a", "answer": "b"}\n' });
     await expect(
