@@ -1,7 +1,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expectFinite, FUZZ_SEED, fuzzOutcome } from '@tunekit/core/testing';
+import { expectFinite, FUZZ_CASE_MS, FUZZ_SEED, fuzzOutcome } from '@tunekit/core/testing';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
@@ -160,7 +160,7 @@ describe('YAML configs (fuzz): a config, or a UserError naming file and line, ne
           expectFinite(result, 'config');
         },
       ),
-      { seed: FUZZ_SEED, numRuns: 600 },
+      { seed: FUZZ_SEED, numRuns: 600, timeout: FUZZ_CASE_MS },
     );
     expect(loaded).toBeGreaterThan(40);
   });

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { expectFinite, FUZZ_SEED, fuzzOutcome } from '../testing/fuzz-outcome.js';
+import { expectFinite, FUZZ_CASE_MS, FUZZ_SEED, fuzzOutcome } from '../testing/fuzz-outcome.js';
 import { SAFETENSORS_DTYPES } from './safetensors-dtype.js';
 import { readSafetensorsBuffer, SafetensorsFile } from './safetensors-read.js';
 import { craftSafetensors, useTempDirs } from './test-utils.js';
@@ -105,7 +105,7 @@ describe('safetensors headers (fuzz): a tensor or a UserError naming the file, n
         for (const tensor of read?.tensors.values() ?? [])
           expectWellFormed(tensor.shape, tensor.size);
       }),
-      { seed: FUZZ_SEED, numRuns: 3000 },
+      { seed: FUZZ_SEED, numRuns: 3000, timeout: FUZZ_CASE_MS },
     );
     // The generator reaches both ends: files that load and files that are refused.
     expect(loaded).toBeGreaterThan(300);
@@ -133,7 +133,7 @@ describe('safetensors headers (fuzz): a tensor or a UserError naming the file, n
           new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: `),
         );
       }),
-      { seed: FUZZ_SEED, numRuns: 300 },
+      { seed: FUZZ_SEED, numRuns: 300, timeout: FUZZ_CASE_MS },
     );
   });
 });

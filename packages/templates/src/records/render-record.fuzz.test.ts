@@ -1,5 +1,5 @@
 import type { ChatTemplate, ChatTemplateContext } from '@tunekit/core';
-import { expectFinite, FUZZ_SEED, fuzzOutcome } from '@tunekit/core/testing';
+import { expectFinite, FUZZ_CASE_MS, FUZZ_SEED, fuzzOutcome } from '@tunekit/core/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { chatmlTokenizer } from '../../test/byte-tokenizer.js';
@@ -133,7 +133,7 @@ describe('chat messages through the templates (fuzz): spans, or a UserError nami
           expect(tokens.labels).toHaveLength(tokens.input_ids.length);
         },
       ),
-      { seed: FUZZ_SEED, numRuns: 1500 },
+      { seed: FUZZ_SEED, numRuns: 1500, timeout: FUZZ_CASE_MS },
     );
     expect(rendered).toBeGreaterThan(300);
   });

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Tokenizer } from '@tunekit/core';
-import { expectFinite, FUZZ_SEED, fuzzOutcome } from '@tunekit/core/testing';
+import { expectFinite, FUZZ_CASE_MS, FUZZ_SEED, fuzzOutcome } from '@tunekit/core/testing';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { chatmlTokenizer, dataContainer, dataFolder } from '../../test/data-helpers.js';
@@ -139,7 +139,7 @@ describe('JSONL records (fuzz): loaded, or a UserError naming the file, never an
         // The packing mask is additive (-inf hides); every other number must be finite.
         for (const { attention_mask: _, ...batch } of data.train(0)) expectFinite(batch, 'batch');
       }),
-      { seed: FUZZ_SEED, numRuns: 500 },
+      { seed: FUZZ_SEED, numRuns: 500, timeout: FUZZ_CASE_MS },
     );
     expect(loaded).toBeGreaterThan(25);
   });

@@ -22,7 +22,7 @@ export interface ReadLimits {
   readonly maxLineBytes: number;
 }
 
-export const DEFAULT_READ_LIMITS: ReadLimits = { maxLineBytes: 256 * 2 ** 20 };
+const DEFAULT_READ_LIMITS: ReadLimits = { maxLineBytes: 256 * 2 ** 20 };
 
 /**
  * The records of a data file: a JSON array (the file starts with `[`) or JSON Lines (one value a
