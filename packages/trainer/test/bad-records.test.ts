@@ -1,3 +1,5 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadSftData } from '../src/index.js';
 import { chatmlTokenizer, dataContainer, dataFolder, toolTokenizer } from './data-helpers.js';
@@ -128,6 +130,51 @@ describe('a bad record is an error naming file, line and field', () => {
     await expect(load(false)).rejects.toThrow(message);
     const skipped = await load(true);
     expect(skipped.stats).toMatchObject({ examples: 1, skipped: 1 });
+  });
+
+  it('a line whose bytes are not UTF-8 (Latin-1 text), never read as U+FFFD', async () => {
+    const latin1 = Buffer.from('{"text": "caf\u00e9"}\n', 'latin1');
+    const good = Buffer.from('{"text": "ok"}\n');
+    const baseDir = await dataFolder({});
+    await writeFile(join(baseDir, 'bad.jsonl'), Buffer.concat([good, latin1]));
+    const load = async (skip_invalid: boolean) =>
+      loadSftData(
+        { train: 'bad.jsonl', skip_invalid },
+        { container: dataContainer(), tokenizer: await chatmlTokenizer(), baseDir },
+      );
+    await expect(load(false)).rejects.toThrow(
+      `bad.jsonl:2: not valid UTF-8 (byte 0xe9 at byte offset ${good.length + 13} of the file); save the file as UTF-8`,
+    );
+    const skipped = await load(true);
+    expect(skipped.stats).toMatchObject({ examples: 1, skipped: 1 });
+    expect(skipped.stats.warnings[0]).toMatch(
+      /^1 invalid records skipped \(skip_invalid\): bad\.jsonl:2: not valid UTF-8/,
+    );
+  });
+
+  it('a record nested 100,000 deep (found by the fuzz suite: it overflowed the stack)', async () => {
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    const baseDir = await dataFolder({ 'bad.jsonl': `{"text": "ok"}\n${deep}\n` });
+    await expect(
+      loadSftData(
+        { train: 'bad.jsonl' },
+        { container: dataContainer(), tokenizer: await chatmlTokenizer(), baseDir },
+      ),
+    ).rejects.toThrow(
+      'bad.jsonl:2: the record is not plain text (text), the format bad.jsonl:1 set for this source (it is [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[..., not a JSON object)',
+    );
+    await expect(
+      loadSftData(
+        { train: 'bad.jsonl', skip_invalid: true },
+        {
+          container: dataContainer(),
+          tokenizer: await chatmlTokenizer(),
+          baseDir: await dataFolder({ 'bad.jsonl': deep }),
+        },
+      ),
+    ).rejects.toThrow(
+      /^bad\.jsonl: all 1 records are invalid; the first: bad\.jsonl:1 \(record 1\): the record matches no dataset format \(it is \[\[\[/,
+    );
   });
 
   it('a first record of no known shape', async () => {

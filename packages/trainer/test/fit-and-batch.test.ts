@@ -2,6 +2,7 @@ import type { Tokenizer } from '@tunekit/core';
 import { seededRandom } from '@tunekit/core';
 import { chatml as chatmlTemplate } from '@tunekit/templates';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { MAX_CHARS_PER_TOKEN } from '../src/data/fit-record.js';
 import { loadSftData, type SftDataConfigInput } from '../src/index.js';
 import { chatmlTokenizer, dataContainer, dataFolder, jsonl } from './data-helpers.js';
 
@@ -60,6 +61,55 @@ describe('max_length', () => {
     expect(text.input_ids.length).toBe(maxLength);
     expect(data.stats.truncated).toBe(2);
   });
+});
+
+describe('a huge record', () => {
+  it('is cut before it is tokenised: bounded work, the same tokens as a short record', async () => {
+    const huge = 'lorem ipsum dolor sit amet, '.repeat(300_000); // 8.4 MB on one line
+    const head = huge.slice(0, 20_000);
+    const messages = (text: string) => [
+      system,
+      ...turn(1),
+      { role: 'user', content: 'Say it all.' },
+      { role: 'assistant', content: text },
+    ];
+    const dir = await dataFolder({
+      'huge-text.jsonl': jsonl([{ text: huge }]),
+      'huge-chat.jsonl': jsonl([{ messages: messages(huge) }]),
+      'head-text.jsonl': jsonl([{ text: head }]),
+      'head-chat.jsonl': jsonl([{ messages: messages(head) }]),
+    });
+    let longest = 0;
+    const counting = Object.create(tokenizer, {
+      encodeWithOffsets: {
+        value: (text: string, opts: never) => {
+          longest = Math.max(longest, text.length);
+          return tokenizer.encodeWithOffsets(text, opts);
+        },
+      },
+    });
+    const maxLength = 96;
+    const loadWith = (name: string) =>
+      loadSftData(
+        {
+          template: 'chatml',
+          train: [`${name}-text.jsonl`, `${name}-chat.jsonl`],
+          max_length: maxLength,
+        },
+        { container: dataContainer(), tokenizer: counting, baseDir: dir },
+      );
+    const started = performance.now();
+    const fromHuge = await loadWith('huge');
+    expect(performance.now() - started).toBeLessThan(10_000);
+    // Each text was cut to what max_length tokens can cover; the template adds a few tokens.
+    expect(longest).toBeLessThan(maxLength * MAX_CHARS_PER_TOKEN + 400);
+    const fromHead = await loadWith('head');
+    expect(fromHuge.trainExamples.map((e) => Array.from(e.input_ids))).toEqual(
+      fromHead.trainExamples.map((e) => Array.from(e.input_ids)),
+    );
+    expect(fromHuge.trainExamples.map((e) => e.input_ids.length)).toEqual([maxLength, maxLength]);
+    expect(fromHuge.stats.truncated).toBe(2);
+  }, 30_000);
 });
 
 describe('remove_duplicates', () => {

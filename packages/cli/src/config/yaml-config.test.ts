@@ -84,6 +84,42 @@ describe('loadYamlConfig', () => {
     );
   });
 
+  it('names a --set that goes into a value that is not a mapping (found by the fuzz suite)', async () => {
+    const file = await configFile(
+      'model: ./m\ntraining:\n  learning_rate: 1\ndatasets: [{path: a}]\n',
+    );
+    await expect(loadYamlConfig(file, schema, ['model.path=x'])).rejects.toThrow(
+      new UserError('--set model.path=x: model is not a mapping, so it has no key path'),
+    );
+    await expect(loadYamlConfig(file, schema, ['datasets.name=x'])).rejects.toThrow(
+      '--set datasets.name=x: datasets is not a mapping, so it has no key name',
+    );
+    const config = await loadYamlConfig(file, schema, ['datasets.0.path=b']);
+    expect(config.datasets).toEqual([{ path: 'b' }]);
+  });
+
+  it('names the --set or the file of an alias that cannot be resolved (found by the fuzz suite)', async () => {
+    const file = await configFile('model: ./m\ntraining:\n  learning_rate: 1\n');
+    await expect(loadYamlConfig(file, schema, ['model=*'])).rejects.toThrow(
+      /^--set model=\*: not valid YAML: /,
+    );
+    const laughs = (name: string, of: string) => `${name}: &${name} [${Array(9).fill(of)}]`;
+    const bomb = await configFile(
+      [
+        laughs('a', 'x'),
+        laughs('b', '*a'),
+        laughs('c', '*b'),
+        laughs('d', '*c'),
+        'model: ./m',
+      ].join('\n'),
+    );
+    const error = await loadYamlConfig(bomb, schema).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as Error).message).toBe(
+      `${bomb}: Excessive alias count indicates a resource exhaustion attack`,
+    );
+  });
+
   it('reports YAML syntax errors with the line', async () => {
     const file = await configFile('model: ./m\ntraining: [\n');
     await expect(loadYamlConfig(file, schema)).rejects.toThrow(

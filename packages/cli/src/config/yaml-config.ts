@@ -30,7 +30,7 @@ export async function loadYamlConfig<T>(
     assignment,
     path: applyOverride(doc, assignment),
   }));
-  const parsed = schema.safeParse(doc.toJS() ?? {});
+  const parsed = schema.safeParse(toJs(doc, file) ?? {});
   if (parsed.success) return parsed.data;
   const messages = parsed.error.issues.flatMap(splitUnknownKeys).map((issue) => {
     // a value given on the command line is named by its --set, not by a line of the file
@@ -64,9 +64,37 @@ function applyOverride(doc: Document, assignment: string): string[] {
   if (eq <= 0)
     throw new UserError(`--set ${assignment}: expected key=value, e.g. --set learning_rate=1e-4`);
   const path = assignment.slice(0, eq).split('.');
-  const value = parseDocument(assignment.slice(eq + 1)).toJS();
+  const value = toJs(parseDocument(assignment.slice(eq + 1)), `--set ${assignment}`);
+  // Every key before the last names a mapping, a list (then the key is an index) or nothing yet.
+  for (let i = 1; i < path.length; i++) {
+    const parent = doc.getIn(path.slice(0, i), true);
+    const fits = parent === undefined || isMap(parent) || (isSeq(parent) && /^\d+$/.test(path[i]));
+    if (!fits)
+      throw new UserError(
+        `--set ${assignment}: ${path.slice(0, i).join('.')} is not a mapping, so it has no key ${path[i]}`,
+      );
+  }
   doc.setIn(path, value);
   return path;
+}
+
+/**
+ * The document as plain values. An alias without its anchor, or aliases that would expand beyond
+ * the YAML library's limit (a "billion laughs" file), are errors naming `where`.
+ */
+function toJs(doc: Document, where: string): unknown {
+  if (doc.errors.length > 0)
+    throw new UserError(`${where}: not valid YAML: ${firstLine(doc.errors[0])}`);
+  try {
+    return doc.toJS();
+  } catch (error) {
+    if (!(error instanceof ReferenceError)) throw error;
+    throw new UserError(`${where}: ${firstLine(error)}`);
+  }
+}
+
+function firstLine(error: Error): string {
+  return error.message.split('\n')[0];
 }
 
 /** The 1-based line of the deepest YAML node on `path` (the field, or its nearest parent). */

@@ -30,7 +30,33 @@ export function detectFormat(
 /** "it has fields a, b" for an object record, what it is otherwise. */
 export function describeFields(record: unknown): string {
   if (typeof record !== 'object' || record === null || Array.isArray(record))
-    return `it is ${JSON.stringify(record)?.slice(0, 40)}, not a JSON object`;
+    return `it is ${preview(record, 40)}, not a JSON object`;
   const keys = Object.keys(record);
   return keys.length === 0 ? 'it has no fields' : `it has fields ${keys.join(', ')}`;
+}
+
+/**
+ * The JSON text of `value`, cut to `limit` characters. It is written only as far as it is shown,
+ * so a value nested 100,000 deep (one line of `[[[...]]]`) costs `limit` steps, not a stack.
+ */
+function preview(value: unknown, limit: number): string {
+  let out = '';
+  const write = (v: unknown): void => {
+    if (out.length > limit) return;
+    if (typeof v !== 'object' || v === null) {
+      out += JSON.stringify(v) ?? String(v);
+      return;
+    }
+    const array = Array.isArray(v);
+    out += array ? '[' : '{';
+    for (const [i, [key, item]] of Object.entries(v).entries()) {
+      if (out.length > limit) return;
+      if (i > 0) out += ',';
+      if (!array) out += `${JSON.stringify(key)}:`;
+      write(item);
+    }
+    out += array ? ']' : '}';
+  };
+  write(value);
+  return out.length > limit ? `${out.slice(0, limit)}...` : out;
 }
