@@ -18,7 +18,9 @@ export async function loadCausalLM(
   opts: LoadCausalLMOptions = {},
 ): Promise<BuiltCausalLM> {
   const raw = await readHfConfig(dir);
-  const built = buildCausalLM(raw, { families: opts.families, file: join(dir, HF_CONFIG_FILE) });
-  loadCheckpoint(built.model, built.family, await loadWeights(dir, { ...opts, dtype: 'f32' }), dir);
+  const file = join(dir, HF_CONFIG_FILE);
+  const built = buildCausalLM(raw, { families: opts.families, file });
+  const weights = await loadWeights(dir, { ...opts, dtype: 'f32' });
+  loadCheckpoint(built.model, built.family, weights, dir, file);
   return built;
 }
