@@ -26,7 +26,8 @@ export function countNonFinite(t: HostTensor): number {
   }
 }
 
-// Int32Array, not Uint32Array: a negative float's bits fit an int32 but not a small integer in V8.
+// Int32Array, not Uint32Array: reading a negative float's bits (>= 2^31 unsigned) as uint32 leaves
+// V8's small-integer range and slows the loop.
 function countF32(bits: Int32Array): number {
   let n = 0;
   for (let i = 0; i < bits.length; i++) if ((bits[i] & F32_EXPONENT) === F32_EXPONENT) n++;
