@@ -35,6 +35,7 @@ describe('runTraining on weights holding NaN', () => {
       const warnings: string[] = [];
       const error = await runTraining(config, {
         configDir: work,
+        configFile: join(work, 'train.yaml'),
         container,
         print: () => {},
         warn: (line) => warnings.push(line),
