@@ -5,6 +5,7 @@ import {
   type ChatTemplate,
   type GenerationConfig,
   loadCausalLM,
+  type NonFiniteOptions,
   PeftModel,
   readGenerationConfigFile,
   readHfConfig,
@@ -37,13 +38,15 @@ export interface InferenceModel {
 export async function loadInferenceModel(
   container: DependencyContainer,
   source: { readonly model: string; readonly adapter?: string },
+  nonFinite: NonFiniteOptions = {},
 ): Promise<InferenceModel> {
   const folder = await resolveModelFolder(source.model, process.cwd());
-  const { model } = await loadCausalLM(folder, { families: container });
+  const { model } = await loadCausalLM(folder, { families: container, ...nonFinite });
   const { adapter } = source;
   if (adapter !== undefined) {
     const modelType = (await readHfConfig(folder)).model_type;
     const peft = await PeftModel.fromPretrained(model, adapter, {
+      ...nonFinite,
       methods: resolveAllOf(container, TOKENS.PeftMethod),
       dispatchers: resolveAllOf(container, TOKENS.LinearDispatcher),
       modelType: typeof modelType === 'string' ? modelType : undefined,

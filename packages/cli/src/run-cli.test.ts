@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { packageVersion } from './package-version.js';
@@ -41,5 +44,17 @@ describe('runCli', () => {
     const { code, stderr } = await run('generate', '--prompt', 'hi');
     expect(code).toBe(1);
     expect(stderr).toContain("error: required option '-m, --model <folder|hub-id>' not specified");
+  });
+
+  it('offers --allow-nonfinite on every command that loads weights; train maps it to its key', async () => {
+    for (const command of ['train', 'eval', 'chat', 'generate', 'merge', 'export'])
+      expect((await run(command, '--help')).stdout, command).toContain('--allow-nonfinite');
+    const dir = await mkdtemp(join(tmpdir(), 'tunekit-cli-'));
+    const yaml = join(dir, 'train.yaml');
+    await writeFile(yaml, 'model: m\ntrain: a.jsonl\n');
+    const printed = (...flags: string[]) => run('train', yaml, '--print-config', ...flags);
+    expect((await printed()).stdout).toMatch(/^allow_nonfinite: false$/m);
+    expect((await printed('--allow-nonfinite')).stdout).toMatch(/^allow_nonfinite: true$/m);
+    await rm(dir, { recursive: true, force: true });
   });
 });

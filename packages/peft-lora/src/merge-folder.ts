@@ -1,15 +1,18 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
+  countNonFinite,
   type DType,
   HostTensor,
   loadCausalLM,
   ModelWeights,
+  type NonFiniteOptions,
   PeftModel,
   readHfConfig,
   resolveAllOf,
   SAFETENSORS_DTYPES,
   TOKENS,
+  UserError,
   writeModelFolder,
 } from '@tunekit/core';
 import type { DependencyContainer } from 'tsyringe';
@@ -23,7 +26,7 @@ const ADAPTER_TOKENIZER_FILES = [
   'special_tokens_map.json',
 ];
 
-export interface MergeAdapterOptions {
+export interface MergeAdapterOptions extends NonFiniteOptions {
   /** The base model: a Hugging Face model folder. */
   readonly model: string;
   /** A PEFT adapter folder trained on that model (by tunekit or by Python PEFT). */
@@ -42,13 +45,17 @@ export interface MergeAdapterOptions {
  * (PEFT's `merge_and_unload`) and writes a full Hugging Face model folder that transformers and
  * tunekit load: the base's `config.json`, the weights in the dtype each had in the base checkpoint,
  * and the tokenizer and generation files (the adapter's tokenizer files win, as they carry the
- * chat template used in training). Returns the names of the files written.
+ * chat template used in training). A weight of the base or the adapter holding NaN or ±Inf, and a
+ * merged weight that is not finite in its stored dtype (an f16 overflow), is an error unless
+ * `allowNonfinite`. Returns the names of the files written.
  */
 export async function mergeAdapterIntoFolder(opts: MergeAdapterOptions): Promise<string[]> {
-  const { container } = opts;
+  const { container, allowNonfinite, warn } = opts;
   const config = await readHfConfig(opts.model);
-  const { model } = await loadCausalLM(opts.model, { families: container });
+  const { model } = await loadCausalLM(opts.model, { families: container, allowNonfinite, warn });
   const peft = await PeftModel.fromPretrained(model, opts.adapter, {
+    allowNonfinite,
+    warn,
     methods: container ? resolveAllOf(container, TOKENS.PeftMethod) : [loraMethod],
     dispatchers: container
       ? resolveAllOf(container, TOKENS.LinearDispatcher)
@@ -61,7 +68,9 @@ export async function mergeAdapterIntoFolder(opts: MergeAdapterOptions): Promise
   for (const [name, t] of merged.stateDict()) {
     // a checkpoint of the bare base model names its tensors without the first segment ('model.')
     const dtype = stored.get(name) ?? stored.get(name.slice(name.indexOf('.') + 1)) ?? t.dtype;
-    weights.set(name, dtype === t.dtype ? t : HostTensor.from(dtype, t.shape, t.toFloat64()));
+    const asStored = dtype === t.dtype ? t : HostTensor.from(dtype, t.shape, t.toFloat64());
+    checkMergedFinite(asStored, name, opts);
+    weights.set(name, asStored);
   }
   const extraFiles: Record<string, Uint8Array> = {};
   for (const file of ADAPTER_TOKENIZER_FILES) {
@@ -69,6 +78,19 @@ export async function mergeAdapterIntoFolder(opts: MergeAdapterOptions): Promise
     if (bytes) extraFiles[file] = bytes;
   }
   return writeModelFolder(opts.out, { config, weights, copyFrom: opts.model, extraFiles });
+}
+
+/** A merged weight with NaN or ±Inf is not written (unless allowed): the model would be broken. */
+function checkMergedFinite(t: HostTensor, name: string, opts: MergeAdapterOptions): void {
+  const count = countNonFinite(t);
+  if (count === 0) return;
+  const what = `merged tensor ${name} holds ${count} non-finite value${count === 1 ? '' : 's'} (NaN/Inf) in ${t.dtype}`;
+  if (!opts.allowNonfinite) {
+    throw new UserError(
+      `${what}; not writing ${opts.out} (merging ${opts.adapter} into ${opts.model}); pass --allow-nonfinite to write it anyway`,
+    );
+  }
+  (opts.warn ?? console.warn)(`${what}; writing it anyway (--allow-nonfinite)`);
 }
 
 /** The dtype of each tensor as the base checkpoint stores it (a bare base model's names unprefixed). */

@@ -8,6 +8,7 @@ import {
   PeftModel,
   readHfConfig,
   readSafetensorsHeader,
+  UserError,
   writeModelFolder,
 } from '@tunekit/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -92,5 +93,47 @@ describe('mergeAdapterIntoFolder (tunekit merge)', () => {
         adapted.toFloat64(),
       ),
     ).toBeLessThan(5e-2);
+  });
+
+  // before: a merge whose weights were not finite (an f16 overflow here) was written silently
+  it('refuses to write merged weights that are not finite in their stored dtype', async () => {
+    const base = join(dir, 'f16');
+    const weights = new Map(
+      [...(await loadWeights(BASE))].map(([n, t]) => [
+        n,
+        HostTensor.from('f16', t.shape, t.toFloat64()),
+      ]),
+    );
+    await writeModelFolder(base, { config: await readHfConfig(BASE), weights });
+    const peft = PeftModel.create(
+      (await loadCausalLM(base)).model,
+      loraMethod,
+      { target_modules: ['q_proj'], init_lora_weights: false },
+      LORA_OPTIONS,
+    );
+    // finite in the f32 adapter, far beyond f16's 65504 once merged
+    for (const [name, p] of peft.model.namedParameters())
+      if (name.includes('lora_'))
+        p.value = HostTensor.from('f32', p.shape, Array(p.value.size).fill(300));
+    const adapter = join(dir, 'adapter');
+    await peft.save(adapter);
+    const out = join(dir, 'merged');
+    const error = await mergeAdapterIntoFolder({ model: base, adapter, out }).catch((e) => e);
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as Error).message).toMatch(
+      /^merged tensor model\.layers\.0\.self_attn\.q_proj\.weight holds \d+ non-finite values \(NaN\/Inf\) in f16; not writing .*merged/,
+    );
+    await expect(readdir(out)).rejects.toThrow(/ENOENT/);
+
+    const warnings: string[] = [];
+    await mergeAdapterIntoFolder({
+      model: base,
+      adapter,
+      out,
+      allowNonfinite: true,
+      warn: (m) => warnings.push(m),
+    });
+    expect(warnings[0]).toMatch(/q_proj\.weight holds \d+ non-finite values .*writing it anyway/);
+    expect(await readdir(out)).toContain('model.safetensors');
   });
 });

@@ -8,6 +8,11 @@ import {
 } from '@tunekit/core';
 import { contextFromTokenizer, TurnTooLongError } from '@tunekit/templates';
 import { Command } from 'commander';
+import {
+  ALLOW_NONFINITE_FLAG,
+  ALLOW_NONFINITE_HELP,
+  nonFiniteOptions,
+} from '../allow-nonfinite.js';
 import { ChatSession } from '../chat/chat-session.js';
 import { describeTurnTooLong, splitWindow, type WindowSplit } from '../chat/window-split.js';
 import { loadInferenceModel, pickTemplate } from '../inference-model.js';
@@ -25,6 +30,7 @@ interface ChatFlags {
   readonly topP: number;
   readonly seed: number;
   readonly backend?: string;
+  readonly allowNonfinite?: boolean;
 }
 
 /** Where `tunekit chat` reads the user's lines: the process's stdin, or text in tests. */
@@ -63,12 +69,13 @@ export function chatCommand(streams: CliStreams, input: ChatInput = process.stdi
     )
     .option('--seed <n>', 'seed for sampling', integerIn(0, 2 ** 32 - 1), 0)
     .option('--backend <id>', 'backend to run on (default: the best available one)')
+    .option(ALLOW_NONFINITE_FLAG, ALLOW_NONFINITE_HELP)
     .action((flags: ChatFlags) => chat(flags, streams, input));
 }
 
 async function chat(flags: ChatFlags, streams: CliStreams, input: ChatInput): Promise<void> {
   const container = await loadPlugins();
-  const loaded = await loadInferenceModel(container, flags);
+  const loaded = await loadInferenceModel(container, flags, nonFiniteOptions(flags, streams));
   const { model, tokenizer } = loaded;
   const template = pickTemplate(container, loaded, flags.template);
   const positions = model.shape.maxPositions;

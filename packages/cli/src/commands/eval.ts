@@ -1,6 +1,11 @@
 import { parseOrThrow, resolveAllOf, resolveBackend, TOKENS } from '@tunekit/core';
 import { evaluate, inapplicableMetrics, loadSftData, sftDataConfigSchema } from '@tunekit/trainer';
 import { Command } from 'commander';
+import {
+  ALLOW_NONFINITE_FLAG,
+  ALLOW_NONFINITE_HELP,
+  nonFiniteOptions,
+} from '../allow-nonfinite.js';
 import { generationSchema } from '../config/train-config.js';
 import { describeCutAnswers, evalGeneration } from '../eval-generation.js';
 import { loadInferenceModel, pickTemplate } from '../inference-model.js';
@@ -16,6 +21,7 @@ interface EvalFlags {
   readonly numSamples?: number;
   readonly maxNewTokens?: number;
   readonly backend?: string;
+  readonly allowNonfinite?: boolean;
   readonly json?: boolean;
 }
 
@@ -62,13 +68,14 @@ export function evalCommand(streams: CliStreams): Command {
       integerIn(1),
     )
     .option('--backend <id>', 'backend to run on (default: the best available one)')
+    .option(ALLOW_NONFINITE_FLAG, ALLOW_NONFINITE_HELP)
     .option('--json', 'print the metrics as one JSON object')
     .action((flags: EvalFlags) => runEval(flags, streams));
 }
 
 async function runEval(flags: EvalFlags, streams: CliStreams): Promise<void> {
   const container = await loadPlugins();
-  const loaded = await loadInferenceModel(container, flags);
+  const loaded = await loadInferenceModel(container, flags, nonFiniteOptions(flags, streams));
   const { model, tokenizer, record } = loaded;
   const template = pickTemplate(container, loaded, flags.template);
   // an adapter's record says how its eval data was tokenised and answered; the same settings

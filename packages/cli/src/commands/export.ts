@@ -1,10 +1,20 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { exportCausalLMToOnnx } from '@tunekit/backend-onnx';
-import { loadCausalLM, readHfConfig, resolveModelSource } from '@tunekit/core';
+import {
+  loadCausalLM,
+  type NonFiniteOptions,
+  readHfConfig,
+  resolveModelSource,
+} from '@tunekit/core';
 import { mergeAdapterIntoFolder } from '@tunekit/peft-lora';
 import { Command, Option } from 'commander';
 import type { DependencyContainer } from 'tsyringe';
+import {
+  ALLOW_NONFINITE_FLAG,
+  ALLOW_NONFINITE_HELP,
+  nonFiniteOptions,
+} from '../allow-nonfinite.js';
 import { writeOutputFolder } from '../output-folder.js';
 import { loadPlugins } from '../plugins.js';
 import type { CliStreams } from '../run-cli.js';
@@ -16,6 +26,7 @@ interface ExportFlags {
   readonly out: string;
   readonly externalData?: boolean;
   readonly overwrite?: boolean;
+  readonly allowNonfinite?: boolean;
 }
 
 /** `tunekit export`: a model folder (with an adapter merged in) → an ONNX model for inference. */
@@ -35,8 +46,9 @@ export function exportCommand(streams: CliStreams): Command {
       '--external-data',
       'keep the weights in onnx/model.onnx_data beside onnx/model.onnx (always done past about 1.8 GB)',
     )
+    .option(ALLOW_NONFINITE_FLAG, ALLOW_NONFINITE_HELP)
     .action(async (flags: ExportFlags) => {
-      const files = await exportModel(flags, await loadPlugins());
+      const files = await exportModel(flags, await loadPlugins(), nonFiniteOptions(flags, streams));
       const merged = flags.adapter ? ` with ${flags.adapter} merged in` : '';
       streams.stdout.write(
         `exported ${flags.model}${merged} as ${flags.format}: wrote ${files.join(', ')} to ${flags.out}\n`,
@@ -44,13 +56,17 @@ export function exportCommand(streams: CliStreams): Command {
     });
 }
 
-async function exportModel(flags: ExportFlags, container: DependencyContainer): Promise<string[]> {
+async function exportModel(
+  flags: ExportFlags,
+  container: DependencyContainer,
+  nonFinite: NonFiniteOptions,
+): Promise<string[]> {
   // --out is checked before anything is downloaded or loaded; a hub id is no folder to protect
   const inputs = flags.adapter ? [flags.model, flags.adapter] : [flags.model];
   return writeOutputFolder(
     flags.out,
     { flag: '--out', overwrite: flags.overwrite ?? false, inputs },
-    (outDir) => exportInto(outDir, flags, container),
+    (outDir) => exportInto(outDir, flags, container, nonFinite),
   );
 }
 
@@ -58,6 +74,7 @@ async function exportInto(
   outDir: string,
   flags: ExportFlags,
   container: DependencyContainer,
+  nonFinite: NonFiniteOptions,
 ): Promise<string[]> {
   let source = await resolveModelSource(flags.model);
   let merged: string | undefined;
@@ -65,11 +82,17 @@ async function exportInto(
     // the merge writes a full model folder (the adapter's tokenizer files and chat template win);
     // it goes beside the output, on the same disk, and is removed after the export
     merged = await mkdtemp(join(dirname(outDir), '.tunekit-merge-'));
-    await mergeAdapterIntoFolder({ model: source, adapter: flags.adapter, out: merged, container });
+    await mergeAdapterIntoFolder({
+      model: source,
+      adapter: flags.adapter,
+      out: merged,
+      container,
+      ...nonFinite,
+    });
     source = merged;
   }
   try {
-    const { model } = await loadCausalLM(source, { families: container });
+    const { model } = await loadCausalLM(source, { families: container, ...nonFinite });
     return await exportCausalLMToOnnx({
       model,
       config: await readHfConfig(source),

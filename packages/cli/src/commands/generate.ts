@@ -9,6 +9,11 @@ import {
   Tokenizer,
 } from '@tunekit/core';
 import { Command } from 'commander';
+import {
+  ALLOW_NONFINITE_FLAG,
+  ALLOW_NONFINITE_HELP,
+  nonFiniteOptions,
+} from '../allow-nonfinite.js';
 import { collect, integerIn, numberIn } from '../option-parsers.js';
 import { loadPlugins } from '../plugins.js';
 import type { CliStreams } from '../run-cli.js';
@@ -27,6 +32,7 @@ interface GenerateFlags {
   readonly stop?: string[];
   readonly stream: boolean;
   readonly json?: boolean;
+  readonly allowNonfinite?: boolean;
 }
 
 /** `tunekit generate`: continues a prompt with a model folder or hub id, printing the new text. */
@@ -58,6 +64,7 @@ export function generateCommand(streams: CliStreams): Command {
       '--json',
       'print one JSON object: the prompt, its token ids, the generated token ids (with the eos that ended them), the text and why it stopped',
     )
+    .option(ALLOW_NONFINITE_FLAG, ALLOW_NONFINITE_HELP)
     .action((flags: GenerateFlags) => generate(flags, streams));
 }
 
@@ -66,7 +73,10 @@ async function generate(flags: GenerateFlags, streams: CliStreams): Promise<void
   const folder = await resolveModelSource(flags.model);
   const tokenizer = await Tokenizer.fromFolder(folder);
   const eos = eosIds((await readGenerationConfigFile(folder)) ?? {}, tokenizer);
-  const { model } = await loadCausalLM(folder, { families: container });
+  const { model } = await loadCausalLM(folder, {
+    families: container,
+    ...nonFiniteOptions(flags, streams),
+  });
   const prompt = tokenizer.encode(flags.prompt);
   const decode = (ids: readonly number[]) => tokenizer.decode(ids, { skipSpecialTokens: true });
   const write = (text: string) => streams.stdout.write(text);

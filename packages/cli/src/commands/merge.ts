@@ -1,5 +1,10 @@
 import { mergeAdapterIntoFolder } from '@tunekit/peft-lora';
 import { Command } from 'commander';
+import {
+  ALLOW_NONFINITE_FLAG,
+  ALLOW_NONFINITE_HELP,
+  nonFiniteOptions,
+} from '../allow-nonfinite.js';
 import { writeOutputFolder } from '../output-folder.js';
 import { loadPlugins } from '../plugins.js';
 import type { CliStreams } from '../run-cli.js';
@@ -9,6 +14,7 @@ interface MergeFlags {
   readonly adapter: string;
   readonly out: string;
   readonly overwrite?: boolean;
+  readonly allowNonfinite?: boolean;
 }
 
 /** `tunekit merge`: a base model folder plus a PEFT adapter folder → a full merged model folder. */
@@ -22,6 +28,10 @@ export function mergeCommand(streams: CliStreams): Command {
     )
     .requiredOption('-o, --out <folder>', 'where to write the merged model (not the base folder)')
     .option('--overwrite', 'replace --out when it already holds files')
+    .option(
+      ALLOW_NONFINITE_FLAG,
+      `${ALLOW_NONFINITE_HELP}; also writes merged weights that are not finite`,
+    )
     .action(async (flags: MergeFlags) => {
       const container = await loadPlugins();
       const files = await writeOutputFolder(
@@ -32,7 +42,13 @@ export function mergeCommand(streams: CliStreams): Command {
           inputs: [flags.model, flags.adapter],
         },
         (out) =>
-          mergeAdapterIntoFolder({ model: flags.model, adapter: flags.adapter, out, container }),
+          mergeAdapterIntoFolder({
+            model: flags.model,
+            adapter: flags.adapter,
+            out,
+            container,
+            ...nonFiniteOptions(flags, streams),
+          }),
       );
       streams.stdout.write(
         `merged ${flags.adapter} into ${flags.model}: wrote ${files.join(', ')} to ${flags.out}\n`,

@@ -1,6 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import { Command } from 'commander';
 import { stringify } from 'yaml';
+import { ALLOW_NONFINITE_FLAG, ALLOW_NONFINITE_HELP } from '../allow-nonfinite.js';
 import { pluginListSchema, trainConfigSchema } from '../config/train-config.js';
 import { loadYamlConfig } from '../config/yaml-config.js';
 import { collect } from '../option-parsers.js';
@@ -11,6 +12,7 @@ import { runTraining } from '../train/run-training.js';
 interface TrainFlags {
   readonly set?: string[];
   readonly printConfig?: boolean;
+  readonly allowNonfinite?: boolean;
 }
 
 /** `tunekit train <config.yaml>`: supervised fine-tuning as one config file describes it. */
@@ -29,11 +31,15 @@ export function trainCommand(streams: CliStreams): Command {
       collect,
     )
     .option('--print-config', 'print the config with every default filled in, and exit')
+    .option(ALLOW_NONFINITE_FLAG, `${ALLOW_NONFINITE_HELP}; the same as allow_nonfinite: true`)
     .action((file: string, flags: TrainFlags) => train(file, flags, streams));
 }
 
 async function train(file: string, flags: TrainFlags, streams: CliStreams): Promise<void> {
-  const overrides = flags.set ?? [];
+  const overrides = [
+    ...(flags.set ?? []),
+    ...(flags.allowNonfinite ? ['allow_nonfinite=true'] : []),
+  ];
   // the plugins a config lists register what the rest of it names (a PEFT method, a backend)
   const { plugins } = await loadYamlConfig(file, pluginListSchema, overrides);
   const container = await loadPlugins(plugins);

@@ -59,6 +59,12 @@ export function trainConfigSchema(container: DependencyContainer) {
         .describe(
           'packages to load besides the installed first-party ones (a PEFT method, a callback)',
         ),
+      allow_nonfinite: z
+        .boolean()
+        .default(false)
+        .describe(
+          'load model weights holding NaN or Inf with a warning; by default they are an error (--allow-nonfinite sets it)',
+        ),
       peft: peftSectionSchema(container)
         .optional()
         .describe(

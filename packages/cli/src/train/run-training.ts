@@ -82,7 +82,11 @@ async function trainClaimed(
     const hfConfig = await readHfConfig(folder);
     const modelType = typeof hfConfig.model_type === 'string' ? hfConfig.model_type : undefined;
     const tokenizer = await Tokenizer.fromFolder(folder);
-    const { model } = await loadCausalLM(folder, { families: run });
+    const { model } = await loadCausalLM(folder, {
+      families: run,
+      allowNonfinite: config.allow_nonfinite,
+      warn: logger.warn,
+    });
     print(`model: ${folder} (${modelType ?? 'unknown type'}) on backend ${backend.id}`);
     let peft: PeftModel | undefined;
     if (config.peft) {

@@ -7,6 +7,7 @@ import {
   readOptionalJsonObject,
 } from './hf-files.js';
 import { ModelWeights } from './model-weights.js';
+import { checkFinite, type NonFiniteOptions } from './non-finite.js';
 import { widenToF32 } from './widen-to-f32.js';
 
 /** `config.json` of a model folder, parsed; the model family validates its fields. */
@@ -19,7 +20,7 @@ export function readGenerationConfig(dir: string): Promise<Record<string, unknow
   return readOptionalJsonObject(join(dir, HF_GENERATION_CONFIG_FILE));
 }
 
-export interface LoadWeightsOptions {
+export interface LoadWeightsOptions extends NonFiniteOptions {
   /**
    * `'f32'` (the default, for training) widens f16 and bf16 tensors to f32;
    * `'stored'` keeps each tensor's dtype as stored. Integer tensors are never changed.
@@ -29,7 +30,8 @@ export interface LoadWeightsOptions {
 
 /**
  * Every tensor of a model folder's weights (single file or shards), read one at a time so
- * that widening to f32 never holds a model's stored and widened copies at once.
+ * that widening to f32 never holds a model's stored and widened copies at once. A tensor holding
+ * NaN or ±Inf is an error unless `allowNonfinite`.
  */
 export async function loadWeights(
   dir: string,
@@ -41,6 +43,7 @@ export async function loadWeights(
     const out = new Map<string, HostTensor>();
     for (const name of weights.keys()) {
       const t = await weights.read(name);
+      checkFinite(t, { file: weights.info(name).file, tensor: name }, opts);
       out.set(name, widen ? widenToF32(t) : t);
     }
     return out;

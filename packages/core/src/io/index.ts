@@ -29,6 +29,7 @@ export {
 } from './hf-folder-write.js';
 export { type ModelSourceOptions, resolveModelSource } from './hub.js';
 export { ModelWeights } from './model-weights.js';
+export { checkFinite, countNonFinite, type NonFiniteOptions } from './non-finite.js';
 export { checkOutputPath, isInside } from './output-path.js';
 export { SAFETENSORS_DTYPES, type SafetensorsDType } from './safetensors-dtype.js';
 export {

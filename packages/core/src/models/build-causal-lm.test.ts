@@ -59,6 +59,58 @@ describe('buildCausalLM', () => {
   });
 });
 
+// before: a config.json without hidden_size became 4096 and failed as a weight-shape mismatch
+describe('config.json fields the weights depend on', () => {
+  it.each([
+    ['llama', tinyLlama, 'hidden_size'],
+    ['mistral', { ...tinyLlama, model_type: 'mistral' }, 'intermediate_size'],
+    ['qwen2', { ...tinyLlama, model_type: 'qwen2' }, 'num_attention_heads'],
+    ['gpt2', tinyGpt2, 'n_embd'],
+  ])('%s: a missing %s is named, not defaulted', (family, config, field) => {
+    const { [field as keyof typeof config]: _, ...rest } = config;
+    expect(() => buildCausalLM(rest, { file: 'm/config.json' })).toThrow(
+      `m/config.json: not a valid ${family} config:\n  ${field}: missing: `,
+    );
+  });
+
+  // before: head_dim was floored (hidden 8 / 3 heads = 2), failing later against the weights
+  it('heads that do not divide the width are an error unless head_dim is given', () => {
+    expect(() =>
+      buildCausalLM({ ...tinyLlama, num_attention_heads: 3, num_key_value_heads: 3 }),
+    ).toThrow(
+      'num_attention_heads: num_attention_heads (3) does not divide hidden_size (8), and there is no head_dim',
+    );
+    const { model } = buildCausalLM({
+      ...tinyLlama,
+      num_attention_heads: 3,
+      num_key_value_heads: 3,
+      head_dim: 4,
+    });
+    expect(model.shape.headDim).toBe(4);
+    expect(() => buildCausalLM({ ...tinyGpt2, n_head: 3 })).toThrow(
+      'n_head: n_head (3) does not divide n_embd (4)',
+    );
+  });
+
+  it('a config that does not fit the weights names the field and the tensor', () => {
+    const weights = randomModel({ ...tinyLlama, hidden_size: 16 }).stateDict();
+    const { model, family } = buildCausalLM(tinyLlama);
+    expect(() => loadCheckpoint(model, family, weights, 'm', 'm/config.json')).toThrow(
+      'm/config.json: hidden_size (8) does not match the weights: model.embed_tokens.weight in m has shape [10, 16], where the config gives [10, 8]',
+    );
+    const gqa = randomModel({ ...tinyLlama, num_key_value_heads: 2 }).stateDict();
+    const fresh = buildCausalLM(tinyLlama);
+    expect(() => loadCheckpoint(fresh.model, fresh.family, gqa, 'm', 'm/config.json')).toThrow(
+      'm/config.json: num_key_value_heads × head_dim (4) does not match the weights: model.layers.0.self_attn.k_proj.weight in m has shape [8, 8]',
+    );
+    const wide = randomModel({ ...tinyGpt2, n_inner: 8 }).stateDict();
+    const gpt2 = buildCausalLM(tinyGpt2);
+    expect(() => loadCheckpoint(gpt2.model, gpt2.family, wide, 'g', 'g/config.json')).toThrow(
+      'g/config.json: n_inner (or 4 × n_embd) (16) does not match the weights: transformer.h.0.mlp.c_fc.weight in g has shape [4, 8]',
+    );
+  });
+});
+
 describe('loadCheckpoint', () => {
   it('loads every tensor, and reports missing and unexpected ones without changing anything', () => {
     const source = randomModel(tinyLlama);

@@ -1,6 +1,7 @@
 import { describeZodIssues, UserError } from '../errors/index.js';
 import type { HostTensor } from '../tensor/index.js';
 import type { CausalLM } from './causal-lm.js';
+import { checkConfigFitsWeights } from './config-fit.js';
 import { builtinModelFamilies } from './families.js';
 import type { HfConfig, ModelFamily } from './model-family.js';
 import { type FamilySource, resolveFamily } from './resolve-family.js';
@@ -35,13 +36,14 @@ export function buildCausalLM(
  * an error listing them all, and nothing is loaded unless everything fits. As transformers does, a
  * checkpoint of the bare base model gets the family's `baseModelPrefix`, and the family's ignored
  * tensors (GPT-2's mask buffers, a tied model's copy of `lm_head.weight`) are skipped. `source`
- * names the checkpoint in errors.
+ * names the checkpoint in errors, `configFile` the config a shape mismatch is blamed on.
  */
 export function loadCheckpoint(
   model: CausalLM,
   family: ModelFamily,
   weights: ReadonlyMap<string, HostTensor>,
   source: string,
+  configFile = 'config.json',
 ): void {
   const expected = new Set(model.namedParameters().map(([name]) => name));
   const prefix = `${family.baseModelPrefix}.`;
@@ -55,6 +57,7 @@ export function loadCheckpoint(
       continue;
     stateDict.set(name, tensor);
   }
+  checkConfigFitsWeights(model, family, stateDict, { source, configFile });
   try {
     model.loadStateDict(stateDict);
   } catch (cause) {

@@ -11,7 +11,7 @@ export * from './gpt2/index.js';
 export * from './llama/index.js';
 export { type LoadCausalLMOptions, loadCausalLM } from './load.js';
 export * from './mistral/index.js';
-export type { HfConfig, ModelFamily } from './model-family.js';
+export type { HfConfig, ModelFamily, WeightDims } from './model-family.js';
 export { modelFamiliesPlugin } from './plugin.js';
 export * from './qwen2/index.js';
 export { type FamilySource, resolveFamily } from './resolve-family.js';

@@ -1,6 +1,13 @@
 import type { ZodType } from 'zod';
 import type { CausalLM } from './causal-lm.js';
 
+/**
+ * Which `config.json` field sets each dimension of a checkpoint tensor, keyed by how the tensor's
+ * name ends (the first matching ending wins), e.g. `'q_proj.weight': ['num_attention_heads × head_dim',
+ * 'hidden_size']`.
+ */
+export type WeightDims = Readonly<Record<string, readonly string[]>>;
+
 /** A parsed `config.json`: the family's fields with their defaults, unknown keys kept as they are. */
 export type HfConfig = Readonly<Record<string, unknown>>;
 
@@ -27,6 +34,8 @@ export interface ModelFamily<C extends HfConfig = HfConfig> {
    * (GPT-2's `attn.bias` mask buffers, old Llama `rotary_emb.inv_freq`) and are skipped on load.
    */
   readonly ignoredWeights: readonly RegExp[];
+  /** The config fields behind the weights' dimensions, to blame a shape mismatch on the config. */
+  readonly weightDims?: WeightDims;
   /** A fresh module tree for `config`: linear weights zero, norm weights one, ready to be loaded. */
   build(config: C): CausalLM;
 }

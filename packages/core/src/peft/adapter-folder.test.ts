@@ -38,4 +38,26 @@ describe('adapter folders', () => {
     await writeFile(join(dir, 'adapter_model.bin'), 'pickle');
     await expect(readAdapterFolder(dir)).rejects.toThrow(/adapter_model\.bin, a pickle/);
   });
+
+  // before: `merge` of an adapter holding NaN wrote a NaN model without a word
+  it('refuses an adapter weight holding NaN/Inf unless allowNonfinite, then warns', async () => {
+    const key = 'base_model.model.model.layers.0.self_attn.q_proj.lora_B.weight';
+    await writeAdapterFolder(dir, {
+      config: { peft_type: 'LORA' },
+      tensors: new Map([[key, HostTensor.from('bf16', [2, 2], [0, Number.NaN, 1, 2])]]),
+    });
+    const file = join(dir, 'adapter_model.safetensors');
+    await expect(readAdapterFolder(dir)).rejects.toThrow(
+      `${file}: tensor ${key} holds 1 non-finite value (NaN/Inf); pass --allow-nonfinite`,
+    );
+    const warnings: string[] = [];
+    const back = await readAdapterFolder(dir, {
+      allowNonfinite: true,
+      warn: (m) => warnings.push(m),
+    });
+    expect(back.tensors.get(key)?.toArray()).toEqual([0, Number.NaN, 1, 2]);
+    expect(warnings).toEqual([
+      `${file}: tensor ${key} holds 1 non-finite value (NaN/Inf); loading it anyway (--allow-nonfinite)`,
+    ]);
+  });
 });

@@ -1,7 +1,14 @@
 import { access, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../errors/index.js';
-import { atomicWrite, readJsonObject, SafetensorsFile, writeSafetensors } from '../io/index.js';
+import {
+  atomicWrite,
+  checkFinite,
+  type NonFiniteOptions,
+  readJsonObject,
+  SafetensorsFile,
+  writeSafetensors,
+} from '../io/index.js';
 import type { HostTensor } from '../tensor/index.js';
 
 /** The files of a PEFT adapter folder, named as PEFT's `save_pretrained` writes them. */
@@ -29,8 +36,14 @@ export async function writeAdapterFolder(dir: string, files: AdapterFiles): Prom
   await writeSafetensors(join(dir, ADAPTER_WEIGHTS_FILE), files.tensors, { format: 'pt' });
 }
 
-/** Reads a PEFT adapter folder, made by tunekit or by Python PEFT. */
-export async function readAdapterFolder(dir: string): Promise<AdapterFiles> {
+/**
+ * Reads a PEFT adapter folder, made by tunekit or by Python PEFT. A tensor holding NaN or ±Inf is
+ * an error unless `allowNonfinite`.
+ */
+export async function readAdapterFolder(
+  dir: string,
+  opts: NonFiniteOptions = {},
+): Promise<AdapterFiles> {
   if (!(await exists(dir))) throw new UserError(`adapter folder ${dir} does not exist`);
   const configPath = join(dir, ADAPTER_CONFIG_FILE);
   if (!(await exists(configPath))) {
@@ -50,7 +63,11 @@ export async function readAdapterFolder(dir: string): Promise<AdapterFiles> {
   const file = await SafetensorsFile.open(weightsPath);
   try {
     const tensors = new Map<string, HostTensor>();
-    for (const name of file.keys()) tensors.set(name, await file.read(name));
+    for (const name of file.keys()) {
+      const t = await file.read(name);
+      checkFinite(t, { file: weightsPath, tensor: name }, opts);
+      tensors.set(name, t);
+    }
     return { config, tensors };
   } finally {
     await file.close();

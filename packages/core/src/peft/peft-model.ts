@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { UserError } from '../errors/index.js';
 import { formatShape, sameShape } from '../graph/index.js';
+import type { NonFiniteOptions } from '../io/index.js';
 import type { Module, Parameter } from '../nn/index.js';
 import { HostTensor, seededRandom } from '../tensor/index.js';
 import { ADAPTER_CONFIG_FILE, readAdapterFolder, writeAdapterFolder } from './adapter-folder.js';
@@ -72,17 +73,20 @@ export class PeftModel<M extends Module = Module> {
 
   /**
    * Loads a PEFT adapter folder (made by tunekit or by Python PEFT) onto `model`: the method named
-   * by its `peft_type` must be among `options.methods`. The adapter is frozen unless `isTrainable`.
+   * by its `peft_type` must be among `options.methods`. The adapter is frozen unless `isTrainable`;
+   * a weight holding NaN or ±Inf is an error unless `allowNonfinite`.
    */
   static async fromPretrained<M extends Module>(
     model: M,
     dir: string,
-    options: PeftModelOptions & { readonly adapterName?: string; readonly isTrainable?: boolean },
+    options: PeftModelOptions &
+      NonFiniteOptions & { readonly adapterName?: string; readonly isTrainable?: boolean },
   ): Promise<PeftModel<M>> {
     const peft = new PeftModel(model, options);
     const name = options.adapterName ?? DEFAULT_ADAPTER;
     peft.active = name;
-    await peft.loadAdapter(dir, name, { isTrainable: options.isTrainable });
+    const { isTrainable, allowNonfinite, warn } = options;
+    await peft.loadAdapter(dir, name, { isTrainable, allowNonfinite, warn });
     return peft;
   }
 
@@ -288,13 +292,16 @@ export class PeftModel<M extends Module = Module> {
     }
   }
 
-  /** Adds adapter `name` from a PEFT adapter folder; frozen unless `isTrainable`. */
+  /**
+   * Adds adapter `name` from a PEFT adapter folder; frozen unless `isTrainable`. A weight holding
+   * NaN or ±Inf is an error unless `allowNonfinite`.
+   */
   async loadAdapter(
     dir: string,
     name: string,
-    opts: { readonly isTrainable?: boolean } = {},
+    opts: NonFiniteOptions & { readonly isTrainable?: boolean } = {},
   ): Promise<void> {
-    const files = await readAdapterFolder(dir);
+    const files = await readAdapterFolder(dir, opts);
     const method = this.methodOf(files.config, dir);
     const config = { ...files.config, inference_mode: !opts.isTrainable };
     this.addAdapter(name, method, config, join(dir, ADAPTER_CONFIG_FILE));

@@ -46,7 +46,10 @@ describe('parseTokenizerJson', () => {
   });
 
   it('fills components a file leaves out with null', () => {
-    const json = parseTokenizerJson({ model: { type: 'BPE' } }, 'tokenizer.json');
+    const json = parseTokenizerJson(
+      { model: { type: 'BPE', vocab: {}, merges: [] } },
+      'tokenizer.json',
+    );
     expect([json.normalizer, json.pre_tokenizer, json.post_processor, json.decoder]).toEqual([
       null,
       null,

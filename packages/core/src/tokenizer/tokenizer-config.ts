@@ -5,17 +5,23 @@ import { describeZodIssues, UserError } from '../errors/index.js';
  * A token as tokenizer_config.json writes it: a plain string, or transformers' serialised
  * `AddedToken` (`{"__type": "AddedToken", "content": "<s>", "lstrip": false, ...}`).
  */
-export const configTokenSchema = z.union([
-  z.string(),
-  z.looseObject({
-    content: z.string(),
-    lstrip: z.boolean().optional(),
-    rstrip: z.boolean().optional(),
-    normalized: z.boolean().optional(),
-    single_word: z.boolean().optional(),
-    special: z.boolean().optional(),
-  }),
-]);
+export const configTokenSchema = z.union(
+  [
+    z.string(),
+    z.looseObject({
+      content: z.string(),
+      lstrip: z.boolean().optional(),
+      rstrip: z.boolean().optional(),
+      normalized: z.boolean().optional(),
+      single_word: z.boolean().optional(),
+      special: z.boolean().optional(),
+    }),
+  ],
+  {
+    error:
+      'expected a token: a string, or an object with its "content" (transformers\' AddedToken)',
+  },
+);
 export type ConfigToken = z.infer<typeof configTokenSchema>;
 
 /** One named template of the list form of `chat_template`. */
@@ -40,7 +46,11 @@ export const tokenizerConfigSchema = z.looseObject({
     .union([z.array(configTokenSchema), z.record(z.string(), configTokenSchema)])
     .nullish(),
   /** One Jinja template, or named templates (`default`, `tool_use`, ...). */
-  chat_template: z.union([z.string(), z.array(namedChatTemplateSchema)]).nullish(),
+  chat_template: z
+    .union([z.string(), z.array(namedChatTemplateSchema)], {
+      error: 'expected a Jinja template string, or a list of {"name", "template"} objects',
+    })
+    .nullish(),
   /** transformers writes 1e30 (its VERY_LARGE_INTEGER) when the model sets no limit. */
   model_max_length: z.number().positive().nullish(),
   clean_up_tokenization_spaces: z.boolean().nullish(),

@@ -11,6 +11,8 @@ import {
   writeFixtureFolder,
 } from './tokenizer-fixtures.test-utils.js';
 
+type Model = { vocab: Record<string, number>; merges: string[] } & Record<string, unknown>;
+
 const FIXTURES = join(import.meta.dirname, '../../test/fixtures/tokenizers');
 
 describe('tokenizer fixtures', () => {
@@ -67,6 +69,19 @@ describe('Tokenizer.fromFolder', () => {
     );
   });
 
+  it('names the field of a tokenizer_config.json value of the wrong type and what it takes', async () => {
+    await writeFixtureFolder(dir, byteLevelBpeFixture());
+    const config = join(dir, 'tokenizer_config.json');
+    await writeFile(config, '{"eos_token": 3}');
+    await expect(Tokenizer.fromFolder(dir)).rejects.toThrow(
+      `${config}: eos_token: expected a token: a string, or an object with its "content"`,
+    );
+    await writeFile(config, '{"chat_template": [{"name": "default"}]}');
+    await expect(Tokenizer.fromFolder(dir)).rejects.toThrow(
+      `${config}: chat_template: expected a Jinja template string, or a list of {"name", "template"} objects`,
+    );
+  });
+
   it('names tokenizer.json when the library rejects a component', async () => {
     const files = byteLevelBpeFixture();
     const json = files['tokenizer.json'] as object;
@@ -77,6 +92,77 @@ describe('Tokenizer.fromFolder', () => {
     await expect(Tokenizer.fromFolder(dir)).rejects.toThrow(
       `${join(dir, 'tokenizer.json')}: Unknown Decoder type: Mystery`,
     );
+  });
+
+  // before: a valid JSON of the wrong shape failed with "Cannot read properties of undefined"
+  it.each([
+    ['no model', () => ({ model: undefined }), 'model: missing: the tokenizer model'],
+    [
+      'no merges',
+      (m: Model) => ({ model: { ...m, merges: undefined } }),
+      'model.merges: expected the list of BPE merges',
+    ],
+    [
+      'merges an object',
+      (m: Model) => ({ model: { ...m, merges: { a: 1 } } }),
+      'model.merges: expected the list',
+    ],
+    [
+      'a merge without its space',
+      (m: Model) => ({ model: { ...m, merges: [...m.merges.slice(0, 2), 'ab'] } }),
+      'model.merges[2]: expected "left right" or [left, right], got "ab"',
+    ],
+    [
+      'a merge that is a number',
+      (m: Model) => ({ model: { ...m, merges: [7] } }),
+      'model.merges[0]: expected "left right" or [left, right], got 7',
+    ],
+    [
+      'vocab missing',
+      (m: Model) => ({ model: { ...m, vocab: undefined } }),
+      'model.vocab: missing',
+    ],
+    [
+      'vocab an array',
+      (m: Model) => ({ model: { ...m, vocab: ['a', 'b'] } }),
+      'model.vocab: expected an object mapping each token to its id, got an array ["a","b"]',
+    ],
+    [
+      'an id that is not a number',
+      (m: Model) => ({ model: { ...m, vocab: { ...m.vocab, x: 'one' } } }),
+      'model.vocab.x: expected the token\'s id, a non-negative integer, got "one"',
+    ],
+    [
+      'an unknown model type',
+      (m: Model) => ({ model: { ...m, type: 'Mystery' } }),
+      "model.type: 'Mystery' is not a model type",
+    ],
+    [
+      'a Unigram vocab of ids',
+      () => ({ model: { type: 'Unigram', vocab: { a: 1 } } }),
+      'model.vocab: expected a list of [piece, score] pairs',
+    ],
+    ['added_tokens an object', () => ({ added_tokens: { a: 1 } }), 'added_tokens: '],
+    [
+      'an added token without id',
+      () => ({ added_tokens: [{ content: 'x' }] }),
+      'added_tokens[0].id: ',
+    ],
+    [
+      'a Sequence whose list is not one',
+      () => ({ pre_tokenizer: { type: 'Sequence', pretokenizers: 3 } }),
+      'pre_tokenizer.pretokenizers: ',
+    ],
+  ])('names the file and field of a tokenizer.json with %s', async (_, change, message) => {
+    const files = byteLevelBpeFixture();
+    const json = files['tokenizer.json'] as { model: Model };
+    await writeFixtureFolder(dir, {
+      ...files,
+      'tokenizer.json': { ...json, ...change(json.model) },
+    });
+    const err = await Tokenizer.fromFolder(dir).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UserError);
+    expect((err as Error).message).toContain(`${join(dir, 'tokenizer.json')}: ${message}`);
   });
 
   it('works without tokenizer_config.json, adding nothing special', async () => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { describeZodIssues, UserError } from '../errors/index.js';
+import { checkTokenizerModel } from './tokenizer-model.js';
 
 /** One entry of tokenizer.json's `added_tokens`, keys as the tokenizers library writes them. */
 export const addedTokenSchema = z.object({
@@ -13,17 +14,36 @@ export const addedTokenSchema = z.object({
 });
 export type AddedToken = z.infer<typeof addedTokenSchema>;
 
-const component = z.looseObject({ type: z.string() }).nullish();
+/** A pipeline component; a `Sequence` lists its parts under the key of its kind. */
+const componentObject: z.ZodType<{ type: string }> = z.lazy(() =>
+  z.looseObject({
+    type: z.string(),
+    normalizers: z.array(componentObject).optional(),
+    pretokenizers: z.array(componentObject).optional(),
+    decoders: z.array(componentObject).optional(),
+    processors: z.array(componentObject).optional(),
+  }),
+);
+const component = componentObject.nullish();
 
 /**
- * tokenizer.json as far as tunekit reads it; the pipeline components are checked by
- * `@huggingface/tokenizers` when it builds them. Missing components mean "none".
+ * tokenizer.json as far as tunekit reads it: its shape is checked here (the model's vocabulary and
+ * merges, the components' types and Sequence lists), their settings by `@huggingface/tokenizers`
+ * when it builds them. Missing components mean "none".
  */
 export const tokenizerJsonSchema = z.looseObject({
   added_tokens: z.array(addedTokenSchema).default([]),
   normalizer: component.default(null),
   pre_tokenizer: component.default(null),
-  model: z.looseObject({ type: z.string().optional() }),
+  model: z
+    .looseObject(
+      { type: z.string().optional() },
+      {
+        error: (issue) =>
+          issue.input === undefined ? 'missing: the tokenizer model (its vocabulary)' : undefined,
+      },
+    )
+    .superRefine(checkTokenizerModel),
   post_processor: component.default(null),
   decoder: component.default(null),
 });

@@ -136,6 +136,27 @@ describe('evaluate', () => {
     );
   });
 
+  // before: `tunekit eval` printed `loss NaN` and exited 0
+  it('fails naming the metrics that are not finite', async () => {
+    const model = answeringModel('Paris');
+    const [[, table]] = model.namedParameters();
+    const poisoned = table.value.toFloat64();
+    poisoned.fill(Number.NaN);
+    table.value = HostTensor.from('f32', table.value.shape, poisoned);
+    await expect(
+      evaluate({
+        model,
+        backend: new ReferenceBackend(),
+        tokenizer,
+        batches: [evalBatch()],
+        prompts,
+        generation: false,
+      }),
+    ).rejects.toThrow(
+      /^evaluation: metric loss is NaN, perplexity is NaN; the model's outputs are not finite/,
+    );
+  });
+
   it('fails on eval batches without supervised tokens', async () => {
     const batch = evalBatch();
     const none = {

@@ -8,6 +8,7 @@ import {
 } from '@tunekit/core';
 import type { EvalPrompt } from '../data/index.js';
 import { BUILTIN_METRICS, type EvalOutputs } from './eval-metrics.js';
+import { checkFiniteMetrics } from './finite-metrics.js';
 import {
   type GeneratedSample,
   type GenerateSamplesOptions,
@@ -149,11 +150,16 @@ export interface EvaluateOptions extends EvaluatorOptions {
   readonly prompts: readonly EvalPrompt[];
 }
 
-/** One evaluation with a fresh Evaluator (`tunekit eval`); a training run keeps one Evaluator. */
+/**
+ * One evaluation with a fresh Evaluator (`tunekit eval`); a training run keeps one Evaluator. A
+ * metric that is NaN or ±Inf is an error naming it.
+ */
 export async function evaluate(opts: EvaluateOptions): Promise<EvalResult> {
   const evaluator = new Evaluator(opts);
   try {
-    return await evaluator.evaluate(opts.batches, opts.prompts);
+    const result = await evaluator.evaluate(opts.batches, opts.prompts);
+    checkFiniteMetrics(result.metrics);
+    return result;
   } finally {
     evaluator.dispose();
   }

@@ -1,16 +1,19 @@
 import { z } from 'zod';
 import { ACTIVATION_NAMES } from '../../nn/activations.js';
-import { positiveInt } from '../config-fields.js';
+import { positiveInt, requiredSize } from '../config-fields.js';
 
-/** transformers' `GPT2Config` (`n_embd`, `n_head`, ... as config.json spells them), with its defaults. */
+/**
+ * transformers' `GPT2Config` (`n_embd`, `n_head`, ... as config.json spells them), with its defaults
+ * (none for the sizes the weights fix).
+ */
 export const gpt2ConfigSchema = z
   .looseObject({
-    vocab_size: positiveInt().default(50257),
+    vocab_size: requiredSize('the number of tokens, rows of wte'),
     /** Learned positions: the longest sequence the model takes. */
-    n_positions: positiveInt().default(1024),
-    n_embd: positiveInt().default(768),
-    n_layer: positiveInt().default(12),
-    n_head: positiveInt().default(12),
+    n_positions: requiredSize('the number of learned positions, rows of wpe'),
+    n_embd: requiredSize('the width of the model, columns of wte'),
+    n_layer: requiredSize('the number of blocks'),
+    n_head: requiredSize('the number of attention heads'),
     /** null: 4 * n_embd. */
     n_inner: positiveInt().nullable().default(null),
     activation_function: z.enum(ACTIVATION_NAMES).default('gelu_new'),
@@ -26,7 +29,7 @@ export const gpt2ConfigSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['n_head'],
-        message: `n_embd (${c.n_embd}) must be a multiple of n_head (${c.n_head})`,
+        message: `n_head (${c.n_head}) does not divide n_embd (${c.n_embd}); GPT-2's heads split the width evenly`,
       });
     }
   });

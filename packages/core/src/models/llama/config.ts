@@ -1,15 +1,18 @@
 import { z } from 'zod';
 import { ACTIVATION_NAMES } from '../../nn/activations.js';
-import { checkAttentionHeads, positiveInt, ropeFields } from '../config-fields.js';
+import { checkAttentionHeads, positiveInt, requiredSize, ropeFields } from '../config-fields.js';
 
-/** transformers' `LlamaConfig`, with its defaults (SmolLM, TinyLlama and Llama 3.x use it). */
+/**
+ * transformers' `LlamaConfig` (SmolLM, TinyLlama and Llama 3.x use it), with its defaults (none
+ * for the sizes the weights fix).
+ */
 export const llamaConfigSchema = z
   .looseObject({
-    vocab_size: positiveInt().default(32000),
-    hidden_size: positiveInt().default(4096),
-    intermediate_size: positiveInt().default(11008),
-    num_hidden_layers: positiveInt().default(32),
-    num_attention_heads: positiveInt().default(32),
+    vocab_size: requiredSize('the number of tokens, rows of embed_tokens'),
+    hidden_size: requiredSize('the width of the model, columns of embed_tokens'),
+    intermediate_size: requiredSize('the width of the MLP, rows of up_proj'),
+    num_hidden_layers: requiredSize('the number of decoder layers'),
+    num_attention_heads: requiredSize('the number of query heads'),
     /** null: as many as num_attention_heads (no grouped-query attention). */
     num_key_value_heads: positiveInt().nullable().default(null),
     /** null: hidden_size // num_attention_heads. */

@@ -1,15 +1,15 @@
 import { z } from 'zod';
 import { ACTIVATION_NAMES } from '../../nn/activations.js';
-import { checkAttentionHeads, positiveInt, ropeFields } from '../config-fields.js';
+import { checkAttentionHeads, positiveInt, requiredSize, ropeFields } from '../config-fields.js';
 
-/** transformers' `MistralConfig`, with its defaults. Mistral has no biases. */
+/** transformers' `MistralConfig`, with its defaults (none for the sizes the weights fix). Mistral has no biases. */
 export const mistralConfigSchema = z
   .looseObject({
-    vocab_size: positiveInt().default(32000),
-    hidden_size: positiveInt().default(4096),
-    intermediate_size: positiveInt().default(14336),
-    num_hidden_layers: positiveInt().default(32),
-    num_attention_heads: positiveInt().default(32),
+    vocab_size: requiredSize('the number of tokens, rows of embed_tokens'),
+    hidden_size: requiredSize('the width of the model, columns of embed_tokens'),
+    intermediate_size: requiredSize('the width of the MLP, rows of up_proj'),
+    num_hidden_layers: requiredSize('the number of decoder layers'),
+    num_attention_heads: requiredSize('the number of query heads'),
     num_key_value_heads: positiveInt().nullable().default(8),
     head_dim: positiveInt().nullable().default(null),
     hidden_act: z.enum(ACTIVATION_NAMES).default('silu'),

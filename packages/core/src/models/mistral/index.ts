@@ -1,5 +1,6 @@
 import { llamaArchitecture } from '../llama/architecture.js';
 import { LlamaForCausalLM } from '../llama/model.js';
+import { llamaWeightDims } from '../llama/weight-dims.js';
 import type { ModelFamily } from '../model-family.js';
 import { type MistralConfig, mistralConfigSchema } from './config.js';
 
@@ -12,6 +13,7 @@ export const mistralFamily: ModelFamily<MistralConfig> = {
   architectures: ['MistralForCausalLM'],
   configSchema: mistralConfigSchema,
   baseModelPrefix: 'model',
+  weightDims: llamaWeightDims,
   ignoredWeights: [/^lm_head\.weight$/],
   build: (c) =>
     new LlamaForCausalLM(

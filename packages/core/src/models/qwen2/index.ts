@@ -1,5 +1,6 @@
 import { llamaArchitecture } from '../llama/architecture.js';
 import { LlamaForCausalLM } from '../llama/model.js';
+import { llamaWeightDims } from '../llama/weight-dims.js';
 import type { ModelFamily } from '../model-family.js';
 import { type Qwen2Config, qwen2ConfigSchema, qwen2SlidingWindow } from './config.js';
 
@@ -12,6 +13,7 @@ export const qwen2Family: ModelFamily<Qwen2Config> = {
   architectures: ['Qwen2ForCausalLM'],
   configSchema: qwen2ConfigSchema,
   baseModelPrefix: 'model',
+  weightDims: llamaWeightDims,
   ignoredWeights: [/^lm_head\.weight$/],
   build: (c) =>
     new LlamaForCausalLM(
