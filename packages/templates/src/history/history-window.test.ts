@@ -1,6 +1,7 @@
 import type { ChatMessage } from '@tunekit/core';
 import { UserError } from '@tunekit/core';
 import { describe, expect, it } from 'vitest';
+import { messageText } from '../conversation/index.js';
 import { extractiveSummary } from './history-compressor.js';
 import { fitHistory } from './history-window.js';
 
@@ -13,7 +14,7 @@ const conversation: ChatMessage[] = [system, ...turn(1), ...turn(2), ...turn(3)]
 
 /** A token counter for tests: one token per character. */
 const chars = (messages: readonly ChatMessage[]) =>
-  messages.reduce((sum, m) => sum + m.content.length, 0);
+  messages.reduce((sum, m) => sum + messageText(m).length, 0);
 
 describe('fitHistory', () => {
   it('keeps everything that fits', async () => {
