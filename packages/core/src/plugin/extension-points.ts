@@ -63,6 +63,8 @@ export interface ChatToolDefinition {
 export interface ChatTemplateContext {
   readonly bos_token?: string;
   readonly eos_token?: string;
+  readonly pad_token?: string;
+  readonly unk_token?: string;
   /** The model's own Jinja template: one string, or named templates (`default`, `tool_use`). */
   readonly chat_template?: string | readonly { readonly name: string; readonly template: string }[];
 }

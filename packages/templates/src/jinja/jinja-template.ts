@@ -65,10 +65,10 @@ export function renderChatTemplate(
 }
 
 function specialTokens(context: ChatTemplateContext): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (context.bos_token !== undefined) out.bos_token = context.bos_token;
-  if (context.eos_token !== undefined) out.eos_token = context.eos_token;
-  return out;
+  const keys = ['bos_token', 'eos_token', 'pad_token', 'unk_token'] as const;
+  return Object.fromEntries(
+    keys.flatMap((key) => (context[key] === undefined ? [] : [[key, context[key]]])),
+  );
 }
 
 /** True when the template reads `tools`, so tool definitions go to it rather than into text. */

@@ -3,6 +3,7 @@ import { UserError } from '@tunekit/core';
 import { describe, expect, it } from 'vitest';
 import { QWEN25_TEMPLATE } from '../../test/qwen25-template.js';
 import { chatml } from '../builtins/index.js';
+import { contextFromTokenizer } from '../context.js';
 import { createJinjaTemplate, jinja } from '../jinja/index.js';
 import { renderRecord } from './render-record.js';
 
@@ -60,6 +61,23 @@ describe('message fields', () => {
     expect(r.text).toBe(
       '[user|ada|||false]<text:Hi>/[assistant||greet|be kind|false]Hello/[assistant||||true]/[function|get_weather|||false]{"temp": 25}/',
     );
+  });
+
+  it("gives the template the tokenizer's special tokens, as transformers does", () => {
+    const context = contextFromTokenizer({
+      bosToken: '<s>',
+      eosToken: '</s>',
+      padToken: '<pad>',
+      unkToken: '<unk>',
+      chatTemplate:
+        '{{ bos_token }}{{ pad_token }}{{ unk_token }}{% for m in messages %}{{ m.content }}{% endfor %}{{ eos_token }}',
+    });
+    const r = renderRecord(
+      jinja,
+      { messages: [{ role: 'user', content: 'Hi' }] },
+      { where, context },
+    );
+    expect(r.text).toBe('<s><pad><unk>Hi</s>');
   });
 
   it('gives the text of content parts to a template that uses content as text', () => {
