@@ -99,6 +99,17 @@ describe('message fields', () => {
     expect(assistantTexts(r)).toEqual(['cat<|im_end|>']);
   });
 
+  it('reads a tool-call message without content, as OpenAI writes one, as content null', () => {
+    const { content: _, ...noContent } = call;
+    const messages = [toolConversation[0], noContent, ...toolConversation.slice(2)];
+    expect(renderRecord(qwen, { messages }, { where }).text).toBe(
+      qwen.render(toolConversation).text,
+    );
+    expect(() => renderRecord(qwen, { messages: [{ role: 'user' }] }, { where })).toThrow(
+      `${where}: messages[0].content: missing; a message without content must have tool_calls`,
+    );
+  });
+
   it('keeps the keys of a tool definition that the schema does not name', () => {
     const tools = [
       {

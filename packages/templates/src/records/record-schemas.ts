@@ -21,18 +21,28 @@ const contentPartSchema = z.looseObject({ type: z.string().min(1), text: z.strin
 /**
  * A chat message as OpenAI, TRL and HF write it. Every field is kept, so that Jinja templates see
  * the message as given (`name`, `reasoning_content`, `thought`...); `content` is text, null (a
- * message that only calls tools) or typed parts.
+ * message that only calls tools, which may also leave it out) or typed parts.
  */
-export const messageSchema = z.looseObject({
-  role: roleSchema,
-  content: z.union([z.string(), z.null(), z.array(contentPartSchema)], {
-    error: 'expected a string, null, or a list of content parts ({"type": "text", "text": ...})',
-  }),
-  tool_calls: z.array(toolCallSchema).optional(),
-  tool_call_id: z.string().optional(),
-  name: z.string().optional(),
-  reasoning_content: z.string().optional(),
-});
+export const messageSchema = z
+  .looseObject({
+    role: roleSchema,
+    content: z
+      .union([z.string(), z.null(), z.array(contentPartSchema)], {
+        error:
+          'expected a string, null, or a list of content parts ({"type": "text", "text": ...})',
+      })
+      .optional(),
+    tool_calls: z.array(toolCallSchema).optional(),
+    tool_call_id: z.string().optional(),
+    name: z.string().optional(),
+    reasoning_content: z.string().optional(),
+  })
+  .refine((message) => message.content !== undefined || message.tool_calls !== undefined, {
+    path: ['content'],
+    message: 'missing; a message without content must have tool_calls',
+  })
+  // OpenAI leaves content out of a message that only calls tools: it reads as null.
+  .transform((message) => ({ ...message, content: message.content ?? null }));
 
 /**
  * Optional metadata an instruction or prompt record may carry; the record layer renders it into
