@@ -28,18 +28,18 @@ import {
 // assistant spans it reports are the ones found by diffing prefix renders of that Jinja.
 
 const cases: [ChatTemplate, fc.Arbitrary<ChatMessage[]>][] = [
-  [chatml, anyOrder(['system', 'user', 'assistant', 'tool'])],
+  [chatml, anyOrder(['system', 'user', 'assistant', 'tool', 'function'])],
   [zephyr, anyOrder(['system', 'user', 'assistant'])],
   [alpaca, instruction],
   [alpacaAxolotl, instruction],
-  [llama3, anyOrder(['system', 'user', 'assistant', 'tool'])],
+  [llama3, anyOrder(['system', 'user', 'assistant', 'tool', 'function'])],
   [llama2, alternating(nonEmpty)],
   // With a system message Mistral's template rewrites the last user turn, which prefix renders
   // cannot follow (issue 11, item 9); real-templates.test.ts checks those spans.
   [mistral, alternating().filter((messages) => messages[0]?.role !== 'system')],
   [gemma, alternating()],
   [phi3, anyOrder(['system', 'user', 'assistant'])],
-  [raw, anyOrder(['system', 'user', 'assistant', 'tool'])],
+  [raw, anyOrder(['system', 'user', 'assistant', 'tool', 'function'])],
 ];
 
 const tokens = { bos_token: '<BOS>', eos_token: '<EOS>' };

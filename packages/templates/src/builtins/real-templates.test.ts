@@ -50,10 +50,10 @@ const cases: [
   fc.Arbitrary<ChatMessage[]>,
   ((content: string) => string)?,
 ][] = [
-  [chatml, CHATML_REAL, anyOrder(['system', 'user', 'assistant', 'tool'])],
+  [chatml, CHATML_REAL, anyOrder(['system', 'user', 'assistant', 'tool', 'function'])],
   [zephyr, ZEPHYR_REAL, anyOrder(['system', 'user', 'assistant'])],
   [llama2, LLAMA2_REAL, alternating(nonEmpty)],
-  [llama3, LLAMA3_REAL, anyOrder(['system', 'user', 'assistant', 'tool'])],
+  [llama3, LLAMA3_REAL, anyOrder(['system', 'user', 'assistant', 'tool', 'function'])],
   [mistral, MISTRAL_REAL, alternating(), mistralTurn],
   [gemma, GEMMA_REAL, alternating()],
   [phi3, PHI3_REAL, anyOrder(['system', 'user', 'assistant'])],

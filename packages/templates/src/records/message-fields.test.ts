@@ -2,7 +2,7 @@ import type { ChatMessage } from '@tunekit/core';
 import { UserError } from '@tunekit/core';
 import { describe, expect, it } from 'vitest';
 import { QWEN25_TEMPLATE } from '../../test/qwen25-template.js';
-import { chatml } from '../builtins/index.js';
+import { chatml, phi3 } from '../builtins/index.js';
 import { contextFromTokenizer } from '../context.js';
 import { createJinjaTemplate, jinja } from '../jinja/index.js';
 import { renderRecord } from './render-record.js';
@@ -141,9 +141,10 @@ describe('message fields', () => {
       `${where}: messages[0].content[1] is a 'image_url' part, which template 'chatml' cannot render; it renders text parts`,
     );
     const fn = { messages: [{ role: 'function', name: 'f', content: '1' }] };
-    expect(() => renderRecord(chatml, fn, { where })).toThrow(
-      `${where}: messages[0] has role 'function', which template 'chatml' cannot render`,
+    expect(() => renderRecord(phi3, fn, { where })).toThrow(
+      `${where}: messages[0] has role 'function', which template 'phi3' cannot render`,
     );
+    expect(renderRecord(chatml, fn, { where }).text).toBe('<|im_start|>function\n1<|im_end|>\n');
     expect(() =>
       renderRecord(chatml, { messages: [{ role: 'user', content: 3 }] }, { where }),
     ).toThrow(`${where}: messages[0].content: expected a string, null, or a list of content parts`);
