@@ -2,15 +2,13 @@ import type { ChatMessage } from '@tunekit/core';
 import { messageText } from '../conversation/index.js';
 
 /**
- * True when the template reads typed content itself: it loops over a message's content or tests
- * its type (`content is string`), as vision and tool-aware templates (Llama 4, Qwen2.5-VL, Qwen3)
- * do. vLLM's `--chat-template-content-format auto` makes the same call.
+ * True when the template reads typed content itself: it loops over a message's content, as
+ * vision templates (Gemma 3, Llama 4, Qwen2.5-VL) do. A template that only tests `content is
+ * string` (Qwen3 writes '' otherwise) uses content as text. vLLM's
+ * `--chat-template-content-format auto` makes the same call.
  */
 export function readsContentParts(source: string): boolean {
-  return (
-    /\bfor\s+\w+\s+in\s+[\w.]*(\.content\b|\[\s*['"]content['"]\s*\])/.test(source) ||
-    /\bcontent'?\]?\s+is\s+(not\s+)?(string|iterable|sequence|mapping)\b/.test(source)
-  );
+  return /\bfor\s+\w+\s+in\s+[\w.]*(\.content\b|\[\s*['"]content['"]\s*\])/.test(source);
 }
 
 /**

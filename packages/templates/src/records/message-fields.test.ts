@@ -92,6 +92,14 @@ describe('message fields', () => {
     expect(renderRecord(qwen, { messages }, { where }).text).toContain(
       '<|im_start|>user\nTranslate:\nchat<|im_end|>\n<|im_start|>assistant\ncat<|im_end|>',
     );
+    // Qwen3 writes '' for content that is not a string; it gets the text.
+    const qwen3Like = {
+      chat_template:
+        "{% for m in messages %}{% if m.content is string %}{{ m.content }}{% else %}{{ '' }}{% endif %}|{% endfor %}",
+    };
+    expect(renderRecord(jinja, { messages }, { where, context: qwen3Like }).text).toBe(
+      'Translate:\nchat|cat|',
+    );
     const r = renderRecord(chatml, { messages }, { where });
     expect(r.text).toBe(
       '<|im_start|>user\nTranslate:\nchat<|im_end|>\n<|im_start|>assistant\ncat<|im_end|>\n',
