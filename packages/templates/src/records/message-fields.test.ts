@@ -118,6 +118,20 @@ describe('message fields', () => {
     );
   });
 
+  it("joins a composed system message with the text of a record's system parts", () => {
+    const record = {
+      messages: [
+        { role: 'system', content: [{ type: 'text', text: 'Be brief.' }] },
+        { role: 'user', content: 'Hi' },
+        { role: 'assistant', content: 'Hello' },
+      ],
+    };
+    const r = renderRecord(chatml, record, { where, system: { text: 'Answer in English.' } });
+    expect(
+      r.text.startsWith('<|im_start|>system\nAnswer in English.\n\nBe brief.<|im_end|>\n'),
+    ).toBe(true);
+  });
+
   it('keeps the keys of a tool definition that the schema does not name', () => {
     const tools = [
       {
