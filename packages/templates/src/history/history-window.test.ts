@@ -58,6 +58,24 @@ describe('fitHistory', () => {
     expect(chars(out.messages)).toBeLessThanOrEqual(400);
   });
 
+  it('summarises into a system message given as content parts, and reads parts and null content', async () => {
+    const parts: ChatMessage = { role: 'system', content: [{ type: 'text', text: 'Be kind.' }] };
+    const call: ChatMessage = {
+      role: 'assistant',
+      content: null,
+      tool_calls: [{ type: 'function', function: { name: 'f', arguments: {} } }],
+    };
+    const [question] = turn(1);
+    const messages = [parts, question, call, ...turn(2), ...turn(3)];
+    const budget = chars([parts, ...turn(2), ...turn(3)]) + 70;
+    const out = await fitHistory(messages, { budget, countTokens: chars });
+    expect(out.dropped).toBe(2);
+    expect(out.messages[0]).toEqual({
+      role: 'system',
+      content: 'Be kind.\n\nSummary of the earlier conversation:\n- The user said: Question 1?',
+    });
+  });
+
   it('takes a pluggable compressor, and adds a system message when there was none', async () => {
     const compressor = {
       summarize: async (dropped: readonly ChatMessage[]) => `${dropped.length} earlier messages.`,
