@@ -58,14 +58,16 @@ export const LLAMA3_REAL: RealTemplate = {
 };
 
 /**
- * Mistral's template since mistralai's 2024 chat_template update, with the system message put
- * before the last user turn; the text as Mistral publishes it for Mistral-7B-Instruct-v0.2,
- * Mixtral-8x7B-Instruct-v0.1 and Codestral-22B-v0.1 (copied verbatim into vLLM --chat-template
- * commands on GitHub). Earlier revisions had no system message at all.
+ * Mistral's template in the form of its 2024 update: `[INST] ` and `[/INST]` with no space before
+ * it, the system message before the last user turn. This is Mistral-7B-Instruct-v0.3's template at
+ * revision 43ee8f4afb6fc9e4304a8ed87aaa3a36a0e06939 without its tool branches, and the template of
+ * Codestral-22B-v0.1 and Mistral-Small-Instruct-2409; the text as quoted verbatim (JSON-escaped,
+ * with its raise_exception checks) in vLLM `--chat-template` commands on GitHub. Mistral-7B-Instruct
+ * v0.1 and v0.2 keep the older ` [INST] ` form with the system message in the first turn.
  */
 export const MISTRAL_REAL: RealTemplate = {
-  model: 'mistralai/Mistral-7B-Instruct-v0.2',
-  source: 'the model card revision after the 2024 chat_template update (see above)',
+  model: 'mistralai/Mistral-7B-Instruct-v0.3',
+  source: 'see above',
   chat_template:
     "{%- if messages[0]['role'] == 'system' %}\n    {%- set system_message = messages[0]['content'] %}\n    {%- set loop_messages = messages[1:] %}\n{%- else %}\n    {%- set loop_messages = messages %}\n{%- endif %}\n\n{{- bos_token }}\n{%- for message in loop_messages %}\n    {%- if (message['role'] == 'user') != (loop.index0 % 2 == 0) %}\n        {{- raise_exception('After the optional system message, conversation roles must alternate user/assistant/user/assistant/...') }}\n    {%- endif %}\n    {%- if message['role'] == 'user' %}\n        {%- if loop.last and system_message is defined %}\n            {{- '[INST] ' + system_message + '\\n\\n' + message['content'] + '[/INST]' }}\n        {%- else %}\n            {{- '[INST] ' + message['content'] + '[/INST]' }}\n        {%- endif %}\n    {%- elif message['role'] == 'assistant' %}\n        {{- ' ' + message['content'] + eos_token}}\n    {%- else %}\n        {{- raise_exception('Only user and assistant roles are supported, with the exception of an initial optional system message!') }}\n    {%- endif %}\n{%- endfor %}\n",
   bos_token: '<s>',

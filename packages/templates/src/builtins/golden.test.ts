@@ -205,9 +205,9 @@ const goldens: Record<string, { template: ChatTemplate; cases: Golden[] }> = {
       },
     ],
   },
-  // mistralai/Mistral-7B-Instruct-v0.2 tokenizer_config.json (since the 2024 chat_template
-  // update): the system message goes before the last user turn, and only when one ends the
-  // conversation.
+  // mistralai/Mistral-7B-Instruct-v0.3 tokenizer_config.json without tools (the form of the 2024
+  // template update): the system message goes before the last user turn, and only when one ends
+  // the conversation.
   mistral: {
     template: mistral,
     cases: [

@@ -3,8 +3,8 @@ import { defineBuiltin } from './builtin-template.js';
 import { TextBuilder } from './text-builder.js';
 
 /**
- * Mistral instruct (mistralai/Mistral-7B-Instruct-v0.2 and Mixtral-8x7B-Instruct-v0.1
- * tokenizer_config.json, since mistralai's 2024 chat_template update): `<s>` once, then
+ * Mistral instruct in the form of mistralai's 2024 template update (Mistral-7B-Instruct-v0.3
+ * without tools, Codestral-22B-v0.1, Mistral-Small-Instruct-2409): `<s>` once, then
  * `[INST] {user}[/INST]` and ` {assistant}</s>`. A system message goes before the last message's
  * user text, followed by a blank line, and only when the conversation ends with a user turn: a
  * conversation that ends with an answer carries no system text, as with Mistral's own template.
@@ -39,7 +39,8 @@ export const MISTRAL_JINJA = [
 
 export const mistral = defineBuiltin({
   id: 'mistral',
-  description: 'Mistral instruct: <s>[INST] ...[/INST] ...</s> (Mistral-7B-Instruct-v0.2, Mixtral)',
+  description:
+    'Mistral instruct: <s>[INST] ...[/INST] ...</s> (Mistral-7B-Instruct-v0.3, Codestral)',
   jinja: MISTRAL_JINJA,
   rules: { roles: ['system', 'user', 'assistant'], alternates: true },
   defaults: { bos_token: '<s>', eos_token: '</s>' },
