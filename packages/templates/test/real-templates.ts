@@ -31,7 +31,7 @@ export const CHATML_REAL: RealTemplate = {
 export const ZEPHYR_REAL: RealTemplate = {
   model: 'HuggingFaceH4/zephyr-7b-beta',
   source:
-    "huggingface/huggingface.js packages/jinja/test/e2e.test.js at fe42e6801 (TEST_CUSTOM_TEMPLATES); the same text is TinyLlama/TinyLlama-1.1B-Chat-v1.0's in " +
+    "huggingface/huggingface.js packages/jinja/test/e2e.test.js at fe42e68017ffc76d09922ea8f9b38a6964345710 (TEST_CUSTOM_TEMPLATES); the same text is TinyLlama/TinyLlama-1.1B-Chat-v1.0's in " +
     OPENVINO,
   chat_template:
     "{% for message in messages %}\n{% if message['role'] == 'user' %}\n{{ '<|user|>\n' + message['content'] + eos_token }}\n{% elif message['role'] == 'system' %}\n{{ '<|system|>\n' + message['content'] + eos_token }}\n{% elif message['role'] == 'assistant' %}\n{{ '<|assistant|>\n'  + message['content'] + eos_token }}\n{% endif %}\n{% if loop.last and add_generation_prompt %}\n{{ '<|assistant|>' }}\n{% endif %}\n{% endfor %}",
