@@ -1,7 +1,7 @@
 export * from './builtins/index.js';
 export { listTemplates, type RenderExamplesOptions, renderExamples } from './cli/index.js';
 export { contextFromTokenizer } from './context.js';
-export { type ConversationRules, checkConversation } from './conversation/index.js';
+export { type ConversationRules, checkConversation, messageText } from './conversation/index.js';
 export { type TemplateFingerprint, templateFingerprint, withChatTemplate } from './fingerprint.js';
 export * from './history/index.js';
 export * from './jinja/index.js';

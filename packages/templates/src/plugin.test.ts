@@ -16,6 +16,7 @@ describe('plugin', () => {
       'llama3',
       'mistral',
       'phi3',
+      'qwen2_5',
       'raw',
       'zephyr',
     ]);

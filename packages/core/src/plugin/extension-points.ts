@@ -5,7 +5,8 @@
 // The PEFT method contract lives with the rest of PEFT's machinery.
 export type { PeftMethod } from '../peft/index.js';
 
-export type ChatRole = 'system' | 'user' | 'assistant' | 'tool';
+/** `function` is OpenAI's older name for a tool result (the function's name in `name`). */
+export type ChatRole = 'system' | 'user' | 'assistant' | 'tool' | 'function';
 
 /** A function call an assistant message makes (OpenAI/HF shape); `arguments` is an object or JSON text. */
 export interface ChatToolCall {
@@ -14,16 +15,38 @@ export interface ChatToolCall {
   readonly function: { readonly name: string; readonly arguments: unknown };
 }
 
+/** One typed part of a message's content, as OpenAI and HF write it: `{type: 'text', text}`, an image... */
+export interface ChatContentPart {
+  readonly type: string;
+  readonly text?: string;
+  readonly [field: string]: unknown;
+}
+
+/**
+ * A chat message as OpenAI, TRL and HF write it. Jinja templates receive it as given, every
+ * field included (as transformers' `apply_chat_template` passes the message dicts); built-in
+ * templates read its text (see `messageText` in @tunekit/templates).
+ */
 export interface ChatMessage {
   readonly role: ChatRole;
-  readonly content: string;
-  /** Calls an assistant message makes; rendered only by templates that know them (HF Jinja). */
+  /** Text, null for a message that only calls tools, or typed parts. */
+  readonly content: string | null | readonly ChatContentPart[];
+  /** Calls an assistant message makes. */
   readonly tool_calls?: readonly ChatToolCall[];
   /** The call a `tool` message answers. */
   readonly tool_call_id?: string;
+  /** Who speaks: a participant's name, or the function a `function`/`tool` message answers for. */
+  readonly name?: string;
+  /** An assistant's reasoning, the field Qwen3 and DeepSeek-R1 templates read. */
+  readonly reasoning_content?: string;
+  /** Any other field of the message (`thought`...), passed to Jinja templates as it is. */
+  readonly [field: string]: unknown;
 }
 
-/** A tool the model may call, as a JSON-schema function definition (OpenAI/HF `tools`). */
+/**
+ * A tool the model may call, as a JSON-schema function definition (OpenAI/HF `tools`); other keys
+ * (`strict`, `return`...) are kept for the template.
+ */
 export interface ChatToolDefinition {
   readonly type: 'function';
   readonly function: {
@@ -31,13 +54,17 @@ export interface ChatToolDefinition {
     readonly description?: string;
     /** JSON schema of the arguments. */
     readonly parameters?: Readonly<Record<string, unknown>>;
+    readonly [key: string]: unknown;
   };
+  readonly [key: string]: unknown;
 }
 
 /** What a template takes from the model's tokenizer_config.json, keys spelled as HF spells them. */
 export interface ChatTemplateContext {
   readonly bos_token?: string;
   readonly eos_token?: string;
+  readonly pad_token?: string;
+  readonly unk_token?: string;
   /** The model's own Jinja template: one string, or named templates (`default`, `tool_use`). */
   readonly chat_template?: string | readonly { readonly name: string; readonly template: string }[];
 }

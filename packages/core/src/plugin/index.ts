@@ -3,6 +3,7 @@ export { corePlugins } from './core-plugins.js';
 export { CORE_VERSION } from './core-version.js';
 export type {
   CallbackResult,
+  ChatContentPart,
   ChatMessage,
   ChatRenderOptions,
   ChatRole,

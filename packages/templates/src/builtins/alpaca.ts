@@ -1,5 +1,5 @@
-import { type ChatMessage, UserError } from '@tunekit/core';
-import { type BuiltinRenderOptions, defineBuiltin } from './builtin-template.js';
+import { UserError } from '@tunekit/core';
+import { type BuiltinRenderOptions, defineBuiltin, type TextMessage } from './builtin-template.js';
 import { TextBuilder } from './text-builder.js';
 
 /**
@@ -48,7 +48,7 @@ function jinjaString(text: string): string {
 
 function renderAlpaca(
   variant: AlpacaVariant,
-  messages: readonly ChatMessage[],
+  messages: readonly TextMessage[],
   opts: BuiltinRenderOptions,
 ) {
   const input = opts.variables.input;

@@ -3,9 +3,13 @@ import type {
   ChatRenderOptions,
   ChatTemplate,
   ChatTemplateContext,
+  ChatToolDefinition,
   RenderedChat,
 } from '@tunekit/core';
-import { type ConversationRules, checkConversation } from '../conversation/index.js';
+import { type ConversationRules, checkConversation, messageText } from '../conversation/index.js';
+
+/** A message as a built-in reads it: its content as text (`messageText`). */
+export type TextMessage = ChatMessage & { readonly content: string };
 
 /** The options a built-in renders with, defaults filled in. */
 export interface BuiltinRenderOptions {
@@ -13,6 +17,8 @@ export interface BuiltinRenderOptions {
   readonly bosToken: string;
   readonly eosToken: string;
   readonly variables: Readonly<Record<string, unknown>>;
+  /** The tools offered, for a format that writes them (`tools: true`); else empty. */
+  readonly tools: readonly ChatToolDefinition[];
 }
 
 export interface BuiltinSpec {
@@ -25,7 +31,9 @@ export interface BuiltinSpec {
   readonly variables?: readonly string[];
   /** The format's own special tokens, used when the model's tokenizer_config.json gives none. */
   readonly defaults: { readonly bos_token?: string; readonly eos_token?: string };
-  render(messages: readonly ChatMessage[], opts: BuiltinRenderOptions): RenderedChat;
+  /** The format writes tool definitions itself (`opts.tools`), as Qwen2.5's does. */
+  readonly tools?: boolean;
+  render(messages: readonly TextMessage[], opts: BuiltinRenderOptions): RenderedChat;
 }
 
 /** A template that reads extra variables, named so that callers know to pass them. */
@@ -45,14 +53,16 @@ export function defineBuiltin(spec: BuiltinSpec): TemplateWithVariables {
     variables: spec.variables ?? [],
     description: spec.description,
     chatTemplate: () => spec.jinja,
-    supportsTools: () => false,
+    supportsTools: () => spec.tools ?? false,
     render(messages, opts: ChatRenderOptions = {}) {
       checkConversation(spec.id, messages, spec.rules);
-      return spec.render(messages, {
+      const texts = messages.map((m) => ({ ...m, content: messageText(m) }));
+      return spec.render(texts, {
         addGenerationPrompt: opts.addGenerationPrompt ?? false,
         bosToken: token(spec, opts.context, 'bos_token'),
         eosToken: token(spec, opts.context, 'eos_token'),
         variables: opts.variables ?? {},
+        tools: spec.tools ? (opts.tools ?? []) : [],
       });
     },
   };

@@ -14,7 +14,7 @@ export const chatml = defineBuiltin({
   id: 'chatml',
   description: 'ChatML: <|im_start|>role\\n...<|im_end|> (Qwen2, SmolLM2, OpenHermes)',
   jinja: CHATML_JINJA,
-  rules: { roles: ['system', 'user', 'assistant', 'tool'] },
+  rules: { roles: ['system', 'user', 'assistant', 'tool', 'function'] },
   defaults: {},
   render(messages, opts) {
     const out = new TextBuilder();

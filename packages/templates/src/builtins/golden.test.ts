@@ -19,6 +19,7 @@ import {
   llama3,
   mistral,
   phi3,
+  qwen25,
   raw,
   zephyr,
 } from './index.js';
@@ -204,21 +205,63 @@ const goldens: Record<string, { template: ChatTemplate; cases: Golden[] }> = {
       },
     ],
   },
-  // mistralai/Mistral-7B-Instruct-v0.2 tokenizer_config.json (revision with a system message).
+  // mistralai/Mistral-7B-Instruct-v0.3 tokenizer_config.json without tools (the form of the 2024
+  // template update): the system message goes before the last user turn, and only when one ends
+  // the conversation.
   mistral: {
     template: mistral,
     cases: [
       {
-        name: 'system',
+        name: 'system before the last user turn',
+        messages: [...withSystem.slice(0, 2)],
+        text: '<s>[INST] You are a helpful assistant.\n\nWhat is 2+2?[/INST]',
+        assistant: [],
+      },
+      {
+        name: 'system dropped when an answer ends the conversation',
         messages: withSystem,
-        text: '<s> [INST] You are a helpful assistant.\n\nWhat is 2+2? [/INST] 4</s>',
+        text: '<s>[INST] What is 2+2?[/INST] 4</s>',
         assistant: [' 4</s>'],
       },
       {
         name: 'multi-turn',
         messages: multiTurn,
-        text: '<s> [INST] Name a colour. [/INST] Blue.</s> [INST] Another? [/INST] Red.\nOr green.</s>',
+        text: '<s>[INST] Name a colour.[/INST] Blue.</s>[INST] Another?[/INST] Red.\nOr green.</s>',
         assistant: [' Blue.</s>', ' Red.\nOr green.</s>'],
+      },
+    ],
+  },
+  // Qwen/Qwen2.5-0.5B-Instruct tokenizer_config.json: a default system message, tool calls in
+  // <tool_call> blocks (trained on), tool results in one user turn (not trained on).
+  qwen2_5: {
+    template: qwen25,
+    cases: [
+      {
+        name: 'default system message',
+        messages: noSystem,
+        text: '<|im_start|>system\nYou are Qwen, created by Alibaba Cloud. You are a helpful assistant.<|im_end|>\n<|im_start|>user\nHello<|im_end|>\n<|im_start|>assistant\nHi there!<|im_end|>\n',
+        assistant: ['Hi there!<|im_end|>'],
+      },
+      {
+        name: 'a tool call and its result',
+        messages: [
+          { role: 'system', content: 'Be brief.' },
+          { role: 'user', content: 'Weather in Paris?' },
+          {
+            role: 'assistant',
+            content: null,
+            tool_calls: [
+              { type: 'function', function: { name: 'get_weather', arguments: { city: 'Paris' } } },
+            ],
+          },
+          { role: 'tool', content: '{"temp": 21}' },
+          { role: 'assistant', content: 'Mild.' },
+        ],
+        text: '<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nWeather in Paris?<|im_end|>\n<|im_start|>assistant\n<tool_call>\n{"name": "get_weather", "arguments": {"city": "Paris"}}\n</tool_call><|im_end|>\n<|im_start|>user\n<tool_response>\n{"temp": 21}\n</tool_response><|im_end|>\n<|im_start|>assistant\nMild.<|im_end|>\n',
+        assistant: [
+          '<tool_call>\n{"name": "get_weather", "arguments": {"city": "Paris"}}\n</tool_call><|im_end|>',
+          'Mild.<|im_end|>',
+        ],
       },
     ],
   },
@@ -316,7 +359,7 @@ const toolGoldens: [ChatTemplate, string][] = [
     llama2,
     `<s>[INST] <<SYS>>\n${TOOLS_SYSTEM}\n<</SYS>>\n\nWeather in Paris? [/INST] ${ANSWER} </s>`,
   ],
-  [mistral, `<s> [INST] ${TOOLS_SYSTEM}\n\nWeather in Paris? [/INST] ${ANSWER}</s>`],
+  [mistral, `<s>[INST] Weather in Paris?[/INST] ${ANSWER}</s>`],
   [
     gemma,
     `<bos><start_of_turn>user\n${TOOLS_SYSTEM}\n\nWeather in Paris?<end_of_turn>\n<start_of_turn>model\n${ANSWER}<end_of_turn>\n`,

@@ -6,6 +6,7 @@ import { llama2 } from './llama2.js';
 import { llama3 } from './llama3.js';
 import { mistral } from './mistral.js';
 import { phi3 } from './phi3.js';
+import { qwen25 } from './qwen2-5.js';
 import { raw } from './raw.js';
 import { zephyr } from './zephyr.js';
 
@@ -16,6 +17,7 @@ export {
   defineBuiltin,
   readsVariable,
   type TemplateWithVariables,
+  type TextMessage,
 } from './builtin-template.js';
 export { CHATML_JINJA, chatml } from './chatml.js';
 export { GEMMA_JINJA, gemma } from './gemma.js';
@@ -23,6 +25,7 @@ export { LLAMA2_JINJA, llama2 } from './llama2.js';
 export { LLAMA3_JINJA, llama3 } from './llama3.js';
 export { MISTRAL_JINJA, mistral } from './mistral.js';
 export { PHI3_JINJA, phi3 } from './phi3.js';
+export { QWEN2_5_JINJA, qwen25 } from './qwen2-5.js';
 export { RAW_JINJA, raw } from './raw.js';
 export { ZEPHYR_JINJA, zephyr } from './zephyr.js';
 
@@ -37,5 +40,6 @@ export const BUILTIN_TEMPLATES: readonly ChatTemplate[] = Object.freeze([
   mistral,
   gemma,
   phi3,
+  qwen25,
   raw,
 ]);

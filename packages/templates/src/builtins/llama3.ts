@@ -14,7 +14,7 @@ export const llama3 = defineBuiltin({
   id: 'llama3',
   description: 'Llama 3: <|start_header_id|>role<|end_header_id|>\\n\\n...<|eot_id|>',
   jinja: LLAMA3_JINJA,
-  rules: { roles: ['system', 'user', 'assistant', 'tool'] },
+  rules: { roles: ['system', 'user', 'assistant', 'tool', 'function'] },
   defaults: { bos_token: '<|begin_of_text|>', eos_token: '<|eot_id|>' },
   render(messages, opts) {
     const out = new TextBuilder();

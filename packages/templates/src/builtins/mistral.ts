@@ -3,10 +3,12 @@ import { defineBuiltin } from './builtin-template.js';
 import { TextBuilder } from './text-builder.js';
 
 /**
- * Mistral instruct (mistralai/Mistral-7B-Instruct-v0.2 and Mixtral-8x7B-Instruct-v0.1
- * tokenizer_config.json, the revision with a system message): `<s>` once, then
- * ` [INST] {user} [/INST]` and ` {assistant}</s>`; a system message is prepended to the first
- * user turn followed by a blank line. Roles must alternate; contents are not stripped.
+ * Mistral instruct in the form of mistralai's 2024 template update (Mistral-7B-Instruct-v0.3
+ * without tools, Codestral-22B-v0.1, Mistral-Small-Instruct-2409): `<s>` once, then
+ * `[INST] {user}[/INST]` and ` {assistant}</s>`. A system message goes before the last message's
+ * user text, followed by a blank line, and only when the conversation ends with a user turn: a
+ * conversation that ends with an answer carries no system text, as with Mistral's own template.
+ * Roles must alternate; contents are not stripped.
  */
 export const MISTRAL_JINJA = [
   "{%- if messages[0]['role'] == 'system' %}",
@@ -22,10 +24,10 @@ export const MISTRAL_JINJA = [
   "        {{- raise_exception('After the optional system message, conversation roles must alternate user/assistant/user/assistant/...') }}",
   '    {%- endif %}',
   "    {%- if message['role'] == 'user' %}",
-  '        {%- if loop.first and system_message is defined %}',
-  "            {{- ' [INST] ' + system_message + '\\n\\n' + message['content'] + ' [/INST]' }}",
+  '        {%- if loop.last and system_message is defined %}',
+  "            {{- '[INST] ' + system_message + '\\n\\n' + message['content'] + '[/INST]' }}",
   '        {%- else %}',
-  "            {{- ' [INST] ' + message['content'] + ' [/INST]' }}",
+  "            {{- '[INST] ' + message['content'] + '[/INST]' }}",
   '        {%- endif %}',
   "    {%- elif message['role'] == 'assistant' %}",
   "        {{- ' ' + message['content'] + eos_token}}",
@@ -37,7 +39,8 @@ export const MISTRAL_JINJA = [
 
 export const mistral = defineBuiltin({
   id: 'mistral',
-  description: 'Mistral instruct: <s> [INST] ... [/INST] ...</s> (Mistral-7B-Instruct-v0.2)',
+  description:
+    'Mistral instruct: <s>[INST] ...[/INST] ...</s> (Mistral-7B-Instruct-v0.3, Codestral)',
   jinja: MISTRAL_JINJA,
   rules: { roles: ['system', 'user', 'assistant'], alternates: true },
   defaults: { bos_token: '<s>', eos_token: '</s>' },
@@ -50,9 +53,9 @@ export const mistral = defineBuiltin({
         out.add(` ${m.content}${opts.eosToken}`, 'assistant');
         return;
       }
-      out.add(' [INST] ');
-      if (i === 0 && system !== undefined) out.add(`${system}\n\n`, 'system');
-      out.add(m.content, 'user').add(' [/INST]');
+      out.add('[INST] ');
+      if (i === turns.length - 1 && system !== undefined) out.add(`${system}\n\n`, 'system');
+      out.add(m.content, 'user').add('[/INST]');
     });
     return out.build();
   },

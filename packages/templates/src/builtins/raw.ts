@@ -13,7 +13,7 @@ export const raw = defineBuiltin({
   id: 'raw',
   description: 'Plain text: contents back to back, eos after each assistant turn',
   jinja: RAW_JINJA,
-  rules: { roles: ['system', 'user', 'assistant', 'tool'] },
+  rules: { roles: ['system', 'user', 'assistant', 'tool', 'function'] },
   defaults: {},
   render(messages, opts) {
     const out = new TextBuilder();

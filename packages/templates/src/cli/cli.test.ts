@@ -46,7 +46,7 @@ describe('listTemplates', () => {
   it('prints one line per template, ids aligned', () => {
     const text = listTemplates();
     const lines = text.trimEnd().split('\n');
-    expect(lines).toHaveLength(11);
+    expect(lines).toHaveLength(12);
     expect(lines[0]).toBe(
       `chatml          ${'ChatML: <|im_start|>role\\n...<|im_end|> (Qwen2, SmolLM2, OpenHermes)'}`,
     );

@@ -11,6 +11,8 @@ export interface ConversationRules {
   readonly alternates?: boolean;
   /** At most this many user turns (Alpaca is one instruction and its response). */
   readonly maxUserTurns?: number;
+  /** The format writes assistant `tool_calls` (Qwen2.5's `<tool_call>` blocks). */
+  readonly toolCalls?: boolean;
 }
 
 /**
@@ -28,10 +30,18 @@ export function checkConversation(
         `messages[${i}] has role '${String(message.role)}', which template '${templateId}' cannot render; it renders ${rules.roles.join(', ')}`,
       );
     }
-    if (message.tool_calls !== undefined && message.tool_calls.length > 0) {
+    if (!rules.toolCalls && message.tool_calls !== undefined && message.tool_calls.length > 0) {
       throw new UserError(
-        `messages[${i}] has tool_calls, which template '${templateId}' cannot render; use a model's own Jinja template that renders them (template 'jinja')`,
+        `messages[${i}] has tool_calls, which template '${templateId}' cannot render (the model it is named after has no tool-call format); use a template that renders them (qwen2_5, or the model's own template: 'jinja')`,
       );
+    }
+    if (Array.isArray(message.content)) {
+      const j = message.content.findIndex((part) => part.type !== 'text');
+      if (j >= 0) {
+        throw new UserError(
+          `messages[${i}].content[${j}] is a '${String(message.content[j].type)}' part, which template '${templateId}' cannot render; it renders text parts`,
+        );
+      }
     }
   });
   if (rules.alternates) checkAlternation(templateId, messages);

@@ -1,4 +1,5 @@
 import type { ChatMessage } from '@tunekit/core';
+import { messageText } from '../conversation/index.js';
 
 /**
  * Turns the messages a history window drops into a short summary that takes their place. The
@@ -20,7 +21,7 @@ export const extractiveSummary: HistoryCompressor = {
   summarize(dropped) {
     const lines = dropped.flatMap((message) => {
       if (message.role !== 'user' && message.role !== 'assistant') return [];
-      const sentence = firstSentence(message.content);
+      const sentence = firstSentence(messageText(message));
       if (sentence === '') return [];
       return [`- ${message.role === 'user' ? 'The user said' : 'The assistant said'}: ${sentence}`];
     });

@@ -1,6 +1,7 @@
 import type { ChatMessage } from '@tunekit/core';
 import { UserError } from '@tunekit/core';
 import { describe, expect, it } from 'vitest';
+import { messageText } from '../conversation/index.js';
 import { extractiveSummary } from './history-compressor.js';
 import { fitHistory } from './history-window.js';
 import { TurnTooLongError } from './turn-too-long.js';
@@ -14,7 +15,7 @@ const conversation: ChatMessage[] = [system, ...turn(1), ...turn(2), ...turn(3)]
 
 /** A token counter for tests: one token per character. */
 const chars = (messages: readonly ChatMessage[]) =>
-  messages.reduce((sum, m) => sum + m.content.length, 0);
+  messages.reduce((sum, m) => sum + messageText(m).length, 0);
 
 describe('fitHistory', () => {
   it('keeps everything that fits', async () => {
@@ -56,6 +57,24 @@ describe('fitHistory', () => {
     });
     expect(out.messages.slice(1)).toEqual([...turn(2), ...turn(3)]);
     expect(chars(out.messages)).toBeLessThanOrEqual(400);
+  });
+
+  it('summarises into a system message given as content parts, and reads parts and null content', async () => {
+    const parts: ChatMessage = { role: 'system', content: [{ type: 'text', text: 'Be kind.' }] };
+    const call: ChatMessage = {
+      role: 'assistant',
+      content: null,
+      tool_calls: [{ type: 'function', function: { name: 'f', arguments: {} } }],
+    };
+    const [question] = turn(1);
+    const messages = [parts, question, call, ...turn(2), ...turn(3)];
+    const budget = chars([parts, ...turn(2), ...turn(3)]) + 70;
+    const out = await fitHistory(messages, { budget, countTokens: chars });
+    expect(out.dropped).toBe(2);
+    expect(out.messages[0]).toEqual({
+      role: 'system',
+      content: 'Be kind.\n\nSummary of the earlier conversation:\n- The user said: Question 1?',
+    });
   });
 
   it('takes a pluggable compressor, and adds a system message when there was none', async () => {

@@ -1,5 +1,5 @@
 import type { ChatMessage } from '@tunekit/core';
-import { splitLeadingSystem } from '../conversation/index.js';
+import { messageText, splitLeadingSystem } from '../conversation/index.js';
 import { extractiveSummary, type HistoryCompressor } from './history-compressor.js';
 import { TurnTooLongError } from './turn-too-long.js';
 
@@ -57,5 +57,5 @@ function splitTurns(messages: readonly ChatMessage[]): ChatMessage[][] {
 function withSummary(system: ChatMessage | undefined, summary: string): ChatMessage[] {
   if (summary === '') return system === undefined ? [] : [system];
   if (system === undefined) return [{ role: 'system', content: summary }];
-  return [{ ...system, content: `${system.content}\n\n${summary}` }];
+  return [{ ...system, content: `${messageText(system)}\n\n${summary}` }];
 }

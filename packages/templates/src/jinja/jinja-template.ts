@@ -11,6 +11,7 @@ import {
   markGenerationBlocks,
   spansFromMarkers,
 } from './generation-blocks.js';
+import { jinjaMessages } from './jinja-messages.js';
 import { assistantSpansByPrefixes } from './prefix-spans.js';
 import { selectChatTemplate } from './select-chat-template.js';
 
@@ -39,7 +40,11 @@ export function renderChatTemplate(
     const compiled = compileJinja(markGenerationBlocks(source), label);
     const marked = renderJinja(
       compiled,
-      { ...base, messages: messages.map(toJinja), add_generation_prompt: generationPrompt },
+      {
+        ...base,
+        messages: jinjaMessages(source, messages),
+        add_generation_prompt: generationPrompt,
+      },
       label,
     );
     return spansFromMarkers(marked, label);
@@ -48,7 +53,7 @@ export function renderChatTemplate(
   const render = (prefix: readonly ChatMessage[], prompt: boolean) =>
     renderJinja(
       compiled,
-      { ...base, messages: prefix.map(toJinja), add_generation_prompt: prompt },
+      { ...base, messages: jinjaMessages(source, prefix), add_generation_prompt: prompt },
       label,
     );
   const text = render(messages, generationPrompt);
@@ -60,18 +65,10 @@ export function renderChatTemplate(
 }
 
 function specialTokens(context: ChatTemplateContext): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (context.bos_token !== undefined) out.bos_token = context.bos_token;
-  if (context.eos_token !== undefined) out.eos_token = context.eos_token;
-  return out;
-}
-
-/** A plain object the template can index (`message['role']`), without undefined keys. */
-function toJinja(message: ChatMessage): Record<string, unknown> {
-  const out: Record<string, unknown> = { role: message.role, content: message.content };
-  if (message.tool_calls !== undefined) out.tool_calls = message.tool_calls;
-  if (message.tool_call_id !== undefined) out.tool_call_id = message.tool_call_id;
-  return out;
+  const keys = ['bos_token', 'eos_token', 'pad_token', 'unk_token'] as const;
+  return Object.fromEntries(
+    keys.flatMap((key) => (context[key] === undefined ? [] : [[key, context[key]]])),
+  );
 }
 
 /** True when the template reads `tools`, so tool definitions go to it rather than into text. */

@@ -1,4 +1,5 @@
 import { type ChatMessage, type ChatSpan, UserError } from '@tunekit/core';
+import { messageText } from '../conversation/index.js';
 
 /** Renders a conversation: `generationPrompt` is HF's add_generation_prompt. */
 export type RenderConversation = (
@@ -55,7 +56,7 @@ export function assistantSpansByPrefixes(
     ) {
       end += eos.length;
     }
-    const content = message.content.trim();
+    const content = messageText(message).trim();
     if (content !== '' && !full.slice(before.length, end).includes(content)) {
       throw cannotTell(opts.label, i, 'its content: the text found for it does not contain it');
     }

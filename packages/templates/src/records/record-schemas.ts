@@ -1,29 +1,48 @@
 import { z } from 'zod';
 import { toolDefinitionSchema } from '../system/index.js';
 
-const ROLES = ['system', 'user', 'assistant', 'tool'] as const;
+const ROLES = ['system', 'user', 'assistant', 'tool', 'function'] as const;
 
 const roleSchema = z.enum(ROLES, {
   error: (issue) =>
     `unknown role ${JSON.stringify(issue.input)}; expected one of ${ROLES.join(', ')}`,
 });
 
-const toolCallSchema = z.object({
+/** An OpenAI/HF tool call; `arguments` is an object or its JSON text, passed on as given. */
+const toolCallSchema = z.looseObject({
   type: z.literal('function').optional(),
   id: z.string().optional(),
-  function: z.object({ name: z.string().min(1), arguments: z.unknown() }),
+  function: z.looseObject({ name: z.string().min(1), arguments: z.unknown() }),
 });
 
-/** A chat message as OpenAI and TRL write it; `content: null` (a pure tool call) reads as ''. */
-export const messageSchema = z.object({
-  role: roleSchema,
-  content: z
-    .string()
-    .nullable()
-    .transform((content) => content ?? ''),
-  tool_calls: z.array(toolCallSchema).optional(),
-  tool_call_id: z.string().optional(),
-});
+/** A typed content part (`{"type": "text", "text": ...}`, an image...), other keys kept. */
+const contentPartSchema = z.looseObject({ type: z.string().min(1), text: z.string().optional() });
+
+/**
+ * A chat message as OpenAI, TRL and HF write it. Every field is kept, so that Jinja templates see
+ * the message as given (`name`, `reasoning_content`, `thought`...); `content` is text, null (a
+ * message that only calls tools, which may also leave it out) or typed parts.
+ */
+export const messageSchema = z
+  .looseObject({
+    role: roleSchema,
+    content: z
+      .union([z.string(), z.null(), z.array(contentPartSchema)], {
+        error:
+          'expected a string, null, or a list of content parts ({"type": "text", "text": ...})',
+      })
+      .optional(),
+    tool_calls: z.array(toolCallSchema).optional(),
+    tool_call_id: z.string().optional(),
+    name: z.string().optional(),
+    reasoning_content: z.string().optional(),
+  })
+  .refine((message) => message.content !== undefined || message.tool_calls !== undefined, {
+    path: ['content'],
+    message: 'missing; a message without content must have tool_calls',
+  })
+  // OpenAI leaves content out of a message that only calls tools: it reads as null.
+  .transform((message) => ({ ...message, content: message.content ?? null }));
 
 /**
  * Optional metadata an instruction or prompt record may carry; the record layer renders it into

@@ -5,6 +5,7 @@ import {
   type ChatToolDefinition,
   parseOrThrow,
 } from '@tunekit/core';
+import { messageText } from '../conversation/index.js';
 import { PERSONAS, REFUSAL_POLICIES, SYSTEM_PHRASES } from './presets.js';
 import { type SystemSpec, systemSpecSchema } from './system-spec.js';
 
@@ -70,7 +71,7 @@ export function withSystem(
 ): { readonly messages: ChatMessage[]; readonly tools?: readonly ChatToolDefinition[] } {
   const composed = composeSystem(spec, { nativeTools: template.supportsTools(context) });
   const [first, ...rest] = messages;
-  const existing = first?.role === 'system' ? first.content : undefined;
+  const existing = first?.role === 'system' ? messageText(first) : undefined;
   const body = existing === undefined ? messages : rest;
   const content = [composed.content, existing]
     .filter((part) => part !== undefined && part !== '')

@@ -4,10 +4,13 @@ import { PERSONAS, REFUSAL_POLICIES } from './presets.js';
 const presetOrText = <K extends string>(ids: readonly [K, ...K[]], what: string) =>
   z.union([z.enum(ids), z.strictObject({ text: z.string().min(1) })]).describe(what);
 
-/** A JSON-schema tool definition (OpenAI/HF `tools` entry). */
-export const toolDefinitionSchema = z.strictObject({
+/**
+ * A JSON-schema tool definition (OpenAI/HF `tools` entry). Keys beyond these (`strict`, a
+ * function's `return`...) are kept and reach the template, as transformers passes them.
+ */
+export const toolDefinitionSchema = z.looseObject({
   type: z.literal('function'),
-  function: z.strictObject({
+  function: z.looseObject({
     name: z.string().min(1),
     description: z.string().optional(),
     parameters: z.record(z.string(), z.unknown()).optional(),

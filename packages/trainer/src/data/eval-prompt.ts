@@ -1,5 +1,5 @@
-import type { ChatTemplate, ChatTemplateContext } from '@tunekit/core';
-import { renderRecord, type SystemSpec } from '@tunekit/templates';
+import type { ChatMessage, ChatTemplate, ChatTemplateContext } from '@tunekit/core';
+import { messageText, renderRecord, type SystemSpec } from '@tunekit/templates';
 
 /** An eval example as a generation task: the prompt a model continues, and the answer to compare. */
 export interface EvalPrompt {
@@ -38,11 +38,13 @@ export function evalPrompt(
 function lastAnswer(record: unknown): string | undefined {
   if (typeof record !== 'object' || record === null) return undefined;
   const r = record as {
-    messages?: { role: string; content: string }[];
+    messages?: ChatMessage[];
     output?: string;
     completion?: string;
   };
-  if (r.messages !== undefined)
-    return r.messages.filter((m) => m.role === 'assistant').at(-1)?.content;
+  if (r.messages !== undefined) {
+    const last = r.messages.filter((m) => m.role === 'assistant').at(-1);
+    return last === undefined ? undefined : messageText(last);
+  }
   return r.output ?? r.completion;
 }

@@ -24,8 +24,20 @@ const turnSchema = z.object({
   value: z.string(),
 });
 
+/**
+ * A tool as OpenAI writes it (`{"type": "function", "function": {...}}`) or as LLaMA-Factory's tool
+ * data does (the bare function schema `{"name", "description", "parameters"}`), which is wrapped.
+ */
+const toolSchema = z.union([
+  toolDefinitionSchema,
+  toolDefinitionSchema.shape.function.transform((fn) => ({
+    type: 'function' as const,
+    function: fn,
+  })),
+]);
+
 /** `tools` as a list of definitions or, as LLaMA-Factory stores it, that list as JSON text. */
-const toolsSchema = z.array(toolDefinitionSchema);
+const toolsSchema = z.array(toolSchema);
 
 const shareGptRecordSchema = z.object({
   conversations: z.array(turnSchema).min(1),
@@ -41,9 +53,10 @@ const callSchema = z.object({
 const callListSchema = z.array(callSchema).min(1);
 
 /**
- * ShareGPT: `{"conversations": [{"from", "value"}], "system"?, "tools"?}`. human becomes a user
- * turn, gpt an assistant turn, a function_call an assistant turn with `tool_calls` (its value is
- * the call as JSON), an observation a tool turn; the result is a `messages` record.
+ * ShareGPT: `{"conversations": [{"from", "value"}], "system"?, "tools"?}`, with LLaMA-Factory's tool
+ * layout (its glaive_toolcall data). human becomes a user turn, gpt an assistant turn, a
+ * function_call an assistant turn with `tool_calls` (its value is the call as JSON), an
+ * observation a tool turn; the result is a `messages` record.
  */
 export const shareGptFormat: DatasetFormat<MessagesRecord> = {
   id: 'sharegpt',
