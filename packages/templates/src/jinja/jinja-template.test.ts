@@ -118,14 +118,13 @@ describe('jinja', () => {
   });
 
   it('is an error that says so when assistant spans cannot be determined', () => {
-    // Earlier answers are rendered differently once later turns follow (as reasoning models
-    // drop the thinking of earlier turns).
-    const shifting =
-      "{% for m in messages %}{% if m.role == 'assistant' and not loop.last %}<a>{{ m.content | upper }}</a>{% else %}<{{ m.role }}>{{ m.content }}</{{ m.role }}>{% endif %}{% endfor %}";
-    const run = () => createJinjaTemplate(shifting, { id: 'shifting' }).render(exchange);
+    // Turns written newest first: neither markers nor prefix renders place them in text order.
+    const reversed =
+      '{% for m in messages | reverse %}<{{ m.role }}>{{ m.content }}</{{ m.role }}>{% endfor %}';
+    const run = () => createJinjaTemplate(reversed, { id: 'reversed' }).render(exchange);
     expect(run).toThrow(UserError);
     expect(run).toThrow(
-      "template 'shifting': cannot tell which text of assistant turn messages[1] to train on, because cannot tell where it ends",
+      "template 'reversed': cannot tell which text of assistant turn messages[3] to train on, because cannot tell where it starts",
     );
     expect(run).toThrow('{% generation %}');
   });
