@@ -80,12 +80,9 @@ function specialTokens(context: ChatTemplateContext): Record<string, string> {
   return out;
 }
 
-/** A plain object the template can index (`message['role']`), without undefined keys. */
+/** A plain object the template can index (`message['role']`): every field, undefined ones left out. */
 function toJinja(message: ChatMessage): Record<string, unknown> {
-  const out: Record<string, unknown> = { role: message.role, content: message.content };
-  if (message.tool_calls !== undefined) out.tool_calls = message.tool_calls;
-  if (message.tool_call_id !== undefined) out.tool_call_id = message.tool_call_id;
-  return out;
+  return Object.fromEntries(Object.entries(message).filter(([, value]) => value !== undefined));
 }
 
 /** True when the template reads `tools`, so tool definitions go to it rather than into text. */

@@ -56,10 +56,11 @@ function strip(marked: string): Stripped {
  * turns (fixed endings, default system prompts, eos only after a final turn). A template that
  * rewrites contents (Qwen3 and DeepSeek-R1 drop the `<think>` block of earlier turns) may drop an
  * opening marker with the text it drops; that turn's content then starts where the template's
- * header for it ends, found by rendering each content as its marker alone. A turn is followed by
- * its end-of-turn text: what the template writes after it both where the conversation goes on
- * and where it ends there (less the fixed closing), cut after the eos token, without trailing
- * whitespace. A turn the markers cannot place falls back to prefix renders (prefix-spans.ts).
+ * header for it ends, found by rendering each content as its marker alone. A span starts where
+ * the generation prompt ends when that is earlier (the model writes what follows the prompt),
+ * and takes in the end-of-turn text (see `endOfTurn`). A turn with no content (a tool call) is
+ * placed by prefix renders, else by markers for it alone (`emptySpan`); a turn the markers cannot
+ * place falls back to prefix renders (prefix-spans.ts).
  */
 export function assistantSpans(
   render: RenderConversation,
@@ -69,18 +70,27 @@ export function assistantSpans(
   opts: SpanOptions,
 ): ChatSpan[] {
   const turns = messages.flatMap((message, i) => (message.role === 'assistant' ? [i] : []));
-  const usable = turns.length <= MAX_TURNS && !strip(full).at.size;
+  const usable = turns.length <= MAX_TURNS && strip(full).at.size === 0;
   const markers = usable
     ? new MarkedRenders(render, messages, turns, full, generationPrompt)
     : null;
+  const prefixes = (index: number) => assistantSpanByPrefixes(render, messages, index, full, opts);
   const spans: ChatSpan[] = [];
   turns.forEach((index, k) => {
     const previousEnd = spans.at(-1)?.end ?? 0;
-    const marked = markers?.span(k, opts.eosToken);
-    const span =
-      marked === undefined
-        ? assistantSpanByPrefixes(render, messages, index, full, opts)
-        : fromPromptEnd(marked, promptBefore(render, messages, index), full, previousEnd);
+    const promptEnd = (marked: ChatSpan | undefined) =>
+      marked && fromPromptEnd(marked, promptBefore(render, messages, index), full, previousEnd);
+    let span: ChatSpan | undefined;
+    if (hasContent(messages[index])) {
+      span = promptEnd(markers?.span(k, opts.eosToken)) ?? prefixes(index);
+    } else {
+      try {
+        span = prefixes(index);
+      } catch (error) {
+        span = promptEnd(markers?.emptySpan(k, opts.eosToken));
+        if (span === undefined) throw error;
+      }
+    }
     if (span === undefined) return;
     if (span.start < previousEnd) {
       throw cannotTell(opts.label, index, 'where it starts: it overlaps the turn before it');
@@ -88,6 +98,38 @@ export function assistantSpans(
     spans.push(span);
   });
   return spans;
+}
+
+/** A content's text: a string, or the text of its text parts (`[{type: 'text', text}]`). */
+function contentText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  return content.map((part) => (isTextPart(part) ? part.text : '')).join('');
+}
+
+function isTextPart(part: unknown): part is { type: 'text'; text: string } {
+  return (
+    typeof part === 'object' &&
+    part !== null &&
+    (part as { type?: unknown }).type === 'text' &&
+    typeof (part as { text?: unknown }).text === 'string'
+  );
+}
+
+function hasContent(message: ChatMessage): boolean {
+  return contentText(message.content) !== '';
+}
+
+/** `content` with `open` before its text and `close` after it (in its first and last text parts). */
+function markContent(content: unknown, open: string, close: string): unknown {
+  if (typeof content === 'string') return open + content + close;
+  const parts = content as unknown[];
+  const first = parts.findIndex(isTextPart);
+  const last = parts.length - 1 - [...parts].reverse().findIndex(isTextPart);
+  return parts.map((part, i) => {
+    if (!isTextPart(part) || (i !== first && i !== last)) return part;
+    return { ...part, text: (i === first ? open : '') + part.text + (i === last ? close : '') };
+  });
 }
 
 /**
@@ -123,11 +165,30 @@ function promptBefore(
   }
 }
 
+/** How an assistant message is rewritten for a marked render: its new fields, given its index k. */
+type Mark = (message: ChatMessage, k: number) => Partial<ChatMessage> | undefined;
+
+const wrap =
+  (open: boolean, close: boolean): Mark =>
+  (message, k) =>
+    hasContent(message)
+      ? ({
+          content: markContent(message.content, open ? opening(k) : '', close ? closing(k) : ''),
+        } as Partial<ChatMessage>)
+      : undefined;
+
+// A user message that follows a turn in a probe render (what a template writes after a turn
+// whatever follows is its end-of-turn text), its content in the form the turn's has.
+const probe = (turn: ChatMessage): ChatMessage => ({
+  role: 'user',
+  content: (Array.isArray(turn.content) ? [{ type: 'text', text: 'next' }] : 'next') as string,
+});
+
 /** The marked renders of one conversation, made once and read per turn. */
 class MarkedRenders {
   private readonly opened?: Stripped;
   private readonly closed?: Stripped;
-  private alone?: string | null;
+  private alone?: string;
 
   constructor(
     private readonly render: RenderConversation,
@@ -138,9 +199,9 @@ class MarkedRenders {
   ) {
     // Both markers in one render, or each alone when together they change the text (a template
     // that tests what a content starts with).
-    const both = this.strippedRender(true, true);
-    this.opened = both ?? this.strippedRender(true, false);
-    this.closed = both ?? this.strippedRender(false, true);
+    const both = this.equalRender(wrap(true, true));
+    this.opened = both ?? this.equalRender(wrap(true, false));
+    this.closed = both ?? this.equalRender(wrap(false, true));
   }
 
   /** The span of the k-th assistant turn, or undefined when the markers cannot place it. */
@@ -149,8 +210,71 @@ class MarkedRenders {
     if (end === undefined) return undefined;
     const start = once(this.opened, opening(k)) ?? this.headerEnd(k, end);
     if (start === undefined || start > end) return undefined;
-    const stop = withEos(this.full, start, this.endOfTurn(k, end, eos), eos);
-    return stop > start ? { role: 'assistant', start, end: stop } : undefined;
+    const here = this.full.slice(end, this.nextMarker(k, end));
+    const stop = end + this.endOfTurn(here, this.endings(k, wrap(false, true)), eos);
+    return this.spanOf(start, stop, eos);
+  }
+
+  /**
+   * The span of the k-th assistant turn when it has no content (a tool call): its content
+   * marked alone, where the template writes it beside the calls; else rendered as markers
+   * without its calls (templates that write calls in place of content), the text before and
+   * after the markers being the real text's start and end, and what lies between them the turn;
+   * else from the generation prompt's end (`afterPrompt`).
+   */
+  emptySpan(k: number, eos: string | undefined): ChatSpan | undefined {
+    const marked: Mark = (_, j) => (j === k ? { content: opening(k) + closing(k) } : undefined);
+    const at = once(this.equalRender(marked), opening(k));
+    if (at !== undefined) {
+      return this.spanOf(
+        at,
+        at + this.endOfTurn(this.full.slice(at), this.endings(k, marked), eos),
+        eos,
+      );
+    }
+    return this.withoutCalls(k, eos) ?? this.afterPrompt(k, eos);
+  }
+
+  /** An empty turn rendered as markers without its calls, read as `emptySpan` says. */
+  private withoutCalls(k: number, eos: string | undefined): ChatSpan | undefined {
+    const bare: Mark = (_, j) =>
+      j === k ? { content: opening(k) + closing(k), tool_calls: undefined } : undefined;
+    const raw = this.renderMarked(bare);
+    const open = raw?.indexOf(opening(k)) ?? -1;
+    if (raw === undefined || open < 0 || raw[open + 1] !== closing(k)) return undefined;
+    const before = raw.slice(0, open);
+    const after = raw.slice(open + 2);
+    if (
+      before.length + after.length > this.full.length ||
+      !this.full.startsWith(before) ||
+      !this.full.endsWith(after)
+    ) {
+      return undefined;
+    }
+    const end = this.full.length - after.length;
+    return this.spanOf(before.length, end + this.endOfTurn(after, this.endings(k, bare), eos), eos);
+  }
+
+  /**
+   * An empty turn from where the generation prompt before it ends, through the text the template
+   * writes after that prompt whatever follows the turn (its calls and end-of-turn text), for
+   * templates whose calls are tied to the messages after them (Command A's tool results).
+   */
+  private afterPrompt(k: number, eos: string | undefined): ChatSpan | undefined {
+    const through = this.messages.slice(0, this.turns[k] + 1);
+    const prompt = this.renderMarked(() => undefined, through.slice(0, -1), true);
+    if (prompt === undefined || !this.full.startsWith(prompt)) return undefined;
+    const endings = [
+      this.renderMarked(() => undefined, through, false),
+      this.renderMarked(() => undefined, [...through, probe(through[through.length - 1])], false),
+    ].flatMap((text) => (text?.startsWith(prompt) ? [text.slice(prompt.length)] : []));
+    const here = this.full.slice(prompt.length);
+    return this.spanOf(prompt.length, prompt.length + this.endOfTurn(here, endings, eos), eos);
+  }
+
+  private spanOf(start: number, stop: number, eos: string | undefined): ChatSpan | undefined {
+    const end = withEos(this.full, start, stop, eos);
+    return end > start ? { role: 'assistant', start, end } : undefined;
   }
 
   /**
@@ -163,48 +287,57 @@ class MarkedRenders {
   private headerEnd(k: number, end: number): number | undefined {
     const base = k === 0 ? 0 : once(this.closed, closing(k - 1));
     if (base === undefined || base > end) return undefined;
-    this.alone ??= this.rawRender((message, k) => ({ ...message, content: opening(k) }));
+    this.alone ??= this.renderMarked((m, j) =>
+      hasContent(m) ? { content: opening(j) } : undefined,
+    );
     const at = this.alone?.indexOf(opening(k)) ?? -1;
-    if (this.alone == null || at < 0) return undefined;
-    const from = k === 0 ? 0 : this.alone.indexOf(opening(k - 1)) + 1;
-    if (from === 0 && k > 0) return undefined;
+    const from = k === 0 ? 0 : (this.alone?.indexOf(opening(k - 1)) ?? -1) + 1;
+    if (this.alone === undefined || at < 0 || (from === 0 && k > 0)) return undefined;
     const header = this.alone.slice(from, at);
     const kept = commonPrefix(header, this.full.slice(base, end));
     if (kept === header.length) return base + kept;
-    const content = this.messages[this.turns[k]].content;
+    const content = contentText(this.messages[this.turns[k]].content);
     let own = 0;
     while (own < end - base && content.at(-1 - own) === this.full[end - 1 - own]) own++;
     return end - own;
   }
 
   /**
-   * Where turn k's end-of-turn text ends: the text after its content that the template writes
-   * both here and when the conversation ends with this turn (less the closing every conversation
-   * gets), cut after the eos token, or else at the last whitespace where the two go separate
-   * ways, so that no part of the next turn's header is taken in.
+   * How much of `here`, the real text after a turn's content, is its end-of-turn text: what the
+   * template writes there whatever follows (the `endings` after the same turn when it ends the
+   * conversation, or when a user message follows), cut after the eos token, or else at the last
+   * whitespace where they go separate ways, so that no part of the next turn's header is taken
+   * in; trailing whitespace is left out.
    */
-  private endOfTurn(k: number, end: number, eos: string | undefined): number {
-    const next = this.nextMarker(k, end);
-    const here = this.full.slice(end, next);
-    const alone = this.afterLastTurn(k);
-    let length = commonPrefix(here, alone);
+  private endOfTurn(here: string, endings: readonly string[], eos: string | undefined): number {
+    const length0 = Math.min(here.length, ...endings.map((ending) => commonPrefix(here, ending)));
+    // Where one of them ends there, the common text is whole; else it may stop inside a token.
+    const whole = [here, ...endings].some((text) => text.length === length0);
+    let length = length0;
     const eosAt = eos ? here.slice(0, length).indexOf(eos) : -1;
     if (eos && eosAt >= 0) length = eosAt + eos.length;
-    else if (length < here.length && length < alone.length) {
-      length = Math.max(0, here.slice(0, length).search(/\s\S*$/));
-    }
-    return trimEnd(this.full, end, end + length);
+    else if (!whole) length = Math.max(0, here.slice(0, length).search(/\s\S*$/));
+    return trimEnd(here, 0, length);
   }
 
-  /** The text after turn k's content when the conversation ends with it, less the closing. */
-  private afterLastTurn(k: number): string {
-    const index = this.turns[k];
-    const through = this.strippedRender(false, true, index + 1, false, false);
-    const at = once(through, closing(k));
-    if (through === undefined || at === undefined) return '';
-    const after = through.text.slice(at);
+  /**
+   * The text after turn k's content (marked by `mark`) when the conversation ends with it, less
+   * the closing every conversation gets, and when a user message follows it.
+   */
+  private endings(k: number, mark: Mark): string[] {
+    const through = this.messages.slice(0, this.turns[k] + 1);
     const close = closingText(this.render);
-    return close !== '' && after.endsWith(close) ? after.slice(0, -close.length) : after;
+    return [
+      this.renderMarked(mark, through, false),
+      this.renderMarked(mark, [...through, probe(through[through.length - 1])], false),
+    ].flatMap((raw, i) => {
+      const at = raw?.indexOf(closing(k)) ?? -1;
+      if (raw === undefined || at < 0) return [];
+      const after = strip(raw.slice(at + 1)).text;
+      return i === 0 && close !== '' && after.endsWith(close)
+        ? [after.slice(0, -close.length)]
+        : [after];
+    });
   }
 
   /** The first marker of a later turn at or after `from`, or the end of the text. */
@@ -218,41 +351,28 @@ class MarkedRenders {
     return next;
   }
 
-  /** A render with markers around the contents, stripped; undefined unless it equals the text. */
-  private strippedRender(
-    open: boolean,
-    close: boolean,
-    count = this.messages.length,
-    prompt = this.generationPrompt,
-    mustEqual = true,
-  ): Stripped | undefined {
-    const raw = this.rawRender(
-      (message, k) => ({
-        ...message,
-        content: `${open ? opening(k) : ''}${message.content}${close ? closing(k) : ''}`,
-      }),
-      count,
-      prompt,
-    );
-    if (raw == null) return undefined;
-    const stripped = strip(raw);
-    return !mustEqual || stripped.text === this.full ? stripped : undefined;
+  /** A marked render, stripped; undefined unless it equals the real text. */
+  private equalRender(mark: Mark): Stripped | undefined {
+    const raw = this.renderMarked(mark);
+    const stripped = raw === undefined ? undefined : strip(raw);
+    return stripped?.text === this.full ? stripped : undefined;
   }
 
-  /** The first `count` messages rendered with each assistant content rewritten; null if it fails. */
-  private rawRender(
-    rewrite: (message: ChatMessage, k: number) => ChatMessage,
-    count = this.messages.length,
+  /** `messages` rendered with the assistant messages rewritten by `mark`; undefined if it fails. */
+  private renderMarked(
+    mark: Mark,
+    messages = this.messages,
     prompt = this.generationPrompt,
-  ): string | null {
-    const messages = this.messages.slice(0, count).map((message, i) => {
+  ): string | undefined {
+    const rewritten = messages.map((message, i) => {
       const k = this.turns.indexOf(i);
-      return k >= 0 && typeof message.content === 'string' ? rewrite(message, k) : message;
+      const fields = k >= 0 ? mark(message, k) : undefined;
+      return fields === undefined ? message : { ...message, ...fields };
     });
     try {
-      return this.render(messages, prompt);
+      return this.render(rewritten, prompt);
     } catch {
-      return null;
+      return undefined;
     }
   }
 }
