@@ -124,7 +124,7 @@ describe('jinja', () => {
     const run = () => createJinjaTemplate(reversed, { id: 'reversed' }).render(exchange);
     expect(run).toThrow(UserError);
     expect(run).toThrow(
-      "template 'reversed': cannot tell which text of assistant turn messages[3] to train on, because cannot tell where it starts",
+      "template 'reversed': cannot tell which text of assistant turn messages[1] to train on, because cannot tell where it starts",
     );
     expect(run).toThrow('{% generation %}');
   });

@@ -272,8 +272,15 @@ class MarkedRenders {
     return this.spanOf(prompt.length, prompt.length + this.endOfTurn(here, endings, eos), eos);
   }
 
+  /**
+   * The span from `start` to `stop` (and the eos after it); undefined when what was read as its
+   * end-of-turn text holds another message's text (a template that writes turns out of order).
+   */
   private spanOf(start: number, stop: number, eos: string | undefined): ChatSpan | undefined {
     const end = withEos(this.full, start, stop, eos);
+    const after = this.full.slice(start, end);
+    const others = this.messages.filter((m) => m.role !== 'assistant' && hasContent(m));
+    if (others.some((m) => after.includes(contentText(m.content)))) return undefined;
     return end > start ? { role: 'assistant', start, end } : undefined;
   }
 

@@ -1,4 +1,5 @@
-import { type ChatMessage, type ChatSpan, UserError } from '@tunekit/core';
+import type { ChatMessage, ChatSpan } from '@tunekit/core';
+import { SpanError } from './span-error.js';
 
 /** Renders a conversation: `generationPrompt` is HF's add_generation_prompt. */
 export type RenderConversation = (
@@ -87,8 +88,8 @@ export function closingText(render: RenderConversation): string {
   }
 }
 
-export function cannotTell(label: string, index: number, what: string): UserError {
-  return new UserError(
+export function cannotTell(label: string, index: number, what: string): SpanError {
+  return new SpanError(
     `${label}: cannot tell which text of assistant turn messages[${index}] to train on, because cannot tell ${what}; mark the assistant text in the chat_template with {% generation %}...{% endgeneration %}`,
   );
 }
