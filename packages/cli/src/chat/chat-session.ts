@@ -6,7 +6,7 @@ import type {
   Generator,
   Tokenizer,
 } from '@tunekit/core';
-import { fitHistory } from '@tunekit/templates';
+import { fitHistory, renderText } from '@tunekit/templates';
 import { promptIds } from '@tunekit/trainer';
 import { TextStream } from '../text-stream.js';
 
@@ -45,8 +45,9 @@ export class ChatSession {
   /** Answers `text`, writing the answer as it is generated; returns the whole answer. */
   async reply(text: string, write: (text: string) => void): Promise<string> {
     const { tokenizer, template, context } = this.opts;
+    // Rendered for inference: text only, no loss spans looked for.
     const render = (messages: readonly ChatMessage[]) =>
-      promptIds(tokenizer, template.render(messages, { addGenerationPrompt: true, context }).text);
+      promptIds(tokenizer, renderText(template, messages, { addGenerationPrompt: true, context }));
     const window = await fitHistory([...this.messages, { role: 'user', content: text }], {
       budget: this.opts.historyTokens,
       countTokens: (messages) => render(messages).length,

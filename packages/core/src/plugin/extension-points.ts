@@ -107,6 +107,12 @@ export interface ChatTemplate {
   supportsTools(context?: ChatTemplateContext): boolean;
   /** The spans drive the loss mask: assistant spans (with their end-of-turn token) are supervised. */
   render(messages: readonly ChatMessage[], opts?: ChatRenderOptions): RenderedChat;
+  /**
+   * The text alone, for inference: what `render` returns as `text`, with no spans looked for, so
+   * it never fails for want of them. A template whose spans cost nothing may leave it out
+   * (`renderText` in @tunekit/templates falls back to `render`).
+   */
+  renderText?(messages: readonly ChatMessage[], opts?: ChatRenderOptions): string;
 }
 
 /** A model architecture, matched against an HF `config.json`: see models/model-family.ts. */

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { byteTokenizerFiles } from '../../test/byte-tokenizer.js';
 import { CHATML_JINJA } from '../builtins/index.js';
+import { createJinjaTemplate } from '../jinja/index.js';
 import { listTemplates } from './list-templates.js';
 import { renderExamples } from './render-examples.js';
 
@@ -71,6 +72,25 @@ describe('renderExamples', () => {
       `${data}:1 · jinja · 25 tokens, 3 trained\n<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n\u001b[1;32mYo<|im_end|>\u001b[0m\n\n`,
     );
     expect(blocks[2]).toContain(`${data}:4 · jinja · 6 tokens, 6 trained`);
+  });
+
+  it('shows a text whose trained part cannot be found, and says why', async () => {
+    // Turns written newest first: no assistant span can be placed in text order.
+    const reversed = createJinjaTemplate(
+      '{% for m in messages | reverse %}<{{ m.role }}>{{ m.content }}</{{ m.role }}>{% endfor %}',
+      { id: 'reversed' },
+    );
+    const text = await renderExamples({
+      template: 'reversed',
+      dataFile: data,
+      limit: 1,
+      templates: [reversed],
+    });
+    expect(text).toBe(
+      `── ${data}:1 · reversed · 40 characters, 0 trained (pass a model folder for token counts)\n` +
+        `(nothing marked: ${data}:1: template 'reversed': cannot tell which text of assistant turn messages[1] to train on, because cannot tell where it starts: the text before it, with the generation prompt, is not a prefix of the text with it; mark the assistant text in the chat_template with {% generation %}...{% endgeneration %})\n` +
+        '<assistant>Yo</assistant><user>Hi</user>\n',
+    );
   });
 
   it('names an unknown template and lists the registered ones', async () => {

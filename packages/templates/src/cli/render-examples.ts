@@ -10,7 +10,12 @@ import {
   UserError,
 } from '@tunekit/core';
 import { contextFromTokenizer } from '../context.js';
-import { createJinjaTemplate, isTemplateFile, readTemplateFile } from '../jinja/index.js';
+import {
+  createJinjaTemplate,
+  isTemplateFile,
+  readTemplateFile,
+  SpanError,
+} from '../jinja/index.js';
 import {
   IGNORE_INDEX,
   type LossPolicy,
@@ -19,7 +24,7 @@ import {
   tokenizeExample,
 } from '../loss/index.js';
 import { TEMPLATES } from '../plugin.js';
-import { renderRecord } from '../records/index.js';
+import { type RenderedExample, type RenderRecordOptions, renderRecord } from '../records/index.js';
 import { highlight } from './highlight.js';
 import { readRecords } from './read-records.js';
 
@@ -54,7 +59,7 @@ export async function renderExamples(opts: RenderExamplesOptions): Promise<strin
   const policy = opts.lossPolicy ?? 'assistant';
   const blocks: string[] = [];
   for (const { where, record } of await readRecords(opts.dataFile, opts.limit ?? 3)) {
-    const example = renderRecord(template, record, {
+    const { example, unmarked } = renderOrShow(template, record, {
       where,
       context,
       addGenerationPrompt: opts.addGenerationPrompt,
@@ -75,12 +80,30 @@ export async function renderExamples(opts: RenderExamplesOptions): Promise<strin
       counts = `${tokens.input_ids.length} tokens, ${tokens.supervisedTokens} trained${tokens.doubleBos ? ', double BOS emitted once' : ''}`;
     }
     const body = highlight(example.text, trained, opts.colour ?? false);
+    const note = unmarked === undefined ? '' : `(nothing marked: ${unmarked})\n`;
     blocks.push(
-      `── ${where} · ${template.id} · ${counts}\n${body}${body.endsWith('\n') ? '' : '\n'}`,
+      `── ${where} · ${template.id} · ${counts}\n${note}${body}${body.endsWith('\n') ? '' : '\n'}`,
     );
   }
   // A blank line between examples.
   return blocks.join('\n');
+}
+
+/** The record rendered with its spans, or, when they cannot be found, its text and why not. */
+function renderOrShow(
+  template: ChatTemplate,
+  record: unknown,
+  opts: RenderRecordOptions,
+): { example: RenderedExample; unmarked?: string } {
+  try {
+    return { example: renderRecord(template, record, opts) };
+  } catch (error) {
+    if (!(error instanceof UserError) || !(error.cause instanceof SpanError)) throw error;
+    return {
+      example: renderRecord(template, record, { ...opts, textOnly: true }),
+      unmarked: error.message,
+    };
+  }
 }
 
 interface Resolved {

@@ -2,8 +2,10 @@ import type { ChatMessage, ChatToolDefinition } from '@tunekit/core';
 import { UserError } from '@tunekit/core';
 import { describe, expect, it } from 'vitest';
 import { QWEN25_TEMPLATE } from '../../test/qwen25-template.js';
-import { PHI3_JINJA, ZEPHYR_JINJA } from '../builtins/index.js';
+import { PHI3_JINJA, zephyr as ZEPHYR_BUILTIN, ZEPHYR_JINJA } from '../builtins/index.js';
 import { createJinjaTemplate, jinja } from './jinja-template.js';
+import { renderText } from './render-text.js';
+import { SpanError } from './span-error.js';
 
 const exchange: ChatMessage[] = [
   { role: 'user', content: 'Hi' },
@@ -118,16 +120,29 @@ describe('jinja', () => {
   });
 
   it('is an error that says so when assistant spans cannot be determined', () => {
-    // Earlier answers are rendered differently once later turns follow (as reasoning models
-    // drop the thinking of earlier turns).
-    const shifting =
-      "{% for m in messages %}{% if m.role == 'assistant' and not loop.last %}<a>{{ m.content | upper }}</a>{% else %}<{{ m.role }}>{{ m.content }}</{{ m.role }}>{% endif %}{% endfor %}";
-    const run = () => createJinjaTemplate(shifting, { id: 'shifting' }).render(exchange);
+    // Turns written newest first: neither markers nor prefix renders place them in text order.
+    const reversed =
+      '{% for m in messages | reverse %}<{{ m.role }}>{{ m.content }}</{{ m.role }}>{% endfor %}';
+    const run = () => createJinjaTemplate(reversed, { id: 'reversed' }).render(exchange);
     expect(run).toThrow(UserError);
     expect(run).toThrow(
-      "template 'shifting': cannot tell which text of assistant turn messages[1] to train on, because cannot tell where it ends",
+      "template 'reversed': cannot tell which text of assistant turn messages[1] to train on, because cannot tell where it starts",
     );
     expect(run).toThrow('{% generation %}');
+  });
+
+  it('renders the text alone for inference, also where spans cannot be found', () => {
+    const reversed = createJinjaTemplate(
+      '{% for m in messages | reverse %}<{{ m.role }}>{{ m.content }}</{{ m.role }}>{% endfor %}',
+    );
+    expect(() => reversed.render(exchange)).toThrow(SpanError);
+    expect(renderText(reversed, exchange)).toBe(
+      '<assistant>Goodbye.</assistant><user>Bye</user><assistant>Hello!</assistant><user>Hi</user>',
+    );
+    // a template without renderText: the text of its render
+    expect(renderText(ZEPHYR_BUILTIN, exchange.slice(0, 1), { addGenerationPrompt: true })).toBe(
+      ZEPHYR_BUILTIN.render(exchange.slice(0, 1), { addGenerationPrompt: true }).text,
+    );
   });
 
   it('names the template when it does not parse, fails, or is missing', () => {

@@ -1,3 +1,4 @@
+import type { Template } from '@huggingface/jinja';
 import type {
   ChatMessage,
   ChatRenderOptions,
@@ -12,16 +13,16 @@ import {
   spansFromMarkers,
 } from './generation-blocks.js';
 import { jinjaMessages } from './jinja-messages.js';
-import { assistantSpansByPrefixes } from './prefix-spans.js';
+import { assistantSpans } from './marker-spans.js';
 import { selectChatTemplate } from './select-chat-template.js';
 
 /**
  * Renders `messages` through a Jinja chat template with the variables transformers'
  * `apply_chat_template` passes: `messages`, `tools` (None when absent), `add_generation_prompt`,
  * the special tokens, and extra variables (which win, as its `**kwargs` do). Assistant spans
- * come from `{% generation %}` blocks when the template has them, else from prefix renders;
- * spans are reported for assistant turns only, since a Jinja template's other text has no
- * owner that can be found without rules per model.
+ * come from `{% generation %}` blocks when the template has them, else from marked renders
+ * (marker-spans.ts); spans are reported for assistant turns only, since a Jinja template's other
+ * text has no owner that can be found without rules per model.
  */
 export function renderChatTemplate(
   source: string,
@@ -29,16 +30,47 @@ export function renderChatTemplate(
   opts: ChatRenderOptions,
   label: string,
 ): RenderedChat {
-  const context = opts.context ?? {};
-  const base: Record<string, unknown> = {
-    tools: opts.tools && opts.tools.length > 0 ? opts.tools : null,
-    ...specialTokens(context),
-    ...opts.variables,
-  };
   const generationPrompt = opts.addGenerationPrompt ?? false;
   if (hasGenerationBlocks(source)) {
     const compiled = compileJinja(markGenerationBlocks(source), label);
-    const marked = renderJinja(
+    return spansFromMarkers(
+      renderWith(compiled, source, opts, label)(messages, generationPrompt),
+      label,
+    );
+  }
+  const render = renderWith(compileJinja(source, label), source, opts, label);
+  const text = render(messages, generationPrompt);
+  const spans = assistantSpans(render, messages, text, generationPrompt, {
+    label,
+    eosToken: opts.context?.eos_token,
+  });
+  return { text, spans };
+}
+
+/**
+ * The text alone, as `renderChatTemplate` renders it, for inference: no spans are looked for, so
+ * a conversation renders whether or not its assistant turns could be told apart.
+ */
+export function renderChatText(
+  source: string,
+  messages: readonly ChatMessage[],
+  opts: ChatRenderOptions,
+  label: string,
+): string {
+  const generationPrompt = opts.addGenerationPrompt ?? false;
+  if (hasGenerationBlocks(source)) return renderChatTemplate(source, messages, opts, label).text;
+  return renderWith(compileJinja(source, label), source, opts, label)(messages, generationPrompt);
+}
+
+/** Renders a conversation through `compiled` (made from `source`) with the variables of `opts`. */
+function renderWith(compiled: Template, source: string, opts: ChatRenderOptions, label: string) {
+  const base: Record<string, unknown> = {
+    tools: opts.tools && opts.tools.length > 0 ? opts.tools : null,
+    ...specialTokens(opts.context ?? {}),
+    ...opts.variables,
+  };
+  return (messages: readonly ChatMessage[], generationPrompt: boolean) =>
+    renderJinja(
       compiled,
       {
         ...base,
@@ -47,21 +79,6 @@ export function renderChatTemplate(
       },
       label,
     );
-    return spansFromMarkers(marked, label);
-  }
-  const compiled = compileJinja(source, label);
-  const render = (prefix: readonly ChatMessage[], prompt: boolean) =>
-    renderJinja(
-      compiled,
-      { ...base, messages: jinjaMessages(source, prefix), add_generation_prompt: prompt },
-      label,
-    );
-  const text = render(messages, generationPrompt);
-  const spans = assistantSpansByPrefixes(render, messages, text, {
-    label,
-    eosToken: context.eos_token,
-  });
-  return { text, spans };
 }
 
 function specialTokens(context: ChatTemplateContext): Record<string, string> {
@@ -104,6 +121,8 @@ export function createJinjaTemplate(
     supportsTools: () => readsTools(pick(true)),
     render: (messages, renderOpts = {}) =>
       renderChatTemplate(pick((renderOpts.tools?.length ?? 0) > 0), messages, renderOpts, label),
+    renderText: (messages, renderOpts = {}) =>
+      renderChatText(pick((renderOpts.tools?.length ?? 0) > 0), messages, renderOpts, label),
   };
 }
 
@@ -121,9 +140,21 @@ export const jinja: ChatTemplate = {
       selectChatTemplate(context?.chat_template, { tools: true, label: "template 'jinja'" }).source,
     ),
   render(messages, opts = {}) {
-    const tools = (opts.tools?.length ?? 0) > 0;
-    const label = "template 'jinja'";
-    const { source } = selectChatTemplate(opts.context?.chat_template, { tools, label });
+    const { source, label } = ownTemplate(opts);
     return renderChatTemplate(source, messages, opts, label);
   },
+  renderText(messages, opts = {}) {
+    const { source, label } = ownTemplate(opts);
+    return renderChatText(source, messages, opts, label);
+  },
 };
+
+/** The model's chat_template from the render context, picked for the tools it is given. */
+function ownTemplate(opts: ChatRenderOptions): { source: string; label: string } {
+  const tools = (opts.tools?.length ?? 0) > 0;
+  const label = "template 'jinja'";
+  return {
+    source: selectChatTemplate(opts.context?.chat_template, { tools, label }).source,
+    label,
+  };
+}

@@ -1,5 +1,6 @@
-import { type ChatMessage, type ChatSpan, UserError } from '@tunekit/core';
+import type { ChatMessage, ChatSpan } from '@tunekit/core';
 import { messageText } from '../conversation/index.js';
+import { SpanError } from './span-error.js';
 
 /** Renders a conversation: `generationPrompt` is HF's add_generation_prompt. */
 export type RenderConversation = (
@@ -7,80 +8,76 @@ export type RenderConversation = (
   generationPrompt: boolean,
 ) => string;
 
+export interface SpanOptions {
+  readonly label: string;
+  readonly eosToken?: string;
+}
+
 /**
- * The assistant spans of a Jinja-rendered conversation, found without rules per model by
- * rendering growing prefixes and comparing texts:
- * - a turn starts where the conversation before it, rendered with the generation prompt, ends;
- * - it ends where the conversation up to it, rendered without one, ends. Some templates close
- *   every conversation with a fixed suffix (Phi-3 appends eos_token); that suffix is what an
- *   empty conversation renders to, and it is not part of the turn;
+ * The span of assistant turn `messages[index]` found by rendering prefixes of the conversation,
+ * the fallback for a turn whose content markers the template does not keep (see marker-spans.ts):
+ * - the turn starts where the conversation before it, rendered with the generation prompt, ends;
+ * - it ends where the conversation up to it, rendered without one, ends, less the fixed suffix
+ *   some templates close every conversation with (what an empty conversation renders to);
  * - the eos token is taken in when the template writes it right after the turn only once more
  *   follows (Qwen1.5 leaves `<|im_end|>` off a final message);
  * - trailing whitespace after the end-of-turn token is left out: the model never generates it.
- * A template for which these texts do not line up is an error that says so.
+ * A turn for which these texts do not line up is an error that says so.
  */
-export function assistantSpansByPrefixes(
+export function assistantSpanByPrefixes(
   render: RenderConversation,
   messages: readonly ChatMessage[],
+  index: number,
   full: string,
-  opts: { readonly label: string; readonly eosToken?: string },
-): ChatSpan[] {
-  const closing = renderOrEmpty(render);
-  const spans: ChatSpan[] = [];
-  messages.forEach((message, i) => {
-    if (message.role !== 'assistant') return;
-    const before = render(messages.slice(0, i), true);
-    const through = render(messages.slice(0, i + 1), false);
-    if (!through.startsWith(before) || !full.startsWith(before)) {
-      throw cannotTell(
-        opts.label,
-        i,
-        'where it starts: the text before it, with the generation prompt, is not a prefix of the text with it',
-      );
-    }
-    let end = turnEnd(through, closing, full);
-    if (end === undefined) {
-      throw cannotTell(
-        opts.label,
-        i,
-        'where it ends: the conversation up to it is not a prefix of the whole conversation (the template renders a turn differently once more turns follow)',
-      );
-    }
-    end = trimEndIndex(full, before.length, end);
-    const eos = opts.eosToken;
-    if (
-      eos !== undefined &&
-      eos !== '' &&
-      !full.slice(before.length, end).endsWith(eos) &&
-      full.startsWith(eos, end)
-    ) {
-      end += eos.length;
-    }
-    const content = messageText(message).trim();
-    if (content !== '' && !full.slice(before.length, end).includes(content)) {
-      throw cannotTell(opts.label, i, 'its content: the text found for it does not contain it');
-    }
-    if (end > before.length) spans.push({ role: 'assistant', start: before.length, end });
-  });
-  return spans;
-}
-
-function turnEnd(through: string, closing: string, full: string): number | undefined {
-  if (closing !== '' && through.endsWith(closing)) {
-    const open = through.slice(0, -closing.length);
-    if (full.startsWith(open)) return open.length;
+  opts: SpanOptions,
+): ChatSpan | undefined {
+  const before = render(messages.slice(0, index), true);
+  const through = render(messages.slice(0, index + 1), false);
+  if (!through.startsWith(before) || !full.startsWith(before)) {
+    throw cannotTell(
+      opts.label,
+      index,
+      'where it starts: the text before it, with the generation prompt, is not a prefix of the text with it',
+    );
   }
-  return full.startsWith(through) ? through.length : undefined;
+  const closing = closingText(render);
+  const open =
+    closing !== '' && through.endsWith(closing) ? through.slice(0, -closing.length) : undefined;
+  let end = open !== undefined && full.startsWith(open) ? open.length : through.length;
+  if (!full.startsWith(through.slice(0, end))) {
+    throw cannotTell(
+      opts.label,
+      index,
+      'where it ends: the conversation up to it is not a prefix of the whole conversation (the template renders a turn differently once more turns follow)',
+    );
+  }
+  end = withEos(full, before.length, trimEnd(full, before.length, end), opts.eosToken);
+  const content = messageText(messages[index]).trim();
+  if (content !== '' && !full.slice(before.length, end).includes(content)) {
+    throw cannotTell(opts.label, index, 'its content: the text found for it does not contain it');
+  }
+  return end > before.length ? { role: 'assistant', start: before.length, end } : undefined;
 }
 
-function trimEndIndex(text: string, start: number, end: number): number {
+/** `end` moved back over whitespace, not before `start`. */
+export function trimEnd(text: string, start: number, end: number): number {
   let e = end;
   while (e > start && /\s/.test(text[e - 1])) e--;
   return e;
 }
 
-/** An empty conversation's text; templates that index `messages[0]` fail on it, which means none. */
-function renderOrEmpty(render: RenderConversation): string {
+/** `end` moved past the eos token when the text there does not end with it but is followed by it. */
+export function withEos(text: string, start: number, end: number, eos: string | undefined): number {
+  if (eos === undefined || eos === '' || text.slice(start, end).endsWith(eos)) return end;
+  return text.startsWith(eos, end) ? end + eos.length : end;
+}
+
+/**
+ * What an empty conversation renders to: the fixed text some templates close every conversation
+ * with (Phi-3's eos, CodeLlama-70b's `Source: assistant` header). Templates that index
+ * `messages[0]` fail on it, which means none.
+ */
+export function closingText(render: RenderConversation): string {
   try {
     return render([], false);
   } catch {
@@ -88,8 +85,8 @@ function renderOrEmpty(render: RenderConversation): string {
   }
 }
 
-function cannotTell(label: string, index: number, what: string): UserError {
-  return new UserError(
+export function cannotTell(label: string, index: number, what: string): SpanError {
+  return new SpanError(
     `${label}: cannot tell which text of assistant turn messages[${index}] to train on, because cannot tell ${what}; mark the assistant text in the chat_template with {% generation %}...{% endgeneration %}`,
   );
 }

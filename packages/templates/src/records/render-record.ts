@@ -8,6 +8,7 @@ import {
   UserError,
 } from '@tunekit/core';
 import { raw, readsVariable } from '../builtins/index.js';
+import { renderText } from '../jinja/index.js';
 import { type SystemSpec, withSystem } from '../system/index.js';
 import {
   instructionRecordSchema,
@@ -36,6 +37,8 @@ export interface RenderRecordOptions {
   readonly system?: SystemSpec;
   /** Ends a conversation with the template's generation prompt (transformers' add_generation_prompt). */
   readonly addGenerationPrompt?: boolean;
+  /** The text alone, no spans looked for (a text whose spans cannot be found still renders). */
+  readonly textOnly?: boolean;
 }
 
 /** A conversation ready for a template, before the system message is composed. */
@@ -86,13 +89,16 @@ export function renderRecord(
     spec === undefined
       ? { messages: conversation.messages }
       : prefixErrors(where, () => withSystem(conversation.messages, spec, template, context));
+  const renderOpts = {
+    context,
+    tools: composed.tools,
+    variables: conversation.variables,
+    addGenerationPrompt: opts.addGenerationPrompt,
+  };
   const rendered = prefixErrors(where, () =>
-    template.render(composed.messages, {
-      context,
-      tools: composed.tools,
-      variables: conversation.variables,
-      addGenerationPrompt: opts.addGenerationPrompt,
-    }),
+    opts.textOnly
+      ? { text: renderText(template, composed.messages, renderOpts), spans: [] }
+      : template.render(composed.messages, renderOpts),
   );
   return { ...rendered, source: conversation.source };
 }
