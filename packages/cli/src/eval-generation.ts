@@ -39,3 +39,26 @@ export function describeCutAnswers(
   const range = least === most ? `${least}` : `${least}-${most}`;
   return `note: max_new_tokens ${maxNewTokens} does not fit beside ${cut.length} of ${samples.length} prompts in the model's ${positions} positions; their answers were cut to ${range} tokens`;
 }
+
+/**
+ * `evaluate`, writing describeCutAnswers' note after the first evaluation that cut answers and
+ * never again: `tunekit train` answers the same prompts before, during and after training.
+ */
+export function noteCutAnswersOnce<R extends { readonly samples: readonly GeneratedSample[] }>(
+  evaluate: () => Promise<R>,
+  limits: { readonly maxNewTokens: number; readonly positions: number },
+  write: (line: string) => void,
+): () => Promise<R> {
+  let noted = false;
+  return async () => {
+    const result = await evaluate();
+    const note = noted
+      ? undefined
+      : describeCutAnswers(result.samples, limits.maxNewTokens, limits.positions);
+    if (note !== undefined) {
+      noted = true;
+      write(note);
+    }
+    return result;
+  };
+}

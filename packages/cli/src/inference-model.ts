@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   type CausalLM,
-  type ChatTemplate,
   type GenerationConfig,
   loadCausalLM,
   type NonFiniteOptions,
@@ -10,7 +9,6 @@ import {
   readGenerationConfigFile,
   readHfConfig,
   resolveAllOf,
-  resolveById,
   TOKENIZER_FILE,
   TOKENS,
   Tokenizer,
@@ -64,18 +62,22 @@ export async function loadInferenceModel(
   };
 }
 
+/** `--template`'s help, the same in every command that renders with a model's chat template. */
+export const TEMPLATE_FLAG_HELP =
+  "chat template: an id, a .jinja file, or a tokenizer_config.json or chat_template.json with a chat_template (default: the adapter's training template, else the model's own, else chatml)";
+
 /**
- * The chat template to render with: the one named, else the one the record says the model was
- * trained with, else the tokenizer's own (`jinja`) when it has one, else ChatML.
+ * The chat template setting to render with, for the templates package's resolveChatTemplate (an
+ * id or a template file): the one named, else the one the record says the model was trained with,
+ * else the tokenizer's own (`jinja`) when it has one, else ChatML.
  */
-export function pickTemplate(
-  container: DependencyContainer,
+export function templateSetting(
   loaded: Pick<InferenceModel, 'tokenizer' | 'record'>,
-  id?: string,
-): ChatTemplate {
-  const chosen =
-    id ??
+  named?: string,
+): string {
+  return (
+    named ??
     loaded.record?.template.id ??
-    (loaded.tokenizer.chatTemplate !== undefined ? 'jinja' : 'chatml');
-  return resolveById(container, TOKENS.ChatTemplate, chosen, 'chat template');
+    (loaded.tokenizer.chatTemplate !== undefined ? 'jinja' : 'chatml')
+  );
 }

@@ -8,4 +8,5 @@ export * from './jinja/index.js';
 export * from './loss/index.js';
 export { plugin, TEMPLATES } from './plugin.js';
 export * from './records/index.js';
+export { resolveChatTemplate } from './resolve-chat-template.js';
 export * from './system/index.js';

@@ -6,7 +6,7 @@ import {
   resolveGenerationConfig,
   stopStrings,
 } from '@tunekit/core';
-import { contextFromTokenizer, TurnTooLongError } from '@tunekit/templates';
+import { contextFromTokenizer, resolveChatTemplate, TurnTooLongError } from '@tunekit/templates';
 import { Command } from 'commander';
 import {
   ALLOW_NONFINITE_FLAG,
@@ -15,7 +15,7 @@ import {
 } from '../allow-nonfinite.js';
 import { ChatSession } from '../chat/chat-session.js';
 import { describeTurnTooLong, splitWindow, type WindowSplit } from '../chat/window-split.js';
-import { loadInferenceModel, pickTemplate } from '../inference-model.js';
+import { loadInferenceModel, TEMPLATE_FLAG_HELP, templateSetting } from '../inference-model.js';
 import { integerIn, numberIn } from '../option-parsers.js';
 import { loadPlugins } from '../plugins.js';
 import type { CliStreams } from '../run-cli.js';
@@ -51,10 +51,7 @@ export function chatCommand(streams: CliStreams, input: ChatInput = process.stdi
       'a PEFT adapter folder to apply, e.g. what tunekit train wrote',
     )
     .option('-s, --system <text>', 'the system message the conversation starts with')
-    .option(
-      '--template <id>',
-      "chat template (default: the adapter's training template, else the model's own, else chatml)",
-    )
+    .option('--template <id|file>', TEMPLATE_FLAG_HELP)
     .option(
       '--max-new-tokens <n>',
       "most tokens per answer (default 256, or half the model's positions when fewer; a length that leaves the conversation no room is cut to that half)",
@@ -77,7 +74,8 @@ async function chat(flags: ChatFlags, streams: CliStreams, input: ChatInput): Pr
   const container = await loadPlugins();
   const loaded = await loadInferenceModel(container, flags, nonFiniteOptions(flags, streams));
   const { model, tokenizer } = loaded;
-  const template = pickTemplate(container, loaded, flags.template);
+  const setting = templateSetting(loaded, flags.template);
+  const template = await resolveChatTemplate(container, setting);
   const positions = model.shape.maxPositions;
   const window = splitWindow(flags.maxNewTokens, positions);
   if (window.notice !== undefined) streams.stderr.write(`${window.notice}\n`);
@@ -107,8 +105,7 @@ async function chat(flags: ChatFlags, streams: CliStreams, input: ChatInput): Pr
   const write = (text: string) => streams.stdout.write(text);
   const interactive = input.isTTY === true;
   const lines = createInterface({ input, terminal: false });
-  if (interactive)
-    write(`chatting with ${flags.adapter ?? flags.model} (${template.id}); ${HELP}\n> `);
+  if (interactive) write(`chatting with ${flags.adapter ?? flags.model} (${setting}); ${HELP}\n> `);
   try {
     for await (const line of lines) {
       const text = line.trim();

@@ -8,7 +8,7 @@ import {
 } from '../allow-nonfinite.js';
 import { generationSchema } from '../config/train-config.js';
 import { describeCutAnswers, evalGeneration } from '../eval-generation.js';
-import { loadInferenceModel, pickTemplate } from '../inference-model.js';
+import { loadInferenceModel, TEMPLATE_FLAG_HELP, templateSetting } from '../inference-model.js';
 import { integerIn } from '../option-parsers.js';
 import { loadPlugins } from '../plugins.js';
 import type { CliStreams } from '../run-cli.js';
@@ -53,10 +53,7 @@ export function evalCommand(streams: CliStreams): Command {
       'a PEFT adapter folder to apply, e.g. what tunekit train wrote',
     )
     .requiredOption('-d, --data <file>', 'the eval data: a JSONL or JSON file (or a glob)')
-    .option(
-      '--template <id>',
-      "chat template (default: the adapter's training template, else the model's own, else chatml)",
-    )
+    .option('--template <id|file>', TEMPLATE_FLAG_HELP)
     .option(
       '--num-samples <n>',
       'eval prompts answered for exact match, BLEU and ROUGE (default: as in training, else 16)',
@@ -77,7 +74,8 @@ async function runEval(flags: EvalFlags, streams: CliStreams): Promise<void> {
   const container = await loadPlugins();
   const loaded = await loadInferenceModel(container, flags, nonFiniteOptions(flags, streams));
   const { model, tokenizer, record } = loaded;
-  const template = pickTemplate(container, loaded, flags.template);
+  // loadSftData reads the template as a YAML's template: does (an id, or a file from here)
+  const template = templateSetting(loaded, flags.template);
   // an adapter's record says how its eval data was tokenised and answered; the same settings
   // give the same scores
   const trained: Readonly<Record<string, unknown>> = record?.config ?? {};
@@ -86,7 +84,7 @@ async function runEval(flags: EvalFlags, streams: CliStreams): Promise<void> {
   );
   const dataConfig = parseOrThrow(
     sftDataConfigSchema,
-    { ...settings, train: flags.data, eval: flags.data, template: template.id },
+    { ...settings, train: flags.data, eval: flags.data, template },
     'eval data settings',
   );
   const data = await loadSftData(dataConfig, {
@@ -130,7 +128,7 @@ async function runEval(flags: EvalFlags, streams: CliStreams): Promise<void> {
     }
     const what = flags.adapter ? `${flags.model} + adapter ${flags.adapter}` : flags.model;
     streams.stdout.write(
-      `${what} on ${flags.data}: ${data.stats.evalExamples} examples, template ${template.id}, ${result.samples.length} answers generated\n`,
+      `${what} on ${flags.data}: ${data.stats.evalExamples} examples, template ${template}, ${result.samples.length} answers generated\n`,
     );
     for (const [name, value] of Object.entries(result.metrics))
       streams.stdout.write(`  ${name.padEnd(24)} ${Number(value.toPrecision(6))}\n`);

@@ -27,7 +27,7 @@ import {
 import type { DependencyContainer } from 'tsyringe';
 import type { PeftSection } from '../config/peft-section.js';
 import type { TrainConfig } from '../config/train-config.js';
-import { evalGeneration } from '../eval-generation.js';
+import { evalGeneration, noteCutAnswersOnce } from '../eval-generation.js';
 import { resolveModelFolder } from '../model-folder.js';
 import { packageVersion } from '../package-version.js';
 import { dataRecord, TRAINING_RECORD_FILE, writeTrainingRecord } from '../training-record.js';
@@ -135,7 +135,13 @@ async function trainClaimed(
       peft,
       args: parseTrainingArguments(pickTrainingArguments(config), 'training arguments'),
       trainData: (epoch) => data.train(epoch),
-      evaluate: evaluator && (() => evaluator.evaluate(evalBatches, data.evalPrompts)),
+      evaluate:
+        evaluator &&
+        noteCutAnswersOnce(
+          () => evaluator.evaluate(evalBatches, data.evalPrompts),
+          { maxNewTokens: config.generation.max_new_tokens, positions: model.shape.maxPositions },
+          opts.warn,
+        ),
       callbacks: [...resolveAllOf(run, TOKENS.TrainerCallback), beforeAfter],
       identity: { model: config.model, peft: config.peft ?? null, data: stats.fingerprint },
       outputDirClaim: claim,

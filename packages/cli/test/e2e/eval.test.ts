@@ -1,3 +1,5 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bundledModel, examplesDir } from './repo-paths.js';
@@ -24,5 +26,30 @@ describe('tunekit eval', () => {
     expect(run.stdout).toMatch(/^ {2}bleu +left out: no reference has 4 words/m);
     expect(run.stdout).toMatch(/^ {2}rouge2 +left out: no reference has 2 words/m);
     expect(run.stdout).not.toMatch(/^ {2}bleu +\d/m);
+  }, 120_000);
+
+  it('takes --template as a .jinja file relative to the working directory, and names the file when it fails', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tunekit-cli-eval-template-'));
+    try {
+      await writeFile(
+        join(dir, 'qa.jinja'),
+        "{% for m in messages %}{{ 'Q: ' if m['role'] == 'user' else 'A: ' }}{{ m['content'] }}\n{% endfor %}" +
+          '{% if add_generation_prompt %}A:{% endif %}',
+      );
+      await writeFile(join(dir, 'fails.jinja'), "{{ raise_exception('rendered from the file') }}");
+      const data = join(examplesDir, 'quickstart/data/eval.jsonl');
+      const args = ['eval', '--model', bundledModel, '--data', data, '--num-samples', '1'];
+      const run = await runTunekit([...args, '--template', 'qa.jinja'], { cwd: dir });
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/: 200 examples, template qa\.jinja, 1 answers generated\n/);
+      // the file is what renders the records
+      const failed = await runTunekit([...args, '--template', 'fails.jinja'], { cwd: dir });
+      expect(failed.code).toBe(1);
+      expect(failed.stderr).toBe(
+        `error: ${data}:1: ${join(dir, 'fails.jinja')}: the chat_template failed to render: rendered from the file\n`,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   }, 120_000);
 });

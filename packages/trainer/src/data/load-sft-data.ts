@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import {
   type DatasetFormat,
   parseOrThrow,
@@ -11,8 +10,7 @@ import {
 } from '@tunekit/core';
 import {
   contextFromTokenizer,
-  isTemplateFile,
-  readTemplateFile,
+  resolveChatTemplate,
   SupervisionGuard,
   templateFingerprint,
 } from '@tunekit/templates';
@@ -63,9 +61,7 @@ export async function loadSftData(
   const baseDir = deps.baseDir ?? process.cwd();
   const formats = resolveAllOf(container, TOKENS.DatasetFormat);
   const templateId = c.template ?? (tokenizer.chatTemplate !== undefined ? 'jinja' : 'chatml');
-  const template = isTemplateFile(templateId)
-    ? (await readTemplateFile(resolve(baseDir, templateId))).template
-    : resolveById(container, TOKENS.ChatTemplate, templateId, 'chat template');
+  const template = await resolveChatTemplate(container, templateId, baseDir);
   const context = contextFromTokenizer(tokenizer);
   const templatePrint = templateFingerprint(template, context);
   const bucketLengths = c.bucket_lengths ?? defaultBucketLengths(c.max_length);
