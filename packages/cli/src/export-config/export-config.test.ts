@@ -1,0 +1,188 @@
+import { execFileSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { UserError } from '@tunekit/core';
+import { CHATML_JINJA } from '@tunekit/templates';
+import { describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { pluginListSchema, trainConfigSchema } from '../config/train-config.js';
+import { loadYamlConfig } from '../config/yaml-config.js';
+import { loadPlugins } from '../plugins.js';
+import documented from './documented-options.json' with { type: 'json' };
+import { axolotlConfig, clusterJob, trlScript } from './index.js';
+
+const repo = fileURLToPath(new URL('../../../../', import.meta.url));
+const examples = join(repo, 'examples');
+const exampleConfigs = readdirSync(examples).filter((name) => name.endsWith('.yaml'));
+
+/** The job of an example config, as `tunekit export-config` reads it, written next to the repo root. */
+async function job(name: string, target: string, overrides: string[] = []) {
+  const file = join(examples, name);
+  const { plugins } = await loadYamlConfig(file, pluginListSchema, overrides);
+  const container = await loadPlugins(plugins);
+  const config = await loadYamlConfig(file, trainConfigSchema(container), overrides);
+  return clusterJob(config, { container, configDir: examples, outDir: repo, target });
+}
+
+async function axolotl(name: string, overrides: string[] = []) {
+  const warnings: string[] = [];
+  const config = axolotlConfig(await job(name, 'axolotl', overrides), (w) => warnings.push(w));
+  return { config, warnings };
+}
+
+async function trl(name: string, overrides: string[] = []) {
+  const warnings: string[] = [];
+  const script = trlScript(await job(name, 'TRL', overrides), name, (w) => warnings.push(w));
+  return { script, warnings };
+}
+
+/** The keyword names of the call `name(...)` in a script that writes one keyword per line. */
+function keywords(script: string, name: string): string[] {
+  const call = script.match(new RegExp(`^\\w+ = ${name}\\(\\n([\\s\\S]*?)\\n\\)`, 'm'));
+  if (!call) throw new Error(`no ${name}(...) call`);
+  return call[1].split('\n').map((line) => line.trim().split('=')[0]);
+}
+
+/** Python's own parser accepts the script (python3 is Debian's, as for the golden scripts). */
+function pythonParses(script: string): void {
+  execFileSync('python3', ['-c', 'import ast, sys; ast.parse(sys.stdin.read())'], {
+    input: script,
+  });
+}
+
+describe('export-config --to axolotl', () => {
+  it.each(exampleConfigs)(
+    '%s: every key is an axolotl 0.18 option, and the YAML round-trips',
+    async (name) => {
+      const { config } = await axolotl(name);
+      expect(Object.keys(config).filter((k) => !documented.axolotl.options.includes(k))).toEqual(
+        [],
+      );
+      const datasets = [config.datasets, config.test_datasets ?? []].flat() as Record<
+        string,
+        unknown
+      >[];
+      expect(datasets.length).toBeGreaterThan(0);
+      for (const dataset of datasets) {
+        const names = documented.axolotl.dataset_options.names;
+        expect(Object.keys(dataset).filter((k) => !names.includes(k))).toEqual([]);
+        if (typeof dataset.type === 'object') {
+          const typeNames = documented.axolotl.user_defined_type_options.names;
+          expect(Object.keys(dataset.type as object).filter((k) => !typeNames.includes(k))).toEqual(
+            [],
+          );
+        }
+      }
+      // as axolotl reads it: PyYAML is YAML 1.1, where a bare `no` would be false
+      expect(parse(stringify(config, { version: '1.1' }), { version: '1.1' })).toEqual(config);
+    },
+  );
+
+  it('carries the model, data, template, LoRA and training arguments of the quickstart', async () => {
+    const { config, warnings } = await axolotl('quickstart.yaml');
+    expect(config).toMatchObject({
+      base_model: 'models/tunekit-tiny-chat',
+      chat_template: 'jinja',
+      chat_template_jinja: CHATML_JINJA,
+      datasets: [
+        {
+          path: 'examples/quickstart/data/train.jsonl',
+          ds_type: 'json',
+          type: 'chat_template',
+          field_messages: 'messages',
+          roles_to_train: ['assistant'],
+        },
+      ],
+      test_datasets: [{ path: 'examples/quickstart/data/eval.jsonl' }],
+      adapter: 'lora',
+      lora_r: 8,
+      lora_alpha: 16,
+      lora_dropout: 0,
+      lora_target_linear: true,
+      output_dir: 'runs/quickstart',
+      learning_rate: 3e-3,
+      micro_batch_size: 32,
+      max_steps: 800,
+      lr_scheduler: 'linear',
+      warmup_steps: 20,
+      sequence_len: 64,
+      seed: 42,
+      eval_strategy: 'no',
+    });
+    expect(config).not.toHaveProperty('num_epochs'); // max_steps decides, as in tunekit
+    expect(warnings.join('\n')).toMatch(/^eval_on_start: not carried to axolotl/m);
+  });
+
+  it('writes Alpaca records under ChatML as a prompt format rendered from the template', async () => {
+    const { config } = await axolotl('alpaca-lora.yaml');
+    const [dataset] = config.datasets as { type: Record<string, string> }[];
+    expect(dataset.type).toMatchObject({
+      field_instruction: 'instruction',
+      field_input: 'input',
+      field_output: 'output',
+      format: '<|im_start|>user\n{instruction}\n\n{input}<|im_end|>\n<|im_start|>assistant\n',
+      no_input_format: '<|im_start|>user\n{instruction}<|im_end|>\n<|im_start|>assistant\n',
+    });
+    const alpaca = await axolotl('alpaca-lora.yaml', ['template=alpaca']);
+    expect((alpaca.config.datasets as { type: string }[])[0].type).toBe('alpaca');
+  });
+
+  it('maps PEFT variants and refuses what would change the training', async () => {
+    const { config } = await axolotl('quickstart.yaml', [
+      'peft.use_dora=true',
+      'peft.use_rslora=true',
+    ]);
+    expect(config).toMatchObject({ peft_use_dora: true, peft_use_rslora: true });
+    await expect(axolotl('quickstart.yaml', ['label_smoothing_factor=0.1'])).rejects.toThrow(
+      /^label_smoothing_factor: 0.1 has no axolotl equivalent/,
+    );
+    await expect(axolotl('quickstart.yaml', ['rdrop_alpha=0.5'])).rejects.toThrow(UserError);
+    await expect(axolotl('quickstart.yaml', ['loss_policy=last_assistant'])).rejects.toThrow(
+      /^loss_policy: last_assistant/,
+    );
+    await expect(axolotl('quickstart.yaml', ['peft.exclude_modules=[o_proj]'])).rejects.toThrow(
+      /^peft.exclude_modules: \["o_proj"\] has no axolotl equivalent/,
+    );
+  });
+});
+
+describe('export-config --to trl', () => {
+  it.each(exampleConfigs)(
+    '%s: a Python script whose SFTConfig and LoraConfig keywords are TRL 1.9 / PEFT 0.20 options',
+    async (name) => {
+      const { script } = await trl(name);
+      pythonParses(script);
+      const sft = keywords(script, 'SFTConfig');
+      expect(sft).toContain('output_dir');
+      expect(sft.filter((k) => !documented.trl.sft_config_options.includes(k))).toEqual([]);
+      if (script.includes('LoraConfig(')) {
+        const lora = keywords(script, 'LoraConfig');
+        expect(lora.filter((k) => !documented.peft.lora_config_options.includes(k))).toEqual([]);
+      }
+    },
+  );
+
+  it('carries values: the template, the loss masking, warmup_ratio as steps, the LoRA fields', async () => {
+    const { script } = await trl('alpaca-lora.yaml', ['peft.use_rslora=true']);
+    expect(script).toContain(`tokenizer.chat_template = ${JSON.stringify(CHATML_JINJA)}`);
+    expect(script).toContain('BASE_MODEL = "models/tunekit-tiny-chat"');
+    expect(script).toContain('load(["examples/alpaca-lora/data/train.jsonl"])');
+    expect(script).toContain('    completion_only_loss=True,'); // Alpaca → prompt/completion
+    expect(script).toContain('    warmup_steps=12,'); // warmup_ratio 0.1 of 120 steps, rounded up
+    expect(script).toContain('    target_modules=["q_proj", "k_proj", "v_proj", "o_proj"],');
+    expect(script).toContain('    use_rslora=True,');
+    const persona = await trl('chat-persona.yaml');
+    expect(persona.script).toContain('    assistant_only_loss=True,');
+    expect(persona.script).toContain('system = "You are Tiny. You answer in one word."');
+    expect(persona.warnings.join('\n')).toMatch(/assistant_only_loss needs \{% generation %\}/);
+  });
+
+  it('writes label smoothing, and refuses tunekit-only losses', async () => {
+    const { script } = await trl('quickstart.yaml', ['label_smoothing_factor=0.1']);
+    expect(script).toContain('    label_smoothing_factor=0.1,');
+    await expect(trl('quickstart.yaml', ['layerwise_lr_decay=0.9'])).rejects.toThrow(
+      /^layerwise_lr_decay: 0.9 has no TRL equivalent/,
+    );
+  });
+});
