@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '@tunekit/core';
@@ -9,11 +9,22 @@ import { parse, stringify } from 'yaml';
 import { pluginListSchema, trainConfigSchema } from '../config/train-config.js';
 import { loadYamlConfig } from '../config/yaml-config.js';
 import { loadPlugins } from '../plugins.js';
-import documented from './documented-options.json' with { type: 'json' };
 import { axolotlConfig, clusterJob, trlScript } from './index.js';
 
 const repo = fileURLToPath(new URL('../../../../', import.meta.url));
 const examples = join(repo, 'examples');
+/** The option names of axolotl, TRL and PEFT, with their source and version (see the file). */
+const documented = JSON.parse(
+  readFileSync(new URL('./documented-options.json', import.meta.url), 'utf8'),
+) as {
+  axolotl: {
+    options: string[];
+    dataset_options: { names: string[] };
+    user_defined_type_options: { names: string[] };
+  };
+  trl: { sft_config_options: string[] };
+  peft: { lora_config_options: string[] };
+};
 const exampleConfigs = readdirSync(examples).filter((name) => name.endsWith('.yaml'));
 
 /** The job of an example config, as `tunekit export-config` reads it, written next to the repo root. */
