@@ -140,7 +140,8 @@ function promptFormat(format: string, job: ClusterJob, warn: (line: string) => v
     job.template.render
       .render([{ role: 'user', content: user }], { addGenerationPrompt: true })
       .text.replace(/[{}]/g, (brace) => brace + brace)
-      .replace(/\uE000(\w+)\uE000/g, '{$1}'); // the placeholders, marked by a private-use character
+      // the placeholders, marked by a private-use character (templates' own are U+E000, U+E001)
+      .replace(/\uE100(\w+)\uE100/g, '{$1}');
   warn(
     `${format} records: axolotl ends each answer with the tokenizer's eos_token, where tunekit ends it as template ${job.template.id} does`,
   );
@@ -150,10 +151,10 @@ function promptFormat(format: string, job: ClusterJob, warn: (line: string) => v
     field_output: format === 'alpaca' ? 'output' : 'completion',
     format: render(
       format === 'alpaca'
-        ? '\uE000instruction\uE000\n\n\uE000input\uE000'
-        : '\uE000instruction\uE000',
+        ? '\uE100instruction\uE100\n\n\uE100input\uE100'
+        : '\uE100instruction\uE100',
     ),
-    no_input_format: render('\uE000instruction\uE000'),
+    no_input_format: render('\uE100instruction\uE100'),
   };
 }
 

@@ -1,6 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '@tunekit/core';
 import { CHATML_JINJA } from '@tunekit/templates';
@@ -29,11 +31,11 @@ const exampleConfigs = readdirSync(examples).filter((name) => name.endsWith('.ya
 
 /** The job of an example config, as `tunekit export-config` reads it, written next to the repo root. */
 async function job(name: string, target: string, overrides: string[] = []) {
-  const file = join(examples, name);
+  const file = resolve(examples, name);
   const { plugins } = await loadYamlConfig(file, pluginListSchema, overrides);
   const container = await loadPlugins(plugins);
   const config = await loadYamlConfig(file, trainConfigSchema(container), overrides);
-  return clusterJob(config, { container, configDir: examples, outDir: repo, target });
+  return clusterJob(config, { container, configDir: dirname(file), outDir: repo, target });
 }
 
 async function axolotl(name: string, overrides: string[] = []) {
@@ -139,6 +141,25 @@ describe('export-config --to axolotl', () => {
     expect((alpaca.config.datasets as { type: string }[])[0].type).toBe('alpaca');
   });
 
+  it('renders the prompt format through a Jinja template file with generation blocks', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tunekit-export-config-'));
+    const file = join(dir, 'chatml-generation.jinja');
+    const source =
+      "{% for m in messages %}<|im_start|>{{ m['role'] }}\n{% if m['role'] == 'assistant' %}{% generation %}{{ m['content'] }}<|im_end|>{% endgeneration %}{% else %}{{ m['content'] }}<|im_end|>{% endif %}\n{% endfor %}{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}";
+    await writeFile(file, source);
+    try {
+      const { config } = await axolotl('alpaca-lora.yaml', [`template=${file}`]);
+      expect(config.chat_template_jinja).toBe(source);
+      const [dataset] = config.datasets as { type: Record<string, string> }[];
+      expect(dataset.type.no_input_format).toBe(
+        // HF renders with trim_blocks: the newline after {% endif %} goes
+        '<|im_start|>user\n{instruction}<|im_end|><|im_start|>assistant\n',
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('maps PEFT variants and refuses what would change the training', async () => {
     const { config } = await axolotl('quickstart.yaml', [
       'peft.use_dora=true',
@@ -192,6 +213,25 @@ describe('export-config --to trl', () => {
   it('writes label smoothing, and refuses tunekit-only losses', async () => {
     const { script } = await trl('quickstart.yaml', ['label_smoothing_factor=0.1']);
     expect(script).toContain('    label_smoothing_factor=0.1,');
+    expect(script).toContain('    eval_on_start=True,');
+    // with no eval data, transformers would stop at eval_on_start; tunekit warns and trains
+    const dir = await mkdtemp(join(tmpdir(), 'tunekit-export-config-'));
+    const noEvalConfig = join(dir, 'no-eval.yaml');
+    const example = await readFile(join(examples, 'full-finetune.yaml'), 'utf8');
+    await writeFile(
+      noEvalConfig,
+      example
+        .replace(/^eval: .*\n/m, '')
+        .replace(/^(model|train): /gm, (key) => `${key}${examples}/`),
+    );
+    try {
+      const noEval = await trl(noEvalConfig);
+      expect(noEval.script).toContain('eval_dataset = None');
+      expect(noEval.script).not.toContain('eval_on_start');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    await expect(trl('alpaca-lora.yaml', ['template=alpaca'])).rejects.toThrow(/^template: alpaca/);
     await expect(trl('quickstart.yaml', ['layerwise_lr_decay=0.9'])).rejects.toThrow(
       /^layerwise_lr_decay: 0.9 has no TRL equivalent/,
     );

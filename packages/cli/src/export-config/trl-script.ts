@@ -35,7 +35,11 @@ const RULES: KeyRules = {
   logging_steps: { to: 'logging_steps' },
   eval_strategy: { to: 'eval_strategy' },
   eval_steps: { to: 'eval_steps', omit: isOff.null },
-  eval_on_start: { to: 'eval_on_start' },
+  // transformers stops when asked to evaluate with no eval data; tunekit warns and goes on
+  eval_on_start: {
+    to: 'eval_on_start',
+    omit: (on: boolean, c) => !on || (c.eval === undefined && c.eval_split === undefined),
+  },
   save_strategy: { to: 'save_strategy' },
   save_steps: { to: 'save_steps' },
   save_total_limit: { to: 'save_total_limit', omit: isOff.null },
@@ -95,6 +99,10 @@ export function trlScript(job: ClusterJob, source: string, warn: (line: string) 
       `train/eval: formats ${[...new Set(formats)].join(', ')} make different TRL dataset types; export sources of one kind`,
     );
   const kind = [...kinds][0];
+  if (job.template.id === 'alpaca' && formats.includes('alpaca'))
+    throw new UserError(
+      "template: alpaca reads the records' input as a template variable, which SFTTrainer does not pass; export to axolotl (type: alpaca) or train with another template",
+    );
   if (config.loss_policy === 'last_assistant')
     throw new UserError('loss_policy: last_assistant: TRL has no such masking; use assistant');
   if (job.system !== undefined && kind === 'text')
