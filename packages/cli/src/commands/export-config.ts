@@ -2,10 +2,9 @@ import { writeFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { UserError } from '@tunekit/core';
 import { Command, Option } from 'commander';
-import { stringify } from 'yaml';
 import { pluginListSchema, trainConfigSchema } from '../config/train-config.js';
 import { loadYamlConfig } from '../config/yaml-config.js';
-import { axolotlConfig, clusterJob, trlScript } from '../export-config/index.js';
+import { axolotlYaml, clusterJob, trlScript } from '../export-config/index.js';
 import { collect } from '../option-parsers.js';
 import { loadPlugins } from '../plugins.js';
 import type { CliStreams } from '../run-cli.js';
@@ -52,11 +51,7 @@ async function exportConfig(file: string, flags: ExportConfigFlags, streams: Cli
   const warn = (line: string) => streams.stderr.write(`warning: ${line}\n`);
   const text =
     flags.to === 'axolotl'
-      ? `# axolotl config written by \`tunekit export-config --to axolotl\` from ${basename(file)}.\n` +
-        '# For axolotl 0.18: axolotl train <this file>; add deepspeed: or fsdp_config: for a cluster.\n' +
-        "# The adapter written to output_dir is PEFT's format: tunekit eval, chat and export read it.\n" +
-        // YAML 1.1 quoting, as axolotl reads with PyYAML ('no' is a string there, not false)
-        stringify(axolotlConfig(job, warn), { lineWidth: 0, version: '1.1' })
+      ? axolotlYaml(job, basename(file), warn)
       : trlScript(job, basename(file), warn);
   if (flags.out === undefined) {
     streams.stdout.write(text);

@@ -7,11 +7,11 @@ import { fileURLToPath } from 'node:url';
 import { UserError } from '@tunekit/core';
 import { CHATML_JINJA } from '@tunekit/templates';
 import { describe, expect, it } from 'vitest';
-import { parse, stringify } from 'yaml';
+import { parse } from 'yaml';
 import { pluginListSchema, trainConfigSchema } from '../config/train-config.js';
 import { loadYamlConfig } from '../config/yaml-config.js';
 import { loadPlugins } from '../plugins.js';
-import { axolotlConfig, clusterJob, trlScript } from './index.js';
+import { axolotlConfig, axolotlYaml, clusterJob, trlScript } from './index.js';
 
 const repo = fileURLToPath(new URL('../../../../', import.meta.url));
 const examples = join(repo, 'examples');
@@ -40,8 +40,9 @@ async function job(name: string, target: string, overrides: string[] = []) {
 
 async function axolotl(name: string, overrides: string[] = []) {
   const warnings: string[] = [];
-  const config = axolotlConfig(await job(name, 'axolotl', overrides), (w) => warnings.push(w));
-  return { config, warnings };
+  const exported = await job(name, 'axolotl', overrides);
+  const config = axolotlConfig(exported, (w) => warnings.push(w));
+  return { config, warnings, text: axolotlYaml(exported, name, () => {}) };
 }
 
 async function trl(name: string, overrides: string[] = []) {
@@ -68,7 +69,7 @@ describe('export-config --to axolotl', () => {
   it.each(exampleConfigs)(
     '%s: every key is an axolotl 0.18 option, and the YAML round-trips',
     async (name) => {
-      const { config } = await axolotl(name);
+      const { config, text } = await axolotl(name);
       expect(Object.keys(config).filter((k) => !documented.axolotl.options.includes(k))).toEqual(
         [],
       );
@@ -87,8 +88,10 @@ describe('export-config --to axolotl', () => {
           );
         }
       }
-      // as axolotl reads it: PyYAML is YAML 1.1, where a bare `no` would be false
-      expect(parse(stringify(config, { version: '1.1' }), { version: '1.1' })).toEqual(config);
+      // the file as axolotl reads it, with PyYAML (YAML 1.1: a bare `no` is false, `1e-8` a string)
+      expect(parse(text, { version: '1.1' })).toEqual(config);
+      expect(text).toMatch(/^eval_strategy: "no"$/m);
+      expect(text).toMatch(/^adam_epsilon: 1\.0e-8$/m);
     },
   );
 
