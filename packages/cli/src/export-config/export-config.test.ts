@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '@tunekit/core';
 import { CHATML_JINJA } from '@tunekit/templates';
@@ -239,4 +239,48 @@ describe('export-config --to trl', () => {
       /^layerwise_lr_decay: 0.9 has no TRL equivalent/,
     );
   });
+});
+
+describe('export-config for every SFT record format', () => {
+  const records = {
+    sharegpt: {
+      conversations: [
+        { from: 'human', value: 'Hi' },
+        { from: 'gpt', value: 'Hello' },
+      ],
+    },
+    prompt_completion: { prompt: 'Hi', completion: 'Hello' },
+    text: { text: 'Hello there' },
+  };
+
+  it.each(Object.entries(records))(
+    '%s: both targets write documented keys and valid Python',
+    async (format, record) => {
+      const dir = await mkdtemp(join(tmpdir(), 'tunekit-export-config-'));
+      try {
+        await writeFile(join(dir, 'train.jsonl'), `${JSON.stringify(record)}\n`);
+        const configFile = join(dir, 'job.yaml');
+        await writeFile(
+          configFile,
+          `model: ${join(repo, 'models/tunekit-tiny-chat')}\ntrain: train.jsonl\ntemplate: chatml\npeft: { method: lora }\n`,
+        );
+        const { config } = await axolotl(configFile);
+        const [dataset] = config.datasets as Record<string, unknown>[];
+        expect(dataset.path).toBe(relative(repo, join(dir, 'train.jsonl')));
+        const names = documented.axolotl.dataset_options.names;
+        expect(Object.keys(dataset).filter((k) => !names.includes(k))).toEqual([]);
+        const { script } = await trl(configFile);
+        pythonParses(script);
+        expect(script).toContain(
+          {
+            sharegpt: 'assistant_only_loss=True',
+            prompt_completion: 'completion_only_loss=True',
+            text: 'dataset_text_field="text"',
+          }[format],
+        );
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });
