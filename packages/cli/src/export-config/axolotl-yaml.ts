@@ -22,6 +22,7 @@ export function axolotlYaml(job: ClusterJob, source: string, warn: (line: string
   return (
     `# axolotl config written by \`tunekit export-config --to axolotl\` from ${source}.\n` +
     '# For axolotl 0.18: axolotl train <this file>; add deepspeed: or fsdp_config: for a cluster.\n' +
+    "# Run it from this file's folder: the model and data paths are relative to it.\n" +
     "# The adapter written to output_dir is PEFT's format: tunekit eval, chat and export read it.\n" +
     // YAML 1.1 quoting as PyYAML reads it: 'no' is a string there, not false
     stringify(config, {

@@ -124,6 +124,7 @@ export function trlScript(job: ClusterJob, source: string, warn: (line: string) 
     '',
     'For trl 1.9, peft 0.20 and transformers 4.57 or 5. One GPU: python <this file>; a cluster:',
     'accelerate launch --config_file <DeepSpeed or FSDP accelerate config> <this file>.',
+    "Run it from this file's folder: the model and data paths are relative to it.",
     "The adapter saved in output_dir is PEFT's format: tunekit eval, chat and export read it.",
     '"""',
     'from datasets import concatenate_datasets, load_dataset',
