@@ -17,6 +17,7 @@ const COMMANDS = {
   merge: async () => (await import('./commands/merge.js')).mergeCommand,
   export: async () => (await import('./commands/export.js')).exportCommand,
   template: async () => (await import('./commands/template.js')).templateCommand,
+  'export-config': async () => (await import('./commands/export-config.js')).exportConfigCommand,
 } satisfies Record<string, () => Promise<CommandFactory>>;
 
 /**
