@@ -75,6 +75,8 @@ export const COMMON_RULES = {
   backend: { tunekitOnly: 'the target runs on its own GPUs' },
   bucket_lengths: { tunekitOnly: "padding buckets of tunekit's compiled graphs" },
   disable_tqdm: { tunekitOnly: 'the progress bar' },
+  overwrite_output_dir: { tunekitOnly: "tunekit's refusal to train into a finished run" },
+  allow_nonfinite: { tunekitOnly: "tunekit's check of the weights for NaN/Inf at load" },
   plugins: {
     warn: 'tunekit packages; load their equivalent on the target yourself',
     unless: isOff.empty,
