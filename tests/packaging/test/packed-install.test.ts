@@ -18,6 +18,9 @@ import {
 const MODEL = join(ROOT, 'models/tunekit-tiny-chat');
 const TRAIN_DATA = join(ROOT, 'examples/quickstart/data/train.jsonl');
 const packages = publishedPackages();
+const plugins = packages
+  .filter((p) => (p.json.keywords as string[] | undefined)?.includes('tunekit-plugin'))
+  .map((p) => p.json.name);
 const work = await mkdtemp(join(tmpdir(), 'tunekit-packed-install-'));
 const everything = join(work, 'all');
 const loraOnly = join(work, 'lora');
@@ -55,6 +58,18 @@ describe('a project that installs every package from its tarball', () => {
         expect(existsSync(join(installed(name), target)), target).toBe(true);
     },
   );
+
+  // one container: a plugin shares the user's core and tsyringe instead of bringing its own
+  it.each(plugins)('%s takes @tunekit/core and tsyringe as peer dependencies', (name) => {
+    const json: PackageJson = JSON.parse(
+      readFileSync(join(installed(name), 'package.json'), 'utf8'),
+    );
+    expect(Object.keys(json.peerDependencies ?? {})).toEqual(
+      expect.arrayContaining(['@tunekit/core', 'tsyringe']),
+    );
+    const bundled = Object.keys(json.dependencies ?? {});
+    expect(bundled.filter((dep) => dep.startsWith('@tunekit/') || dep === 'tsyringe')).toEqual([]);
+  });
 
   it.each(packages.map((p) => p.json.name))('%s dist imports only its dependencies', (name) => {
     expect(distImportProblems(installed(name))).toEqual([]);
