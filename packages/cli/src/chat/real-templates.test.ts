@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import {
   buildCausalLM,
+  byteLevelAlphabet,
+  byteLevelBpeJson,
   type ChatMessage,
   Generator,
   HostTensor,
@@ -28,23 +30,13 @@ const templates: {
   variables?: Record<string, unknown>;
 }[] = read('chat-templates.json');
 
-/** GPT-2's byte-to-character table: any text is a sequence of these. */
-function byteChars(): string[] {
-  const printable = (b: number) =>
-    (b >= 0x21 && b <= 0x7e) || (b >= 0xa1 && b <= 0xac) || (b >= 0xae && b <= 0xff);
-  let extra = 0;
-  return Array.from({ length: 256 }, (_, b) =>
-    String.fromCharCode(printable(b) ? b : 256 + extra++),
-  );
-}
-
 /**
  * A byte-level BPE tokenizer whose merges are learnt from `texts` (the greedy pair merging of
  * BPE training), so that the long system preambles of some templates take a few hundred tokens
  * rather than thousands: the reference backend's attention grows with their square.
  */
 function trainedTokenizer(texts: readonly string[], merges: number): Tokenizer {
-  const chars = byteChars();
+  const chars = byteLevelAlphabet();
   const encoder = new TextEncoder();
   const pieces = texts.flatMap((text) => text.match(GPT2_SPLIT) ?? []);
   const counts = new Map<string, number>();
@@ -77,28 +69,11 @@ function trainedTokenizer(texts: readonly string[], merges: number): Tokenizer {
       word.symbols = next;
     }
   }
-  const vocab = [...chars, ...learnt.map((pair) => pair.replace(' ', ''))];
-  const byteLevel = {
-    type: 'ByteLevel',
-    add_prefix_space: false,
-    trim_offsets: true,
-    use_regex: true,
-  };
   return Tokenizer.fromFiles({
-    tokenizer: {
-      version: '1.0',
-      added_tokens: [],
-      normalizer: null,
-      pre_tokenizer: byteLevel,
-      post_processor: null,
-      decoder: byteLevel,
-      model: {
-        type: 'BPE',
-        vocab: Object.fromEntries(vocab.map((token, id) => [token, id])),
-        merges: learnt,
-        ignore_merges: false,
-      },
-    },
+    tokenizer: byteLevelBpeJson({
+      merges: learnt.map((pair) => pair.split(' ') as [string, string]),
+      postProcessor: null,
+    }),
     config: { clean_up_tokenization_spaces: false },
   });
 }
