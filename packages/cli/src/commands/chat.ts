@@ -14,6 +14,7 @@ import {
   nonFiniteOptions,
 } from '../allow-nonfinite.js';
 import { ChatSession } from '../chat/chat-session.js';
+import { readToolsFile } from '../chat/tools-file.js';
 import { describeTurnTooLong, splitWindow, type WindowSplit } from '../chat/window-split.js';
 import { loadInferenceModel, TEMPLATE_FLAG_HELP, templateSetting } from '../inference-model.js';
 import { integerIn, numberIn } from '../option-parsers.js';
@@ -24,6 +25,7 @@ interface ChatFlags {
   readonly model: string;
   readonly adapter?: string;
   readonly system?: string;
+  readonly tools?: string;
   readonly template?: string;
   readonly maxNewTokens?: number;
   readonly temperature: number;
@@ -51,6 +53,10 @@ export function chatCommand(streams: CliStreams, input: ChatInput = process.stdi
       'a PEFT adapter folder to apply, e.g. what tunekit train wrote',
     )
     .option('-s, --system <text>', 'the system message the conversation starts with')
+    .option(
+      '--tools <file.json>',
+      'tools the model may call: a JSON list of OpenAI/HF tool schemas, given to the chat template as transformers gives `tools` (or described in the system message, as training does)',
+    )
     .option('--template <id|file>', TEMPLATE_FLAG_HELP)
     .option(
       '--max-new-tokens <n>',
@@ -71,6 +77,7 @@ export function chatCommand(streams: CliStreams, input: ChatInput = process.stdi
 }
 
 async function chat(flags: ChatFlags, streams: CliStreams, input: ChatInput): Promise<void> {
+  const tools = flags.tools === undefined ? [] : await readToolsFile(flags.tools);
   const container = await loadPlugins();
   const loaded = await loadInferenceModel(container, flags, nonFiniteOptions(flags, streams));
   const { model, tokenizer } = loaded;
@@ -93,6 +100,7 @@ async function chat(flags: ChatFlags, streams: CliStreams, input: ChatInput): Pr
     template,
     context: contextFromTokenizer(tokenizer),
     system: flags.system,
+    tools,
     generationConfig: {
       ...settings,
       eos_token_id: [...eosIds(settings, tokenizer)],

@@ -5,8 +5,11 @@
 // The PEFT method contract lives with the rest of PEFT's machinery.
 export type { PeftMethod } from '../peft/index.js';
 
-/** `function` is OpenAI's older name for a tool result (the function's name in `name`). */
-export type ChatRole = 'system' | 'user' | 'assistant' | 'tool' | 'function';
+/**
+ * `function` is OpenAI's older name for a tool result (the function's name in `name`);
+ * `functions` holds tool definitions as JSON text, where firefunction-v1's template reads them.
+ */
+export type ChatRole = 'system' | 'user' | 'assistant' | 'tool' | 'function' | 'functions';
 
 /** A function call an assistant message makes (OpenAI/HF shape); `arguments` is an object or JSON text. */
 export interface ChatToolCall {
