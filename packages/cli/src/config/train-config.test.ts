@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadPlugins } from '../plugins.js';
+import { loadPlugins } from '../plugins/index.js';
 import { trainConfigSchema } from './train-config.js';
 
 const schema = trainConfigSchema(await loadPlugins());
