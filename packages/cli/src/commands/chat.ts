@@ -18,7 +18,7 @@ import { readToolsFile } from '../chat/tools-file.js';
 import { describeTurnTooLong, splitWindow, type WindowSplit } from '../chat/window-split.js';
 import { loadInferenceModel, TEMPLATE_FLAG_HELP, templateSetting } from '../inference-model.js';
 import { integerIn, numberIn } from '../option-parsers.js';
-import { loadPlugins } from '../plugins.js';
+import { flagPlugins, loadPlugins, pluginOption, recordPlugins } from '../plugins/index.js';
 import type { CliStreams } from '../run-cli.js';
 
 interface ChatFlags {
@@ -33,6 +33,7 @@ interface ChatFlags {
   readonly seed: number;
   readonly backend?: string;
   readonly allowNonfinite?: boolean;
+  readonly plugin?: string[];
 }
 
 /** Where `tunekit chat` reads the user's lines: the process's stdin, or text in tests. */
@@ -73,12 +74,16 @@ export function chatCommand(streams: CliStreams, input: ChatInput = process.stdi
     .option('--seed <n>', 'seed for sampling', integerIn(0, 2 ** 32 - 1), 0)
     .option('--backend <id>', 'backend to run on (default: the best available one)')
     .option(ALLOW_NONFINITE_FLAG, ALLOW_NONFINITE_HELP)
+    .addOption(pluginOption("those the adapter's (or model's) training record lists"))
     .action((flags: ChatFlags) => chat(flags, streams, input));
 }
 
 async function chat(flags: ChatFlags, streams: CliStreams, input: ChatInput): Promise<void> {
   const tools = flags.tools === undefined ? [] : await readToolsFile(flags.tools);
-  const container = await loadPlugins();
+  const container = await loadPlugins([
+    await recordPlugins(flags.adapter ?? flags.model),
+    flagPlugins(flags.plugin),
+  ]);
   const loaded = await loadInferenceModel(container, flags, nonFiniteOptions(flags, streams));
   const { model, tokenizer } = loaded;
   const setting = templateSetting(loaded, flags.template);
