@@ -5,7 +5,8 @@ import { FUSED_OP_NAMES, OPS, PRIMITIVE_OP_NAMES } from './index.js';
 describe('the op groups', () => {
   it('split the op set into primitives and fused ops', () => {
     expect([...PRIMITIVE_OP_NAMES, ...FUSED_OP_NAMES].sort()).toEqual(Object.keys(OPS).sort());
-    expect(PRIMITIVE_OP_NAMES.filter((op) => FUSED_OP_NAMES.includes(op as never))).toEqual([]);
+    const fused = new Set<string>(FUSED_OP_NAMES);
+    expect(PRIMITIVE_OP_NAMES.filter((op) => fused.has(op))).toEqual([]);
     expect(PRIMITIVE_OP_NAMES).toContain('matmul');
     expect(FUSED_OP_NAMES).toContain('causal_attention');
   });
