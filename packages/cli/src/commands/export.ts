@@ -3,11 +3,11 @@ import { dirname, join } from 'node:path';
 import { exportCausalLMToOnnx } from '@tunekit/backend-onnx';
 import {
   loadCausalLM,
+  mergeAdapterIntoFolder,
   type NonFiniteOptions,
   readHfConfig,
   resolveModelSource,
 } from '@tunekit/core';
-import { mergeAdapterIntoFolder } from '@tunekit/peft-lora';
 import { Command, Option } from 'commander';
 import type { DependencyContainer } from 'tsyringe';
 import {

@@ -1,4 +1,4 @@
-import { mergeAdapterIntoFolder } from '@tunekit/peft-lora';
+import { mergeAdapterIntoFolder } from '@tunekit/core';
 import { Command } from 'commander';
 import {
   ALLOW_NONFINITE_FLAG,
