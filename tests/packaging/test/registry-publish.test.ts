@@ -39,8 +39,8 @@ afterAll(async () => {
 
 /**
  * `changeset publish` to `url` with a dummy token, all of it in a temporary user config (never the
- * user's ~/.npmrc). pnpm, which publishes for changesets, reads the registry from that file only,
- * so it is checked before anything is published.
+ * user's ~/.npmrc). pnpm 12, which publishes for changesets, ignores the `npm_config_*` registry
+ * that changesets hands it and reads this file, so pnpm's view is checked before any publish.
  */
 async function publishTo(url: string): Promise<void> {
   const npmrc = join(work, 'publish.npmrc');
