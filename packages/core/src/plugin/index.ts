@@ -21,7 +21,6 @@ export type {
   ModelFamily,
   PeftMethod,
   RenderedChat,
-  RunConfig,
   TrainerCallback,
   TrainerControl,
   TrainerLogs,

@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
 import {
   type CausalLM,
-  createRunContainer,
   type Logger,
   loadCausalLM,
   PeftModel,
@@ -12,73 +11,126 @@ import {
   resolveById,
   TOKENS,
   Tokenizer,
+  type TrainerCallback,
   trainableParametersLine,
 } from '@tunekit/core';
+import type { DependencyContainer } from 'tsyringe';
+import { loadSftData } from '../data/index.js';
+import { Evaluator } from '../eval/index.js';
 import {
+  type ComputeLoss,
   claimOutputDir,
-  Evaluator,
-  loadSftData,
+  createTrainingRun,
   type OutputDirClaim,
-  parseTrainingArguments,
   pickTrainingArguments,
   REPORT_FILE,
   Trainer,
-} from '@tunekit/trainer';
-import type { DependencyContainer } from 'tsyringe';
-import type { PeftSection } from '../config/peft-section.js';
-import type { TrainConfig } from '../config/train-config.js';
-import { evalGeneration, noteCutAnswersOnce } from '../eval-generation.js';
-import { resolveModelFolder } from '../model-folder.js';
-import { packageVersion } from '../package-version.js';
-import { dataRecord, TRAINING_RECORD_FILE, writeTrainingRecord } from '../training-record.js';
-import { BeforeAfterCallback, describeEvaluation, describeSamples } from './before-after.js';
+} from '../train/index.js';
+import {
+  BeforeAfterCallback,
+  describeEvaluation,
+  describeSamples,
+  type Evaluation,
+} from './before-after.js';
+import { evalGeneration, noteCutAnswersOnce } from './eval-generation.js';
+import { resolveModelFolder } from './model-folder.js';
+import type { PeftSection } from './peft-section.js';
 import { SAVED_FILES, saveTrained } from './save-trained.js';
+import type { TrainConfig } from './train-config.js';
+import { trainerVersion } from './trainer-version.js';
+import {
+  dataRecord,
+  TRAINING_RECORD_FILE,
+  type TrainingRecord,
+  writeTrainingRecord,
+} from './training-record.js';
 
-export interface TrainingRunOptions {
-  /** The config file's folder: relative model and data paths start there. */
-  readonly configDir: string;
-  /** The config file, as errors about its keys name it. */
-  readonly configFile: string;
-  /** The container with core's, the first-party and the config's plugins. */
+export interface TrainFromConfigOptions {
+  /** The container with core's, the first-party and the config's plugins (`createContainer`). */
   readonly container: DependencyContainer;
-  readonly print: (line: string) => void;
-  readonly warn: (line: string) => void;
+  /** The config's folder: relative model, data and template paths start there; default the working directory. */
+  readonly configDir?: string;
+  /** The config file, named by errors about its `model:` key. */
+  readonly configFile?: string;
+  /** Progress and summary lines (the progress bar's too, off a terminal); default silent. */
+  readonly print?: (line: string) => void;
+  /** Warnings and notes, one line each; default `console.warn`. */
+  readonly warn?: (line: string) => void;
+  /** Replaces the causal-LM cross-entropy (transformers' `compute_loss_func`). */
+  readonly computeLoss?: ComputeLoss;
+  /** The caller's own callbacks, called after the registered ones. */
+  readonly callbacks?: readonly TrainerCallback[];
+}
+
+export interface TrainFromConfigResult {
+  /** output_dir, absolute. */
+  readonly outputDir: string;
+  /** The files saved there: the adapter's (or the model's), the tokenizer's, training_record.json. */
+  readonly files: readonly string[];
+  readonly globalStep: number;
+  /** As the training record holds them: the first and last evaluation (eval_ keys) and train_ totals. */
+  readonly metrics: TrainingRecord['metrics'];
+  /** The first evaluation (before the first step, with eval_on_start) and the last, with their samples. */
+  readonly before?: Evaluation;
+  readonly after?: Evaluation;
 }
 
 /**
- * One `tunekit train` run. output_dir is checked, locked and cleared first, before anything is
- * loaded (a second run into it, or a folder holding an earlier run, is refused at once), and
- * stays locked until the adapter and training record are saved.
+ * One training job as `config` (parsed by `parseTrainConfig`) describes it, what `tunekit train`
+ * runs: output_dir is checked, locked and cleared first, before anything is loaded (a second run
+ * into it, or a folder holding an earlier run, is refused at once), then the model, its adapter,
+ * the data and the Trainer with the registered callbacks and an evaluation before and after; the
+ * adapter (or model) is saved with its chat template and training record.
+ *
+ * @example
+ * const config = parseTrainConfig(raw, container);
+ * const { outputDir, metrics } = await trainFromConfig(config, { container, configDir: 'jobs' });
  */
-export async function runTraining(config: TrainConfig, opts: TrainingRunOptions): Promise<void> {
+export async function trainFromConfig(
+  config: TrainConfig,
+  options: TrainFromConfigOptions,
+): Promise<TrainFromConfigResult> {
+  const warn = options.warn ?? ((line: string) => console.warn(line));
+  const job: Job = {
+    ...options,
+    configDir: options.configDir ?? process.cwd(),
+    print: options.print ?? (() => {}),
+    warn,
+    logger: {
+      info: options.print ?? (() => {}),
+      warn: (message) => warn(`warning: ${message}`),
+    },
+  };
   const claim = await claimOutputDir(config, {
     outputs: [...SAVED_FILES, TRAINING_RECORD_FILE],
-    warn: (message) => opts.warn(`warning: ${message}`),
+    warn: job.logger.warn,
   });
   try {
-    await trainClaimed(config, opts, claim);
+    return await trainClaimed(config, job, claim);
   } finally {
     await claim.release();
   }
 }
 
-/**
- * The run in a claimed output_dir: the model and its tokenizer, the PEFT adapter (or full fine-tuning),
- * the data through the chat template, the Trainer with the registered callbacks and an evaluation
- * before and after, then the adapter (or model) with its chat template and training record.
- */
+interface Job extends TrainFromConfigOptions {
+  readonly configDir: string;
+  readonly print: (line: string) => void;
+  readonly warn: (line: string) => void;
+  readonly logger: Logger;
+}
+
+/** The job in a claimed output_dir, in the run's own container (disposed with its backend). */
 async function trainClaimed(
   config: TrainConfig,
-  opts: TrainingRunOptions,
+  job: Job,
   claim: OutputDirClaim,
-): Promise<void> {
-  const { print } = opts;
-  const backend = await resolveBackend(opts.container, config.backend);
-  const logger: Logger = { info: print, warn: (message) => opts.warn(`warning: ${message}`) };
-  // the run's container: its callbacks read their settings from the config (disable_tqdm...)
-  const run = createRunContainer(opts.container, { backend, config, logger });
+): Promise<TrainFromConfigResult> {
+  const { print, logger } = job;
+  const backend = await resolveBackend(job.container, config.backend);
+  const args = pickTrainingArguments(config);
+  const run = createTrainingRun(job.container, { backend, logger, args });
   try {
-    const folder = await resolveModelFolder(config.model, opts.configDir, opts.configFile);
+    const folder = await resolveModelFolder(config.model, job.configDir, job.configFile);
     const hfConfig = await readHfConfig(folder);
     const modelType = typeof hfConfig.model_type === 'string' ? hfConfig.model_type : undefined;
     const tokenizer = await Tokenizer.fromFolder(folder);
@@ -100,7 +152,7 @@ async function trainClaimed(
     const data = await loadSftData(config, {
       container: run,
       tokenizer,
-      baseDir: opts.configDir,
+      baseDir: job.configDir,
       tokenizerDir: folder,
     });
     const { stats } = data;
@@ -133,16 +185,21 @@ async function trainClaimed(
       backend,
       model,
       peft,
-      args: parseTrainingArguments(pickTrainingArguments(config), 'training arguments'),
+      args,
       trainData: (epoch) => data.train(epoch),
       evaluate:
         evaluator &&
         noteCutAnswersOnce(
           () => evaluator.evaluate(evalBatches, data.evalPrompts),
           { maxNewTokens: config.generation.max_new_tokens, positions: model.shape.maxPositions },
-          opts.warn,
+          job.warn,
         ),
-      callbacks: [...resolveAllOf(run, TOKENS.TrainerCallback), beforeAfter],
+      callbacks: [
+        ...resolveAllOf(run, TOKENS.TrainerCallback),
+        ...(job.callbacks ?? []),
+        beforeAfter,
+      ],
+      computeLoss: job.computeLoss,
       identity: { model: config.model, peft: config.peft ?? null, data: stats.fingerprint },
       outputDirClaim: claim,
       warn: logger.warn,
@@ -158,8 +215,10 @@ async function trainClaimed(
       baseModel: config.model,
       template: data.template,
     });
+    const { first, last } = beforeAfter;
+    const metrics = { before: first?.metrics, after: last?.metrics, train: result.metrics };
     await writeTrainingRecord(outputDir, {
-      tunekit_version: packageVersion(),
+      tunekit_version: trainerVersion(),
       created_at: new Date().toISOString(),
       base_model: config.model,
       base_model_folder: folder,
@@ -168,14 +227,9 @@ async function trainClaimed(
       data: dataRecord(stats),
       config,
       global_step: result.globalStep,
-      metrics: {
-        before: beforeAfter.first?.metrics,
-        after: beforeAfter.last?.metrics,
-        train: result.metrics,
-      },
+      metrics,
     });
 
-    const { first, last } = beforeAfter;
     if (first && last && first !== last) {
       print(`eval before training (step ${first.step}): ${describeEvaluation(first.metrics)}`);
       print(`eval after training (step ${last.step}):  ${describeEvaluation(last.metrics)}`);
@@ -184,10 +238,17 @@ async function trainClaimed(
     } else if (last) {
       print(`eval (step ${last.step}): ${describeEvaluation(last.metrics)}`);
     }
-    print(
-      `${peft ? 'adapter' : 'model'}: ${outputDir} (${[...files, 'training_record.json'].join(', ')})`,
-    );
+    const saved = [...files, TRAINING_RECORD_FILE];
+    print(`${peft ? 'adapter' : 'model'}: ${outputDir} (${saved.join(', ')})`);
     print(`report: ${resolve(outputDir, REPORT_FILE)}`);
+    return {
+      outputDir,
+      files: saved,
+      globalStep: result.globalStep,
+      metrics,
+      before: first,
+      after: last,
+    };
   } finally {
     await run.dispose();
   }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { loadPlugins } from '../plugins.js';
-import { trainConfigSchema } from './train-config.js';
+import { jobContainer } from './test-utils.js';
+import { parseTrainConfig, trainConfigSchema } from './train-config.js';
 
-const schema = trainConfigSchema(await loadPlugins());
+const schema = trainConfigSchema(jobContainer());
 const issues = (config: unknown) =>
   (schema.safeParse(config).error?.issues ?? []).map((i) => `${i.path.join('.')}: ${i.message}`);
 
@@ -41,5 +41,12 @@ describe('trainConfigSchema', () => {
     expect(issues({ model: 'm', train: 'a.jsonl', eval: 'b.jsonl', eval_split: 0.1 })).toEqual([
       expect.stringMatching(/^eval_split: set eval .* or eval_split/),
     ]);
+  });
+
+  it('parseTrainConfig names its source and every bad field in one UserError', () => {
+    expect(() =>
+      parseTrainConfig({ model: 'm', train: 'a.jsonl', lr: 1 }, jobContainer(), 'job.json'),
+    ).toThrow(/^job\.json: .*lr/);
+    expect(parseTrainConfig({ model: 'm', train: 'a.jsonl' }, jobContainer()).max_steps).toBe(-1);
   });
 });

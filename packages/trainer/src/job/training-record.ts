@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { atomicWrite, readOptionalJsonObject, type TrainerLogs, UserError } from '@tunekit/core';
-import type { DataStats } from '@tunekit/trainer';
+import type { DataStats } from '../data/index.js';
 
 /** Written beside every adapter or model `tunekit train` saves. */
 export const TRAINING_RECORD_FILE = 'training_record.json';
