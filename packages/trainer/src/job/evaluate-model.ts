@@ -31,6 +31,7 @@ const TOKENISATION_KEYS = [
   'seed',
 ] as const;
 
+/** What `evaluateModel` evaluates, on what, and how (the flags of `tunekit eval`). */
 export interface EvaluateModelOptions {
   /** The container with core's, the first-party and any third-party plugins. */
   readonly container: DependencyContainer;
@@ -54,6 +55,7 @@ export interface EvaluateModelOptions {
   readonly warn?: (line: string) => void;
 }
 
+/** What `evaluateModel` measured. */
 export interface EvaluateModelResult {
   /** Loss, perplexity, token accuracy and each registered metric, by name. */
   readonly metrics: MetricValues;

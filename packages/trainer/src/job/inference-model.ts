@@ -17,6 +17,7 @@ import type { DependencyContainer } from 'tsyringe';
 import { resolveModelFolder } from './model-folder.js';
 import { readTrainingRecord, type TrainingRecord } from './training-record.js';
 
+/** A model ready for inference (`loadInferenceModel`), with its tokenizer and settings. */
 export interface InferenceModel {
   readonly model: CausalLM;
   readonly tokenizer: Tokenizer;
@@ -30,8 +31,9 @@ export interface InferenceModel {
 
 /**
  * A model folder or hub id (a relative folder from the working directory) with an optional PEFT
- * adapter folder on top, frozen, for inference: evaluation, chat. An adapter saved by `tunekit train` carries the tokenizer with the chat template
- * it was trained with; its tokenizer is used then, else the base model's.
+ * adapter folder on top, frozen, for inference: evaluation, chat, generation. An adapter saved by
+ * `trainFromConfig` carries the tokenizer with the chat template it was trained with; its
+ * tokenizer is used then, else the base model's.
  */
 export async function loadInferenceModel(
   container: DependencyContainer,

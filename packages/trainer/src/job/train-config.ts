@@ -28,6 +28,7 @@ export const generationSchema = z
   })
   .prefault({});
 
+/** The `generation:` section once validated. */
 export type GenerationSettings = z.output<typeof generationSchema>;
 
 /**
@@ -86,6 +87,7 @@ export function trainConfigSchema(container: DependencyContainer) {
     .superRefine(refineSftData);
 }
 
+/** A training job's config once validated, every default filled in (`parseTrainConfig`). */
 export type TrainConfig = z.output<ReturnType<typeof trainConfigSchema>>;
 
 /**

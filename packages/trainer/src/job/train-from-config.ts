@@ -45,6 +45,7 @@ import {
   writeTrainingRecord,
 } from './training-record.js';
 
+/** What `trainFromConfig` needs besides the config: the plugins, where paths start, sinks. */
 export interface TrainFromConfigOptions {
   /** The container with core's, the first-party and the config's plugins (`createContainer`). */
   readonly container: DependencyContainer;
@@ -62,6 +63,7 @@ export interface TrainFromConfigOptions {
   readonly callbacks?: readonly TrainerCallback[];
 }
 
+/** What `trainFromConfig` saved and measured. */
 export interface TrainFromConfigResult {
   /** output_dir, absolute. */
   readonly outputDir: string;
