@@ -61,20 +61,13 @@ beforeAll(async () => {
   await writeFile(join(bin, 'tunekit'), `#!/bin/sh\nexec node ${cli} "$@"\n`);
   await chmod(join(bin, 'tunekit'), 0o755);
 });
+
 const runnable = pages
   .map((page) => [page.path, runnableLines(page.blocks)] as const)
   .filter(([, lines]) => lines.length > 0)
   .sort(([a], [b]) => Number(b === 'getting-started.md') - Number(a === 'getting-started.md'));
 
-it.each(runnable)('the shell samples of %s run', async (path, lines) => {
-  const cwd = join(scratch, path.replaceAll('/', '_'));
-  const bin = join(cwd, '.bin');
-  await mkdir(bin, { recursive: true });
-  for (const folder of ['examples', 'models', 'docs'])
-    await symlink(join(REPO_DIR, folder), join(cwd, folder));
-  const cli = join(REPO_DIR, 'packages/cli/bin/tunekit.js');
-  await writeFile(join(bin, 'tunekit'), `#!/bin/sh\nexec node ${cli} "$@"\n`);
-  await chmod(join(bin, 'tunekit'), 0o755);
+it.each(runnable)('the shell samples of %s run', async (_path, lines) => {
   const script = lines.map(shortened).join('\n');
   const env = { ...process.env, PATH: `${bin}:${process.env.PATH}` };
   await run('bash', ['-euo', 'pipefail', '-c', script], { cwd, env });
