@@ -1,1 +1,2 @@
+export { createProgram } from './program.js';
 export { type CliStreams, runCli } from './run-cli.js';

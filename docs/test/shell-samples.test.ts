@@ -1,0 +1,74 @@
+import { execFile } from 'node:child_process';
+import { chmod, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { codeBlocks, REPO_DIR, readPages } from './pages.js';
+
+const run = promisify(execFile);
+const scratch = await mkdtemp(join(tmpdir(), 'tunekit-docs-sh-'));
+afterAll(() => rm(scratch, { recursive: true, force: true }));
+
+/**
+ * The README's workspace commands (install, quickstart, test): the CI job that runs this test runs
+ * them itself, so a page shows them as they are and this test checks they are the README's.
+ */
+const WORKSPACE_COMMAND = /^npx --yes pnpm@12\.4\.2 /;
+
+/** Training in a test is cut to two steps and two generated answers, whatever a page's job says. */
+function shortened(line: string): string {
+  return line.replace(
+    /^(tunekit train \S+)/,
+    '$1 --set max_steps=2 --set generation.num_samples=2',
+  );
+}
+
+const pages = (await readPages())
+  .map((page) => ({ ...page, blocks: codeBlocks(page.text, 'sh') }))
+  .filter((page) => page.blocks.length > 0);
+
+/** A page's shell lines that this test runs, in order. */
+function runnableLines(blocks: readonly string[]): string[] {
+  return blocks
+    .flatMap((block) => block.split('\n'))
+    .filter((line) => line.trim() !== '' && !line.startsWith('#'))
+    .filter((line) => !WORKSPACE_COMMAND.test(line));
+}
+
+it('pages show the README’s workspace commands exactly as the README does', async () => {
+  const readme = await readFile(join(REPO_DIR, 'README.md'), 'utf8');
+  const readmeLines = new Set(codeBlocks(readme, 'sh').flatMap((block) => block.split('\n')));
+  const shown = pages.flatMap((page) =>
+    page.blocks
+      .flatMap((block) => block.split('\n'))
+      .filter((line) => WORKSPACE_COMMAND.test(line)),
+  );
+  expect(shown.length).toBeGreaterThan(0);
+  for (const line of shown) expect(readmeLines).toContain(line);
+});
+
+// The pages' shell blocks run in order, Getting started first (later guides use its adapter, as
+// their text says), in one folder that holds the repository's examples/, models/ and docs/, with
+// `tunekit` on the PATH running the CLI from source.
+const cwd = join(scratch, 'project');
+const bin = join(cwd, '.bin');
+beforeAll(async () => {
+  await mkdir(bin, { recursive: true });
+  for (const folder of ['examples', 'models', 'docs'])
+    await symlink(join(REPO_DIR, folder), join(cwd, folder));
+  const cli = join(REPO_DIR, 'packages/cli/bin/tunekit.js');
+  await writeFile(join(bin, 'tunekit'), `#!/bin/sh\nexec node ${cli} "$@"\n`);
+  await chmod(join(bin, 'tunekit'), 0o755);
+});
+
+const runnable = pages
+  .map((page) => [page.path, runnableLines(page.blocks)] as const)
+  .filter(([, lines]) => lines.length > 0)
+  .sort(([a], [b]) => Number(b === 'getting-started.md') - Number(a === 'getting-started.md'));
+
+it.each(runnable)('the shell samples of %s run', async (_path, lines) => {
+  const script = lines.map(shortened).join('\n');
+  const env = { ...process.env, PATH: `${bin}:${process.env.PATH}` };
+  await run('bash', ['-euo', 'pipefail', '-c', script], { cwd, env });
+});
