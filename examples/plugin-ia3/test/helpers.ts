@@ -4,7 +4,7 @@ import {
   type CausalLM,
   evaluate,
   HostTensor,
-  type Module,
+  type Parameter,
   type PeftModelOptions,
   randomNormal,
   seededRandom,
@@ -46,14 +46,18 @@ export type TinyType = keyof typeof TINY_CONFIGS;
 /** A tiny model of `type` with seeded random weights: the same seed gives the same model. */
 export function tinyModel(type: TinyType, seed = 1): CausalLM {
   const { model } = buildCausalLM(TINY_CONFIGS[type]);
-  randomize(model, seed, 0.3);
+  randomize(
+    model.namedParameters().map(([, p]) => p),
+    seed,
+    0.3,
+  );
   return model;
 }
 
-/** Sets every parameter of `module` to seeded normal draws times `scale`, plus `offset`. */
-export function randomize(module: Module, seed: number, scale: number, offset = 0): void {
+/** Sets `params` to seeded normal draws times `scale`, plus `offset`. */
+export function randomize(params: Iterable<Parameter>, seed: number, scale: number, offset = 0) {
   const random = seededRandom(seed);
-  for (const [, p] of module.namedParameters()) {
+  for (const p of params) {
     const values = randomNormal(p.value.size, random).map((v) => offset + scale * v);
     p.value = HostTensor.from(p.dtype, p.shape, values);
   }
