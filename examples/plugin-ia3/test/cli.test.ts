@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,7 +56,7 @@ describe('tunekit with tunekit-peft-ia3', () => {
     ]);
   });
 
-  it('evaluates the adapter to the loss training measured; without the plugin it is refused', async () => {
+  it('evaluates the adapter to the loss training measured', async () => {
     const args = ['eval', '-m', model, '-a', adapter, '-d', evalData, '--num-samples', '2'];
     const run = tunekit([...args, ...PLUGIN, '--json']);
     expect(run.code, run.stderr).toBe(0);
@@ -64,9 +64,20 @@ describe('tunekit with tunekit-peft-ia3', () => {
     const { after, before } = record.metrics;
     expect(after.eval_loss).toBeLessThan(before.eval_loss);
     expect(JSON.parse(run.stdout).eval_loss).toBeCloseTo(after.eval_loss, 4);
+  });
+
+  it('needs --plugin for an IA3 adapter made elsewhere (no training record naming the plugin)', async () => {
+    const elsewhere = join(work, 'from-peft');
+    await mkdir(elsewhere);
+    for (const file of ['adapter_config.json', 'adapter_model.safetensors'])
+      await copyFile(join(adapter, file), join(elsewhere, file));
+    const args = ['eval', '-m', model, '-a', elsewhere, '-d', evalData, '--num-samples', '1'];
     const without = tunekit(args);
     expect(without.code).toBe(1);
     expect(without.stderr).toMatch(/peft_type "IA3"/);
+    const run = tunekit([...args, ...PLUGIN, '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(Number.isFinite(JSON.parse(run.stdout).eval_loss)).toBe(true);
   });
 
   it('merges the vectors into the weights: k_proj rows and down_proj columns scaled', async () => {
