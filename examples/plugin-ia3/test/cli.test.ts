@@ -63,7 +63,7 @@ describe('tunekit with tunekit-peft-ia3', () => {
     const record = JSON.parse(await readFile(join(adapter, 'training_record.json'), 'utf8'));
     const { after, before } = record.metrics;
     expect(after.eval_loss).toBeLessThan(before.eval_loss);
-    expect(JSON.parse(run.stdout).eval_loss).toBeCloseTo(after.eval_loss, 4);
+    expect(JSON.parse(run.stdout).loss).toBeCloseTo(after.eval_loss, 4);
   });
 
   it('needs --plugin for an IA3 adapter made elsewhere (no training record naming the plugin)', async () => {
@@ -77,7 +77,7 @@ describe('tunekit with tunekit-peft-ia3', () => {
     expect(without.stderr).toMatch(/peft_type "IA3"/);
     const run = tunekit([...args, ...PLUGIN, '--json']);
     expect(run.code, run.stderr).toBe(0);
-    expect(Number.isFinite(JSON.parse(run.stdout).eval_loss)).toBe(true);
+    expect(Number.isFinite(JSON.parse(run.stdout).loss)).toBe(true);
   });
 
   it('merges the vectors into the weights: k_proj rows and down_proj columns scaled', async () => {
