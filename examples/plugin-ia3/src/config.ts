@@ -1,7 +1,13 @@
 import { peftConfigFields } from '@tunekit/core';
 import { z } from 'zod';
 
-const names = z.union([z.array(z.string().min(1)), z.string().min(1)]);
+/** Module names, or one regex; null by default. */
+const modules = (help: string) =>
+  z
+    .union([z.array(z.string().min(1)), z.string().min(1)])
+    .nullable()
+    .default(null)
+    .describe(help);
 
 /**
  * PEFT's `IA3Config` (peft/tuners/ia3/config.py): its field names, defaults and checks, plus the
@@ -10,24 +16,15 @@ const names = z.union([z.array(z.string().min(1)), z.string().min(1)]);
 export const ia3ConfigSchema = z
   .strictObject({
     ...peftConfigFields,
-    target_modules: names
-      .nullable()
-      .default(null)
-      .describe(
-        "Modules to scale: names (exact, or the end of a name after a '.'), a regex matched against " +
-          "the whole name, or 'all-linear'. null: PEFT's defaults for the model type (k_proj, v_proj, down_proj for Llama).",
-      ),
-    exclude_modules: names
-      .nullable()
-      .default(null)
-      .describe('Modules never adapted, matched like target_modules.'),
-    feedforward_modules: names
-      .nullable()
-      .default(null)
-      .describe(
-        "Target modules whose INPUT is scaled (the paper's feed-forward case); the others scale their output. " +
-          "A regex matched against the whole name, or names matched as the end of a name. null: PEFT's defaults for the model type.",
-      ),
+    target_modules: modules(
+      "Modules to scale: names (exact, or the end of a name after a '.'), a regex matched against " +
+        "the whole name, or 'all-linear'. null: PEFT's defaults for the model type (k_proj, v_proj, down_proj for Llama).",
+    ),
+    exclude_modules: modules('Modules never adapted, matched like target_modules.'),
+    feedforward_modules: modules(
+      "Target modules whose INPUT is scaled (the paper's feed-forward case); the others scale their output. " +
+        "A regex matched against the whole name, or names matched as the end of a name. null: PEFT's defaults for the model type.",
+    ),
     fan_in_fan_out: z
       .boolean()
       .default(false)
