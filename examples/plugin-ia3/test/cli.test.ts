@@ -1,17 +1,19 @@
 import { spawnSync } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadCausalLM, readAdapterFolder } from '@tunekit/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maxAbsDiff } from './helpers.js';
 
-// The plugin as a user runs it: the repository's `tunekit` bin in a child process, the package
+// The plugin as a user runs it: the workspace's `tunekit` bin in a child process, the package
 // found by name from train.yaml's folder (`plugins:`) and from the working directory (`--plugin`).
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const repo = join(packageDir, '../..');
-const tunekitBin = join(repo, 'packages/cli/bin/tunekit.js');
+const cli = dirname(createRequire(import.meta.url).resolve('@tunekit/cli/package.json'));
+const tunekitBin = join(cli, 'bin/tunekit.js');
 const model = join(repo, 'models/tunekit-tiny-chat');
 const evalData = join(repo, 'examples/quickstart/data/eval.jsonl');
 const PLUGIN = ['--plugin', 'tunekit-peft-ia3'];
