@@ -6,6 +6,8 @@ export default defineConfig({
     name: 'packaging-tests',
     environment: 'node',
     include: ['test/**/*.test.ts'],
+    // one file at a time: each builds the packages' dist/ (and the publish test runs a registry)
+    fileParallelism: false,
     testTimeout: 180_000,
     hookTimeout: 300_000,
   },

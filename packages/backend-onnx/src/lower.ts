@@ -40,13 +40,7 @@ export function lowerToModelProto(
   const graph = decompose(source, (op) => LOWERINGS[op] !== undefined);
   const g = new OnnxGraph(opts.shareConstants ?? true);
   const values: string[] = [];
-  const inputNames = new Map(graph.inputs.map((i) => [i.node, i.name]));
   for (const node of graph.nodes) {
-    const name = inputNames.get(node.id);
-    if (name !== undefined) {
-      values[node.id] = name;
-      continue;
-    }
     const lower = LOWERINGS[node.op] as ((...args: unknown[]) => string) | undefined;
     if (!lower)
       throw new UserError(`onnx backend: op '${node.op}' (node %${node.id}) has no ONNX lowering`);
@@ -95,6 +89,7 @@ export function lowerToModelProto(
  * (load bf16 checkpoints as f32, the loader's default). Said at compile time, naming the op.
  */
 function checkDtypes(node: Graph['nodes'][number], graph: Graph): void {
+  if (node.op === 'input') return; // what reads it is checked
   const involved = [node, ...node.inputs.map((i) => graph.nodes[i])];
   const bf16 = involved.find((n) => n.dtype === 'bf16');
   if (bf16) {

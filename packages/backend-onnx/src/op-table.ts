@@ -1,4 +1,10 @@
-import { HostTensor, type Node, type OpName } from '@tunekit/core';
+import {
+  type FusedOpName,
+  HostTensor,
+  type Node,
+  type OpName,
+  type PrimitiveOpName,
+} from '@tunekit/core';
 import { ONNX_DTYPE, UINT32 } from './onnx-dtype.js';
 import type { OnnxGraph } from './onnx-graph.js';
 
@@ -10,7 +16,10 @@ type Lowering<K extends OpName> = (
   inputs: readonly Node[],
 ) => string;
 
-type Table = { readonly [K in OpName]?: Lowering<K> };
+/** Every primitive must be lowered (a missing one is a compile error); fused ops may be. */
+export type Lowerings = { readonly [K in PrimitiveOpName]: Lowering<K> } & {
+  readonly [K in FusedOpName]?: Lowering<K>;
+};
 
 const unary =
   (opType: string) =>
@@ -41,7 +50,9 @@ function pcg(g: OnnxGraph, v: string): string {
  * Standard ONNX (opset 18) for every primitive, and the fused ops that have an exact ONNX
  * counterpart; other fused ops reach this table already decomposed into primitives.
  */
-export const LOWERINGS: Table = {
+export const LOWERINGS: Lowerings = {
+  // a graph input is the ONNX graph input of the same name
+  input: (_g, _x, node) => node.attrs.name,
   constant(g, _x, node) {
     const { value, shape, dtype } = node.attrs;
     const values =

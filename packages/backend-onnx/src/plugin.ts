@@ -11,7 +11,7 @@ export const onnxBackendFactory: BackendFactory = {
 
 export const plugin: TunekitPlugin = {
   name: '@tunekit/backend-onnx',
-  coreRange: '^0.1.0',
+  coreRange: '>=0.1.0 <1.0.0', // = package.json's peer range on @tunekit/core (RELEASING.md)
   register(container) {
     container.register(TOKENS.BackendFactory, { useValue: onnxBackendFactory });
   },

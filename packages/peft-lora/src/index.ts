@@ -4,5 +4,4 @@ export { denseLinearDispatcher } from './dense-dispatcher.js';
 export { DenseLoraBase, type LoraBase } from './lora-base.js';
 export { type LoraLayerOptions, LoraLinear } from './lora-linear.js';
 export { loraMethod } from './lora-method.js';
-export { type MergeAdapterOptions, mergeAdapterIntoFolder } from './merge-folder.js';
 export { plugin } from './plugin.js';

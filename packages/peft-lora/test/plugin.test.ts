@@ -1,4 +1,5 @@
 import {
+  CORE_VERSION,
   createContainer,
   Linear,
   type LinearDispatcher,
@@ -43,7 +44,7 @@ describe('the plugin', () => {
     };
     const other: TunekitPlugin = {
       name: 'tunekit-peft-special',
-      coreRange: '^0.1.0',
+      coreRange: `^${CORE_VERSION}`,
       register: (c) => void c.register(TOKENS.LinearDispatcher, { useValue: special }),
     };
     const root = createContainer([plugin, other]);

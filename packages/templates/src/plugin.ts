@@ -7,7 +7,7 @@ export const TEMPLATES: readonly ChatTemplate[] = Object.freeze([...BUILTIN_TEMP
 
 export const plugin: TunekitPlugin = {
   name: '@tunekit/templates',
-  coreRange: '^0.1.0',
+  coreRange: '>=0.1.0 <1.0.0', // = package.json's peer range on @tunekit/core (RELEASING.md)
   register(container) {
     for (const template of TEMPLATES)
       container.register(TOKENS.ChatTemplate, { useValue: template });

@@ -1,6 +1,6 @@
 import type { ChatMessage, ChatToolDefinition } from '@tunekit/core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createJinjaTemplate, renderText } from '../src/index.js';
+import { createJinjaTemplate, renderText, withSystem } from '../src/index.js';
 import cases from './real-templates/cases.json' with { type: 'json' };
 import templates from './real-templates/chat-templates.json' with { type: 'json' };
 
@@ -144,5 +144,45 @@ describe("real models' chat templates (@huggingface/jinja's end-to-end cases)", 
       expect(before === '' || /^\s+$/.test(before) || before === lead).toBe(true);
       expect(text.slice(before.length)).toBe(answer + (typeof eot === 'string' ? eot : eot[i]));
     });
+  });
+
+  /** The case's template, as a ChatTemplate, and its special tokens. */
+  const templateOf = (name: string) => {
+    const entry = templates.find((t) => t.case === name) as {
+      chat_template: string;
+      bos_token?: string;
+      eos_token?: string;
+    };
+    const context = { bos_token: entry.bos_token, eos_token: entry.eos_token };
+    return { template: createJinjaTemplate(entry.chat_template, { id: name }), context };
+  };
+  const caseNamed = (name: string) => cases.find((c) => c.case === name) as Case;
+
+  it.each(['meta-llama/Llama-3.2-11B-Vision-Instruct', 'meta-llama/Llama-Guard-3-11B-Vision'])(
+    '%s: renders text content as the text parts it loops over',
+    (name) => {
+      const c = caseNamed(name);
+      const { template, context } = templateOf(name);
+      const asText = (c.messages as ChatMessage[]).map((m) => ({
+        ...m,
+        content: textOf(m.content),
+      }));
+      expect(template.render(asText, { context }).text).toBe(c.text);
+    },
+  );
+
+  it('fireworks-ai/firefunction-v1: gets tools as the functions message its model card writes', () => {
+    const name = 'fireworks-ai/firefunction-v1';
+    const c = caseNamed(name);
+    const { template, context } = templateOf(name);
+    const functions = c.messages.find((m) => (m.role as string) === 'functions');
+    const rest = (c.messages as ChatMessage[]).filter((m) => m.role !== 'functions');
+    const tools = JSON.parse(String(functions?.content)).map((fn: object) => ({
+      type: 'function' as const,
+      function: fn as ChatToolDefinition['function'],
+    }));
+    const composed = withSystem(rest, { tools }, template, context);
+    expect(composed.tools).toBeUndefined();
+    expect(template.render(composed.messages, { context }).text).toBe(c.text);
   });
 });

@@ -9,7 +9,7 @@ import { BUILTIN_CALLBACK_FACTORIES, runTrainingArguments } from './train/index.
  */
 export const plugin: TunekitPlugin = {
   name: '@tunekit/trainer',
-  coreRange: '^0.1.0',
+  coreRange: '>=0.1.0 <1.0.0', // = package.json's peer range on @tunekit/core (RELEASING.md)
   register(container) {
     for (const format of DATASET_FORMATS)
       container.register(TOKENS.DatasetFormat, { useValue: format });

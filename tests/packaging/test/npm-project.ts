@@ -25,10 +25,15 @@ export async function npmProject(dir: string, tarballs: readonly string[]): Prom
   await runIn(dir, 'npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', ...tarballs]);
 }
 
-/** Runs a command in `dir` with the user's environment; resolves to its stdout. */
-export async function runIn(dir: string, file: string, args: readonly string[]): Promise<string> {
+/** Runs a command in `dir` with the user's environment (or `env`); resolves to its stdout. */
+export async function runIn(
+  dir: string,
+  file: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = userEnv(),
+): Promise<string> {
   try {
-    return (await run(file, args, { cwd: dir, env: userEnv() })).stdout;
+    return (await run(file, args, { cwd: dir, env })).stdout;
   } catch (error) {
     const { stdout, stderr } = error as { stdout?: string; stderr?: string };
     throw new Error(`${(error as Error).message}\n${stdout ?? ''}${stderr ?? ''}`);

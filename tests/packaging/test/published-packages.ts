@@ -62,6 +62,9 @@ export function packAll(
 }
 
 /** The repository's package.json: `packageManager` names the pnpm that CI runs (`pnpm@x.y.z`). */
-function rootPackageJson(): { packageManager: string } {
+export function rootPackageJson(): {
+  packageManager: string;
+  scripts: Record<string, string>;
+} {
   return JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 }

@@ -2,11 +2,12 @@ import type {
   ChatMessage,
   ChatTemplate,
   ChatTemplateContext,
+  ChatToolDefinition,
   GenerationConfig,
   Generator,
   Tokenizer,
 } from '@tunekit/core';
-import { fitHistory, renderText } from '@tunekit/templates';
+import { fitHistory, renderText, withSystem } from '@tunekit/templates';
 import { promptIds } from '@tunekit/trainer';
 import { TextStream } from '../text-stream.js';
 
@@ -17,6 +18,13 @@ export interface ChatSessionOptions {
   readonly context: ChatTemplateContext;
   /** The system message every conversation starts with, if any. */
   readonly system?: string;
+  /** Tools the model may call (OpenAI/HF tool schemas), given to the template as training does. */
+  readonly tools?: readonly ChatToolDefinition[];
+  /**
+   * Extra template variables, as `apply_chat_template`'s keyword arguments: Qwen3's
+   * `enable_thinking`, or tools in a model's own layout (Command R v01's `parameter_definitions`).
+   */
+  readonly variables?: Readonly<Record<string, unknown>>;
   /** Decoding settings, with max_new_tokens and the eos ids set. */
   readonly generationConfig: GenerationConfig & { readonly max_new_tokens: number };
   /** Most tokens the rendered history may take: the model's positions less max_new_tokens. */
@@ -26,28 +34,38 @@ export interface ChatSessionOptions {
 
 /**
  * A conversation with a model: each user message is answered from the history rendered through the
- * chat template, with the oldest turns dropped (the system message kept) once the history outgrows
- * its window. Answers are streamed as they are generated.
+ * chat template, with the oldest turns dropped once the history outgrows its window. The opening
+ * messages (the system message, and the tools where the template reads them from a message) are
+ * composed as training composes a record's (`withSystem`) and always kept. Answers are streamed as
+ * they are generated.
  */
 export class ChatSession {
+  private readonly opening: readonly ChatMessage[];
+  private readonly tools?: readonly ChatToolDefinition[];
   private messages: ChatMessage[] = [];
   private turns = 0;
 
   constructor(private readonly opts: ChatSessionOptions) {
-    this.reset();
+    const { system, tools = [], template, context } = opts;
+    const spec = { ...(system ? { text: system } : {}), ...(tools.length > 0 ? { tools } : {}) };
+    const composed =
+      Object.keys(spec).length > 0 ? withSystem([], spec, template, context) : { messages: [] };
+    this.opening = composed.messages;
+    this.tools = composed.tools;
   }
 
-  /** Forgets the conversation; the system message stays. */
+  /** Forgets the conversation; the opening messages stay. */
   reset(): void {
-    this.messages = this.opts.system ? [{ role: 'system', content: this.opts.system }] : [];
+    this.messages = [];
   }
 
   /** Answers `text`, writing the answer as it is generated; returns the whole answer. */
   async reply(text: string, write: (text: string) => void): Promise<string> {
-    const { tokenizer, template, context } = this.opts;
+    const { tokenizer, template, context, variables } = this.opts;
     // Rendered for inference: text only, no loss spans looked for.
+    const renderOpts = { addGenerationPrompt: true, context, tools: this.tools, variables };
     const render = (messages: readonly ChatMessage[]) =>
-      promptIds(tokenizer, renderText(template, messages, { addGenerationPrompt: true, context }));
+      promptIds(tokenizer, renderText(template, [...this.opening, ...messages], renderOpts));
     const window = await fitHistory([...this.messages, { role: 'user', content: text }], {
       budget: this.opts.historyTokens,
       countTokens: (messages) => render(messages).length,

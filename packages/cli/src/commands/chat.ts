@@ -14,16 +14,18 @@ import {
   nonFiniteOptions,
 } from '../allow-nonfinite.js';
 import { ChatSession } from '../chat/chat-session.js';
+import { readToolsFile } from '../chat/tools-file.js';
 import { describeTurnTooLong, splitWindow, type WindowSplit } from '../chat/window-split.js';
 import { loadInferenceModel, TEMPLATE_FLAG_HELP, templateSetting } from '../inference-model.js';
 import { integerIn, numberIn } from '../option-parsers.js';
-import { loadPlugins } from '../plugins.js';
+import { flagPlugins, loadPlugins, pluginOption, recordPlugins } from '../plugins/index.js';
 import type { CliStreams } from '../run-cli.js';
 
 interface ChatFlags {
   readonly model: string;
   readonly adapter?: string;
   readonly system?: string;
+  readonly tools?: string;
   readonly template?: string;
   readonly maxNewTokens?: number;
   readonly temperature: number;
@@ -31,6 +33,7 @@ interface ChatFlags {
   readonly seed: number;
   readonly backend?: string;
   readonly allowNonfinite?: boolean;
+  readonly plugin?: string[];
 }
 
 /** Where `tunekit chat` reads the user's lines: the process's stdin, or text in tests. */
@@ -51,6 +54,10 @@ export function chatCommand(streams: CliStreams, input: ChatInput = process.stdi
       'a PEFT adapter folder to apply, e.g. what tunekit train wrote',
     )
     .option('-s, --system <text>', 'the system message the conversation starts with')
+    .option(
+      '--tools <file.json>',
+      'tools the model may call: a JSON list of OpenAI/HF tool schemas, given to the chat template as transformers gives `tools` (or described in the system message, as training does)',
+    )
     .option('--template <id|file>', TEMPLATE_FLAG_HELP)
     .option(
       '--max-new-tokens <n>',
@@ -67,11 +74,16 @@ export function chatCommand(streams: CliStreams, input: ChatInput = process.stdi
     .option('--seed <n>', 'seed for sampling', integerIn(0, 2 ** 32 - 1), 0)
     .option('--backend <id>', 'backend to run on (default: the best available one)')
     .option(ALLOW_NONFINITE_FLAG, ALLOW_NONFINITE_HELP)
+    .addOption(pluginOption("those the adapter's (or model's) training record lists"))
     .action((flags: ChatFlags) => chat(flags, streams, input));
 }
 
 async function chat(flags: ChatFlags, streams: CliStreams, input: ChatInput): Promise<void> {
-  const container = await loadPlugins();
+  const tools = flags.tools === undefined ? [] : await readToolsFile(flags.tools);
+  const container = await loadPlugins([
+    await recordPlugins(flags.adapter ?? flags.model),
+    flagPlugins(flags.plugin),
+  ]);
   const loaded = await loadInferenceModel(container, flags, nonFiniteOptions(flags, streams));
   const { model, tokenizer } = loaded;
   const setting = templateSetting(loaded, flags.template);
@@ -93,6 +105,7 @@ async function chat(flags: ChatFlags, streams: CliStreams, input: ChatInput): Pr
     template,
     context: contextFromTokenizer(tokenizer),
     system: flags.system,
+    tools,
     generationConfig: {
       ...settings,
       eos_token_id: [...eosIds(settings, tokenizer)],

@@ -10,7 +10,7 @@ import { generationSchema } from '../config/train-config.js';
 import { describeCutAnswers, evalGeneration } from '../eval-generation.js';
 import { loadInferenceModel, TEMPLATE_FLAG_HELP, templateSetting } from '../inference-model.js';
 import { integerIn } from '../option-parsers.js';
-import { loadPlugins } from '../plugins.js';
+import { flagPlugins, loadPlugins, pluginOption, recordPlugins } from '../plugins/index.js';
 import type { CliStreams } from '../run-cli.js';
 
 interface EvalFlags {
@@ -22,6 +22,7 @@ interface EvalFlags {
   readonly maxNewTokens?: number;
   readonly backend?: string;
   readonly allowNonfinite?: boolean;
+  readonly plugin?: string[];
   readonly json?: boolean;
 }
 
@@ -66,12 +67,16 @@ export function evalCommand(streams: CliStreams): Command {
     )
     .option('--backend <id>', 'backend to run on (default: the best available one)')
     .option(ALLOW_NONFINITE_FLAG, ALLOW_NONFINITE_HELP)
+    .addOption(pluginOption("those the adapter's (or model's) training record lists"))
     .option('--json', 'print the metrics as one JSON object')
     .action((flags: EvalFlags) => runEval(flags, streams));
 }
 
 async function runEval(flags: EvalFlags, streams: CliStreams): Promise<void> {
-  const container = await loadPlugins();
+  const container = await loadPlugins([
+    await recordPlugins(flags.adapter ?? flags.model),
+    flagPlugins(flags.plugin),
+  ]);
   const loaded = await loadInferenceModel(container, flags, nonFiniteOptions(flags, streams));
   const { model, tokenizer, record } = loaded;
   // loadSftData reads the template as a YAML's template: does (an id, or a file from here)

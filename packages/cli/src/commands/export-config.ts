@@ -6,13 +6,14 @@ import { pluginListSchema, trainConfigSchema } from '../config/train-config.js';
 import { loadYamlConfig } from '../config/yaml-config.js';
 import { axolotlYaml, clusterJob, trlScript } from '../export-config/index.js';
 import { collect } from '../option-parsers.js';
-import { loadPlugins } from '../plugins.js';
+import { configPlugins, flagPlugins, loadPlugins, pluginOption } from '../plugins/index.js';
 import type { CliStreams } from '../run-cli.js';
 
 interface ExportConfigFlags {
   readonly to: 'axolotl' | 'trl';
   readonly out?: string;
   readonly set?: string[];
+  readonly plugin?: string[];
 }
 
 /** `tunekit export-config <config.yaml> --to axolotl|trl`: the same job for a cluster trainer. */
@@ -33,13 +34,14 @@ export function exportConfigCommand(streams: CliStreams): Command {
       'override a config key, as for tunekit train (repeatable)',
       collect,
     )
+    .addOption(pluginOption('those under plugins: in the config'))
     .action((file: string, flags: ExportConfigFlags) => exportConfig(file, flags, streams));
 }
 
 async function exportConfig(file: string, flags: ExportConfigFlags, streams: CliStreams) {
   const overrides = flags.set ?? [];
   const { plugins } = await loadYamlConfig(file, pluginListSchema, overrides);
-  const container = await loadPlugins(plugins);
+  const container = await loadPlugins([configPlugins(file, plugins), flagPlugins(flags.plugin)]);
   const config = await loadYamlConfig(file, trainConfigSchema(container), overrides);
   const target = flags.to === 'axolotl' ? 'axolotl' : 'TRL';
   const job = await clusterJob(config, {

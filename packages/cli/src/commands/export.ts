@@ -3,11 +3,11 @@ import { dirname, join } from 'node:path';
 import { exportCausalLMToOnnx } from '@tunekit/backend-onnx';
 import {
   loadCausalLM,
+  mergeAdapterIntoFolder,
   type NonFiniteOptions,
   readHfConfig,
   resolveModelSource,
 } from '@tunekit/core';
-import { mergeAdapterIntoFolder } from '@tunekit/peft-lora';
 import { Command, Option } from 'commander';
 import type { DependencyContainer } from 'tsyringe';
 import {
@@ -16,7 +16,7 @@ import {
   nonFiniteOptions,
 } from '../allow-nonfinite.js';
 import { writeOutputFolder } from '../output-folder.js';
-import { loadPlugins } from '../plugins.js';
+import { flagPlugins, loadPlugins, pluginOption, recordPlugins } from '../plugins/index.js';
 import type { CliStreams } from '../run-cli.js';
 
 interface ExportFlags {
@@ -27,6 +27,7 @@ interface ExportFlags {
   readonly externalData?: boolean;
   readonly overwrite?: boolean;
   readonly allowNonfinite?: boolean;
+  readonly plugin?: string[];
 }
 
 /** `tunekit export`: a model folder (with an adapter merged in) → an ONNX model for inference. */
@@ -47,8 +48,13 @@ export function exportCommand(streams: CliStreams): Command {
       'keep the weights in onnx/model.onnx_data beside onnx/model.onnx (always done past about 1.8 GB)',
     )
     .option(ALLOW_NONFINITE_FLAG, ALLOW_NONFINITE_HELP)
+    .addOption(pluginOption("those the adapter's (or model's) training record lists"))
     .action(async (flags: ExportFlags) => {
-      const files = await exportModel(flags, await loadPlugins(), nonFiniteOptions(flags, streams));
+      const container = await loadPlugins([
+        await recordPlugins(flags.adapter ?? flags.model),
+        flagPlugins(flags.plugin),
+      ]);
+      const files = await exportModel(flags, container, nonFiniteOptions(flags, streams));
       const merged = flags.adapter ? ` with ${flags.adapter} merged in` : '';
       streams.stdout.write(
         `exported ${flags.model}${merged} as ${flags.format}: wrote ${files.join(', ')} to ${flags.out}\n`,

@@ -15,7 +15,7 @@ import {
   nonFiniteOptions,
 } from '../allow-nonfinite.js';
 import { collect, integerIn, numberIn } from '../option-parsers.js';
-import { loadPlugins } from '../plugins.js';
+import { flagPlugins, loadPlugins, pluginOption, recordPlugins } from '../plugins/index.js';
 import type { CliStreams } from '../run-cli.js';
 import { TextStream } from '../text-stream.js';
 
@@ -33,6 +33,7 @@ interface GenerateFlags {
   readonly stream: boolean;
   readonly json?: boolean;
   readonly allowNonfinite?: boolean;
+  readonly plugin?: string[];
 }
 
 /** `tunekit generate`: continues a prompt with a model folder or hub id, printing the new text. */
@@ -65,11 +66,15 @@ export function generateCommand(streams: CliStreams): Command {
       'print one JSON object: the prompt, its token ids, the generated token ids (with the eos that ended them), the text and why it stopped',
     )
     .option(ALLOW_NONFINITE_FLAG, ALLOW_NONFINITE_HELP)
+    .addOption(pluginOption("those the model's training record lists"))
     .action((flags: GenerateFlags) => generate(flags, streams));
 }
 
 async function generate(flags: GenerateFlags, streams: CliStreams): Promise<void> {
-  const container = await loadPlugins();
+  const container = await loadPlugins([
+    await recordPlugins(flags.model),
+    flagPlugins(flags.plugin),
+  ]);
   const folder = await resolveModelSource(flags.model);
   const tokenizer = await Tokenizer.fromFolder(folder);
   const eos = eosIds((await readGenerationConfigFile(folder)) ?? {}, tokenizer);

@@ -1,4 +1,4 @@
-import { mergeAdapterIntoFolder } from '@tunekit/peft-lora';
+import { mergeAdapterIntoFolder } from '@tunekit/core';
 import { Command } from 'commander';
 import {
   ALLOW_NONFINITE_FLAG,
@@ -6,7 +6,7 @@ import {
   nonFiniteOptions,
 } from '../allow-nonfinite.js';
 import { writeOutputFolder } from '../output-folder.js';
-import { loadPlugins } from '../plugins.js';
+import { flagPlugins, loadPlugins, pluginOption, recordPlugins } from '../plugins/index.js';
 import type { CliStreams } from '../run-cli.js';
 
 interface MergeFlags {
@@ -15,6 +15,7 @@ interface MergeFlags {
   readonly out: string;
   readonly overwrite?: boolean;
   readonly allowNonfinite?: boolean;
+  readonly plugin?: string[];
 }
 
 /** `tunekit merge`: a base model folder plus a PEFT adapter folder → a full merged model folder. */
@@ -32,8 +33,12 @@ export function mergeCommand(streams: CliStreams): Command {
       ALLOW_NONFINITE_FLAG,
       `${ALLOW_NONFINITE_HELP}; also writes merged weights that are not finite`,
     )
+    .addOption(pluginOption("those the adapter's training record lists"))
     .action(async (flags: MergeFlags) => {
-      const container = await loadPlugins();
+      const container = await loadPlugins([
+        await recordPlugins(flags.adapter),
+        flagPlugins(flags.plugin),
+      ]);
       const files = await writeOutputFolder(
         flags.out,
         {

@@ -2,6 +2,13 @@ import { corePlugins, createContainer, resolveAllOf, TOKENS } from '@tunekit/cor
 import { listTemplates, renderExamples, plugin as templatesPlugin } from '@tunekit/templates';
 import { Command } from 'commander';
 import { integerIn } from '../option-parsers.js';
+import {
+  flagPlugins,
+  importPlugins,
+  type PluginSource,
+  pluginOption,
+  recordPlugins,
+} from '../plugins/index.js';
 import type { CliStreams } from '../run-cli.js';
 
 interface RenderFlags {
@@ -10,14 +17,17 @@ interface RenderFlags {
   readonly limit: number;
   readonly model?: string;
   readonly addGenerationPrompt?: boolean;
+  readonly plugin?: string[];
 }
 
 /**
- * The chat templates registered: core's and @tunekit/templates' plugins are all that register
- * templates, so the template commands load neither a backend nor the trainer and start fast.
+ * The chat templates registered: of tunekit's packages only core's and @tunekit/templates' plugins
+ * register templates, so the template commands load neither a backend nor the trainer and start
+ * fast; the plugins `sources` name may add their own.
  */
-function registeredTemplates() {
-  return resolveAllOf(createContainer([...corePlugins, templatesPlugin]), TOKENS.ChatTemplate);
+async function registeredTemplates(sources: readonly PluginSource[]) {
+  const plugins = [...corePlugins, templatesPlugin, ...(await importPlugins(sources))];
+  return resolveAllOf(createContainer(plugins), TOKENS.ChatTemplate);
 }
 
 /** `tunekit template list|render`: the registered chat templates, and what a dataset looks like through one. */
@@ -28,8 +38,9 @@ export function templateCommand(streams: CliStreams): Command {
   command
     .command('list')
     .description('List the registered chat templates.')
-    .action(() => {
-      streams.stdout.write(listTemplates(registeredTemplates()));
+    .addOption(pluginOption('the built-in templates'))
+    .action(async (flags: { readonly plugin?: string[] }) => {
+      streams.stdout.write(listTemplates(await registeredTemplates([flagPlugins(flags.plugin)])));
     });
   command
     .command('render')
@@ -51,6 +62,9 @@ export function templateCommand(streams: CliStreams): Command {
       '--add-generation-prompt',
       "end each conversation with the template's generation prompt (add_generation_prompt)",
     )
+    .addOption(
+      pluginOption("the built-in templates and those the --model folder's training record lists"),
+    )
     .action(async (flags: RenderFlags) => {
       const text = await renderExamples({
         template: flags.template,
@@ -59,7 +73,10 @@ export function templateCommand(streams: CliStreams): Command {
         model: flags.model,
         addGenerationPrompt: flags.addGenerationPrompt,
         colour: streams.stdout.isTTY === true,
-        templates: registeredTemplates(),
+        templates: await registeredTemplates([
+          await recordPlugins(flags.model),
+          flagPlugins(flags.plugin),
+        ]),
       });
       streams.stdout.write(text);
     });

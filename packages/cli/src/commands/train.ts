@@ -5,7 +5,7 @@ import { ALLOW_NONFINITE_FLAG, ALLOW_NONFINITE_HELP } from '../allow-nonfinite.j
 import { pluginListSchema, trainConfigSchema } from '../config/train-config.js';
 import { loadYamlConfig } from '../config/yaml-config.js';
 import { collect } from '../option-parsers.js';
-import { loadPlugins } from '../plugins.js';
+import { configPlugins, flagPlugins, loadPlugins, pluginOption } from '../plugins/index.js';
 import type { CliStreams } from '../run-cli.js';
 import { runTraining } from '../train/run-training.js';
 
@@ -13,6 +13,7 @@ interface TrainFlags {
   readonly set?: string[];
   readonly printConfig?: boolean;
   readonly allowNonfinite?: boolean;
+  readonly plugin?: string[];
 }
 
 /** `tunekit train <config.yaml>`: supervised fine-tuning as one config file describes it. */
@@ -32,6 +33,7 @@ export function trainCommand(streams: CliStreams): Command {
     )
     .option('--print-config', 'print the config with every default filled in, and exit')
     .option(ALLOW_NONFINITE_FLAG, `${ALLOW_NONFINITE_HELP}; the same as allow_nonfinite: true`)
+    .addOption(pluginOption('those under plugins: in the config'))
     .action((file: string, flags: TrainFlags) => train(file, flags, streams));
 }
 
@@ -42,7 +44,7 @@ async function train(file: string, flags: TrainFlags, streams: CliStreams): Prom
   ];
   // the plugins a config lists register what the rest of it names (a PEFT method, a backend)
   const { plugins } = await loadYamlConfig(file, pluginListSchema, overrides);
-  const container = await loadPlugins(plugins);
+  const container = await loadPlugins([configPlugins(file, plugins), flagPlugins(flags.plugin)]);
   const config = await loadYamlConfig(file, trainConfigSchema(container), overrides);
   if (flags.printConfig) {
     streams.stdout.write(`# ${file}, with every default filled in\n${stringify(config)}`);

@@ -1,4 +1,4 @@
-import { type PeftMethod, resolveAllOf, TOKENS } from '@tunekit/core';
+import { type PeftMethod, peftPluginHint, resolveAllOf, TOKENS } from '@tunekit/core';
 import type { DependencyContainer } from 'tsyringe';
 import { z } from 'zod';
 
@@ -28,7 +28,8 @@ export function peftSectionSchema(container: DependencyContainer) {
         ctx.addIssue({
           code: 'custom',
           path: ['method'],
-          message: `unknown peft method '${id}'; registered: ${ids.length > 0 ? ids.join(', ') : 'none'} (a method from another package needs it under plugins:)`,
+          // PEFT's peft_type is the id in capitals, so the known packages are named alike
+          message: `unknown peft method '${id}'; registered: ${ids.length > 0 ? ids.join(', ') : 'none'}; ${peftPluginHint(id.toUpperCase())}`,
         });
         return z.NEVER;
       }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadPlugins } from '../plugins.js';
+import { loadPlugins } from '../plugins/index.js';
 import { trainConfigSchema } from './train-config.js';
 
 const schema = trainConfigSchema(await loadPlugins());
@@ -30,7 +30,14 @@ describe('trainConfigSchema', () => {
       expect.stringMatching(/^peft: .*rank/),
     ]);
     expect(issues({ model: 'm', train: 'a.jsonl', peft: { method: 'ia3' } })).toEqual([
-      expect.stringMatching(/^peft\.method: unknown peft method 'ia3'; registered: .*lora/),
+      expect.stringMatching(
+        /^peft\.method: unknown peft method 'ia3'; registered: .*lora.*; install the plugin package that provides it/,
+      ),
+    ]);
+    expect(issues({ model: 'm', train: 'a.jsonl', peft: { method: 'prompt_tuning' } })).toEqual([
+      expect.stringMatching(
+        /PROMPT_TUNING is in @tunekit\/peft-prefix: npm install @tunekit\/peft-prefix/,
+      ),
     ]);
   });
 

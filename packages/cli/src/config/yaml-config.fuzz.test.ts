@@ -5,7 +5,7 @@ import { expectFinite, FUZZ_CASE_MS, FUZZ_SEED, fuzzOutcome } from '@tunekit/cor
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { loadPlugins } from '../plugins.js';
+import { loadPlugins } from '../plugins/index.js';
 import { pluginListSchema, trainConfigSchema } from './train-config.js';
 import { loadYamlConfig } from './yaml-config.js';
 

@@ -5,7 +5,7 @@ import { HostTensor, loadWeights, readHfConfig, UserError, writeModelFolder } fr
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeTinyLlamaFolder } from '../../test/e2e/tiny-model-folder.js';
 import { trainConfigSchema } from '../config/train-config.js';
-import { loadPlugins } from '../plugins.js';
+import { loadPlugins } from '../plugins/index.js';
 import { runTraining } from './run-training.js';
 
 const work = await mkdtemp(join(tmpdir(), 'tunekit-run-training-'));

@@ -4,6 +4,7 @@ export { ops } from './functional.js';
 export type { Graph, GraphInput, GraphOutput, GraphUpdate, Node } from './node.js';
 export type {
   Cotangents,
+  FusedOpDef,
   OpDef,
   OpTable,
   RefArray,
@@ -12,8 +13,25 @@ export type {
   TypeInfo,
   VjpArgs,
 } from './op-def.js';
-export type { InputRole, OpAttrs, OpName, Reduction } from './op-name.js';
-export { erf, OPS, pcgHash, sumToShape, uniformAt } from './ops/index.js';
+export type {
+  FusedOpAttrs,
+  FusedOpName,
+  InputRole,
+  OpAttrs,
+  OpName,
+  PrimitiveOpAttrs,
+  PrimitiveOpName,
+  Reduction,
+} from './op-name.js';
+export {
+  erf,
+  FUSED_OP_NAMES,
+  OPS,
+  PRIMITIVE_OP_NAMES,
+  pcgHash,
+  sumToShape,
+  uniformAt,
+} from './ops/index.js';
 export { decompose } from './passes/index.js';
 export {
   broadcastShapes,

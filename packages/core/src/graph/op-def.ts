@@ -1,5 +1,5 @@
 import type { DType } from './dtype.js';
-import type { OpAttrs, OpName } from './op-name.js';
+import type { FusedOpName, OpAttrs, OpName } from './op-name.js';
 import type { Shape } from './shape.js';
 import type { Tensor } from './tensor.js';
 
@@ -58,3 +58,6 @@ export interface OpDef<K extends OpName> {
 }
 
 export type OpTable = { readonly [K in OpName]: OpDef<K> };
+
+/** A fused op's definition: its decomposition is required, so a backend need not lower the op. */
+export type FusedOpDef<K extends FusedOpName> = OpDef<K> & Required<Pick<OpDef<K>, 'decompose'>>;

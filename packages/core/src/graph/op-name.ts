@@ -7,10 +7,10 @@ export type InputRole = 'data' | 'param' | 'frozen' | 'state';
 export type Reduction = 'mean' | 'sum' | 'none';
 
 /**
- * The closed op set and each op's attributes, in named groups.
- * Every op has exactly one definition in `ops/` (see `OPS`).
+ * The primitives and each one's attributes, in named groups: every backend lowers all of them
+ * (its table is checked with `satisfies Record<PrimitiveOpName, ...>`).
  */
-export interface OpAttrs {
+export interface PrimitiveOpAttrs {
   // leaves
   input: { name: string; role: InputRole; shape: Shape; dtype: DType };
   constant: { shape: Shape; dtype: DType; value: number | readonly number[] };
@@ -56,7 +56,13 @@ export interface OpAttrs {
   matmul: Empty; // batched [..., m, k] x [..., k, n], batch dims broadcast
   gather: { axis: number }; // ONNX Gather: data.shape[:axis] + indices.shape + data.shape[axis+1:]
   scatter_add: { axis: number; size: number }; // (indices, updates): the transpose of gather
-  // fused ops: each also gives its decomposition into the ops above
+}
+
+/**
+ * The fused ops and their attributes: each also gives its decomposition into primitives (or
+ * simpler fused ops), so a backend lowers a fused op with a kernel of its own or not at all.
+ */
+export interface FusedOpAttrs {
   softmax: { axis: number };
   log_softmax: { axis: number };
   rms_norm: { eps: number }; // (x, weight) over the last axis
@@ -71,4 +77,9 @@ export interface OpAttrs {
 // biome-ignore lint/complexity/noBannedTypes: an op without attributes
 type Empty = {};
 
-export type OpName = keyof OpAttrs;
+/** The closed op set: every op has exactly one definition in `ops/` (see `OPS`). */
+export interface OpAttrs extends PrimitiveOpAttrs, FusedOpAttrs {}
+
+export type PrimitiveOpName = keyof PrimitiveOpAttrs;
+export type FusedOpName = keyof FusedOpAttrs;
+export type OpName = PrimitiveOpName | FusedOpName;

@@ -7,7 +7,14 @@ export {
 } from './adapter-folder.js';
 export { AdapterLayer, isAdapterLayer } from './adapter-layer.js';
 export { DROPOUT_SEED_INPUT, dropoutSeed } from './dropout-seed.js';
+export { KNOWN_PEFT_PLUGINS, peftPluginHint } from './known-peft-plugins.js';
 export { dispatchersFor, type LinearDispatcher, pickDispatcher } from './linear-dispatcher.js';
+export {
+  type MergeAdapterOptions,
+  type MergePluginLists,
+  type MergePlugins,
+  mergeAdapterIntoFolder,
+} from './merge-folder.js';
 export { copyModule } from './module-copy.js';
 export { ModuleDict } from './module-dict.js';
 export { ModulesToSaveWrapper } from './modules-to-save.js';

@@ -134,6 +134,8 @@ describe('PeftModel', () => {
     await toy({ target_modules: ['q_proj'] }).save(dir);
     await expect(
       PeftModel.fromPretrained(tinyNet(), dir, { dispatchers: [toyDispatcher] }),
-    ).rejects.toThrow('adapter_config.json has peft_type "TOY"; registered methods: none');
+    ).rejects.toThrow(
+      'adapter_config.json has peft_type "TOY"; registered methods: none; install the plugin package that provides it',
+    );
   });
 });

@@ -6,6 +6,7 @@ import type { Module, Parameter } from '../nn/index.js';
 import { HostTensor, seededRandom } from '../tensor/index.js';
 import { ADAPTER_CONFIG_FILE, readAdapterFolder, writeAdapterFolder } from './adapter-folder.js';
 import { type AdapterLayer, isAdapterLayer } from './adapter-layer.js';
+import { peftPluginHint } from './known-peft-plugins.js';
 import type { LinearDispatcher } from './linear-dispatcher.js';
 import { wrapModulesToSave } from './modules-to-save.js';
 import { type PeftConfig, parsePeftConfig } from './peft-config.js';
@@ -333,7 +334,7 @@ export class PeftModel<M extends Module = Module> {
       const known = methods.map((m) => m.id.toUpperCase());
       throw new UserError(
         `${dir}: adapter_config.json has peft_type ${JSON.stringify(peftType)}; ` +
-          `registered methods: ${known.length > 0 ? known.join(', ') : 'none'}`,
+          `registered methods: ${known.length > 0 ? known.join(', ') : 'none'}; ${peftPluginHint(peftType)}`,
       );
     }
     return method;

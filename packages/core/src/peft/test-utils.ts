@@ -124,11 +124,32 @@ export class ScaleLayer extends AdapterLayer {
   deleteAdapter(name: string): void {
     this.setModule('toy_scale', this.scales().without(name));
   }
+  // y = (x W^T + b) * s, so merging scales W's rows and b by s; unmerging divides them back out
   merge(names: readonly string[]): void {
-    this.merged.push(...names);
+    for (const name of names) {
+      const h = this.scales().get(name);
+      if (!h || this.merged.includes(name)) continue;
+      this.scaleBase(h.p.value.toFloat64(), (w, s) => w * s);
+      this.merged.push(name);
+    }
   }
   unmerge(): void {
-    this.merged.length = 0;
+    for (const name of this.merged.splice(0).reverse()) {
+      const h = this.scales().get(name) as Holder;
+      this.scaleBase(h.p.value.toFloat64(), (w, s) => w / s);
+    }
+  }
+  private scaleBase(s: Float64Array, f: (w: number, s: number) => number): void {
+    const rows = s.length;
+    for (const [, p] of this.base.namedParameters()) {
+      const w = p.value.toFloat64();
+      const cols = w.length / rows;
+      p.value = HostTensor.from(
+        p.dtype,
+        p.shape,
+        w.map((v, i) => f(v, s[Math.floor(i / cols)])),
+      );
+    }
   }
   mergedAdapters(): readonly string[] {
     return this.merged;
@@ -140,6 +161,7 @@ export class ScaleLayer extends AdapterLayer {
     let y = this.base.forward(ctx, x);
     if (!this.enabled) return y;
     for (const name of this.activeAdapters) {
+      if (this.merged.includes(name)) continue;
       const h = this.scales().get(name);
       if (h) y = y.mul(ctx.tensor(h.p));
     }

@@ -1,6 +1,6 @@
 /**
  * This package's version, checked against each plugin's `coreRange`. A constant rather than a JSON
- * import so it works in browsers and under `rootDir: src`; `core-version.test.ts` fails when it
- * drifts from package.json (after `changeset version`, copy the new version here).
+ * import so it works in browsers and under `rootDir: src`. `pnpm version-packages` writes it after
+ * `changeset version` (scripts/write-core-version.ts); `core-version.test.ts` fails if it drifts.
  */
 export const CORE_VERSION = '0.1.0';

@@ -2,11 +2,16 @@
 // (PEFT, data, models, training, metrics) extend them. Every extension point has a unique,
 // lowercase `id` that configs use to name it (`peft: { method: lora }`).
 
+import type { EvalOutputs } from './eval-outputs.js';
+
 // The PEFT method contract lives with the rest of PEFT's machinery.
 export type { PeftMethod } from '../peft/index.js';
 
-/** `function` is OpenAI's older name for a tool result (the function's name in `name`). */
-export type ChatRole = 'system' | 'user' | 'assistant' | 'tool' | 'function';
+/**
+ * `function` is OpenAI's older name for a tool result (the function's name in `name`);
+ * `functions` holds tool definitions as JSON text, where firefunction-v1's template reads them.
+ */
+export type ChatRole = 'system' | 'user' | 'assistant' | 'tool' | 'function' | 'functions';
 
 /** A function call an assistant message makes (OpenAI/HF shape); `arguments` is an object or JSON text. */
 export interface ChatToolCall {
@@ -118,7 +123,10 @@ export interface ChatTemplate {
 /** A model architecture, matched against an HF `config.json`: see models/model-family.ts. */
 export type { ModelFamily } from '../models/model-family.js';
 
-/** A shape of dataset record (plain text, Alpaca, messages, ShareGPT...). */
+/**
+ * A shape of dataset record (plain text, Alpaca, messages, ShareGPT...); `R` is what `parse`
+ * returns, an `SftRecord` for task `sft`, a `PreferenceRecord` for `preference`.
+ */
 export interface DatasetFormat<R = unknown> {
   readonly id: string;
   /** One line for listings and errors, e.g. `ShareGPT conversations (from/value)`. */
@@ -148,8 +156,11 @@ export interface DatasetFormat<R = unknown> {
 /** Named scores, e.g. `{ perplexity: 12.3 }`. */
 export type MetricValues = Readonly<Record<string, number>>;
 
-/** An evaluation metric over some input (e.g. per-token losses and their masks). */
-export interface Metric<I = unknown> {
+/**
+ * An evaluation metric: named scores from what an evaluation measured (`EvalOutputs`: token
+ * statistics and generated samples); a metric that cannot score an evaluation returns `{}`.
+ */
+export interface Metric<I = EvalOutputs> {
   readonly id: string;
   compute(input: I): MetricValues | Promise<MetricValues>;
 }

@@ -2,6 +2,16 @@ export { checkCoreRange, createContainer, createRunContainer, type RunScope } fr
 export { corePlugins } from './core-plugins.js';
 export { CORE_VERSION } from './core-version.js';
 export type {
+  InstructionRecord,
+  MessagesRecord,
+  PreferenceRecord,
+  PromptCompletionRecord,
+  RecordMetadata,
+  SftRecord,
+  TextRecord,
+} from './dataset-records.js';
+export type { EvalOutputs, EvalSample, TokenTotals } from './eval-outputs.js';
+export type {
   CallbackResult,
   ChatContentPart,
   ChatMessage,

@@ -9,12 +9,13 @@ describe('parsePluginModule', () => {
     expect(parsePluginModule('tunekit-peft-ia3', { plugin: good, other: 1 })).toBe(good);
   });
 
-  it('explains a module without a `plugin` export', () => {
-    const run = () => parsePluginModule('tunekit-peft-ia3', { default: good });
+  it('names what a module without a `plugin` export exports instead', () => {
+    const run = () => parsePluginModule('tunekit-peft-ia3', { default: good, Ia3Method: {} });
     expect(run).toThrow(UserError);
     expect(run).toThrow(
-      /^plugin 'tunekit-peft-ia3' does not export `plugin` with name, coreRange and register\(container\): plugin: /,
+      "plugin 'tunekit-peft-ia3' does not export `plugin` with name, coreRange and register(container); it exports `default`, `Ia3Method`",
     );
+    expect(() => parsePluginModule('empty', {})).toThrow(/; it exports nothing$/);
   });
 
   it('names each malformed field', () => {

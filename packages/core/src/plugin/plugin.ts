@@ -35,6 +35,13 @@ export const pluginModuleSchema = z.object({ plugin: pluginSchema });
  * `source` is the package name or path it was imported from, for the message.
  */
 export function parsePluginModule(source: string, moduleExports: unknown): TunekitPlugin {
+  // a module with no `plugin` at all is named by what it does export (a default, a class...)
+  const names =
+    typeof moduleExports === 'object' && moduleExports !== null ? Object.keys(moduleExports) : [];
+  if (!names.includes('plugin'))
+    throw new UserError(
+      `${notAPlugin(source)}; it exports ${names.length > 0 ? names.map((n) => `\`${n}\``).join(', ') : 'nothing'}`,
+    );
   const parsed = pluginModuleSchema.safeParse(moduleExports);
   if (!parsed.success)
     throw new UserError(`${notAPlugin(source)}: ${describeZodIssues(parsed.error)}`);

@@ -6,6 +6,7 @@ import { UserError } from '../errors/index.js';
 import { peftConfigFields } from '../peft/index.js';
 import { createContainer } from './container.js';
 import { corePlugins } from './core-plugins.js';
+import { CORE_VERSION } from './core-version.js';
 import type { PeftMethod } from './extension-points.js';
 import type { TunekitPlugin } from './plugin.js';
 import { listIds, resolveBackend, resolveById } from './registry.js';
@@ -32,7 +33,7 @@ const qlora: PeftMethod = {
 };
 
 function plugin(name: string, register: TunekitPlugin['register']): TunekitPlugin {
-  return { name, coreRange: '^0.1.0', register };
+  return { name, coreRange: `^${CORE_VERSION}`, register };
 }
 const loraPlugin = plugin('@tunekit/peft-lora', (c) =>
   c.register(TOKENS.PeftMethod, { useValue: lora }),

@@ -1,13 +1,9 @@
 export {
-  type InstructionRecord,
   instructionRecordSchema,
   METADATA_LINES,
-  type MessagesRecord,
   messageSchema,
   messagesRecordSchema,
-  type PromptCompletionRecord,
   promptCompletionRecordSchema,
-  type TextRecord,
   textRecordSchema,
 } from './record-schemas.js';
 export {

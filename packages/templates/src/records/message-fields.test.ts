@@ -58,8 +58,9 @@ describe('message fields', () => {
       ],
     };
     const r = renderRecord(jinja, record, { where, context: { chat_template } });
+    // a template that loops over content parts gets text content as one text part (jinjaMessages)
     expect(r.text).toBe(
-      '[user|ada|||false]<text:Hi>/[assistant||greet|be kind|false]Hello/[assistant||||true]/[function|get_weather|||false]{"temp": 25}/',
+      '[user|ada|||false]<text:Hi>/[assistant||greet|be kind|false]<text:Hello>/[assistant||||true]/[function|get_weather|||false]<text:{"temp": 25}>/',
     );
   });
 

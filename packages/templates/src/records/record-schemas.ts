@@ -1,3 +1,9 @@
+import type {
+  InstructionRecord,
+  MessagesRecord,
+  PromptCompletionRecord,
+  TextRecord,
+} from '@tunekit/core';
 import { z } from 'zod';
 import { toolDefinitionSchema } from '../system/index.js';
 
@@ -44,6 +50,9 @@ export const messageSchema = z
   // OpenAI leaves content out of a message that only calls tools: it reads as null.
   .transform((message) => ({ ...message, content: message.content ?? null }));
 
+// Each record schema checks its output against core's record type, the contract that
+// DatasetFormat plugins implement against.
+
 /**
  * Optional metadata an instruction or prompt record may carry; the record layer renders it into
  * the user turn with `METADATA_LINES`, so user code never concatenates it.
@@ -62,7 +71,7 @@ const metadata = {
 export const messagesRecordSchema = z.object({
   messages: z.array(messageSchema).min(1),
   tools: z.array(toolDefinitionSchema).optional(),
-});
+}) satisfies z.ZodType<MessagesRecord>;
 
 /** Alpaca: `input` may be absent, null or empty, which selects the no-input prompt. */
 export const instructionRecordSchema = z.object({
@@ -74,7 +83,7 @@ export const instructionRecordSchema = z.object({
   output: z.string(),
   system: z.string().optional(),
   ...metadata,
-});
+}) satisfies z.ZodType<InstructionRecord>;
 
 /** TRL's prompt/completion data: the loss is on the completion. */
 export const promptCompletionRecordSchema = z.object({
@@ -82,15 +91,12 @@ export const promptCompletionRecordSchema = z.object({
   completion: z.string(),
   system: z.string().optional(),
   ...metadata,
-});
+}) satisfies z.ZodType<PromptCompletionRecord>;
 
 /** Plain text, trained on whole. */
-export const textRecordSchema = z.object({ text: z.string().min(1) });
-
-export type MessagesRecord = z.infer<typeof messagesRecordSchema>;
-export type InstructionRecord = z.infer<typeof instructionRecordSchema>;
-export type PromptCompletionRecord = z.infer<typeof promptCompletionRecordSchema>;
-export type TextRecord = z.infer<typeof textRecordSchema>;
+export const textRecordSchema = z.object({
+  text: z.string().min(1),
+}) satisfies z.ZodType<TextRecord>;
 
 /** How metadata reads in the user turn; `{field}` is replaced by the value. */
 export const METADATA_LINES = {

@@ -60,8 +60,10 @@ export function describeTools(tools: readonly ChatToolDefinition[]): string {
 
 /**
  * `messages` with the composed system message first: it replaces a leading system message's
- * place, with that message's text after it. Returns the tools to pass to `render` when the
- * template renders them itself.
+ * place, with that message's text after it. Tools go where the template reads them: to its
+ * `tools` variable (returned, to pass to `render`), into a `functions` message after the system
+ * message for a template that asks for one (firefunction-v1: its template reads no `tools`,
+ * and its model card passes the function schemas as JSON), else into the system text.
  */
 export function withSystem(
   messages: readonly ChatMessage[],
@@ -69,7 +71,9 @@ export function withSystem(
   template: ChatTemplate,
   context?: ChatTemplateContext,
 ): { readonly messages: ChatMessage[]; readonly tools?: readonly ChatToolDefinition[] } {
-  const composed = composeSystem(spec, { nativeTools: template.supportsTools(context) });
+  const native = template.supportsTools(context);
+  const asMessage = !native && readsFunctionsRole(template.chatTemplate(context));
+  const composed = composeSystem(spec, { nativeTools: native || asMessage });
   const [first, ...rest] = messages;
   const existing = first?.role === 'system' ? messageText(first) : undefined;
   const body = existing === undefined ? messages : rest;
@@ -77,5 +81,15 @@ export function withSystem(
     .filter((part) => part !== undefined && part !== '')
     .join('\n\n');
   const system: ChatMessage[] = content === '' ? [] : [{ role: 'system', content }];
+  if (asMessage && composed.tools) {
+    const schemas = composed.tools.map((tool) => tool.function);
+    const functions: ChatMessage = { role: 'functions', content: JSON.stringify(schemas, null, 4) };
+    return { messages: [...system, functions, ...body] };
+  }
   return { messages: [...system, ...body], ...(composed.tools ? { tools: composed.tools } : {}) };
+}
+
+/** True when the template compares a message's role with `functions` (firefunction-v1's). */
+function readsFunctionsRole(source: string): boolean {
+  return /\brole\b[^%}]*?['"]functions['"]/i.test(source);
 }

@@ -1,7 +1,6 @@
-import type { ChatTemplate, ChatTemplateContext } from '@tunekit/core';
+import type { ChatTemplate, ChatTemplateContext, MessagesRecord } from '@tunekit/core';
 import {
   type LossPolicy,
-  type MessagesRecord,
   type RenderedExample,
   renderRecord,
   type SystemSpec,

@@ -1,6 +1,7 @@
+import type { EvalOutputs } from '@tunekit/core';
 import { describe, expect, it } from 'vitest';
 import { corpusBleu } from './bleu.js';
-import { bleuMetric, type EvalOutputs, rougeMetric } from './eval-metrics.js';
+import { bleuMetric, rougeMetric } from './eval-metrics.js';
 import { inapplicableMetrics } from './inapplicable-metrics.js';
 
 const tokens = { tokens: 0, lossSum: 0, correct: 0 };

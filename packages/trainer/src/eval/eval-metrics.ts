@@ -1,27 +1,14 @@
 import type { Metric, MetricValues } from '@tunekit/core';
 import { corpusBleu } from './bleu.js';
 import { exactMatch, normalizedExactMatch } from './exact-match.js';
-import type { GeneratedSample } from './generate-samples.js';
 import { ngramMetricApplies } from './inapplicable-metrics.js';
 import { type RougeScores, rougeScores } from './rouge.js';
-import type { TokenTotals } from './token-evaluator.js';
-
-/** What one evaluation measured: every metric computes its values from this. */
-export interface EvalOutputs {
-  /** The token statistics of the eval batches. */
-  readonly tokens: TokenTotals;
-  /** The generation sample with the model's predictions; empty when none was generated. */
-  readonly samples: readonly GeneratedSample[];
-}
-
-/** A Metric plugin of the trainer's evaluation (registered under TOKENS.Metric). */
-export type EvalMetric = Metric<EvalOutputs>;
 
 /**
  * `loss`: mean cross-entropy per supervised token over the whole eval set (token-weighted; HF's
  * Trainer averages batch means instead), and `perplexity` = exp(loss).
  */
-export const lossMetric: EvalMetric = {
+export const lossMetric: Metric = {
   id: 'loss',
   compute: ({ tokens }): MetricValues => {
     if (tokens.tokens === 0) return {};
@@ -31,7 +18,7 @@ export const lossMetric: EvalMetric = {
 };
 
 /** `token_accuracy`: the share of supervised tokens whose argmax prediction is the label. */
-export const tokenAccuracyMetric: EvalMetric = {
+export const tokenAccuracyMetric: Metric = {
   id: 'token_accuracy',
   compute: ({ tokens }): MetricValues =>
     tokens.tokens === 0 ? {} : { token_accuracy: tokens.correct / tokens.tokens },
@@ -42,7 +29,7 @@ export const tokenAccuracyMetric: EvalMetric = {
  * `exact_match_normalized`: the same after normalizeAnswer (case, inner white space, punctuation
  * at the ends).
  */
-export const exactMatchMetric: EvalMetric = {
+export const exactMatchMetric: Metric = {
   id: 'exact_match',
   compute: ({ samples }): MetricValues =>
     samples.length === 0
@@ -59,7 +46,7 @@ export const exactMatchMetric: EvalMetric = {
  * `bleu`: sacrebleu's corpus BLEU (0-100) of the predictions against their references; left out
  * when no reference has 4 words (see inapplicableMetrics).
  */
-export const bleuMetric: EvalMetric = {
+export const bleuMetric: Metric = {
   id: 'bleu',
   compute: ({ samples }): MetricValues =>
     samples.length === 0 ||
@@ -80,7 +67,7 @@ export const bleuMetric: EvalMetric = {
  * `rouge1`, `rouge2`, `rougeL`: rouge-score's F-measures (0-1), averaged over the samples; rouge2
  * left out when no reference has 2 words (see inapplicableMetrics).
  */
-export const rougeMetric: EvalMetric = {
+export const rougeMetric: Metric = {
   id: 'rouge',
   compute: ({ samples }): MetricValues => {
     if (samples.length === 0) return {};
@@ -95,7 +82,7 @@ export const rougeMetric: EvalMetric = {
 };
 
 /** The metrics every evaluation computes, in the order their values are reported. */
-export const BUILTIN_METRICS: readonly EvalMetric[] = Object.freeze([
+export const BUILTIN_METRICS: readonly Metric[] = Object.freeze([
   lossMetric,
   tokenAccuracyMetric,
   exactMatchMetric,

@@ -1,5 +1,6 @@
 import {
   createContainer,
+  type EvalOutputs,
   HostTensor,
   type Metric,
   ReferenceBackend,
@@ -10,7 +11,7 @@ import { recordCompiles } from '@tunekit/core/testing';
 import { chatml } from '@tunekit/templates';
 import { describe, expect, it } from 'vitest';
 import { plugin } from '../plugin.js';
-import { BUILTIN_METRICS, type EvalOutputs } from './eval-metrics.js';
+import { BUILTIN_METRICS } from './eval-metrics.js';
 import { promptIds } from './generate-samples.js';
 import { type EvalBatch, Evaluator, evaluate } from './index.js';
 import { answeringModel, BYTE_VOCAB, byteTokenizer, CHATML_IDS } from './test-utils.js';

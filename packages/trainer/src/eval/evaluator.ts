@@ -1,13 +1,14 @@
 import {
   type Backend,
   type CausalLM,
+  type EvalOutputs,
   type Metric,
   type MetricValues,
   type Tokenizer,
   UserError,
 } from '@tunekit/core';
 import type { EvalPrompt } from '../data/index.js';
-import { BUILTIN_METRICS, type EvalOutputs } from './eval-metrics.js';
+import { BUILTIN_METRICS } from './eval-metrics.js';
 import { checkFiniteMetrics } from './finite-metrics.js';
 import {
   type GeneratedSample,

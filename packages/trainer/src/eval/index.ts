@@ -7,8 +7,6 @@ export {
 export {
   BUILTIN_METRICS,
   bleuMetric,
-  type EvalMetric,
-  type EvalOutputs,
   exactMatchMetric,
   lossMetric,
   rougeMetric,
@@ -44,6 +42,6 @@ export {
   rougeScores,
   rougeTokenize,
 } from './rouge.js';
-export { type EvalBatch, TokenEvaluator, type TokenTotals } from './token-evaluator.js';
+export { type EvalBatch, TokenEvaluator } from './token-evaluator.js';
 export { type EvalShape, traceTokenMetrics } from './token-metrics-graph.js';
 export { tokenize13a } from './tokenize-13a.js';

@@ -1,4 +1,12 @@
-import type { Backend, CausalLM, DeviceTensor, Executable, Feed, HostTensor } from '@tunekit/core';
+import type {
+  Backend,
+  CausalLM,
+  DeviceTensor,
+  Executable,
+  Feed,
+  HostTensor,
+  TokenTotals,
+} from '@tunekit/core';
 import { UserError } from '@tunekit/core';
 import type { TrainBatch } from '../data/index.js';
 import { type EvalShape, traceTokenMetrics } from './token-metrics-graph.js';
@@ -8,16 +16,6 @@ export type EvalBatch = Pick<
   TrainBatch,
   'input_ids' | 'labels' | 'position_ids' | 'attention_mask'
 >;
-
-/** Sums over the supervised next-token predictions of an eval pass. */
-export interface TokenTotals {
-  /** Cross-entropy summed over the supervised tokens (nats). */
-  readonly lossSum: number;
-  /** Supervised tokens whose argmax prediction is the label. */
-  readonly correct: number;
-  /** Supervised tokens. */
-  readonly tokens: number;
-}
 
 /**
  * Runs eval batches through a model on a backend and sums the token metrics' statistics. One graph

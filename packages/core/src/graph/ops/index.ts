@@ -1,4 +1,5 @@
-import type { OpTable } from '../op-def.js';
+import type { OpDef, OpTable } from '../op-def.js';
+import type { FusedOpName, PrimitiveOpName } from '../op-name.js';
 import { BINARY_OPS } from './binary.js';
 import { FUSED_OPS } from './fused/index.js';
 import { INDEXING_OPS } from './indexing.js';
@@ -8,8 +9,7 @@ import { MOVEMENT_OPS } from './movement.js';
 import { REDUCE_OPS } from './reduce.js';
 import { UNARY_OPS } from './unary.js';
 
-/** The closed op set: a missing or extra op is a compile error. */
-export const OPS: OpTable = {
+const PRIMITIVE_OPS = {
   ...LEAF_OPS,
   ...UNARY_OPS,
   ...BINARY_OPS,
@@ -17,8 +17,15 @@ export const OPS: OpTable = {
   ...MOVEMENT_OPS,
   ...MATMUL_OPS,
   ...INDEXING_OPS,
-  ...FUSED_OPS,
-};
+} satisfies { [K in PrimitiveOpName]: OpDef<K> };
+
+/** The closed op set: a missing or extra op is a compile error. */
+export const OPS: OpTable = { ...PRIMITIVE_OPS, ...FUSED_OPS };
+
+/** The op groups (tinygrad's `GroupOp`): every backend lowers each primitive. */
+export const PRIMITIVE_OP_NAMES = Object.freeze(Object.keys(PRIMITIVE_OPS) as PrimitiveOpName[]);
+/** Fused ops: a backend lowers them with kernels of its own or lets `decompose` expand them. */
+export const FUSED_OP_NAMES = Object.freeze(Object.keys(FUSED_OPS) as FusedOpName[]);
 
 export { pcgHash, uniformAt } from './counter-rng.js';
 export { erf } from './erf.js';

@@ -1,10 +1,11 @@
-import { type DatasetFormat, parseOrThrow } from '@tunekit/core';
 import {
+  type ChatMessage,
+  type DatasetFormat,
   type InstructionRecord,
-  instructionRecordSchema,
-  METADATA_LINES,
   type MessagesRecord,
-} from '@tunekit/templates';
+  parseOrThrow,
+} from '@tunekit/core';
+import { instructionRecordSchema, METADATA_LINES } from '@tunekit/templates';
 import { z } from 'zod';
 import { hasFields } from './has-fields.js';
 
@@ -27,7 +28,7 @@ export const alpacaFormat: DatasetFormat<InstructionRecord | MessagesRecord> = {
   parse(record, where) {
     const { history, ...instruction } = parseOrThrow(alpacaRecordSchema, record, where);
     if (history === undefined || history.length === 0) return instruction;
-    const messages: MessagesRecord['messages'] = [];
+    const messages: ChatMessage[] = [];
     if (instruction.system !== undefined)
       messages.push({ role: 'system', content: instruction.system });
     for (const [user, assistant] of history) {

@@ -8,7 +8,7 @@ import { textFormat } from './text.js';
 
 export { alpacaFormat } from './alpaca.js';
 export { messagesFormat } from './messages.js';
-export { type PreferenceRecord, preferenceFormat } from './preference.js';
+export { preferenceFormat } from './preference.js';
 export { promptCompletionFormat } from './prompt-completion.js';
 export { shareGptFormat } from './sharegpt.js';
 export { textFormat } from './text.js';

@@ -1,5 +1,5 @@
-import type { DatasetFormat } from '@tunekit/core';
-import { type MessagesRecord, messagesRecordSchema } from '@tunekit/templates';
+import type { DatasetFormat, MessagesRecord } from '@tunekit/core';
+import { messagesRecordSchema } from '@tunekit/templates';
 import { schemaFormat } from './schema-format.js';
 
 /** OpenAI/TRL conversations: `{"messages": [{role, content, tool_calls?}], "tools"?: [...]}`. */

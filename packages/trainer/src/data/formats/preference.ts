@@ -1,14 +1,11 @@
-import type { DatasetFormat } from '@tunekit/core';
+import type { DatasetFormat, PreferenceRecord } from '@tunekit/core';
 import { messageSchema } from '@tunekit/templates';
 import { z } from 'zod';
 import { schemaFormat } from './schema-format.js';
 
 const conversationSchema = z.array(messageSchema).min(1);
 
-/**
- * TRL's preference pairs, standard (strings) or conversational (message lists): the prompt,
- * the answer to prefer and the one to avoid. All three are strings, or all are message lists.
- */
+/** core's PreferenceRecord: all three are strings, or all three are message lists. */
 const preferenceRecordSchema = z
   .object({
     prompt: z.union([z.string().min(1), conversationSchema]),
@@ -34,9 +31,7 @@ const preferenceRecordSchema = z
         message: 'is the same as chosen, so the pair prefers nothing',
       });
     }
-  });
-
-export type PreferenceRecord = z.infer<typeof preferenceRecordSchema>;
+  }) satisfies z.ZodType<PreferenceRecord>;
 
 /** `{"prompt", "chosen", "rejected"}`: loaded and validated for preference training (DPO). */
 export const preferenceFormat: DatasetFormat<PreferenceRecord> = schemaFormat({

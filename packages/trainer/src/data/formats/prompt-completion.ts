@@ -1,5 +1,5 @@
-import type { DatasetFormat } from '@tunekit/core';
-import { type PromptCompletionRecord, promptCompletionRecordSchema } from '@tunekit/templates';
+import type { DatasetFormat, PromptCompletionRecord } from '@tunekit/core';
+import { promptCompletionRecordSchema } from '@tunekit/templates';
 import { schemaFormat } from './schema-format.js';
 
 /** TRL's `{"prompt": ..., "completion": ...}`: the loss is on the completion. */

@@ -1,5 +1,12 @@
-import { type ChatRole, type DatasetFormat, parseOrThrow, UserError } from '@tunekit/core';
-import { type MessagesRecord, toolDefinitionSchema } from '@tunekit/templates';
+import {
+  type ChatMessage,
+  type ChatRole,
+  type DatasetFormat,
+  type MessagesRecord,
+  parseOrThrow,
+  UserError,
+} from '@tunekit/core';
+import { toolDefinitionSchema } from '@tunekit/templates';
 import { z } from 'zod';
 import { hasFields } from './has-fields.js';
 
@@ -66,7 +73,7 @@ export const shareGptFormat: DatasetFormat<MessagesRecord> = {
   detect: (record) => hasFields(record, 'conversations'),
   parse(record, where) {
     const r = parseOrThrow(shareGptRecordSchema, record, where);
-    const messages: MessagesRecord['messages'] =
+    const messages: ChatMessage[] =
       r.system === undefined ? [] : [{ role: 'system', content: r.system }];
     r.conversations.forEach((turn, i) => {
       const role = SPEAKERS[turn.from];

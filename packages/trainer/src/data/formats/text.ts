@@ -1,5 +1,5 @@
-import type { DatasetFormat } from '@tunekit/core';
-import { type TextRecord, textRecordSchema } from '@tunekit/templates';
+import type { DatasetFormat, TextRecord } from '@tunekit/core';
+import { textRecordSchema } from '@tunekit/templates';
 import { schemaFormat } from './schema-format.js';
 
 /** `{"text": "..."}`: plain text, trained on whole. A fallback: records with a richer shape's fields are that shape. */

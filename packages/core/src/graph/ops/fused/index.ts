@@ -1,4 +1,5 @@
-import type { OpDef } from '../../op-def.js';
+import type { FusedOpDef } from '../../op-def.js';
+import type { FusedOpName } from '../../op-name.js';
 import { causalAttention } from './causal-attention.js';
 import { crossEntropy } from './cross-entropy.js';
 import { dropout } from './dropout.js';
@@ -9,18 +10,7 @@ import { rope } from './rope.js';
 import { softmax } from './softmax.js';
 import { stopGradient } from './stop-gradient.js';
 
-type FusedName =
-  | 'softmax'
-  | 'log_softmax'
-  | 'rms_norm'
-  | 'layer_norm'
-  | 'rope'
-  | 'causal_attention'
-  | 'cross_entropy'
-  | 'dropout'
-  | 'stop_gradient';
-
-/** Ops with their own kernels; each also gives its decomposition into primitives. */
+/** Ops with their own kernels; each also gives its decomposition, which a backend may lower instead. */
 export const FUSED_OPS = {
   softmax,
   log_softmax: logSoftmax,
@@ -31,4 +21,4 @@ export const FUSED_OPS = {
   cross_entropy: crossEntropy,
   dropout,
   stop_gradient: stopGradient,
-} satisfies { [K in FusedName]: OpDef<K> };
+} satisfies { [K in FusedOpName]: FusedOpDef<K> };

@@ -1,23 +1,22 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { DependencyContainer } from 'tsyringe';
+import { UserError } from '../errors/index.js';
+import type { DType } from '../graph/index.js';
 import {
   countNonFinite,
-  type DType,
-  HostTensor,
-  loadCausalLM,
   ModelWeights,
   type NonFiniteOptions,
-  PeftModel,
+  readFileIfPresent,
   readHfConfig,
-  resolveAllOf,
   SAFETENSORS_DTYPES,
-  TOKENS,
-  UserError,
   writeModelFolder,
-} from '@tunekit/core';
-import type { DependencyContainer } from 'tsyringe';
-import { denseLinearDispatcher } from './dense-dispatcher.js';
-import { loraMethod } from './lora-method.js';
+} from '../io/index.js';
+import { type FamilySource, loadCausalLM } from '../models/index.js';
+import { resolveAllOf, TOKENS } from '../plugin/index.js';
+import { HostTensor } from '../tensor/index.js';
+import type { LinearDispatcher } from './linear-dispatcher.js';
+import type { PeftMethod } from './peft-method.js';
+import { PeftModel } from './peft-model.js';
 
 /** Tokenizer files an adapter folder may carry (with the chat template it was trained with). */
 const ADAPTER_TOKENIZER_FILES = [
@@ -26,19 +25,26 @@ const ADAPTER_TOKENIZER_FILES = [
   'special_tokens_map.json',
 ];
 
-export interface MergeAdapterOptions extends NonFiniteOptions {
-  /** The base model: a Hugging Face model folder. */
-  readonly model: string;
-  /** A PEFT adapter folder trained on that model (by tunekit or by Python PEFT). */
-  readonly adapter: string;
-  /** The folder to write the merged model to. */
-  readonly out: string;
-  /**
-   * Where model families, PEFT methods and dispatchers come from; by default core's families,
-   * LoRA and its dense dispatcher.
-   */
-  readonly container?: DependencyContainer;
+/** The PEFT methods (one must handle the adapter's `peft_type`), their dispatchers and the families. */
+export interface MergePluginLists {
+  readonly methods: readonly PeftMethod[];
+  readonly dispatchers: readonly LinearDispatcher[];
+  /** Core's model families by default. */
+  readonly families?: FamilySource;
 }
+
+/** Where a merge finds its plugins: a container they registered in, or the lists themselves. */
+export type MergePlugins = { readonly container: DependencyContainer } | MergePluginLists;
+
+export type MergeAdapterOptions = NonFiniteOptions &
+  MergePlugins & {
+    /** The base model: a Hugging Face model folder. */
+    readonly model: string;
+    /** A PEFT adapter folder trained on that model (by tunekit or by Python PEFT). */
+    readonly adapter: string;
+    /** The folder to write the merged model to. */
+    readonly out: string;
+  };
 
 /**
  * `tunekit merge`: loads the base model and the adapter, merges the adapter into the weights
@@ -50,16 +56,19 @@ export interface MergeAdapterOptions extends NonFiniteOptions {
  * `allowNonfinite`. Returns the names of the files written.
  */
 export async function mergeAdapterIntoFolder(opts: MergeAdapterOptions): Promise<string[]> {
-  const { container, allowNonfinite, warn } = opts;
+  const { allowNonfinite, warn } = opts;
   const config = await readHfConfig(opts.model);
-  const { model } = await loadCausalLM(opts.model, { families: container, allowNonfinite, warn });
+  const plugins = 'container' in opts ? fromContainer(opts.container) : opts;
+  const { model } = await loadCausalLM(opts.model, {
+    families: plugins.families,
+    allowNonfinite,
+    warn,
+  });
   const peft = await PeftModel.fromPretrained(model, opts.adapter, {
     allowNonfinite,
     warn,
-    methods: container ? resolveAllOf(container, TOKENS.PeftMethod) : [loraMethod],
-    dispatchers: container
-      ? resolveAllOf(container, TOKENS.LinearDispatcher)
-      : [denseLinearDispatcher],
+    methods: plugins.methods,
+    dispatchers: plugins.dispatchers,
     modelType: typeof config.model_type === 'string' ? config.model_type : undefined,
   });
   const merged = peft.mergeAndUnload();
@@ -74,10 +83,18 @@ export async function mergeAdapterIntoFolder(opts: MergeAdapterOptions): Promise
   }
   const extraFiles: Record<string, Uint8Array> = {};
   for (const file of ADAPTER_TOKENIZER_FILES) {
-    const bytes = await readIfPresent(join(opts.adapter, file));
+    const bytes = await readFileIfPresent(join(opts.adapter, file));
     if (bytes) extraFiles[file] = bytes;
   }
   return writeModelFolder(opts.out, { config, weights, copyFrom: opts.model, extraFiles });
+}
+
+function fromContainer(container: DependencyContainer): MergePluginLists {
+  return {
+    methods: resolveAllOf(container, TOKENS.PeftMethod),
+    dispatchers: resolveAllOf(container, TOKENS.LinearDispatcher),
+    families: container,
+  };
 }
 
 /** A merged weight with NaN or ±Inf is not written (unless allowed): the model would be broken. */
@@ -105,14 +122,5 @@ async function storedDtypes(dir: string): Promise<Map<string, DType>> {
     return out;
   } finally {
     await weights.close();
-  }
-}
-
-async function readIfPresent(path: string): Promise<Uint8Array | undefined> {
-  try {
-    return await readFile(path);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
   }
 }

@@ -1,0 +1,8 @@
+export { importPlugins, loadPlugins } from './load-plugins.js';
+export { pluginOption } from './plugin-option.js';
+export {
+  configPlugins,
+  flagPlugins,
+  type PluginSource,
+  recordPlugins,
+} from './plugin-sources.js';

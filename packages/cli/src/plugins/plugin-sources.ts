@@ -1,0 +1,39 @@
+import { statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { UserError } from '@tunekit/core';
+import { readTrainingRecord, TRAINING_RECORD_FILE } from '../training-record.js';
+
+/** Plugins named in one place, and the folders they are resolved from, in order. */
+export interface PluginSource {
+  /** Package names or paths, as written. */
+  readonly names: readonly string[];
+  /** Where they were written, for messages: `plugins: in train.yaml`, `--plugin`. */
+  readonly origin: string;
+  readonly from: readonly string[];
+}
+
+/** A config file's `plugins:`, resolved from the file's folder, then the working directory. */
+export function configPlugins(file: string, names: readonly string[]): PluginSource {
+  return { names, origin: `plugins: in ${file}`, from: [dirname(resolve(file)), process.cwd()] };
+}
+
+/** The `--plugin` flags, resolved from the working directory. */
+export function flagPlugins(names: readonly string[] = []): PluginSource {
+  return { names, origin: '--plugin', from: [process.cwd()] };
+}
+
+/**
+ * The `plugins:` of the config that trained the adapter or model in `folder`, as its training
+ * record keeps them, resolved from that folder, then the working directory. None when `folder` is
+ * not a local folder (a hub id) or has no record (an adapter made elsewhere).
+ */
+export async function recordPlugins(folder: string | undefined): Promise<PluginSource> {
+  const isFolder =
+    folder !== undefined && statSync(folder, { throwIfNoEntry: false })?.isDirectory();
+  const record = isFolder ? await readTrainingRecord(folder) : undefined;
+  const names = record?.config.plugins ?? [];
+  const file = join(folder ?? '', TRAINING_RECORD_FILE);
+  if (!Array.isArray(names) || !names.every((name) => typeof name === 'string'))
+    throw new UserError(`${file}: config.plugins: expected a list of package names or paths`);
+  return { names, origin: `plugins: in ${file}`, from: [resolve(folder ?? '.'), process.cwd()] };
+}
