@@ -61,9 +61,14 @@ describe('trainCustom', () => {
     expect(result.stoppedAt).toBe(3);
     expect(result.globalStep).toBe(3);
     expect(result.losses).toHaveLength(3);
-    expect(result.before.exact_match).toBeDefined();
-    expect(result.after.loss).toBeLessThan(result.before.loss);
-    for (const file of ['adapter_config.json', 'adapter_model.safetensors', 'report.html'])
+    expect(result.before.eval_exact_match).toBeDefined();
+    expect(result.after.eval_loss).toBeLessThan(result.before.eval_loss);
+    for (const file of [
+      'adapter_config.json',
+      'adapter_model.safetensors',
+      'report.html',
+      'training_record.json',
+    ])
       expect(existsSync(join(outputDir, file))).toBe(true);
   });
 });

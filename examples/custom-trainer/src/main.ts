@@ -9,8 +9,10 @@ const result = await trainCustom({
   targetLoss: 0.02,
   window: 20,
   numSamples: 200,
+  print: (line) => console.log(line),
 });
-const percent = (m: { exact_match?: number }) => `${(100 * (m.exact_match ?? 0)).toFixed(1)}%`;
+const percent = (m: { eval_exact_match?: number }) =>
+  `${(100 * (m.eval_exact_match ?? 0)).toFixed(1)}%`;
 console.log(
   result.stoppedAt === undefined
     ? `trained ${result.globalStep} steps`

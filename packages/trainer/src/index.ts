@@ -1,4 +1,5 @@
 export * from './data/index.js';
 export * from './eval/index.js';
+export * from './job/index.js';
 export { plugin } from './plugin.js';
 export * from './train/index.js';

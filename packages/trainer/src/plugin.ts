@@ -1,7 +1,7 @@
 import { TOKENS, type TunekitPlugin } from '@tunekit/core';
 import { DATASET_FORMATS } from './data/index.js';
 import { BUILTIN_METRICS } from './eval/index.js';
-import { BUILTIN_CALLBACK_FACTORIES, runTrainingArguments } from './train/index.js';
+import { BUILTIN_CALLBACK_FACTORIES, TRAINER_TOKENS } from './train/index.js';
 
 /**
  * Registers the dataset formats, metrics and built-in trainer callbacks of this package. Each
@@ -14,10 +14,11 @@ export const plugin: TunekitPlugin = {
     for (const format of DATASET_FORMATS)
       container.register(TOKENS.DatasetFormat, { useValue: format });
     for (const metric of BUILTIN_METRICS) container.register(TOKENS.Metric, { useValue: metric });
-    // factories: each run's container makes fresh callbacks configured by its RunConfig
+    // factories: each run's container (createTrainingRun) makes fresh callbacks from its arguments
     for (const make of BUILTIN_CALLBACK_FACTORIES)
       container.register(TOKENS.TrainerCallback, {
-        useFactory: (c) => make(runTrainingArguments(c)),
+        useFactory: (c) =>
+          make(c.resolve(TRAINER_TOKENS.TrainingArguments), c.resolve(TOKENS.Logger)),
       });
   },
 };

@@ -47,7 +47,10 @@ export class ChatSession {
 
   constructor(private readonly opts: ChatSessionOptions) {
     const { system, tools = [], template, context } = opts;
-    const spec = { ...(system ? { text: system } : {}), ...(tools.length > 0 ? { tools } : {}) };
+    const spec = {
+      ...(system ? { text: system } : {}),
+      ...(tools.length > 0 ? { tools: [...tools] } : {}),
+    };
     const composed =
       Object.keys(spec).length > 0 ? withSystem([], spec, template, context) : { messages: [] };
     this.opening = composed.messages;

@@ -7,6 +7,7 @@ import {
   stopStrings,
 } from '@tunekit/core';
 import { contextFromTokenizer, resolveChatTemplate, TurnTooLongError } from '@tunekit/templates';
+import { loadInferenceModel, templateSetting } from '@tunekit/trainer';
 import { Command } from 'commander';
 import {
   ALLOW_NONFINITE_FLAG,
@@ -16,10 +17,10 @@ import {
 import { ChatSession } from '../chat/chat-session.js';
 import { readToolsFile } from '../chat/tools-file.js';
 import { describeTurnTooLong, splitWindow, type WindowSplit } from '../chat/window-split.js';
-import { loadInferenceModel, TEMPLATE_FLAG_HELP, templateSetting } from '../inference-model.js';
 import { integerIn, numberIn } from '../option-parsers.js';
 import { flagPlugins, loadPlugins, pluginOption, recordPlugins } from '../plugins/index.js';
 import type { CliStreams } from '../run-cli.js';
+import { TEMPLATE_FLAG_HELP } from '../template-flag.js';
 
 interface ChatFlags {
   readonly model: string;

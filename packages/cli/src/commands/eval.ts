@@ -1,17 +1,10 @@
-import { parseOrThrow, resolveAllOf, resolveBackend, TOKENS } from '@tunekit/core';
-import { evaluate, inapplicableMetrics, loadSftData, sftDataConfigSchema } from '@tunekit/trainer';
+import { evaluateModel } from '@tunekit/trainer';
 import { Command } from 'commander';
-import {
-  ALLOW_NONFINITE_FLAG,
-  ALLOW_NONFINITE_HELP,
-  nonFiniteOptions,
-} from '../allow-nonfinite.js';
-import { generationSchema } from '../config/train-config.js';
-import { describeCutAnswers, evalGeneration } from '../eval-generation.js';
-import { loadInferenceModel, TEMPLATE_FLAG_HELP, templateSetting } from '../inference-model.js';
+import { ALLOW_NONFINITE_FLAG, ALLOW_NONFINITE_HELP } from '../allow-nonfinite.js';
 import { integerIn } from '../option-parsers.js';
 import { flagPlugins, loadPlugins, pluginOption, recordPlugins } from '../plugins/index.js';
 import type { CliStreams } from '../run-cli.js';
+import { TEMPLATE_FLAG_HELP } from '../template-flag.js';
 
 interface EvalFlags {
   readonly model: string;
@@ -25,19 +18,6 @@ interface EvalFlags {
   readonly plugin?: string[];
   readonly json?: boolean;
 }
-
-/** The data settings of a training record that decide how eval examples are tokenised. */
-const TOKENISATION_KEYS = [
-  'format',
-  'skip_invalid',
-  'remove_duplicates',
-  'system',
-  'loss_policy',
-  'max_length',
-  'bucket_lengths',
-  'per_device_eval_batch_size',
-  'seed',
-] as const;
 
 /** `tunekit eval`: the trainer's evaluation of a model (and adapter) on a data file. */
 export function evalCommand(streams: CliStreams): Command {
@@ -73,79 +53,27 @@ export function evalCommand(streams: CliStreams): Command {
 }
 
 async function runEval(flags: EvalFlags, streams: CliStreams): Promise<void> {
-  const container = await loadPlugins([
-    await recordPlugins(flags.adapter ?? flags.model),
-    flagPlugins(flags.plugin),
-  ]);
-  const loaded = await loadInferenceModel(container, flags, nonFiniteOptions(flags, streams));
-  const { model, tokenizer, record } = loaded;
-  // loadSftData reads the template as a YAML's template: does (an id, or a file from here)
-  const template = templateSetting(loaded, flags.template);
-  // an adapter's record says how its eval data was tokenised and answered; the same settings
-  // give the same scores
-  const trained: Readonly<Record<string, unknown>> = record?.config ?? {};
-  const settings = Object.fromEntries(
-    TOKENISATION_KEYS.filter((key) => trained[key] !== undefined).map((key) => [key, trained[key]]),
-  );
-  const dataConfig = parseOrThrow(
-    sftDataConfigSchema,
-    { ...settings, train: flags.data, eval: flags.data, template },
-    'eval data settings',
-  );
-  const data = await loadSftData(dataConfig, {
-    container,
-    tokenizer,
-    tokenizerDir: loaded.tokenizerDir,
+  const result = await evaluateModel({
+    ...flags,
+    container: await loadPlugins([
+      await recordPlugins(flags.adapter ?? flags.model),
+      flagPlugins(flags.plugin),
+    ]),
+    warn: (line) => streams.stderr.write(`${line}\n`),
   });
-  const generation = parseOrThrow(
-    generationSchema,
-    {
-      ...(record?.config.generation as object | undefined),
-      ...(flags.numSamples !== undefined ? { num_samples: flags.numSamples } : {}),
-      ...(flags.maxNewTokens !== undefined ? { max_new_tokens: flags.maxNewTokens } : {}),
-    },
-    'generation settings',
-  );
-  const backend = await resolveBackend(container, flags.backend);
-  try {
-    const result = await evaluate({
-      model,
-      backend,
-      tokenizer,
-      batches: data.eval ?? [],
-      prompts: data.evalPrompts,
-      generation: evalGeneration(
-        generation,
-        dataConfig.per_device_eval_batch_size,
-        loaded.generationConfig,
-      ),
-      metrics: resolveAllOf(container, TOKENS.Metric),
-    });
-    const cut = describeCutAnswers(
-      result.samples,
-      generation.max_new_tokens,
-      model.shape.maxPositions,
-    );
-    if (cut !== undefined) streams.stderr.write(`${cut}\n`);
-    if (flags.json) {
-      streams.stdout.write(`${JSON.stringify(result.metrics)}\n`);
-      return;
-    }
-    const what = flags.adapter ? `${flags.model} + adapter ${flags.adapter}` : flags.model;
-    streams.stdout.write(
-      `${what} on ${flags.data}: ${data.stats.evalExamples} examples, template ${template}, ${result.samples.length} answers generated\n`,
-    );
-    for (const [name, value] of Object.entries(result.metrics))
-      streams.stdout.write(`  ${name.padEnd(24)} ${Number(value.toPrecision(6))}\n`);
-    if (result.samples.length > 0) {
-      const references = result.samples.map((s) => s.reference);
-      const leftOut = inapplicableMetrics(references).filter((m) => !(m.metric in result.metrics));
-      for (const { metric, order } of leftOut)
-        streams.stdout.write(
-          `  ${metric.padEnd(24)} left out: no reference has ${order} words, so it would be 0 whatever the answers\n`,
-        );
-    }
-  } finally {
-    await backend.dispose();
+  const write = (line: string) => streams.stdout.write(`${line}\n`);
+  if (flags.json) {
+    write(JSON.stringify(result.metrics));
+    return;
   }
+  const what = flags.adapter ? `${flags.model} + adapter ${flags.adapter}` : flags.model;
+  write(
+    `${what} on ${flags.data}: ${result.examples} examples, template ${result.template}, ${result.samples.length} answers generated`,
+  );
+  for (const [name, value] of Object.entries(result.metrics))
+    write(`  ${name.padEnd(24)} ${Number(value.toPrecision(6))}`);
+  for (const { metric, order } of result.leftOut)
+    write(
+      `  ${metric.padEnd(24)} left out: no reference has ${order} words, so it would be 0 whatever the answers`,
+    );
 }

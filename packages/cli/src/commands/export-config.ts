@@ -1,8 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { UserError } from '@tunekit/core';
+import { trainConfigSchema } from '@tunekit/trainer';
 import { Command, Option } from 'commander';
-import { pluginListSchema, trainConfigSchema } from '../config/train-config.js';
+import { pluginListSchema } from '../config/plugin-list.js';
 import { loadYamlConfig } from '../config/yaml-config.js';
 import { axolotlYaml, clusterJob, trlScript } from '../export-config/index.js';
 import { collect } from '../option-parsers.js';

@@ -2,12 +2,10 @@ import {
   eosIds,
   type GenerationConfig,
   Generator,
-  loadCausalLM,
-  readGenerationConfigFile,
   resolveBackend,
-  resolveModelSource,
-  Tokenizer,
+  type Tokenizer,
 } from '@tunekit/core';
+import { loadInferenceModel } from '@tunekit/trainer';
 import { Command } from 'commander';
 import {
   ALLOW_NONFINITE_FLAG,
@@ -75,13 +73,9 @@ async function generate(flags: GenerateFlags, streams: CliStreams): Promise<void
     await recordPlugins(flags.model),
     flagPlugins(flags.plugin),
   ]);
-  const folder = await resolveModelSource(flags.model);
-  const tokenizer = await Tokenizer.fromFolder(folder);
-  const eos = eosIds((await readGenerationConfigFile(folder)) ?? {}, tokenizer);
-  const { model } = await loadCausalLM(folder, {
-    families: container,
-    ...nonFiniteOptions(flags, streams),
-  });
+  const loaded = await loadInferenceModel(container, flags, nonFiniteOptions(flags, streams));
+  const { model, tokenizer } = loaded;
+  const eos = eosIds(loaded.generationConfig, tokenizer);
   const prompt = tokenizer.encode(flags.prompt);
   const decode = (ids: readonly number[]) => tokenizer.decode(ids, { skipSpecialTokens: true });
   const write = (text: string) => streams.stdout.write(text);

@@ -1,13 +1,13 @@
 import { dirname, resolve } from 'node:path';
+import { trainConfigSchema, trainFromConfig } from '@tunekit/trainer';
 import { Command } from 'commander';
 import { stringify } from 'yaml';
 import { ALLOW_NONFINITE_FLAG, ALLOW_NONFINITE_HELP } from '../allow-nonfinite.js';
-import { pluginListSchema, trainConfigSchema } from '../config/train-config.js';
+import { pluginListSchema } from '../config/plugin-list.js';
 import { loadYamlConfig } from '../config/yaml-config.js';
 import { collect } from '../option-parsers.js';
 import { configPlugins, flagPlugins, loadPlugins, pluginOption } from '../plugins/index.js';
 import type { CliStreams } from '../run-cli.js';
-import { runTraining } from '../train/run-training.js';
 
 interface TrainFlags {
   readonly set?: string[];
@@ -50,7 +50,7 @@ async function train(file: string, flags: TrainFlags, streams: CliStreams): Prom
     streams.stdout.write(`# ${file}, with every default filled in\n${stringify(config)}`);
     return;
   }
-  await runTraining(config, {
+  await trainFromConfig(config, {
     configDir: dirname(resolve(file)),
     configFile: file,
     container,

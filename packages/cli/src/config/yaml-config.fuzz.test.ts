@@ -2,11 +2,12 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expectFinite, FUZZ_CASE_MS, FUZZ_SEED, fuzzOutcome } from '@tunekit/core/testing';
+import { trainConfigSchema } from '@tunekit/trainer';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { loadPlugins } from '../plugins/index.js';
-import { pluginListSchema, trainConfigSchema } from './train-config.js';
+import { pluginListSchema } from './plugin-list.js';
 import { loadYamlConfig } from './yaml-config.js';
 
 let schema: ReturnType<typeof trainConfigSchema>;

@@ -3,8 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { type ChatTemplate, resolveById, TOKENS, UserError } from '@tunekit/core';
 import { composeSystem, isTemplateFile, readTemplateFile } from '@tunekit/templates';
+import type { TrainConfig } from '@tunekit/trainer';
 import type { DependencyContainer } from 'tsyringe';
-import type { TrainConfig } from '../config/train-config.js';
 import { loraChanges } from './lora-changes.js';
 import { sourceFormat } from './source-format.js';
 

@@ -1,5 +1,5 @@
 import { UserError } from '@tunekit/core';
-import type { TrainConfig } from '../config/train-config.js';
+import type { TrainConfig } from '@tunekit/trainer';
 
 /**
  * What becomes of one tunekit config key on a target (axolotl, TRL):

@@ -1,6 +1,6 @@
 import { resolveAllOf, TOKENS, UserError } from '@tunekit/core';
+import type { PeftSection } from '@tunekit/trainer';
 import type { DependencyContainer } from 'tsyringe';
-import type { PeftSection } from '../config/peft-section.js';
 
 /** Always written, so the exported job reads on its own. */
 const ALWAYS = ['r', 'lora_alpha', 'lora_dropout', 'target_modules'] as const;

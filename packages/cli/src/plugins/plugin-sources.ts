@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { UserError } from '@tunekit/core';
-import { readTrainingRecord, TRAINING_RECORD_FILE } from '../training-record.js';
+import { readTrainingRecord, TRAINING_RECORD_FILE } from '@tunekit/trainer';
 
 /** Plugins named in one place, and the folders they are resolved from, in order. */
 export interface PluginSource {

@@ -162,7 +162,8 @@ describe('tunekit generate', () => {
       env: env(),
     });
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/^error: No such folder: \.\/nope\b/);
+    // named as resolved from the working directory, as eval and chat name it
+    expect(run.stderr).toMatch(new RegExp(`^error: No such folder: ${join(work, 'nope')}\\.`));
     expectNoStackTrace(run.stderr);
   });
 

@@ -87,10 +87,8 @@ describe('createRunContainer', () => {
     const root = createContainer([peftPlugin('a', 'lora')]);
     const dispose = vi.fn();
     const backend = { id: 'fake', dispose } as unknown as Backend;
-    const config = { peft: { method: 'lora' } };
-    const run = createRunContainer(root, { backend, config, logger });
+    const run = createRunContainer(root, { backend, logger });
     expect(run.resolve(TOKENS.Backend)).toBe(backend);
-    expect(run.resolve(TOKENS.RunConfig)).toBe(config);
     expect(run.resolve(TOKENS.Logger)).toBe(logger);
     expect(listIds(run, TOKENS.PeftMethod)).toEqual(['lora']);
     expect(root.isRegistered(TOKENS.Backend, true)).toBe(false);

@@ -4,7 +4,7 @@ import { type DependencyContainer, container as globalContainer } from 'tsyringe
 import type { Backend } from '../backend/backend.js';
 import { UserError } from '../errors/index.js';
 import { CORE_VERSION } from './core-version.js';
-import type { Logger, RunConfig } from './extension-points.js';
+import type { Logger } from './extension-points.js';
 import { parsePlugin, type TunekitPlugin } from './plugin.js';
 import { withProvenance } from './provenance.js';
 import { TOKENS } from './tokens.js';
@@ -56,14 +56,14 @@ export function checkCoreRange(
 
 export interface RunScope {
   readonly backend: Backend;
-  readonly config: RunConfig;
   readonly logger: Logger;
 }
 
 /**
- * A child of `root` for one run, holding the run's `Backend`, `RunConfig` and `Logger`. The run
- * owns the backend: `await run.dispose()` disposes what the container built and then the backend
- * (tsyringe itself never disposes `useValue` registrations).
+ * A child of `root` for one run, holding the run's `Backend` and `Logger` for the factories of its
+ * plugins (a run's own typed settings, such as the trainer's arguments, are registered on it by the
+ * package that parsed them). The run owns the backend: `await run.dispose()` disposes what the
+ * container built and then the backend (tsyringe itself never disposes `useValue` registrations).
  */
 export function createRunContainer(
   root: DependencyContainer,
@@ -71,7 +71,6 @@ export function createRunContainer(
 ): DependencyContainer {
   const run = root.createChildContainer();
   run.register(TOKENS.Backend, { useValue: scope.backend });
-  run.register(TOKENS.RunConfig, { useValue: scope.config });
   run.register(TOKENS.Logger, { useValue: scope.logger });
   const disposeContainer = run.dispose.bind(run);
   run.dispose = async () => {

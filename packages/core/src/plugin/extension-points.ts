@@ -235,6 +235,3 @@ export interface Logger {
   warn(message: string, fields?: LogFields): void;
   debug?(message: string, fields?: LogFields): void;
 }
-
-/** The validated run configuration; the config issue replaces this with its zod-inferred type. */
-export type RunConfig = Readonly<Record<string, unknown>>;

@@ -31,7 +31,6 @@ export type {
   ModelFamily,
   PeftMethod,
   RenderedChat,
-  RunConfig,
   TrainerCallback,
   TrainerControl,
   TrainerLogs,

@@ -8,7 +8,6 @@ import type {
   Metric,
   ModelFamily,
   PeftMethod,
-  RunConfig,
   TrainerCallback,
 } from './extension-points.js';
 
@@ -30,5 +29,4 @@ export const TOKENS = Object.freeze({
   // Run-scoped singletons, registered on each run's child container by `createRunContainer`.
   Backend: Symbol.for('tunekit.Backend') as InjectionToken<Backend>,
   Logger: Symbol.for('tunekit.Logger') as InjectionToken<Logger>,
-  RunConfig: Symbol.for('tunekit.RunConfig') as InjectionToken<RunConfig>,
 });

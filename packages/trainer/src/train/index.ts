@@ -23,7 +23,6 @@ export { inputEmbeddingPath, NEFTUNE_SEED_INPUT } from './neftune.js';
 export { type ClaimOptions, claimOutputDir, type OutputDirClaim } from './output-dir-claim.js';
 export { LOCK_FILE } from './output-dir-lock.js';
 export { decayParameterNames, layerDepth, planParamGroups } from './param-groups.js';
-export { runTrainingArguments } from './run-training-arguments.js';
 export { Trainer, type TrainerOptions, type TrainOutput } from './trainer.js';
 export {
   LR_SCHEDULER_TYPES,
@@ -34,3 +33,4 @@ export {
   type TrainingArgumentsInput,
   trainingArgumentsSchema,
 } from './training-arguments.js';
+export { createTrainingRun, TRAINER_TOKENS, type TrainingRunScope } from './training-run.js';

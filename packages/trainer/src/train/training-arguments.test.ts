@@ -62,9 +62,10 @@ describe('TrainingArguments', () => {
     expect(parseTrainingArguments({ max_steps: 5 }).max_steps).toBe(5);
   });
 
-  it('picks the training-argument keys of a flat config', () => {
-    expect(pickTrainingArguments({ model: 'x', learning_rate: 1e-4, lora_alpha: 16 })).toEqual({
-      learning_rate: 1e-4,
-    });
+  it('picks the training-argument keys of a parsed flat config, as they were parsed', () => {
+    const args = parseTrainingArguments({ learning_rate: 1e-4 });
+    const picked = pickTrainingArguments({ ...args, model: 'x', lora_alpha: 16 } as typeof args);
+    expect(picked).toEqual(args);
+    expect(picked).not.toHaveProperty('model');
   });
 });

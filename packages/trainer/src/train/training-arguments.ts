@@ -213,10 +213,13 @@ export function parseTrainingArguments(
   return parseOrThrow(trainingArgumentsSchema, raw ?? {}, source);
 }
 
-/** The keys of `config` that are training arguments: the flat TRL-style config's own fields. */
-export function pickTrainingArguments(
-  config: Readonly<Record<string, unknown>>,
-): Record<string, unknown> {
-  const keys = Object.keys(trainingArgumentsSchema.shape);
-  return Object.fromEntries(Object.entries(config).filter(([key]) => keys.includes(key)));
+/**
+ * The training arguments of a parsed flat config (one whose schema spreads
+ * `trainingArgumentsSchema.shape`, as TRL's config files are flat): its own keys, already
+ * validated, without parsing again.
+ */
+export function pickTrainingArguments(config: TrainingArguments): TrainingArguments {
+  const keys = Object.keys(trainingArgumentsSchema.shape) as (keyof TrainingArguments)[];
+  const own = keys.filter((key) => key in config);
+  return Object.fromEntries(own.map((key) => [key, config[key]])) as TrainingArguments;
 }

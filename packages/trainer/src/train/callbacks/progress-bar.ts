@@ -7,6 +7,8 @@ export interface ProgressBarOptions {
   readonly stream?: NodeJS.WriteStream;
   /** transformers' `disable_tqdm`. */
   readonly disabled?: boolean;
+  /** Where the plain lines go when no bar is drawn (off a terminal); `stream` by default. */
+  readonly log?: (line: string) => void;
 }
 
 /**
@@ -61,6 +63,7 @@ export class ProgressBarCallback implements TrainerCallback {
 
   private print(line: string): void {
     if (this.bars) this.bars.log(`${line}\n`);
+    else if (this.opts.log) this.opts.log(line);
     else this.stream.write(`${line}\n`);
   }
 

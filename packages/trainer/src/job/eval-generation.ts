@@ -1,6 +1,6 @@
 import type { GenerationConfig } from '@tunekit/core';
-import type { GeneratedSample, GenerationEvalOptions } from '@tunekit/trainer';
-import type { GenerationSettings } from './config/train-config.js';
+import type { GeneratedSample, GenerationEvalOptions } from '../eval/index.js';
+import type { GenerationSettings } from './train-config.js';
 
 /**
  * The Evaluator's generation options from a config's `generation:` settings, over the model

@@ -1,5 +1,5 @@
-import type { GeneratedSample } from '@tunekit/trainer';
 import { describe, expect, it } from 'vitest';
+import type { GeneratedSample } from '../eval/index.js';
 import { describeCutAnswers, noteCutAnswersOnce } from './eval-generation.js';
 
 /** A generated answer that could take `maxNewTokens` tokens. */

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { atomicWrite, readOptionalJsonObject, type TrainerLogs, UserError } from '@tunekit/core';
-import type { DataStats } from '@tunekit/trainer';
+import type { DataStats } from '../data/index.js';
 
-/** Written beside every adapter or model `tunekit train` saves. */
+/** Written beside every adapter or model `trainFromConfig` (`tunekit train`) saves. */
 export const TRAINING_RECORD_FILE = 'training_record.json';
 
 /**
@@ -49,6 +49,7 @@ export interface DataRecord {
   }[];
 }
 
+/** The data pipeline's `DataStats` as the record spells them. */
 export function dataRecord(stats: DataStats): DataRecord {
   return {
     examples: stats.examples,
@@ -63,6 +64,7 @@ export function dataRecord(stats: DataStats): DataRecord {
   };
 }
 
+/** Writes `record` as `dir/training_record.json` (atomically). */
 export async function writeTrainingRecord(dir: string, record: TrainingRecord): Promise<void> {
   await atomicWrite(join(dir, TRAINING_RECORD_FILE), `${JSON.stringify(record, null, 2)}\n`);
 }

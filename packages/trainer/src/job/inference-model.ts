@@ -17,6 +17,7 @@ import type { DependencyContainer } from 'tsyringe';
 import { resolveModelFolder } from './model-folder.js';
 import { readTrainingRecord, type TrainingRecord } from './training-record.js';
 
+/** A model ready for inference (`loadInferenceModel`), with its tokenizer and settings. */
 export interface InferenceModel {
   readonly model: CausalLM;
   readonly tokenizer: Tokenizer;
@@ -29,9 +30,10 @@ export interface InferenceModel {
 }
 
 /**
- * A model folder or hub id with an optional PEFT adapter folder on top, for `tunekit eval` and
- * `tunekit chat`. An adapter saved by `tunekit train` carries the tokenizer with the chat template
- * it was trained with; its tokenizer is used then, else the base model's.
+ * A model folder or hub id (a relative folder from the working directory) with an optional PEFT
+ * adapter folder on top, frozen, for inference: evaluation, chat, generation. An adapter saved by
+ * `trainFromConfig` carries the tokenizer with the chat template it was trained with; its
+ * tokenizer is used then, else the base model's.
  */
 export async function loadInferenceModel(
   container: DependencyContainer,
@@ -61,10 +63,6 @@ export async function loadInferenceModel(
     record: await readTrainingRecord(adapter ?? folder),
   };
 }
-
-/** `--template`'s help, the same in every command that renders with a model's chat template. */
-export const TEMPLATE_FLAG_HELP =
-  "chat template: an id, a .jinja file, or a tokenizer_config.json or chat_template.json with a chat_template (default: the adapter's training template, else the model's own, else chatml)";
 
 /**
  * The chat template setting to render with, for the templates package's resolveChatTemplate (an

@@ -1,11 +1,9 @@
-import {
-  DEFAULT_EVAL_MAX_NEW_TOKENS,
-  refineSftData,
-  sftDataFields,
-  trainingArgumentsSchema,
-} from '@tunekit/trainer';
+import { parseOrThrow } from '@tunekit/core';
 import type { DependencyContainer } from 'tsyringe';
 import { z } from 'zod';
+import { refineSftData, sftDataFields } from '../data/index.js';
+import { DEFAULT_EVAL_MAX_NEW_TOKENS } from '../eval/index.js';
+import { trainingArgumentsSchema } from '../train/index.js';
 import { peftSectionSchema } from './peft-section.js';
 
 /** How evaluations generate answers for exact match, BLEU and ROUGE (always greedy). */
@@ -30,10 +28,11 @@ export const generationSchema = z
   })
   .prefault({});
 
+/** The `generation:` section once validated. */
 export type GenerationSettings = z.output<typeof generationSchema>;
 
 /**
- * The schema of a `tunekit train` config file: one flat mapping, as TRL's config files are. The
+ * The schema of a training job's config (a `tunekit train` file): one flat mapping, as TRL's config files are. The
  * model, backend, plugins and `peft:` section; the data keys of `@tunekit/trainer`'s sftDataFields;
  * every TrainingArguments key under its transformers name; and `generation:` for evaluation. The
  * container resolves the PEFT method named under `peft:`, whose own schema checks its fields.
@@ -88,9 +87,21 @@ export function trainConfigSchema(container: DependencyContainer) {
     .superRefine(refineSftData);
 }
 
+/** A training job's config once validated, every default filled in (`parseTrainConfig`). */
 export type TrainConfig = z.output<ReturnType<typeof trainConfigSchema>>;
 
-/** What may be known before plugins load: the packages to load. Other keys pass unchecked. */
-export const pluginListSchema = z.looseObject({
-  plugins: z.array(z.string().min(1)).default([]),
-});
+/**
+ * A training job's config validated once, here at the edge: `raw` is the mapping of a YAML or JSON
+ * file (or an object built in code), `container` holds the plugins whose ids it names (PEFT method,
+ * metrics). A bad config is a UserError naming `source` and every bad field.
+ *
+ * @example
+ * const config = parseTrainConfig({ model: 'models/tiny', train: 'data/train.jsonl' }, container);
+ */
+export function parseTrainConfig(
+  raw: unknown,
+  container: DependencyContainer,
+  source = 'train config',
+): TrainConfig {
+  return parseOrThrow(trainConfigSchema(container), raw, source);
+}

@@ -1,0 +1,146 @@
+import {
+  type MetricValues,
+  type NonFiniteOptions,
+  parseOrThrow,
+  resolveAllOf,
+  resolveBackend,
+  TOKENS,
+} from '@tunekit/core';
+import type { DependencyContainer } from 'tsyringe';
+import { loadSftData, sftDataConfigSchema } from '../data/index.js';
+import {
+  evaluate,
+  type GeneratedSample,
+  inapplicableMetrics,
+  type NgramMetricName,
+} from '../eval/index.js';
+import { describeCutAnswers, evalGeneration } from './eval-generation.js';
+import { loadInferenceModel, templateSetting } from './inference-model.js';
+import { generationSchema } from './train-config.js';
+
+/** The data settings of a training record that decide how eval examples are tokenised. */
+const TOKENISATION_KEYS = [
+  'format',
+  'skip_invalid',
+  'remove_duplicates',
+  'system',
+  'loss_policy',
+  'max_length',
+  'bucket_lengths',
+  'per_device_eval_batch_size',
+  'seed',
+] as const;
+
+/** What `evaluateModel` evaluates, on what, and how (the flags of `tunekit eval`). */
+export interface EvaluateModelOptions {
+  /** The container with core's, the first-party and any third-party plugins. */
+  readonly container: DependencyContainer;
+  /** The (base) model: a folder (relative to the working directory) or a Hub id. */
+  readonly model: string;
+  /** A PEFT adapter folder applied on top, e.g. what `trainFromConfig` saved. */
+  readonly adapter?: string;
+  /** The eval data: a JSONL or JSON file, or a glob. */
+  readonly data: string;
+  /** The chat template (id or file); default the adapter's training template, else the model's own, else chatml. */
+  readonly template?: string;
+  /** Prompts answered for exact match, BLEU and ROUGE; default as in training, else 16. */
+  readonly numSamples?: number;
+  /** Most tokens per answer; default as in training, else 64. */
+  readonly maxNewTokens?: number;
+  /** The backend by id; default the best available one. */
+  readonly backend?: string;
+  /** Whether weights holding NaN or Inf load (with a warning through `warn`). */
+  readonly allowNonfinite?: boolean;
+  /** Warnings and notes, one line each; default `console.warn`. */
+  readonly warn?: (line: string) => void;
+}
+
+/** What `evaluateModel` measured. */
+export interface EvaluateModelResult {
+  /** Loss, perplexity, token accuracy and each registered metric, by name. */
+  readonly metrics: MetricValues;
+  /** The prompts answered, with their references and predictions. */
+  readonly samples: readonly GeneratedSample[];
+  readonly examples: number;
+  /** The chat template setting the data was rendered with. */
+  readonly template: string;
+  /** The n-gram metrics left out because no reference has enough words for them. */
+  readonly leftOut: readonly { readonly metric: NgramMetricName; readonly order: number }[];
+}
+
+/**
+ * The trainer's evaluation of a model, or a model with an adapter, on a data file (`tunekit
+ * eval`). An adapter that `trainFromConfig` saved is scored as in training: its record's
+ * tokenisation and generation settings are used, so the same data gives the same scores.
+ */
+export async function evaluateModel(options: EvaluateModelOptions): Promise<EvaluateModelResult> {
+  const { container } = options;
+  const warn = options.warn ?? ((line: string) => console.warn(line));
+  const nonFinite: NonFiniteOptions = {
+    allowNonfinite: options.allowNonfinite === true,
+    warn: (message) => warn(`warning: ${message}`),
+  };
+  const loaded = await loadInferenceModel(container, options, nonFinite);
+  const { model, tokenizer, record } = loaded;
+  // loadSftData reads the template as a config's template: does (an id, or a file from here)
+  const template = templateSetting(loaded, options.template);
+  const trained: Readonly<Record<string, unknown>> = record?.config ?? {};
+  const settings = Object.fromEntries(
+    TOKENISATION_KEYS.filter((key) => trained[key] !== undefined).map((key) => [key, trained[key]]),
+  );
+  const dataConfig = parseOrThrow(
+    sftDataConfigSchema,
+    { ...settings, train: options.data, eval: options.data, template },
+    'eval data settings',
+  );
+  const data = await loadSftData(dataConfig, {
+    container,
+    tokenizer,
+    tokenizerDir: loaded.tokenizerDir,
+  });
+  const generation = parseOrThrow(
+    generationSchema,
+    {
+      ...(record?.config.generation as object | undefined),
+      ...(options.numSamples !== undefined ? { num_samples: options.numSamples } : {}),
+      ...(options.maxNewTokens !== undefined ? { max_new_tokens: options.maxNewTokens } : {}),
+    },
+    'generation settings',
+  );
+  const backend = await resolveBackend(container, options.backend);
+  try {
+    const result = await evaluate({
+      model,
+      backend,
+      tokenizer,
+      batches: data.eval ?? [],
+      prompts: data.evalPrompts,
+      generation: evalGeneration(
+        generation,
+        dataConfig.per_device_eval_batch_size,
+        loaded.generationConfig,
+      ),
+      metrics: resolveAllOf(container, TOKENS.Metric),
+    });
+    const cut = describeCutAnswers(
+      result.samples,
+      generation.max_new_tokens,
+      model.shape.maxPositions,
+    );
+    if (cut !== undefined) warn(cut);
+    const references = result.samples.map((s) => s.reference);
+    const leftOut =
+      result.samples.length === 0
+        ? []
+        : inapplicableMetrics(references).filter((m) => !(m.metric in result.metrics));
+    return {
+      metrics: result.metrics,
+      samples: result.samples,
+      examples: data.stats.evalExamples,
+      template,
+      leftOut,
+    };
+  } finally {
+    await backend.dispose();
+  }
+}

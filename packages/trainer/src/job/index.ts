@@ -1,0 +1,36 @@
+export {
+  BeforeAfterCallback,
+  describeEvaluation,
+  describeSamples,
+  type Evaluation,
+} from './before-after.js';
+export { describeCutAnswers, evalGeneration, noteCutAnswersOnce } from './eval-generation.js';
+export {
+  type EvaluateModelOptions,
+  type EvaluateModelResult,
+  evaluateModel,
+} from './evaluate-model.js';
+export { type InferenceModel, loadInferenceModel, templateSetting } from './inference-model.js';
+export { resolveModelFolder } from './model-folder.js';
+export { type PeftSection, peftSectionSchema } from './peft-section.js';
+export { SAVED_FILES, type SaveTrainedOptions, saveTrained } from './save-trained.js';
+export {
+  type GenerationSettings,
+  generationSchema,
+  parseTrainConfig,
+  type TrainConfig,
+  trainConfigSchema,
+} from './train-config.js';
+export {
+  type TrainFromConfigOptions,
+  type TrainFromConfigResult,
+  trainFromConfig,
+} from './train-from-config.js';
+export {
+  type DataRecord,
+  dataRecord,
+  readTrainingRecord,
+  TRAINING_RECORD_FILE,
+  type TrainingRecord,
+  writeTrainingRecord,
+} from './training-record.js';

@@ -1,0 +1,272 @@
+import { resolve } from 'node:path';
+import {
+  type CausalLM,
+  type Logger,
+  loadCausalLM,
+  PeftModel,
+  readGenerationConfigFile,
+  readHfConfig,
+  resolveAllOf,
+  resolveBackend,
+  resolveById,
+  TOKENS,
+  Tokenizer,
+  type TrainerCallback,
+  trainableParametersLine,
+} from '@tunekit/core';
+import type { DependencyContainer } from 'tsyringe';
+import { loadSftData } from '../data/index.js';
+import { Evaluator } from '../eval/index.js';
+import {
+  type ComputeLoss,
+  claimOutputDir,
+  createTrainingRun,
+  type OutputDirClaim,
+  pickTrainingArguments,
+  REPORT_FILE,
+  Trainer,
+} from '../train/index.js';
+import {
+  BeforeAfterCallback,
+  describeEvaluation,
+  describeSamples,
+  type Evaluation,
+} from './before-after.js';
+import { evalGeneration, noteCutAnswersOnce } from './eval-generation.js';
+import { resolveModelFolder } from './model-folder.js';
+import type { PeftSection } from './peft-section.js';
+import { SAVED_FILES, saveTrained } from './save-trained.js';
+import type { TrainConfig } from './train-config.js';
+import { trainerVersion } from './trainer-version.js';
+import {
+  dataRecord,
+  TRAINING_RECORD_FILE,
+  type TrainingRecord,
+  writeTrainingRecord,
+} from './training-record.js';
+
+/** What `trainFromConfig` needs besides the config: the plugins, where paths start, sinks. */
+export interface TrainFromConfigOptions {
+  /** The container with core's, the first-party and the config's plugins (`createContainer`). */
+  readonly container: DependencyContainer;
+  /** The config's folder: relative model, data and template paths start there; default the working directory. */
+  readonly configDir?: string;
+  /** The config file, named by errors about its `model:` key. */
+  readonly configFile?: string;
+  /** Progress and summary lines (the progress bar's too, off a terminal); default silent. */
+  readonly print?: (line: string) => void;
+  /** Warnings and notes, one line each; default `console.warn`. */
+  readonly warn?: (line: string) => void;
+  /** Replaces the causal-LM cross-entropy (transformers' `compute_loss_func`). */
+  readonly computeLoss?: ComputeLoss;
+  /** The caller's own callbacks, called after the registered ones. */
+  readonly callbacks?: readonly TrainerCallback[];
+}
+
+/** What `trainFromConfig` saved and measured. */
+export interface TrainFromConfigResult {
+  /** output_dir, absolute. */
+  readonly outputDir: string;
+  /** The files saved there: the adapter's (or the model's), the tokenizer's, training_record.json. */
+  readonly files: readonly string[];
+  readonly globalStep: number;
+  /** As the training record holds them: the first and last evaluation (eval_ keys) and train_ totals. */
+  readonly metrics: TrainingRecord['metrics'];
+  /** The first evaluation (before the first step, with eval_on_start) and the last, with their samples. */
+  readonly before?: Evaluation;
+  readonly after?: Evaluation;
+}
+
+/**
+ * One training job as `config` (parsed by `parseTrainConfig`) describes it, what `tunekit train`
+ * runs: output_dir is checked, locked and cleared first, before anything is loaded (a second run
+ * into it, or a folder holding an earlier run, is refused at once), then the model, its adapter,
+ * the data and the Trainer with the registered callbacks and an evaluation before and after; the
+ * adapter (or model) is saved with its chat template and training record.
+ *
+ * @example
+ * const config = parseTrainConfig(raw, container);
+ * const { outputDir, metrics } = await trainFromConfig(config, { container, configDir: 'jobs' });
+ */
+export async function trainFromConfig(
+  config: TrainConfig,
+  options: TrainFromConfigOptions,
+): Promise<TrainFromConfigResult> {
+  const warn = options.warn ?? ((line: string) => console.warn(line));
+  const job: Job = {
+    ...options,
+    configDir: options.configDir ?? process.cwd(),
+    print: options.print ?? (() => {}),
+    warn,
+    logger: {
+      info: options.print ?? (() => {}),
+      warn: (message) => warn(`warning: ${message}`),
+    },
+  };
+  const claim = await claimOutputDir(config, {
+    outputs: [...SAVED_FILES, TRAINING_RECORD_FILE],
+    warn: job.logger.warn,
+  });
+  try {
+    return await trainClaimed(config, job, claim);
+  } finally {
+    await claim.release();
+  }
+}
+
+interface Job extends TrainFromConfigOptions {
+  readonly configDir: string;
+  readonly print: (line: string) => void;
+  readonly warn: (line: string) => void;
+  readonly logger: Logger;
+}
+
+/** The job in a claimed output_dir, in the run's own container (disposed with its backend). */
+async function trainClaimed(
+  config: TrainConfig,
+  job: Job,
+  claim: OutputDirClaim,
+): Promise<TrainFromConfigResult> {
+  const { print, logger } = job;
+  const backend = await resolveBackend(job.container, config.backend);
+  const args = pickTrainingArguments(config);
+  const run = createTrainingRun(job.container, { backend, logger, args });
+  try {
+    const folder = await resolveModelFolder(config.model, job.configDir, job.configFile);
+    const hfConfig = await readHfConfig(folder);
+    const modelType = typeof hfConfig.model_type === 'string' ? hfConfig.model_type : undefined;
+    const tokenizer = await Tokenizer.fromFolder(folder);
+    const { model } = await loadCausalLM(folder, {
+      families: run,
+      allowNonfinite: config.allow_nonfinite,
+      warn: logger.warn,
+    });
+    print(`model: ${folder} (${modelType ?? 'unknown type'}) on backend ${backend.id}`);
+    let peft: PeftModel | undefined;
+    if (config.peft) {
+      peft = addAdapter(run, model, config.peft, { seed: config.seed, modelType });
+      const { trainable, all } = peft.parameterCounts();
+      print(`peft: ${config.peft.method}: ${trainableParametersLine(trainable, all)}`);
+    } else {
+      print('full fine-tuning: every parameter trains');
+    }
+
+    const data = await loadSftData(config, {
+      container: run,
+      tokenizer,
+      baseDir: job.configDir,
+      tokenizerDir: folder,
+    });
+    const { stats } = data;
+    print(
+      `data: ${stats.examples} training examples (${stats.sources.map((s) => s.format).join(', ')}), ` +
+        `${stats.evalExamples} eval examples, template ${data.template.id}, fingerprint ${stats.fingerprint.slice(0, 12)}`,
+    );
+    for (const line of stats.warnings) logger.warn(line);
+
+    const evalBatches = data.eval;
+    const evaluator =
+      evalBatches &&
+      new Evaluator({
+        model,
+        backend,
+        tokenizer,
+        generation: evalGeneration(
+          config.generation,
+          config.per_device_eval_batch_size,
+          (await readGenerationConfigFile(folder)) ?? {},
+        ),
+        metrics: resolveAllOf(run, TOKENS.Metric),
+      });
+    if (!evaluator)
+      logger.warn(
+        'no eval data (set eval: or eval_split:), so nothing is measured before and after',
+      );
+    const beforeAfter = new BeforeAfterCallback();
+    const trainer = new Trainer({
+      backend,
+      model,
+      peft,
+      args,
+      trainData: (epoch) => data.train(epoch),
+      evaluate:
+        evaluator &&
+        noteCutAnswersOnce(
+          () => evaluator.evaluate(evalBatches, data.evalPrompts),
+          { maxNewTokens: config.generation.max_new_tokens, positions: model.shape.maxPositions },
+          job.warn,
+        ),
+      callbacks: [
+        ...resolveAllOf(run, TOKENS.TrainerCallback),
+        ...(job.callbacks ?? []),
+        beforeAfter,
+      ],
+      computeLoss: job.computeLoss,
+      identity: { model: config.model, peft: config.peft ?? null, data: stats.fingerprint },
+      outputDirClaim: claim,
+      warn: logger.warn,
+    });
+    const result = await trainer.train().finally(() => evaluator?.dispose());
+
+    const outputDir = resolve(config.output_dir);
+    const files = await saveTrained({
+      dir: outputDir,
+      model,
+      peft,
+      baseFolder: folder,
+      baseModel: config.model,
+      template: data.template,
+    });
+    const { first, last } = beforeAfter;
+    const metrics = { before: first?.metrics, after: last?.metrics, train: result.metrics };
+    await writeTrainingRecord(outputDir, {
+      tunekit_version: trainerVersion(),
+      created_at: new Date().toISOString(),
+      base_model: config.model,
+      base_model_folder: folder,
+      data_fingerprint: stats.fingerprint,
+      template: { id: data.template.id, sha256: data.template.sha256 },
+      data: dataRecord(stats),
+      config,
+      global_step: result.globalStep,
+      metrics,
+    });
+
+    if (first && last && first !== last) {
+      print(`eval before training (step ${first.step}): ${describeEvaluation(first.metrics)}`);
+      print(`eval after training (step ${last.step}):  ${describeEvaluation(last.metrics)}`);
+      const samples = describeSamples(first.samples, last.samples);
+      if (samples.length > 0) print(['sample generations:', ...samples].join('\n'));
+    } else if (last) {
+      print(`eval (step ${last.step}): ${describeEvaluation(last.metrics)}`);
+    }
+    const saved = [...files, TRAINING_RECORD_FILE];
+    print(`${peft ? 'adapter' : 'model'}: ${outputDir} (${saved.join(', ')})`);
+    print(`report: ${resolve(outputDir, REPORT_FILE)}`);
+    return {
+      outputDir,
+      files: saved,
+      globalStep: result.globalStep,
+      metrics,
+      before: first,
+      after: last,
+    };
+  } finally {
+    await run.dispose();
+  }
+}
+
+/** The config's PEFT method, resolved by id, applied to `model` with the rest of its section. */
+function addAdapter(
+  container: DependencyContainer,
+  model: CausalLM,
+  section: PeftSection,
+  opts: { readonly seed: number; readonly modelType?: string },
+): PeftModel {
+  const { method: id, ...config } = section;
+  const method = resolveById(container, TOKENS.PeftMethod, id, 'peft method');
+  return PeftModel.create(model, method, config, {
+    dispatchers: resolveAllOf(container, TOKENS.LinearDispatcher),
+    ...opts,
+  });
+}
