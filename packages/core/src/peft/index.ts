@@ -6,6 +6,7 @@ export {
   writeAdapterFolder,
 } from './adapter-folder.js';
 export { AdapterLayer, isAdapterLayer } from './adapter-layer.js';
+export { denseDispatcher, isDenseLinear } from './dense-dispatcher.js';
 export { DROPOUT_SEED_INPUT, dropoutSeed } from './dropout-seed.js';
 export {
   type AdapterInjection,
@@ -37,6 +38,7 @@ export {
 export { PEFT_KEY_PREFIX, peftKey } from './peft-keys.js';
 export type { PeftContext, PeftMethod } from './peft-method.js';
 export { DEFAULT_ADAPTER, PeftModel, type PeftModelOptions } from './peft-model.js';
+export { moduleNamesField, targetConfigFields } from './target-config-fields.js';
 export {
   ALL_LINEAR,
   candidateModules,

@@ -24,29 +24,31 @@ export interface InjectionTarget<C extends InjectableConfig> {
   readonly path: string;
   /** Its place among the targets, in model order (LoRA salts dropout with it). */
   readonly index: number;
-  readonly adapterName: string;
   readonly config: AppliedConfig<C>;
-  /** The seeded generator for initial weights. */
-  readonly random: () => number;
 }
+
+type ModelTypeTable = Readonly<Record<string, readonly string[]>>;
 
 /** What a method tells `adapterInjector`: the parts of PEFT's `inject_adapter` that differ by method. */
 export interface AdapterInjection<C extends InjectableConfig, O extends AdapterLayerOptions> {
   /** The method's id; its dispatchers and layers carry it ('ia3'). */
   readonly method: string;
-  /** PEFT's `TRANSFORMERS_MODELS_TO_<METHOD>_TARGET_MODULES_MAPPING`: by `model_type`, for null target_modules. */
-  readonly defaultTargetModules: Readonly<Record<string, readonly string[]>>;
-  /** Fills the method's other model-dependent fields (the rest of PEFT's `_prepare_adapter_config`). */
-  readonly prepareConfig?: (config: AppliedConfig<C>, ctx: PeftContext) => AppliedConfig<C>;
-  /** The options of the layer at one target (what PEFT's `_create_and_replace` passes on). */
-  readonly layerOptions: (target: InjectionTarget<C>) => O;
+  /**
+   * PEFT's `TRANSFORMERS_MODELS_TO_<METHOD>_..._MAPPING`s: for each field, in order, its value by
+   * `model_type` when the config leaves it null (PEFT's `_prepare_adapter_config`).
+   */
+  readonly modelTypeDefaults: { readonly target_modules: ModelTypeTable } & Readonly<
+    Record<string, ModelTypeTable>
+  >;
+  /** The method's own options of the layer at one target (what PEFT's `_create_and_replace` passes on). */
+  readonly layerOptions: (target: InjectionTarget<C>) => Omit<O, keyof AdapterLayerOptions>;
 }
 
 /**
  * A `PeftMethod.inject` for a method whose layers wrap single modules, PEFT's
- * `BaseTuner.inject_adapter`: `target_modules` defaults by model type and has 'all-linear' expanded;
- * each target is wrapped by the first of the method's registered dispatchers that accepts it, or,
- * if it is the method's `TunerLayer` already, gains the adapter. The config returned is the one
+ * `BaseTuner.inject_adapter`: null fields take the model type's defaults, 'all-linear' is expanded,
+ * and each target is wrapped by the first of the method's registered dispatchers that accepts it,
+ * or, if it is the method's `TunerLayer` already, gains the adapter. The config returned is the one
  * applied, which is what is saved.
  */
 export function adapterInjector<C extends InjectableConfig, O extends AdapterLayerOptions>(
@@ -59,32 +61,24 @@ export function adapterInjector<C extends InjectableConfig, O extends AdapterLay
       throw new UserError(
         `no LinearDispatcher for '${method}' is registered; register the plugin of method '${method}'`,
       );
+    const filled: Record<string, unknown> = { ...config };
+    for (const [field, table] of Object.entries(injection.modelTypeDefaults))
+      filled[field] ??= [...modelTypeDefault(table, field, method, ctx.modelType)];
     const accepted = (m: Module) => dispatchers.some((d) => d.accepts(m));
     const ownLayer = (m: Module): m is AdapterLayer => isAdapterLayer(m) && m.method === method;
-    const targets = expandAllLinear(
-      model,
-      config.target_modules ??
-        modelTypeDefault(injection.defaultTargetModules, 'target_modules', method, ctx.modelType),
-      {
-        isLinear: (m) => (ownLayer(m) ? accepted(m.baseLayer()) : accepted(m)),
-        outputHead: ctx.outputHead,
-      },
-    );
-    const resolved = {
-      ...config,
+    const targets = expandAllLinear(model, filled.target_modules as string[] | string, {
+      isLinear: (m) => (ownLayer(m) ? accepted(m.baseLayer()) : accepted(m)),
+      outputHead: ctx.outputHead,
+    });
+    const applied = {
+      ...filled,
       target_modules: typeof targets === 'string' ? targets : [...targets],
-    };
-    const applied = injection.prepareConfig?.(resolved, ctx) ?? resolved;
+    } as AppliedConfig<C>;
     findTargetModules(model, applied).forEach((path, index) => {
+      const own = injection.layerOptions({ path, index, config: applied });
+      const options = { ...own, adapterName, random: ctx.random } as unknown as O;
       const target = model.getModule(path);
-      const options = injection.layerOptions({
-        path,
-        index,
-        adapterName,
-        config: applied,
-        random: ctx.random,
-      });
-      // a layer of this method made by one of its dispatchers, hence a TunerLayer taking O
+      // a layer of this method was made by one of its dispatchers: a TunerLayer taking O
       if (ownLayer(target)) (target as TunerLayer<O>).updateLayer(options);
       else
         model.setModule(
@@ -95,7 +89,6 @@ export function adapterInjector<C extends InjectableConfig, O extends AdapterLay
     return applied;
   };
 }
-
 /**
  * `table[modelType]`: PEFT's default of `field` for the model type (`TRANSFORMERS_MODELS_TO_..._MAPPING`).
  * A model type without one is an error that asks for the field.

@@ -6,7 +6,6 @@ import {
   Linear,
   type Module,
   ModuleList,
-  type Parameter,
   TraceContext,
   UnaryModule,
 } from '../nn/index.js';
@@ -111,7 +110,7 @@ export class ScaleLayer extends TunerLayer<ToyOptions, Linear> {
   }
   protected createAdapter({ adapterName, init }: ToyOptions): void {
     const { outFeatures } = this.baseLayer();
-    this.scales().set(
+    this.adapterDict<ParameterDict>('toy_scale').set(
       adapterName,
       HostTensor.from('f32', [outFeatures], new Array(outFeatures).fill(init)),
     );
@@ -124,7 +123,7 @@ export class ScaleLayer extends TunerLayer<ToyOptions, Linear> {
     this.scaleBase(name, (w, s) => w / s);
   }
   private scaleBase(name: string, f: (w: number, s: number) => number): void {
-    const s = (this.scales().get(name) as Parameter).value.toFloat64();
+    const s = this.adapterParameter('toy_scale', name).value.toFloat64();
     for (const [, p] of this.baseLayer().namedParameters()) {
       const w = p.value.toFloat64();
       const cols = w.length / s.length;
@@ -138,11 +137,8 @@ export class ScaleLayer extends TunerLayer<ToyOptions, Linear> {
   forward(ctx: TraceContext, x: Tensor): Tensor {
     let y = this.baseLayer().forward(ctx, x);
     for (const name of this.forwardAdapters())
-      y = y.mul(ctx.tensor(this.scales().get(name) as Parameter));
+      y = y.mul(ctx.tensor(this.adapterParameter('toy_scale', name)));
     return y;
-  }
-  private scales(): ParameterDict {
-    return this.adapterDict<ParameterDict>('toy_scale');
   }
 }
 
@@ -172,7 +168,7 @@ export const toyMethod: PeftMethod<z.output<typeof toySchema>> = {
   configSchema: toySchema,
   inject: adapterInjector({
     method: 'toy',
-    defaultTargetModules: {},
-    layerOptions: ({ adapterName, config }): ToyOptions => ({ adapterName, init: config.init }),
+    modelTypeDefaults: { target_modules: {} },
+    layerOptions: ({ config }) => ({ init: config.init }),
   }),
 };

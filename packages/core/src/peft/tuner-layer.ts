@@ -4,9 +4,12 @@ import { AdapterLayer } from './adapter-layer.js';
 import type { ModuleDict } from './module-dict.js';
 import type { ParameterDict } from './parameter-dict.js';
 
-/** What every method's layer options carry: the adapter they add. */
+/** What every method's layer options carry (`adapterInjector` fills them in). */
 export interface AdapterLayerOptions {
+  /** The adapter to add. */
   readonly adapterName: string;
+  /** A seeded generator in [0, 1) for the adapter's initial weights. */
+  readonly random: () => number;
 }
 
 /** A child of a tuner layer keyed by adapter name. */
@@ -59,7 +62,7 @@ export abstract class TunerLayer<
       this.sub<AdapterDict>(dictName)
         .namedParameters()
         .filter(([path]) => path === name || path.startsWith(`${name}.`))
-        .map(([path, p]) => [dictName + path.slice(name.length), p]),
+        .map(([path, p]): [string, Parameter] => [dictName + path.slice(name.length), p]),
     );
   }
 
@@ -110,6 +113,13 @@ export abstract class TunerLayer<
   protected addAdapterDict<D extends AdapterDict>(name: string, dict: D): D {
     this.dictNames.push(name);
     return this.addModule(name, dict);
+  }
+
+  /** Adapter `name`'s parameter in the ParameterDict added as `dict`. */
+  protected adapterParameter(dict: string, name: string): Parameter {
+    const p = this.adapterDict<ParameterDict>(dict).get(name);
+    if (!p) throw new UserError(`this ${this.method} layer has no '${dict}' of adapter '${name}'`);
+    return p;
   }
 
   /** The dict added as `name` (a new object after `deleteAdapter`, so look it up each time). */
