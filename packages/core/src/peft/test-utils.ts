@@ -2,19 +2,14 @@
 import { z } from 'zod';
 import { evaluate } from '../backend/index.js';
 import { GraphBuilder, type Tensor } from '../graph/index.js';
-import {
-  Linear,
-  type Module,
-  ModuleList,
-  TraceContext,
-  UnaryModule,
-} from '../nn/index.js';
+import { Linear, type Module, ModuleList, TraceContext, UnaryModule } from '../nn/index.js';
 import { HostTensor, randomNormal, seededRandom } from '../tensor/index.js';
 import { adapterInjector } from './inject-adapter.js';
 import type { LinearDispatcher } from './linear-dispatcher.js';
 import { ParameterDict } from './parameter-dict.js';
 import { peftConfigFields } from './peft-config.js';
 import type { PeftMethod } from './peft-method.js';
+import { targetConfigFields } from './target-config-fields.js';
 import { type AdapterLayerOptions, TunerLayer } from './tuner-layer.js';
 
 class Attention extends UnaryModule {
@@ -144,9 +139,8 @@ export class ScaleLayer extends TunerLayer<ToyOptions, Linear> {
 
 const toySchema = z.strictObject({
   ...peftConfigFields,
-  target_modules: z.array(z.string()),
+  ...targetConfigFields({ layers: 'toy layers', llamaDefaults: 'q_proj' }),
   init: z.number().default(1),
-  modules_to_save: z.array(z.string()).nullable().default(null),
 });
 
 export const toyDispatcher: LinearDispatcher<ToyOptions> = {
