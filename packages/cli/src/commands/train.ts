@@ -6,7 +6,13 @@ import { ALLOW_NONFINITE_FLAG, ALLOW_NONFINITE_HELP } from '../allow-nonfinite.j
 import { pluginListSchema } from '../config/plugin-list.js';
 import { loadYamlConfig } from '../config/yaml-config.js';
 import { collect } from '../option-parsers.js';
-import { configPlugins, flagPlugins, loadPlugins, pluginOption } from '../plugins/index.js';
+import {
+  configPlugins,
+  findPlugins,
+  flagPlugins,
+  loadPlugins,
+  pluginOption,
+} from '../plugins/index.js';
 import type { CliStreams } from '../run-cli.js';
 
 interface TrainFlags {
@@ -44,7 +50,8 @@ async function train(file: string, flags: TrainFlags, streams: CliStreams): Prom
   ];
   // the plugins a config lists register what the rest of it names (a PEFT method, a backend)
   const { plugins } = await loadYamlConfig(file, pluginListSchema, overrides);
-  const container = await loadPlugins([configPlugins(file, plugins), flagPlugins(flags.plugin)]);
+  const found = findPlugins([configPlugins(file, plugins), flagPlugins(flags.plugin)]);
+  const container = await loadPlugins(found);
   const config = await loadYamlConfig(file, trainConfigSchema(container), overrides);
   if (flags.printConfig) {
     streams.stdout.write(`# ${file}, with every default filled in\n${stringify(config)}`);
@@ -54,6 +61,8 @@ async function train(file: string, flags: TrainFlags, streams: CliStreams): Prom
     configDir: dirname(resolve(file)),
     configFile: file,
     container,
+    // recorded, paths absolute, so that eval, chat, merge... load them from any folder
+    plugins: found.map((plugin) => plugin.recorded),
     print: (line) => streams.stdout.write(`${line}\n`),
     warn: (line) => streams.stderr.write(`${line}\n`),
   });
