@@ -39,7 +39,11 @@ export function trainCommand(streams: CliStreams): Command {
     )
     .option('--print-config', 'print the config with every default filled in, and exit')
     .option(ALLOW_NONFINITE_FLAG, `${ALLOW_NONFINITE_HELP}; the same as allow_nonfinite: true`)
-    .addOption(pluginOption('those under plugins: in the config'))
+    .addOption(
+      pluginOption(
+        'those under plugins: in the config; the training record keeps both (paths absolute), so commands that load the adapter load them too',
+      ),
+    )
     .action((file: string, flags: TrainFlags) => train(file, flags, streams));
 }
 
