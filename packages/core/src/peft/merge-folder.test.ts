@@ -15,7 +15,6 @@ import {
   type TunekitPlugin,
 } from '../plugin/index.js';
 import { HostTensor, randomNormal, seededRandom } from '../tensor/index.js';
-import { peftPluginHint } from './known-peft-plugins.js';
 import { mergeAdapterIntoFolder } from './merge-folder.js';
 import { PeftModel } from './peft-model.js';
 import { toyDispatcher, toyMethod } from './test-utils.js';
@@ -124,7 +123,8 @@ describe('mergeAdapterIntoFolder', () => {
     }).catch((e) => e);
     expect(error).toBeInstanceOf(UserError);
     expect((error as Error).message).toBe(
-      `${adapter}: adapter_config.json has peft_type "TOY"; registered methods: none; ${peftPluginHint('TOY')}`,
+      `${adapter}: adapter_config.json has peft_type "TOY"; registered methods: none; ` +
+        'install the plugin package that provides it and load it (--plugin <package>, or plugins: [<package>] in the config)',
     );
   });
 
