@@ -19,6 +19,7 @@ export { copyModule } from './module-copy.js';
 export { ModuleDict } from './module-dict.js';
 export { ModulesToSaveWrapper } from './modules-to-save.js';
 export {
+  methodConfigSchema,
   type PeftConfig,
   parsePeftConfig,
   peftConfigFields,
