@@ -9,6 +9,7 @@ import {
   buildAll,
   type PackageJson,
   packAll,
+  packageAt,
   publishedPackages,
   ROOT,
 } from './published-packages.js';
@@ -18,7 +19,10 @@ import {
 const MODEL = join(ROOT, 'models/tunekit-tiny-chat');
 const TRAIN_DATA = join(ROOT, 'examples/quickstart/data/train.jsonl');
 const packages = publishedPackages();
-const plugins = packages
+// a third party's plugin, packed as its author would publish it
+const ia3Plugin = packageAt('examples/plugin-ia3');
+const packed = [...packages, ia3Plugin];
+const plugins = packed
   .filter((p) => (p.json.keywords as string[] | undefined)?.includes('tunekit-plugin'))
   .map((p) => p.json.name);
 const work = await mkdtemp(join(tmpdir(), 'tunekit-packed-install-'));
@@ -27,8 +31,8 @@ const loraOnly = join(work, 'lora');
 const LORA_ONLY = ['@tunekit/core', '@tunekit/backend-onnx', '@tunekit/peft-lora'];
 
 beforeAll(async () => {
-  buildAll(packages);
-  const tarballs = packAll(packages, join(work, 'tarballs'));
+  buildAll(packed);
+  const tarballs = packAll(packed, join(work, 'tarballs'));
   const tarball = (name: string) => tarballs.get(name) ?? name;
   // a TypeScript user of the libraries has Node's types
   await Promise.all([
@@ -71,13 +75,13 @@ describe('a project that installs every package from its tarball', () => {
     expect(bundled.filter((dep) => dep.startsWith('@tunekit/') || dep === 'tsyringe')).toEqual([]);
   });
 
-  it.each(packages.map((p) => p.json.name))('%s dist imports only its dependencies', (name) => {
+  it.each(packed.map((p) => p.json.name))('%s dist imports only its dependencies', (name) => {
     expect(distImportProblems(installed(name))).toEqual([]);
   });
 
-  it('runs the installed `tunekit train` from dist, without tsx', async () => {
-    expect(existsSync(installed('tsx'))).toBe(false);
-    const yaml = join(project, 'train.yaml');
+  /** The installed `tunekit train` for 3 steps with `peft` lines; the folder it wrote. */
+  async function trainThreeSteps(name: string, peft: readonly string[]): Promise<string> {
+    const yaml = join(project, `${name}.yaml`);
     await writeFile(
       yaml,
       [
@@ -86,8 +90,8 @@ describe('a project that installs every package from its tarball', () => {
         `train: ${JSON.stringify(TRAIN_DATA)}`,
         'template: chatml',
         'max_length: 64',
-        'peft: { method: lora, r: 4, target_modules: all-linear }',
-        'output_dir: out',
+        ...peft,
+        `output_dir: ${name}`,
         'max_steps: 3',
         'per_device_train_batch_size: 4',
         'logging_steps: 1',
@@ -95,7 +99,7 @@ describe('a project that installs every package from its tarball', () => {
       ].join('\n'),
     );
     await runIn(project, join(project, 'node_modules/.bin/tunekit'), ['train', yaml]);
-    const out = join(project, 'out');
+    const out = join(project, name);
     for (const file of ['adapter_config.json', 'adapter_model.safetensors', 'report.html'])
       expect(existsSync(join(out, file)), file).toBe(true);
     const steps = readFileSync(join(out, 'metrics.jsonl'), 'utf8')
@@ -105,6 +109,21 @@ describe('a project that installs every package from its tarball', () => {
       .filter((record) => typeof record.loss === 'number');
     expect(steps.map((record) => record.step)).toEqual([1, 2, 3]);
     expect(steps.every((record) => Number.isFinite(record.loss))).toBe(true);
+    return out;
+  }
+
+  it('runs the installed `tunekit train` from dist, without tsx', async () => {
+    expect(existsSync(installed('tsx'))).toBe(false);
+    await trainThreeSteps('lora', ['peft: { method: lora, r: 4, target_modules: all-linear }']);
+  });
+
+  it('trains with a third-party plugin installed from its tarball, named under plugins:', async () => {
+    const out = await trainThreeSteps('ia3', [
+      'plugins: [tunekit-peft-ia3]',
+      'peft: { method: ia3 }',
+    ]);
+    const config = JSON.parse(readFileSync(join(out, 'adapter_config.json'), 'utf8'));
+    expect(config).toMatchObject({ peft_type: 'IA3', feedforward_modules: ['down_proj'] });
   });
 });
 

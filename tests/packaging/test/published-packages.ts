@@ -21,11 +21,15 @@ export interface PublishedPackage {
 
 /** Every package under packages/ that is published (not private). */
 export function publishedPackages(): PublishedPackage[] {
-  const parent = join(ROOT, 'packages');
-  return readdirSync(parent)
-    .map((name) => join(parent, name))
-    .map((dir) => ({ dir, json: JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) }))
+  return readdirSync(join(ROOT, 'packages'))
+    .map((name) => packageAt(join('packages', name)))
     .filter((p) => !p.json.private);
+}
+
+/** The workspace package in `dir`, relative to the repository. */
+export function packageAt(dir: string): PublishedPackage {
+  const abs = join(ROOT, dir);
+  return { dir: abs, json: JSON.parse(readFileSync(join(abs, 'package.json'), 'utf8')) };
 }
 
 /** Builds every published package's dist/ (tsc's build mode: an up-to-date one is left as it is). */

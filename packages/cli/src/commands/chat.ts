@@ -4,7 +4,13 @@ import { describeTurnTooLong, openChatSession, type WindowSplit } from '@tunekit
 import { Command } from 'commander';
 import { ALLOW_NONFINITE_FLAG, ALLOW_NONFINITE_HELP } from '../allow-nonfinite.js';
 import { integerIn, numberIn } from '../option-parsers.js';
-import { flagPlugins, loadPlugins, pluginOption, recordPlugins } from '../plugins/index.js';
+import {
+  findPlugins,
+  flagPlugins,
+  loadPlugins,
+  pluginOption,
+  recordPlugins,
+} from '../plugins/index.js';
 import type { CliStreams } from '../run-cli.js';
 import { TEMPLATE_FLAG_HELP } from '../template-flag.js';
 import { readToolsFile } from '../tools-file.js';
@@ -70,10 +76,9 @@ async function chat(flags: ChatFlags, streams: CliStreams, input: ChatInput): Pr
   const tools = flags.tools === undefined ? [] : await readToolsFile(flags.tools);
   const chat = await openChatSession({
     ...flags,
-    container: await loadPlugins([
-      await recordPlugins(flags.adapter ?? flags.model),
-      flagPlugins(flags.plugin),
-    ]),
+    container: await loadPlugins(
+      findPlugins([await recordPlugins(flags.adapter ?? flags.model), flagPlugins(flags.plugin)]),
+    ),
     tools,
     generation: {
       max_new_tokens: flags.maxNewTokens,

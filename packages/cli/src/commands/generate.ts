@@ -2,7 +2,13 @@ import { generateText } from '@tunekit/trainer';
 import { Command } from 'commander';
 import { ALLOW_NONFINITE_FLAG, ALLOW_NONFINITE_HELP } from '../allow-nonfinite.js';
 import { collect, integerIn, numberIn } from '../option-parsers.js';
-import { flagPlugins, loadPlugins, pluginOption, recordPlugins } from '../plugins/index.js';
+import {
+  findPlugins,
+  flagPlugins,
+  loadPlugins,
+  pluginOption,
+  recordPlugins,
+} from '../plugins/index.js';
 import type { CliStreams } from '../run-cli.js';
 
 interface GenerateFlags {
@@ -61,7 +67,9 @@ async function generate(flags: GenerateFlags, streams: CliStreams): Promise<void
   const streamed = flags.stream && !flags.json;
   const result = await generateText({
     ...flags,
-    container: await loadPlugins([await recordPlugins(flags.model), flagPlugins(flags.plugin)]),
+    container: await loadPlugins(
+      findPlugins([await recordPlugins(flags.model), flagPlugins(flags.plugin)]),
+    ),
     // temperature 0 means greedy decoding
     generation: {
       max_new_tokens: flags.maxNewTokens,
