@@ -29,6 +29,7 @@ export { ModuleDict } from './module-dict.js';
 export { ModulesToSaveWrapper } from './modules-to-save.js';
 export { ParameterDict } from './parameter-dict.js';
 export {
+  methodConfigSchema,
   type PeftConfig,
   parsePeftConfig,
   peftConfigFields,
