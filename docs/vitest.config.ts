@@ -11,6 +11,8 @@ export default defineConfig({
     name: 'docs',
     environment: 'node',
     include: ['test/**/*.test.ts'],
+    // child processes, not worker threads: the shell samples' test changes its working directory
+    pool: 'forks',
     testTimeout: 120_000,
   },
 });
