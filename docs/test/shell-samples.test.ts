@@ -14,12 +14,16 @@ afterAll(() => rm(scratch, { recursive: true, force: true }));
  */
 const WORKSPACE_COMMAND = /^npx --yes pnpm@12\.4\.2 /;
 
-/** Training in a test is cut to two steps and two generated answers, whatever a page's job says. */
+/**
+ * Training in a test is cut to two steps and one evaluation (after them) with two generated
+ * answers, whatever a page's job says.
+ */
+const CUT = ['max_steps=2', 'eval_on_start=false', 'generation.num_samples=2'];
+
 function shortened({ args, stdin }: TunekitLine): TunekitLine {
   if (args[0] !== 'train') return { args, stdin };
   const [, config, ...rest] = args;
-  const cut = ['--set', 'max_steps=2', '--set', 'generation.num_samples=2'];
-  return { args: ['train', config, ...cut, ...rest], stdin };
+  return { args: ['train', config, ...CUT.flatMap((set) => ['--set', set]), ...rest], stdin };
 }
 
 const pages = (await readPages())
