@@ -18,7 +18,13 @@ import { ChatSession } from '../chat/chat-session.js';
 import { readToolsFile } from '../chat/tools-file.js';
 import { describeTurnTooLong, splitWindow, type WindowSplit } from '../chat/window-split.js';
 import { integerIn, numberIn } from '../option-parsers.js';
-import { flagPlugins, loadPlugins, pluginOption, recordPlugins } from '../plugins/index.js';
+import {
+  findPlugins,
+  flagPlugins,
+  loadPlugins,
+  pluginOption,
+  recordPlugins,
+} from '../plugins/index.js';
 import type { CliStreams } from '../run-cli.js';
 import { TEMPLATE_FLAG_HELP } from '../template-flag.js';
 
@@ -82,10 +88,9 @@ async function chat(
   input: NonNullable<CliStreams['stdin']>,
 ): Promise<void> {
   const tools = flags.tools === undefined ? [] : await readToolsFile(flags.tools);
-  const container = await loadPlugins([
-    await recordPlugins(flags.adapter ?? flags.model),
-    flagPlugins(flags.plugin),
-  ]);
+  const container = await loadPlugins(
+    findPlugins([await recordPlugins(flags.adapter ?? flags.model), flagPlugins(flags.plugin)]),
+  );
   const loaded = await loadInferenceModel(container, flags, nonFiniteOptions(flags, streams));
   const { model, tokenizer } = loaded;
   const setting = templateSetting(loaded, flags.template);

@@ -2,7 +2,13 @@ import { evaluateModel } from '@tunekit/trainer';
 import { Command } from 'commander';
 import { ALLOW_NONFINITE_FLAG, ALLOW_NONFINITE_HELP } from '../allow-nonfinite.js';
 import { integerIn } from '../option-parsers.js';
-import { flagPlugins, loadPlugins, pluginOption, recordPlugins } from '../plugins/index.js';
+import {
+  findPlugins,
+  flagPlugins,
+  loadPlugins,
+  pluginOption,
+  recordPlugins,
+} from '../plugins/index.js';
 import type { CliStreams } from '../run-cli.js';
 import { TEMPLATE_FLAG_HELP } from '../template-flag.js';
 
@@ -55,10 +61,9 @@ export function evalCommand(streams: CliStreams): Command {
 async function runEval(flags: EvalFlags, streams: CliStreams): Promise<void> {
   const result = await evaluateModel({
     ...flags,
-    container: await loadPlugins([
-      await recordPlugins(flags.adapter ?? flags.model),
-      flagPlugins(flags.plugin),
-    ]),
+    container: await loadPlugins(
+      findPlugins([await recordPlugins(flags.adapter ?? flags.model), flagPlugins(flags.plugin)]),
+    ),
     warn: (line) => streams.stderr.write(`${line}\n`),
   });
   const write = (line: string) => streams.stdout.write(`${line}\n`);

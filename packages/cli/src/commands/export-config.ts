@@ -7,7 +7,13 @@ import { pluginListSchema } from '../config/plugin-list.js';
 import { loadYamlConfig } from '../config/yaml-config.js';
 import { axolotlYaml, clusterJob, trlScript } from '../export-config/index.js';
 import { collect } from '../option-parsers.js';
-import { configPlugins, flagPlugins, loadPlugins, pluginOption } from '../plugins/index.js';
+import {
+  configPlugins,
+  findPlugins,
+  flagPlugins,
+  loadPlugins,
+  pluginOption,
+} from '../plugins/index.js';
 import type { CliStreams } from '../run-cli.js';
 
 interface ExportConfigFlags {
@@ -42,7 +48,9 @@ export function exportConfigCommand(streams: CliStreams): Command {
 async function exportConfig(file: string, flags: ExportConfigFlags, streams: CliStreams) {
   const overrides = flags.set ?? [];
   const { plugins } = await loadYamlConfig(file, pluginListSchema, overrides);
-  const container = await loadPlugins([configPlugins(file, plugins), flagPlugins(flags.plugin)]);
+  const container = await loadPlugins(
+    findPlugins([configPlugins(file, plugins), flagPlugins(flags.plugin)]),
+  );
   const config = await loadYamlConfig(file, trainConfigSchema(container), overrides);
   const target = flags.to === 'axolotl' ? 'axolotl' : 'TRL';
   const job = await clusterJob(config, {

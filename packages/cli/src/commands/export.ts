@@ -16,7 +16,13 @@ import {
   nonFiniteOptions,
 } from '../allow-nonfinite.js';
 import { writeOutputFolder } from '../output-folder.js';
-import { flagPlugins, loadPlugins, pluginOption, recordPlugins } from '../plugins/index.js';
+import {
+  findPlugins,
+  flagPlugins,
+  loadPlugins,
+  pluginOption,
+  recordPlugins,
+} from '../plugins/index.js';
 import type { CliStreams } from '../run-cli.js';
 
 interface ExportFlags {
@@ -50,10 +56,9 @@ export function exportCommand(streams: CliStreams): Command {
     .option(ALLOW_NONFINITE_FLAG, ALLOW_NONFINITE_HELP)
     .addOption(pluginOption("those the adapter's (or model's) training record lists"))
     .action(async (flags: ExportFlags) => {
-      const container = await loadPlugins([
-        await recordPlugins(flags.adapter ?? flags.model),
-        flagPlugins(flags.plugin),
-      ]);
+      const container = await loadPlugins(
+        findPlugins([await recordPlugins(flags.adapter ?? flags.model), flagPlugins(flags.plugin)]),
+      );
       const files = await exportModel(flags, container, nonFiniteOptions(flags, streams));
       const merged = flags.adapter ? ` with ${flags.adapter} merged in` : '';
       streams.stdout.write(

@@ -13,7 +13,13 @@ import {
   nonFiniteOptions,
 } from '../allow-nonfinite.js';
 import { collect, integerIn, numberIn } from '../option-parsers.js';
-import { flagPlugins, loadPlugins, pluginOption, recordPlugins } from '../plugins/index.js';
+import {
+  findPlugins,
+  flagPlugins,
+  loadPlugins,
+  pluginOption,
+  recordPlugins,
+} from '../plugins/index.js';
 import type { CliStreams } from '../run-cli.js';
 import { TextStream } from '../text-stream.js';
 
@@ -69,10 +75,9 @@ export function generateCommand(streams: CliStreams): Command {
 }
 
 async function generate(flags: GenerateFlags, streams: CliStreams): Promise<void> {
-  const container = await loadPlugins([
-    await recordPlugins(flags.model),
-    flagPlugins(flags.plugin),
-  ]);
+  const container = await loadPlugins(
+    findPlugins([await recordPlugins(flags.model), flagPlugins(flags.plugin)]),
+  );
   const loaded = await loadInferenceModel(container, flags, nonFiniteOptions(flags, streams));
   const { model, tokenizer } = loaded;
   const eos = eosIds(loaded.generationConfig, tokenizer);

@@ -6,7 +6,13 @@ import {
   nonFiniteOptions,
 } from '../allow-nonfinite.js';
 import { writeOutputFolder } from '../output-folder.js';
-import { flagPlugins, loadPlugins, pluginOption, recordPlugins } from '../plugins/index.js';
+import {
+  findPlugins,
+  flagPlugins,
+  loadPlugins,
+  pluginOption,
+  recordPlugins,
+} from '../plugins/index.js';
 import type { CliStreams } from '../run-cli.js';
 
 interface MergeFlags {
@@ -35,10 +41,9 @@ export function mergeCommand(streams: CliStreams): Command {
     )
     .addOption(pluginOption("those the adapter's training record lists"))
     .action(async (flags: MergeFlags) => {
-      const container = await loadPlugins([
-        await recordPlugins(flags.adapter),
-        flagPlugins(flags.plugin),
-      ]);
+      const container = await loadPlugins(
+        findPlugins([await recordPlugins(flags.adapter), flagPlugins(flags.plugin)]),
+      );
       const files = await writeOutputFolder(
         flags.out,
         {

@@ -3,6 +3,7 @@ import { listTemplates, renderExamples, plugin as templatesPlugin } from '@tunek
 import { Command } from 'commander';
 import { integerIn } from '../option-parsers.js';
 import {
+  findPlugins,
   flagPlugins,
   importPlugins,
   type PluginSource,
@@ -26,7 +27,7 @@ interface RenderFlags {
  * fast; the plugins `sources` name may add their own.
  */
 async function registeredTemplates(sources: readonly PluginSource[]) {
-  const plugins = [...corePlugins, templatesPlugin, ...(await importPlugins(sources))];
+  const plugins = [...corePlugins, templatesPlugin, ...(await importPlugins(findPlugins(sources)))];
   return resolveAllOf(createContainer(plugins), TOKENS.ChatTemplate);
 }
 

@@ -6,7 +6,13 @@ import { ALLOW_NONFINITE_FLAG, ALLOW_NONFINITE_HELP } from '../allow-nonfinite.j
 import { pluginListSchema } from '../config/plugin-list.js';
 import { loadYamlConfig } from '../config/yaml-config.js';
 import { collect } from '../option-parsers.js';
-import { configPlugins, flagPlugins, loadPlugins, pluginOption } from '../plugins/index.js';
+import {
+  configPlugins,
+  findPlugins,
+  flagPlugins,
+  loadPlugins,
+  pluginOption,
+} from '../plugins/index.js';
 import type { CliStreams } from '../run-cli.js';
 
 interface TrainFlags {
@@ -33,7 +39,11 @@ export function trainCommand(streams: CliStreams): Command {
     )
     .option('--print-config', 'print the config with every default filled in, and exit')
     .option(ALLOW_NONFINITE_FLAG, `${ALLOW_NONFINITE_HELP}; the same as allow_nonfinite: true`)
-    .addOption(pluginOption('those under plugins: in the config'))
+    .addOption(
+      pluginOption(
+        'those under plugins: in the config; the training record keeps both (paths absolute), so commands that load the adapter load them too',
+      ),
+    )
     .action((file: string, flags: TrainFlags) => train(file, flags, streams));
 }
 
@@ -44,7 +54,8 @@ async function train(file: string, flags: TrainFlags, streams: CliStreams): Prom
   ];
   // the plugins a config lists register what the rest of it names (a PEFT method, a backend)
   const { plugins } = await loadYamlConfig(file, pluginListSchema, overrides);
-  const container = await loadPlugins([configPlugins(file, plugins), flagPlugins(flags.plugin)]);
+  const found = findPlugins([configPlugins(file, plugins), flagPlugins(flags.plugin)]);
+  const container = await loadPlugins(found);
   const config = await loadYamlConfig(file, trainConfigSchema(container), overrides);
   if (flags.printConfig) {
     streams.stdout.write(`# ${file}, with every default filled in\n${stringify(config)}`);
@@ -54,6 +65,8 @@ async function train(file: string, flags: TrainFlags, streams: CliStreams): Prom
     configDir: dirname(resolve(file)),
     configFile: file,
     container,
+    // recorded, paths absolute, so that eval, chat, merge... load them from any folder
+    plugins: found.map((plugin) => plugin.recorded),
     print: (line) => streams.stdout.write(`${line}\n`),
     warn: (line) => streams.stderr.write(`${line}\n`),
   });

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { pluginListSchema } from '../config/plugin-list.js';
 import { loadYamlConfig } from '../config/yaml-config.js';
-import { configPlugins, loadPlugins } from '../plugins/index.js';
+import { configPlugins, findPlugins, loadPlugins } from '../plugins/index.js';
 import { axolotlConfig, axolotlYaml, clusterJob, trlScript } from './index.js';
 
 const repo = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -34,7 +34,7 @@ const exampleConfigs = readdirSync(examples).filter((name) => name.endsWith('.ya
 async function job(name: string, target: string, overrides: string[] = []) {
   const file = resolve(examples, name);
   const { plugins } = await loadYamlConfig(file, pluginListSchema, overrides);
-  const container = await loadPlugins([configPlugins(file, plugins)]);
+  const container = await loadPlugins(findPlugins([configPlugins(file, plugins)]));
   const config = await loadYamlConfig(file, trainConfigSchema(container), overrides);
   return clusterJob(config, { container, configDir: dirname(file), outDir: repo, target });
 }

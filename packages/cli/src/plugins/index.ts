@@ -1,4 +1,4 @@
-export { importPlugins, loadPlugins } from './load-plugins.js';
+export { findPlugins, importPlugins, loadPlugins } from './load-plugins.js';
 export { pluginOption } from './plugin-option.js';
 export {
   configPlugins,

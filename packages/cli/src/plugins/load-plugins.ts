@@ -7,7 +7,7 @@ import {
 } from '@tunekit/core';
 import type { DependencyContainer } from 'tsyringe';
 import type { PluginSource } from './plugin-sources.js';
-import { resolvePlugin } from './resolve-plugin.js';
+import { type FoundPlugin, resolvePlugin } from './resolve-plugin.js';
 
 /**
  * tunekit's own plugin packages, loaded from the CLI's own dependencies when installed (the CLI
@@ -21,36 +21,41 @@ const FIRST_PARTY: readonly string[] = [
 ];
 
 /**
- * A container with core's plugins, the installed first-party packages and the plugins `sources`
- * name (a config's `plugins:`, `--plugin`), in that order.
+ * A container with core's plugins, the installed first-party packages and the plugins `found`
+ * (`findPlugins`), in that order.
  */
 export async function loadPlugins(
-  sources: readonly PluginSource[] = [],
+  found: readonly FoundPlugin[] = [],
 ): Promise<DependencyContainer> {
   const plugins: TunekitPlugin[] = [...corePlugins];
   for (const name of FIRST_PARTY) {
     const module = await importIfInstalled(name);
     if (module) plugins.push(parsePluginModule(name, module));
   }
-  return createContainer([...plugins, ...(await importPlugins(sources))]);
+  return createContainer([...plugins, ...(await importPlugins(found))]);
 }
 
 /**
- * The plugins `sources` name, each found where its source says (see `resolvePlugin`) and imported
+ * The plugins `sources` name, each found where its source says (see `resolvePlugin`) and listed
  * once, however many times it is named; tunekit's own packages are left to `loadPlugins`.
  */
-export async function importPlugins(sources: readonly PluginSource[]): Promise<TunekitPlugin[]> {
-  const named = new Map<string, string>();
+export function findPlugins(sources: readonly PluginSource[]): FoundPlugin[] {
+  const found = new Map<string, FoundPlugin>();
   for (const { names, from, origin } of sources) {
     for (const name of names) {
       if (FIRST_PARTY.includes(name)) continue;
-      const url = resolvePlugin(name, from, origin);
-      if (!named.has(url)) named.set(url, name);
+      const plugin = resolvePlugin(name, from, origin);
+      if (!found.has(plugin.url)) found.set(plugin.url, plugin);
     }
   }
+  return [...found.values()];
+}
+
+/** The plugins `found` (`findPlugins`), imported and checked. */
+export async function importPlugins(found: readonly FoundPlugin[]): Promise<TunekitPlugin[]> {
   const plugins: TunekitPlugin[] = [];
-  for (const [url, name] of named)
-    plugins.push(parsePluginModule(name, await importPlugin(url, name)));
+  for (const { specifier, url } of found)
+    plugins.push(parsePluginModule(specifier, await importPlugin(url, specifier)));
   return plugins;
 }
 

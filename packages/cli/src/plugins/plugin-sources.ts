@@ -1,7 +1,6 @@
 import { statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { UserError } from '@tunekit/core';
-import { readTrainingRecord, TRAINING_RECORD_FILE } from '@tunekit/trainer';
 
 /** Plugins named in one place, and the folders they are resolved from, in order. */
 export interface PluginSource {
@@ -23,17 +22,21 @@ export function flagPlugins(names: readonly string[] = []): PluginSource {
 }
 
 /**
- * The `plugins:` of the config that trained the adapter or model in `folder`, as its training
- * record keeps them, resolved from that folder, then the working directory. None when `folder` is
- * not a local folder (a hub id) or has no record (an adapter made elsewhere).
+ * The plugins that trained the adapter or model in `folder` (a config's `plugins:` and
+ * `--plugin`), as its training record keeps them (paths absolute), resolved from that folder,
+ * then the working directory. None when `folder` is not a local folder (a hub id) or has no
+ * record (an adapter made elsewhere).
  */
 export async function recordPlugins(folder: string | undefined): Promise<PluginSource> {
   const isFolder =
     folder !== undefined && statSync(folder, { throwIfNoEntry: false })?.isDirectory();
-  const record = isFolder ? await readTrainingRecord(folder) : undefined;
-  const names = record?.config.plugins ?? [];
-  const file = join(folder ?? '', TRAINING_RECORD_FILE);
+  if (!isFolder) return { names: [], origin: '', from: [] };
+  // loaded only for a folder: `template render` of a tokenizer_config.json starts without the trainer
+  const { readTrainingRecord, TRAINING_RECORD_FILE } = await import('@tunekit/trainer');
+  const record = await readTrainingRecord(folder);
+  const names = record?.plugins ?? [];
+  const file = join(folder, TRAINING_RECORD_FILE);
   if (!Array.isArray(names) || !names.every((name) => typeof name === 'string'))
-    throw new UserError(`${file}: config.plugins: expected a list of package names or paths`);
-  return { names, origin: `plugins: in ${file}`, from: [resolve(folder ?? '.'), process.cwd()] };
+    throw new UserError(`${file}: plugins: expected a list of package names or paths`);
+  return { names, origin: `plugins: in ${file}`, from: [resolve(folder), process.cwd()] };
 }

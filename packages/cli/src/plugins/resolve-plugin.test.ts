@@ -43,13 +43,15 @@ afterAll(async () => {
 
 describe('resolvePlugin', () => {
   it("finds a package from the config's folder (in a parent's node_modules), by its exports map", () => {
-    expect(resolvePlugin('tunekit-esm', [configs, elsewhere], 'plugins: in c.yaml')).toBe(
-      url(esmOnly),
-    );
+    expect(resolvePlugin('tunekit-esm', [configs, elsewhere], 'plugins: in c.yaml')).toEqual({
+      specifier: 'tunekit-esm',
+      url: url(esmOnly),
+      recorded: 'tunekit-esm',
+    });
   });
 
   it('falls back to the working directory, and resolves nothing relative to the CLI', () => {
-    expect(resolvePlugin('tunekit-esm', [elsewhere], '--plugin')).toBe(url(cwdCopy));
+    expect(resolvePlugin('tunekit-esm', [elsewhere], '--plugin').url).toBe(url(cwdCopy));
     // commander is one of the CLI's own dependencies, but not the project's
     expect(() => resolvePlugin('commander', [configs], '--plugin')).toThrow(/not found/);
   });
@@ -67,12 +69,18 @@ describe('resolvePlugin', () => {
     );
   });
 
-  it('takes paths relative to each folder in turn: a file, or a package folder', () => {
-    expect(resolvePlugin('../my-plugin', [configs], 'plugins: in c.yaml')).toBe(url(folderPlugin));
-    expect(resolvePlugin('./my-plugin/src/main.js', [configs, project], '--plugin')).toBe(
-      url(folderPlugin),
-    );
-    expect(resolvePlugin(folderPlugin, [elsewhere], '--plugin')).toBe(url(folderPlugin));
+  it('takes paths relative to each folder in turn (a file, or a package folder), recorded absolute', () => {
+    expect(resolvePlugin('../my-plugin', [configs], 'plugins: in c.yaml')).toEqual({
+      specifier: '../my-plugin',
+      url: url(folderPlugin),
+      recorded: join(project, 'my-plugin'),
+    });
+    expect(resolvePlugin('./my-plugin/src/main.js', [configs, project], '--plugin')).toEqual({
+      specifier: './my-plugin/src/main.js',
+      url: url(folderPlugin),
+      recorded: folderPlugin,
+    });
+    expect(resolvePlugin(folderPlugin, [elsewhere], '--plugin').recorded).toBe(folderPlugin);
     expect(() => resolvePlugin('./gone.js', [configs, elsewhere], '--plugin')).toThrow(
       `plugin './gone.js' (--plugin) not found; looked for ${join(configs, 'gone.js')}, ${join(elsewhere, 'gone.js')}`,
     );

@@ -15,20 +15,39 @@ const CONDITIONS = new Set([
   ...(import.meta.url.endsWith('.ts') ? ['@tunekit/source'] : []),
 ]);
 
+/** A plugin found: the module to import, and how a training record names it. */
+export interface FoundPlugin {
+  /** As written (`plugins:`, `--plugin`), for messages. */
+  readonly specifier: string;
+  /** The module URL to import. */
+  readonly url: string;
+  /**
+   * The specifier as it reads from any folder: a path made absolute from the folder that had it,
+   * a package name as written (found again from the folder of the adapter that records it).
+   */
+  readonly recorded: string;
+}
+
 /**
- * The module URL of plugin `specifier`, found as eslint and prettier find theirs: a package name
- * (with its `exports` map, as `import` reads it) from the node_modules of each folder in `from`
- * and its parents, or a path (a file, or a package folder) relative to each folder in `from`;
- * the first folder that has it wins. When none has it, the UserError names every place looked.
- * `origin` says where the specifier was written (`plugins: in train.yaml`, `--plugin`).
+ * Plugin `specifier`, found as eslint and prettier find theirs: a package name (with its
+ * `exports` map, as `import` reads it) from the node_modules of each folder in `from` and its
+ * parents, or a path (a file, or a package folder) relative to each folder in `from`; the first
+ * folder that has it wins. When none has it, the UserError names every place looked. `origin`
+ * says where the specifier was written (`plugins: in train.yaml`, `--plugin`).
  */
-export function resolvePlugin(specifier: string, from: readonly string[], origin: string): string {
+export function resolvePlugin(
+  specifier: string,
+  from: readonly string[],
+  origin: string,
+): FoundPlugin {
   const looked = new Set<string>();
   for (const dir of from) {
-    const found = isPath(specifier)
-      ? resolvePath(resolve(dir, specifier), specifier, origin, looked)
-      : resolvePackage(specifier, dir, origin, looked);
-    if (found !== undefined) return found;
+    const path = isPath(specifier) ? resolve(dir, specifier) : undefined;
+    const url =
+      path !== undefined
+        ? resolvePath(path, specifier, origin, looked)
+        : resolvePackage(specifier, dir, origin, looked);
+    if (url !== undefined) return { specifier, url, recorded: path ?? specifier };
   }
   const install = isPath(specifier) ? '' : `; install it: npm install ${packageName(specifier)}`;
   throw new UserError(

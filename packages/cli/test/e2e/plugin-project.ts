@@ -3,18 +3,20 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundledModel } from './repo-paths.js';
 
-/** The plugin package the project installs. */
+/** The plugin package the project installs: the model family of model_type `probe_llama`. */
 export const PROBE_PLUGIN = 'tunekit-plugin-probe';
 
-/** The Jinja that the probe plugin's chat template `probe` writes into tokenizer_config.json. */
+/** The plugin file in the project's folder: the chat template `probe`. */
+export const TEMPLATE_PLUGIN = 'probe-template.mjs';
+
+/** The Jinja that the chat template `probe` writes into tokenizer_config.json. */
 export const PROBE_JINJA =
   "{% for m in messages %}{{ m['role'] }}> {{ m['content'] }}\n{% endfor %}{% if add_generation_prompt %}assistant> {% endif %}";
 
 const core = fileURLToPath(new URL('../../../core', import.meta.url));
 
 // An ESM plugin as a third party writes one, against @tunekit/core's public exports: a Llama under
-// model_type `probe_llama` (so a model folder of that type loads only with the plugin) and a chat
-// template `probe` ("role> text" lines).
+// model_type `probe_llama`, so a model folder of that type loads only with the plugin.
 const PROBE_SOURCE = `import { llamaFamily, TOKENS } from '@tunekit/core';
 
 const family = {
@@ -23,6 +25,19 @@ const family = {
   modelTypes: ['probe_llama'],
   architectures: ['ProbeForCausalLM'],
 };
+
+export const plugin = {
+  name: '${PROBE_PLUGIN}',
+  coreRange: '*',
+  register(container) {
+    container.register(TOKENS.ModelFamily, { useValue: family });
+  },
+};
+`;
+
+// A plugin in one file of the project, named by its path: a chat template `probe` ("role> text"
+// lines).
+const TEMPLATE_SOURCE = `import { TOKENS } from '@tunekit/core';
 
 const template = {
   id: 'probe',
@@ -44,10 +59,9 @@ const template = {
 };
 
 export const plugin = {
-  name: '${PROBE_PLUGIN}',
+  name: 'probe-template',
   coreRange: '*',
   register(container) {
-    container.register(TOKENS.ModelFamily, { useValue: family });
     container.register(TOKENS.ChatTemplate, { useValue: template });
   },
 };
@@ -56,9 +70,10 @@ export const plugin = {
 /**
  * A user's project outside this repository, in `dir`: the probe plugin installed in its
  * node_modules (an ESM package with only an `import` export, and @tunekit/core linked to this
- * checkout's so that the plugin shares the CLI's), `model/` (the bundled model under
- * model_type `probe_llama`), `data.jsonl`, and `configs/train.yaml` naming the plugin under
- * `plugins:` beside `configs/bare.yaml` that names none.
+ * checkout's so that the plugins share the CLI's), the template plugin in `probe-template.mjs`,
+ * `model/` (the bundled model under model_type `probe_llama`), `data.jsonl`, and
+ * `configs/train.yaml`, which names the template plugin by its path under `plugins:` and trains
+ * with its template, beside `configs/bare.yaml`, which names no plugin and trains with chatml.
  */
 export async function writePluginProject(dir: string): Promise<void> {
   const modules = join(dir, 'node_modules');
@@ -77,6 +92,7 @@ export async function writePluginProject(dir: string): Promise<void> {
     }),
   );
   await writeFile(join(probe, 'index.js'), PROBE_SOURCE);
+  await writeFile(join(dir, TEMPLATE_PLUGIN), TEMPLATE_SOURCE);
 
   const model = join(dir, 'model');
   await cp(bundledModel, model, { recursive: true, filter: (path) => !path.endsWith('scripts') });
@@ -94,7 +110,6 @@ export async function writePluginProject(dir: string): Promise<void> {
   const train = [
     'model: ../model',
     'train: ../data.jsonl',
-    'template: chatml',
     'max_length: 64',
     'peft: { method: lora, r: 4, lora_alpha: 8, target_modules: [q_proj, v_proj] }',
     'max_steps: 2',
@@ -104,9 +119,10 @@ export async function writePluginProject(dir: string): Promise<void> {
     'generation: { num_samples: 0 }',
   ];
   await mkdir(join(dir, 'configs'));
-  await writeFile(join(dir, 'configs/bare.yaml'), `${train.join('\n')}\n`);
+  const yaml = (lines: string[]) => `${[...lines, ...train].join('\n')}\n`;
+  await writeFile(join(dir, 'configs/bare.yaml'), yaml(['template: chatml']));
   await writeFile(
     join(dir, 'configs/train.yaml'),
-    `${[`plugins: [${PROBE_PLUGIN}]`, ...train].join('\n')}\n`,
+    yaml([`plugins: [../${TEMPLATE_PLUGIN}]`, 'template: probe']),
   );
 }

@@ -2,30 +2,40 @@ import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROBE_JINJA, PROBE_PLUGIN, writePluginProject } from './plugin-project.js';
+import {
+  PROBE_JINJA,
+  PROBE_PLUGIN,
+  TEMPLATE_PLUGIN,
+  writePluginProject,
+} from './plugin-project.js';
 import { runTunekit, type TunekitRun } from './run-tunekit.js';
 
-// Every command loads a plugin installed in a user's project outside this repository, named by
-// --plugin (found from the working directory) or under plugins: (a config's, found from the
-// config's folder; or the one an adapter's training record keeps, found from the adapter's
-// folder, while the working directory is elsewhere). The project's model has a model_type and
-// the data a chat template that only the plugin registers, so a command that ignores the plugin
-// fails.
+// Every command loads plugins from a user's project outside this repository: a package in its
+// node_modules (the family of the project model's model_type) and a file in its folder (a chat
+// template), named by --plugin (found from the working directory) or under plugins: (a config's,
+// found from the config's folder). train keeps both in the adapter's training record, the file's
+// path made absolute, so the commands that load the adapter load them with no flag from any
+// working directory. A command that ignores a plugin fails: the model_type and the template id
+// it needs are only the plugins'. Each command runs once from the record and once with --plugin.
 
 const root = await mkdtemp(join(tmpdir(), 'tunekit-cli-plugins-'));
 const project = join(root, 'project');
 const elsewhere = join(root, 'elsewhere');
 const model = join(project, 'model');
 const data = join(project, 'data.jsonl');
-/** Trained from configs/train.yaml (plugins: [probe]): its training record lists the plugin. */
-const recorded = join(project, 'out-recorded');
-/** Trained from configs/bare.yaml with --plugin: its record lists none. */
-const bare = join(project, 'out-bare');
-const plugin = ['--plugin', PROBE_PLUGIN];
-let trainedFromConfig: TunekitRun;
-let trainedWithFlag: TunekitRun;
+/**
+ * Trained in the project from configs/train.yaml (plugins: [../probe-template.mjs], template:
+ * probe) with --plugin tunekit-plugin-probe: its training record lists both.
+ */
+const recorded = join(project, 'out/recorded');
+/** `recorded` without its training record, as an adapter made elsewhere: it needs --plugin. */
+const unrecorded = join(project, 'out/unrecorded');
+const probePlugin = ['--plugin', PROBE_PLUGIN];
+const templatePlugin = ['--plugin', `./${TEMPLATE_PLUGIN}`];
+const plugins = [...probePlugin, ...templatePlugin];
+let trained: TunekitRun;
 
-/** tunekit in the project (where --plugin finds the plugin) or elsewhere (where it does not). */
+/** tunekit in the project (where --plugin finds the plugins) or elsewhere (where it does not). */
 const inProject = (args: string[], input?: string) => runTunekit(args, { cwd: project, input });
 const fromElsewhere = (args: string[], input?: string) =>
   runTunekit(args, { cwd: elsewhere, input });
@@ -38,14 +48,11 @@ function expectSuccess(run: TunekitRun): void {
 beforeAll(async () => {
   await writePluginProject(project);
   await mkdir(elsewhere);
-  const train = (config: string, out: string) => [
-    'train',
-    join(project, 'configs', config),
-    '--set',
-    `output_dir=${out}`,
-  ];
-  trainedFromConfig = await fromElsewhere(train('train.yaml', recorded));
-  trainedWithFlag = await inProject([...train('bare.yaml', bare), ...plugin]);
+  const config = join(project, 'configs/train.yaml');
+  trained = await inProject(['train', config, '--set', `output_dir=${recorded}`, ...probePlugin]);
+  expect(trained.code, trained.stderr).toBe(0);
+  await cp(recorded, unrecorded, { recursive: true });
+  await rm(join(unrecorded, 'training_record.json'));
 }, 240_000);
 
 afterAll(async () => {
@@ -59,75 +66,86 @@ describe('plugins from a project outside the CLI', () => {
     expect(run.stderr).toMatch(/^error: .*model_type 'probe_llama' is not supported/);
   });
 
-  it('train: plugins: in the config, found from its folder; and --plugin', async () => {
-    expectSuccess(trainedFromConfig);
-    expect(trainedFromConfig.stdout).toContain(`model: ${model} (probe_llama)`);
+  it('train: plugins: in the config, found from its folder, and --plugin; the record keeps both, the path absolute', async () => {
+    expectSuccess(trained);
+    expect(trained.stdout).toContain(`model: ${model} (probe_llama)`);
+    expect(trained.stdout).toContain(', template probe,');
     const record = JSON.parse(await readFile(join(recorded, 'training_record.json'), 'utf8'));
-    expect(record.config.plugins).toEqual([PROBE_PLUGIN]);
-    expectSuccess(trainedWithFlag);
-    expect(trainedWithFlag.stdout).toContain(`adapter: ${bare} (adapter_config.json`);
+    expect(record.plugins).toEqual([join(project, TEMPLATE_PLUGIN), PROBE_PLUGIN]);
+    expect(record.config.plugins).toEqual([`../${TEMPLATE_PLUGIN}`]);
   });
 
-  it("eval: the adapter's recorded plugins:, and --plugin", async () => {
-    const args = ['eval', '-m', model, '-d', data, '--num-samples', '1', '--json'];
+  it("eval: the adapter's recorded plugins with no flag, from another folder; and --plugin", async () => {
+    const args = ['eval', '-m', model, '-d', data, '--num-samples', '0', '--json'];
     for (const run of [
       await fromElsewhere([...args, '-a', recorded]),
-      await inProject([...args, '-a', bare, ...plugin]),
+      await inProject([...args, '-a', unrecorded, '--template', 'probe', ...plugins]),
     ]) {
-      expect(run.code).toBe(0);
+      expectSuccess(run);
       expect(JSON.parse(run.stdout)).toHaveProperty('loss');
     }
   }, 120_000);
 
-  it("chat: the adapter's recorded plugins:, and --plugin with the plugin's template", async () => {
+  it("chat: the adapter's recorded plugins with no flag, from another folder; and --plugin", async () => {
     const args = ['chat', '-m', model, '--max-new-tokens', '2'];
     expectSuccess(await fromElsewhere([...args, '-a', recorded], 'hi\n'));
-    expectSuccess(await inProject([...args, '--template', 'probe', ...plugin], 'hi\n'));
+    expectSuccess(
+      await inProject([...args, '-a', unrecorded, '--template', 'probe', ...plugins], 'hi\n'),
+    );
   }, 120_000);
 
-  it("generate: the model's recorded plugins:, and --plugin", async () => {
+  it("generate: the model's recorded plugins, and --plugin", async () => {
     // a model folder tunekit train saved (a full fine-tune) keeps its training record beside it
-    const trained = join(project, 'full-finetune');
-    await cp(model, trained, { recursive: true });
-    const record = { config: { plugins: [PROBE_PLUGIN] } };
-    await writeFile(join(trained, 'training_record.json'), JSON.stringify(record));
+    const trainedModel = join(project, 'full-finetune');
+    await cp(model, trainedModel, { recursive: true });
+    const record = { config: {}, plugins: [PROBE_PLUGIN] };
+    await writeFile(join(trainedModel, 'training_record.json'), JSON.stringify(record));
     const args = ['generate', '-p', 'What is 1 + 1?', '--max-new-tokens', '2', '--json'];
     for (const run of [
-      await fromElsewhere([...args, '-m', trained]),
-      await inProject([...args, '-m', model, ...plugin]),
+      await fromElsewhere([...args, '-m', trainedModel]),
+      await inProject([...args, '-m', model, ...plugins]),
     ]) {
       expectSuccess(run);
       expect(JSON.parse(run.stdout).generated_ids.length).toBeGreaterThan(0);
     }
   }, 120_000);
 
-  it("merge: the adapter's recorded plugins:, and --plugin", async () => {
+  it("merge: the adapter's recorded plugins, and --plugin", async () => {
     const fromRecord = await fromElsewhere(['merge', '-m', model, '-a', recorded, '-o', 'a']);
-    const fromFlag = await inProject(['merge', '-m', model, '-a', bare, '-o', 'b', ...plugin]);
+    const fromFlag = await inProject([
+      'merge',
+      '-m',
+      model,
+      '-a',
+      unrecorded,
+      '-o',
+      'b',
+      ...plugins,
+    ]);
     for (const run of [fromRecord, fromFlag]) expectSuccess(run);
     const config = JSON.parse(await readFile(join(elsewhere, 'a/config.json'), 'utf8'));
     expect(config.model_type).toBe('probe_llama');
   }, 120_000);
 
-  it("export: the adapter's recorded plugins:, and --plugin", async () => {
+  it("export: the adapter's recorded plugins, and --plugin", async () => {
     const fromRecord = await fromElsewhere(['export', '-m', model, '-a', recorded, '-o', 'c']);
-    const fromFlag = await inProject(['export', '-m', model, '-o', 'd', ...plugin]);
+    const fromFlag = await inProject(['export', '-m', model, '-o', 'd', ...plugins]);
     for (const run of [fromRecord, fromFlag]) {
       expectSuccess(run);
       expect(run.stdout).toContain('wrote onnx/model.onnx');
     }
   }, 120_000);
 
-  it("template render: the plugin's template by the --model folder's recorded plugins:, and --plugin", async () => {
+  it("template render: the plugin's template by the --model folder's recorded plugins, and --plugin", async () => {
     const args = ['template', 'render', '-t', 'probe', '-d', data, '-n', '1'];
     for (const run of [
       await fromElsewhere([...args, '-m', recorded]),
-      await inProject([...args, ...plugin]),
+      await inProject([...args, ...templatePlugin]),
     ]) {
       expectSuccess(run);
       expect(run.stdout).toContain('user> What is 0 + 0?\nassistant> [[0\n]]');
     }
-    const listed = await inProject(['template', 'list', ...plugin]);
+    const listed = await inProject(['template', 'list', ...templatePlugin]);
     expect(listed.stdout).toContain('probe: role> text lines');
   }, 120_000);
 
@@ -142,7 +160,7 @@ describe('plugins from a project outside the CLI', () => {
     ];
     for (const run of [
       await fromElsewhere(args('train.yaml')),
-      await inProject([...args('bare.yaml'), ...plugin]),
+      await inProject([...args('bare.yaml'), ...plugins]),
     ]) {
       expect(run.code).toBe(0);
       expect(run.stdout).toContain(`tokenizer.chat_template = ${JSON.stringify(PROBE_JINJA)}`);
@@ -150,7 +168,7 @@ describe('plugins from a project outside the CLI', () => {
   }, 120_000);
 
   it('name every place they looked for a plugin that is not installed', async () => {
-    const run = await fromElsewhere(['train', join(project, 'configs/bare.yaml'), ...plugin]);
+    const run = await fromElsewhere(['train', join(project, 'configs/bare.yaml'), ...probePlugin]);
     expect(run.code).toBe(1);
     const looked = [elsewhere, root].map((dir) => join(dir, 'node_modules', PROBE_PLUGIN));
     expect(run.stderr).toMatch(

@@ -123,7 +123,8 @@ describe('mergeAdapterIntoFolder', () => {
     }).catch((e) => e);
     expect(error).toBeInstanceOf(UserError);
     expect((error as Error).message).toBe(
-      `${adapter}: adapter_config.json has peft_type "TOY"; registered methods: none`,
+      `${adapter}: adapter_config.json has peft_type "TOY"; registered methods: none; ` +
+        'install the plugin package that provides it and load it (--plugin <package>, or plugins: [<package>] in the config)',
     );
   });
 

@@ -25,8 +25,8 @@ describe('PeftModel', () => {
     const peft = toy({ target_modules: ['q_proj'] });
     expect(peft.model.getModule('model.layers.0.self_attn.q_proj')).toBeInstanceOf(ScaleLayer);
     expect(peft.trainableParameters().map(([name]) => name)).toEqual([
-      'model.layers.0.self_attn.q_proj.toy_scale.default.weight',
-      'model.layers.1.self_attn.q_proj.toy_scale.default.weight',
+      'model.layers.0.self_attn.q_proj.toy_scale.default',
+      'model.layers.1.self_attn.q_proj.toy_scale.default',
     ]);
     expect(peft.parameterCounts()).toEqual({ trainable: 8, all: 2 * (3 * 16 + 20) + 12 + 8 });
     expect(peft.printTrainableParameters(() => {})).toBe(
@@ -74,8 +74,8 @@ describe('PeftModel', () => {
     expect(await outputOf(peft.model)).toEqual(withDefault);
     peft.setAdapter('other');
     expect(peft.trainableParameters().map(([n]) => n)).toEqual([
-      'model.layers.0.self_attn.v_proj.toy_scale.other.weight',
-      'model.layers.1.self_attn.v_proj.toy_scale.other.weight',
+      'model.layers.0.self_attn.v_proj.toy_scale.other',
+      'model.layers.1.self_attn.v_proj.toy_scale.other',
     ]);
     const withOther = await outputOf(peft.model);
     expect(withOther).not.toEqual(withDefault);

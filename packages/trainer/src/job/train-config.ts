@@ -56,7 +56,7 @@ export function trainConfigSchema(container: DependencyContainer) {
         .array(z.string().min(1))
         .default([])
         .describe(
-          'packages to load besides the installed first-party ones (a PEFT method, a callback)',
+          'packages to load besides the installed first-party ones (a PEFT method, a callback): names or paths, found from this file’s folder, then the working directory',
         ),
       allow_nonfinite: z
         .boolean()

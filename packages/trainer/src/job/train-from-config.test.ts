@@ -45,6 +45,8 @@ describe('trainFromConfig', () => {
       {
         model: 'model',
         backend: 'reference',
+        // recorded as written when the caller names no others (the container already has them)
+        plugins: ['tunekit-plugin-x'],
         train: 'train.jsonl',
         eval: 'eval.jsonl',
         template: 'chatml',
@@ -92,6 +94,7 @@ describe('trainFromConfig', () => {
     const record = await readTrainingRecord(result.outputDir);
     expect(record?.global_step).toBe(2);
     expect(record?.metrics.after).toEqual(result.metrics.after);
+    expect(record?.plugins).toEqual(['tunekit-plugin-x']);
     expect(printed[0]).toMatch(/^model: .*model \(llama\) on backend reference$/);
     expect(printed).toContainEqual(
       expect.stringMatching(/^eval before training \(step 0\): loss /),

@@ -53,6 +53,12 @@ export interface TrainFromConfigOptions {
   readonly configDir?: string;
   /** The config file, named by errors about its `model:` key. */
   readonly configFile?: string;
+  /**
+   * The plugins the training record lists, so that what loads the adapter loads them too: package
+   * names, and paths made absolute (relative ones would be read from another folder there); by
+   * default the config's `plugins:` as written.
+   */
+  readonly plugins?: readonly string[];
   /** Progress and summary lines (the progress bar's too, off a terminal); default silent. */
   readonly print?: (line: string) => void;
   /** Warnings and notes, one line each; default `console.warn`. */
@@ -228,6 +234,7 @@ async function trainClaimed(
       template: { id: data.template.id, sha256: data.template.sha256 },
       data: dataRecord(stats),
       config,
+      plugins: job.plugins ?? config.plugins,
       global_step: result.globalStep,
       metrics,
     });

@@ -21,6 +21,11 @@ export interface TrainingRecord {
   readonly data: DataRecord;
   /** The config file with every default filled in (what --print-config shows). */
   readonly config: Readonly<Record<string, unknown>>;
+  /**
+   * The plugin packages the job loaded besides tunekit's own, for commands that load the adapter:
+   * package names, and paths made absolute (`TrainFromConfigOptions.plugins`).
+   */
+  readonly plugins: readonly string[];
   readonly global_step: number;
   readonly metrics: {
     /** The first evaluation (before the first step) and the last (after the last), eval_ keys. */
