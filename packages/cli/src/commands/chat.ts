@@ -30,13 +30,10 @@ interface ChatFlags {
   readonly plugin?: string[];
 }
 
-/** Where `tunekit chat` reads the user's lines: the process's stdin, or text in tests. */
-export type ChatInput = NodeJS.ReadableStream & { readonly isTTY?: boolean };
-
 const HELP = 'type a message; /reset forgets the conversation, /exit (or end of input) quits';
 
 /** `tunekit chat`: an interactive conversation with a model (and adapter), answers streamed. */
-export function chatCommand(streams: CliStreams, input: ChatInput = process.stdin): Command {
+export function chatCommand(streams: CliStreams): Command {
   return new Command('chat')
     .description('Chat with a model, or a model with an adapter; reads lines from stdin.')
     .requiredOption(
@@ -69,10 +66,14 @@ export function chatCommand(streams: CliStreams, input: ChatInput = process.stdi
     .option('--backend <id>', 'backend to run on (default: the best available one)')
     .option(ALLOW_NONFINITE_FLAG, ALLOW_NONFINITE_HELP)
     .addOption(pluginOption("those the adapter's (or model's) training record lists"))
-    .action((flags: ChatFlags) => chat(flags, streams, input));
+    .action((flags: ChatFlags) => chat(flags, streams, streams.stdin ?? process.stdin));
 }
 
-async function chat(flags: ChatFlags, streams: CliStreams, input: ChatInput): Promise<void> {
+async function chat(
+  flags: ChatFlags,
+  streams: CliStreams,
+  input: NonNullable<CliStreams['stdin']>,
+): Promise<void> {
   const tools = flags.tools === undefined ? [] : await readToolsFile(flags.tools);
   const chat = await openChatSession({
     ...flags,
