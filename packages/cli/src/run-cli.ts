@@ -11,6 +11,11 @@ export interface CliStreams {
   readonly stdin?: NodeJS.ReadableStream & { readonly isTTY?: boolean };
 }
 
+/** A line-writer onto the streams' stderr, for warnings. */
+export function stderrLines(streams: CliStreams): (line: string) => void {
+  return (line) => streams.stderr.write(`${line}\n`);
+}
+
 const processStreams: CliStreams = {
   stdout: process.stdout,
   stderr: process.stderr,

@@ -11,7 +11,7 @@ import {
   pluginOption,
   recordPlugins,
 } from '../plugins/index.js';
-import type { CliStreams } from '../run-cli.js';
+import { type CliStreams, stderrLines } from '../run-cli.js';
 import { TEMPLATE_FLAG_HELP } from '../template-flag.js';
 import { readToolsFile } from '../tools-file.js';
 
@@ -78,7 +78,10 @@ async function chat(
   const chat = await openChatSession({
     ...flags,
     container: await loadPlugins(
-      findPlugins([await recordPlugins(flags.adapter ?? flags.model), flagPlugins(flags.plugin)]),
+      findPlugins([
+        await recordPlugins(flags.adapter ?? flags.model, stderrLines(streams)),
+        flagPlugins(flags.plugin),
+      ]),
     ),
     tools,
     generation: {

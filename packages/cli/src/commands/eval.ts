@@ -9,7 +9,7 @@ import {
   pluginOption,
   recordPlugins,
 } from '../plugins/index.js';
-import type { CliStreams } from '../run-cli.js';
+import { type CliStreams, stderrLines } from '../run-cli.js';
 import { TEMPLATE_FLAG_HELP } from '../template-flag.js';
 
 interface EvalFlags {
@@ -62,7 +62,10 @@ async function runEval(flags: EvalFlags, streams: CliStreams): Promise<void> {
   const result = await evaluateModel({
     ...flags,
     container: await loadPlugins(
-      findPlugins([await recordPlugins(flags.adapter ?? flags.model), flagPlugins(flags.plugin)]),
+      findPlugins([
+        await recordPlugins(flags.adapter ?? flags.model, stderrLines(streams)),
+        flagPlugins(flags.plugin),
+      ]),
     ),
     warn: (line) => streams.stderr.write(`${line}\n`),
   });

@@ -23,7 +23,7 @@ import {
   pluginOption,
   recordPlugins,
 } from '../plugins/index.js';
-import type { CliStreams } from '../run-cli.js';
+import { type CliStreams, stderrLines } from '../run-cli.js';
 
 interface ExportFlags {
   readonly model: string;
@@ -57,7 +57,10 @@ export function exportCommand(streams: CliStreams): Command {
     .addOption(pluginOption("those the adapter's (or model's) training record lists"))
     .action(async (flags: ExportFlags) => {
       const container = await loadPlugins(
-        findPlugins([await recordPlugins(flags.adapter ?? flags.model), flagPlugins(flags.plugin)]),
+        findPlugins([
+          await recordPlugins(flags.adapter ?? flags.model, stderrLines(streams)),
+          flagPlugins(flags.plugin),
+        ]),
       );
       const files = await exportModel(flags, container, nonFiniteOptions(flags, streams));
       const merged = flags.adapter ? ` with ${flags.adapter} merged in` : '';

@@ -9,7 +9,7 @@ import {
   pluginOption,
   recordPlugins,
 } from '../plugins/index.js';
-import type { CliStreams } from '../run-cli.js';
+import { type CliStreams, stderrLines } from '../run-cli.js';
 
 interface GenerateFlags {
   readonly model: string;
@@ -68,7 +68,10 @@ async function generate(flags: GenerateFlags, streams: CliStreams): Promise<void
   const result = await generateText({
     ...flags,
     container: await loadPlugins(
-      findPlugins([await recordPlugins(flags.model), flagPlugins(flags.plugin)]),
+      findPlugins([
+        await recordPlugins(flags.model, stderrLines(streams)),
+        flagPlugins(flags.plugin),
+      ]),
     ),
     // temperature 0 means greedy decoding
     generation: {

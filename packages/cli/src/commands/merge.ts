@@ -13,7 +13,7 @@ import {
   pluginOption,
   recordPlugins,
 } from '../plugins/index.js';
-import type { CliStreams } from '../run-cli.js';
+import { type CliStreams, stderrLines } from '../run-cli.js';
 
 interface MergeFlags {
   readonly model: string;
@@ -42,7 +42,10 @@ export function mergeCommand(streams: CliStreams): Command {
     .addOption(pluginOption("those the adapter's training record lists"))
     .action(async (flags: MergeFlags) => {
       const container = await loadPlugins(
-        findPlugins([await recordPlugins(flags.adapter), flagPlugins(flags.plugin)]),
+        findPlugins([
+          await recordPlugins(flags.adapter, stderrLines(streams)),
+          flagPlugins(flags.plugin),
+        ]),
       );
       const files = await writeOutputFolder(
         flags.out,
