@@ -1,6 +1,6 @@
 import { ShapeError, UserError } from '../errors/index.js';
 import type { TypeInfo } from './op-def.js';
-import { formatShape, sizeOf } from './shape.js';
+import { formatShape, type Shape, sizeOf } from './shape.js';
 import type { Tensor } from './tensor.js';
 
 // bitsandbytes' blockwise quantization, read back with primitives: a flat tensor of n values is cut
@@ -54,18 +54,33 @@ function isVector(t: TypeInfo, size: number): boolean {
 }
 
 /**
- * values[i] * absmax[floor(i / blocksize)] for the first n of `values` (flat, at least n long, at
- * most blockCount * blocksize). The values are zero-padded to whole blocks so the scale is one
- * broadcast multiply of [blocks, blocksize] by [blocks, 1], then the tail's padding is cut off.
+ * values[i] * absmax[floor(i / blocksize)] for the first n = size(shape) of `values` (any shape, in
+ * row-major order, at least n and at most blockCount * blocksize elements), as a tensor of `shape`.
+ * Values are zero-padded to whole blocks so that the scale is one broadcast multiply of [blocks,
+ * blocksize] by [blocks, 1]; a tail block's padding is cut off after. Without a tail the values go
+ * through two reshapes and the multiply, nothing else (no copy of the weight beyond the product).
  */
-export function scaleBlocks(values: Tensor, absmax: Tensor, blocksize: number, n: number): Tensor {
+export function scaleBlocks(
+  values: Tensor,
+  absmax: Tensor,
+  blocksize: number,
+  shape: Shape,
+): Tensor {
+  const n = sizeOf(shape);
   const blocks = blockCount(n, blocksize);
   const whole = blocks * blocksize;
-  const length = values.dim(0);
-  const padded = length < whole ? values.pad([0], [whole - length]) : values;
-  const scaled = padded.reshape([blocks, blocksize]).mul(absmax.reshape([blocks, 1]));
-  const flat = scaled.reshape([whole]);
-  return whole === n ? flat : flat.slice([0], [n]);
+  const length = sizeOf(values.shape);
+  const grid =
+    length === whole
+      ? values.reshape([blocks, blocksize])
+      : values
+          .reshape([length])
+          .pad([0], [whole - length])
+          .reshape([blocks, blocksize]);
+  const scaled = grid.mul(absmax.reshape([blocks, 1]));
+  return whole === n
+    ? scaled.reshape(shape)
+    : scaled.reshape([whole]).slice([0], [n]).reshape(shape);
 }
 
 /**
@@ -89,5 +104,5 @@ export function dequantizeBlockwise(
     codeSize: 256,
   });
   const values = code.gather(q.reshape([n]).cast('i32'), 0);
-  return scaleBlocks(values, absmax, blocksize, n).reshape(q.shape);
+  return scaleBlocks(values, absmax, blocksize, q.shape);
 }

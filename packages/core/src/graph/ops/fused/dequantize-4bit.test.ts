@@ -5,6 +5,7 @@ import { ShapeError, UserError } from '../../../errors/index.js';
 import { HostTensor, randomNormal, seededRandom } from '../../../tensor/index.js';
 import { GraphBuilder } from '../../builder.js';
 import { ops } from '../../functional.js';
+import type { Tensor } from '../../tensor.js';
 import { host, run1, trace } from '../test-utils.js';
 import { decompositionError } from './fused-test-utils.js';
 
@@ -169,8 +170,10 @@ describe('dequantize_4bit', () => {
   });
 
   it('rejects storage that does not fit the shape, naming the input and what it must be', () => {
-    const deq = (blocksize: number, shape: number[]) => (q: never, a: never, c: never) =>
-      ops.dequantize4bit(q, a, c, { blocksize, shape });
+    const deq =
+      (blocksize: number, shape: number[]) =>
+      (...[q, a, c]: Tensor[]) =>
+        ops.dequantize4bit(q, a, c, { blocksize, shape });
     expect(() => trace(deq(4, [3, 5]), [[8], 'u8'], [4], [16])).not.toThrow();
     expect(() => trace(deq(4, [3, 5]), [[7], 'u8'], [4], [16])).toThrow(
       /dequantize_4bit: q u8\[7\] must be u8 with 8 elements \(15 values in blocks of 4\)/,

@@ -50,12 +50,8 @@ export const dequantize4bit = {
   // code[b & 15]) with b >> 4 = floor(b / 16) (truncation, b >= 0) and b & 15 = b - 16 floor(b / 16).
   // The weight then costs one gather of that table by its bytes and one blockwise scale.
   decompose([packed, absmax, code], { blocksize, shape }) {
-    const n = sizeOf(shape);
-    const bytes = packed.reshape([Math.ceil(n / 2)]).cast('i32');
-    const values = nibblePairs(code)
-      .gather(bytes, 0)
-      .reshape([2 * bytes.dim(0)]);
-    return scaleBlocks(values, absmax, blocksize, n).reshape(shape);
+    const bytes = packed.reshape([Math.ceil(sizeOf(shape) / 2)]).cast('i32');
+    return scaleBlocks(nibblePairs(code).gather(bytes, 0), absmax, blocksize, shape);
   },
 } satisfies OpDef<'dequantize_4bit'>;
 
