@@ -22,7 +22,7 @@ import {
 } from '@tunekit/trainer';
 
 /** Focal loss: (1 - p)^2 * -log p per supervised token, summed and divided as the stock loss is. */
-const focalLoss: ComputeLoss = ({ logits, labels, numItemsInBatch }) => {
+export const focalLoss: ComputeLoss = ({ logits, labels, numItemsInBatch }) => {
   const shifted = shiftForNextToken(logits, labels);
   const nll = ops.crossEntropy(shifted.logits, shifted.labels, {
     ignore_index: IGNORE_INDEX,

@@ -12,6 +12,7 @@ import {
 import { afterAll, expect, it } from 'vitest';
 import { CountingBackend, plugin as countingPlugin } from '../samples/counting-backend.js';
 import { trainWithFocalLoss } from '../samples/custom-trainer.js';
+import { trainThenChat } from '../samples/train-from-config.js';
 import { DOCS_DIR, REPO_DIR, readPages } from './pages.js';
 
 const scratch = await mkdtemp(join(tmpdir(), 'tunekit-docs-'));
@@ -33,6 +34,19 @@ it('custom-trainer.ts trains LoRA with its focal loss and saves the adapter', as
   );
   expect(result.globalStep).toBe(2);
   expect(existsSync(join(out, 'adapter_model.safetensors'))).toBe(true);
+});
+
+it('train-from-config.ts trains from a config object with its focal loss, then chats with the adapter', async () => {
+  const out = join(scratch, 'from-config');
+  const result = await trainThenChat(
+    join(REPO_DIR, 'models/tunekit-tiny-chat'),
+    join(REPO_DIR, 'examples/quickstart/data'),
+    out,
+  );
+  expect(result.globalStep).toBe(2);
+  expect(result.files).toContain('adapter_model.safetensors');
+  expect(existsSync(join(out, 'adapter_model.safetensors'))).toBe(true);
+  expect(result.answer).not.toBe('');
 });
 
 it('counting-backend.ts registers a backend that the container resolves and that runs graphs', async () => {
