@@ -20,15 +20,16 @@ export const CHECKPOINT_LLAMA = Object.freeze({
 });
 
 /**
- * The cross-entropy loss of a seeded random Llama on one [2, 6] batch and its gradients for every
+ * The cross-entropy loss of a seeded random Llama on one batch (default [2, 6]) and its gradients for every
  * weight, as one graph (outputs `loss` and `grad.<weight>`) with its feeds; with
  * `gradientCheckpointing`, each decoder layer is recomputed in the backward pass.
  */
 export function causalLmGradGraph(
   config: Record<string, unknown>,
   gradientCheckpointing: boolean,
+  batch: { batch: number; seq: number } = { batch: 2, seq: 6 },
 ): { graph: Graph; feeds: Record<string, HostTensor> } {
-  const [B, T] = [2, 6];
+  const [B, T] = [batch.batch, batch.seq];
   const vocab = config.vocab_size as number;
   const { model } = buildCausalLM(config);
   const random = seededRandom(7);
