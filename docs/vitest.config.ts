@@ -11,6 +11,10 @@ export default defineConfig({
     name: 'docs',
     environment: 'node',
     include: ['test/**/*.test.ts'],
+    // One child process (not a worker thread: the shell samples' test changes its working
+    // directory) for all files, so the workspace's modules are loaded once, not once per file.
+    pool: 'forks',
+    isolate: false,
     testTimeout: 120_000,
   },
 });

@@ -42,6 +42,7 @@ export default defineConfig({
           { text: 'CLI', link: '/reference/cli' },
         ],
       },
+      { text: 'Releasing', link: '/releasing' },
     ],
   },
 });

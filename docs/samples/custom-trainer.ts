@@ -2,27 +2,23 @@ import { plugin as onnx } from '@tunekit/backend-onnx';
 import {
   corePlugins,
   createContainer,
-  loadCausalLM,
   ops,
-  PeftModel,
-  resolveBackend,
-  Tokenizer,
+  type TrainerCallback,
+  type TrainerState,
 } from '@tunekit/core';
-import { denseLinearDispatcher, plugin as lora, loraMethod } from '@tunekit/peft-lora';
+import { plugin as lora } from '@tunekit/peft-lora';
 import { plugin as templates } from '@tunekit/templates';
 import {
-  builtinCallbacks,
   type ComputeLoss,
   IGNORE_INDEX,
-  loadSftData,
-  parseTrainingArguments,
+  parseTrainConfig,
   shiftForNextToken,
-  Trainer,
   plugin as trainer,
+  trainFromConfig,
 } from '@tunekit/trainer';
 
 /** Focal loss: (1 - p)^2 * -log p per supervised token, summed and divided as the stock loss is. */
-const focalLoss: ComputeLoss = ({ logits, labels, numItemsInBatch }) => {
+export const focalLoss: ComputeLoss = ({ logits, labels, numItemsInBatch }) => {
   const shifted = shiftForNextToken(logits, labels);
   const nll = ops.crossEntropy(shifted.logits, shifted.labels, {
     ignore_index: IGNORE_INDEX,
@@ -32,40 +28,43 @@ const focalLoss: ComputeLoss = ({ logits, labels, numItemsInBatch }) => {
   return weight.mul(nll).sum().div(numItemsInBatch);
 };
 
-/** LoRA on a model folder with the stock data pipeline and callbacks, and a loss of our own. */
-export async function trainWithFocalLoss(modelDir: string, dataDir: string, outputDir: string) {
+/** A callback of our own, called after the stock ones: it keeps each step's loss. */
+class LossHistory implements TrainerCallback {
+  readonly id = 'loss_history';
+  readonly losses: number[] = [];
+  onStepEnd(state: TrainerState) {
+    if (state.loss !== undefined) this.losses.push(state.loss);
+  }
+}
+
+/**
+ * The quickstart's job as a config object, with the focal loss and our callback; the rest (data
+ * pipeline, evaluation before and after, progress, metrics log, report, saving) is stock.
+ * Relative paths in the config start at `configDir`.
+ */
+export async function trainWithFocalLoss(configDir: string, outputDir: string) {
+  // the plugins a config's ids resolve in: the CLI adds those its `plugins:` names
   const container = createContainer([...corePlugins, onnx, lora, templates, trainer]);
-  const backend = await resolveBackend(container, 'onnx');
-  try {
-    const tokenizer = await Tokenizer.fromFolder(modelDir);
-    const { model } = await loadCausalLM(modelDir, { families: container });
-    const peft = PeftModel.create(
-      model,
-      loraMethod,
-      { r: 8, lora_alpha: 16, target_modules: 'all-linear' },
-      { dispatchers: [denseLinearDispatcher], modelType: 'llama', seed: 1 },
-    );
-    const data = await loadSftData(
-      { train: 'train.jsonl', template: 'chatml', max_length: 64 },
-      { container, tokenizer, baseDir: dataDir, tokenizerDir: modelDir },
-    );
-    const args = parseTrainingArguments({
+  const config = parseTrainConfig(
+    {
+      model: 'models/tunekit-tiny-chat',
+      train: 'examples/quickstart/data/train.jsonl',
+      eval: 'examples/quickstart/data/eval.jsonl',
+      template: 'chatml',
+      max_length: 64,
+      peft: { method: 'lora', r: 8, lora_alpha: 16, target_modules: 'all-linear' },
       output_dir: outputDir,
       max_steps: 2,
-      save_strategy: 'no',
-    });
-    const result = await new Trainer({
-      backend,
-      model,
-      peft,
-      args,
-      trainData: (epoch) => data.train(epoch),
-      computeLoss: focalLoss,
-      callbacks: builtinCallbacks(args),
-    }).train();
-    await peft.save(outputDir, { baseModelNameOrPath: modelDir });
-    return result;
-  } finally {
-    await backend.dispose();
-  }
+      generation: { num_samples: 2, max_new_tokens: 8 },
+    },
+    container,
+  );
+  const history = new LossHistory();
+  const result = await trainFromConfig(config, {
+    container,
+    configDir,
+    computeLoss: focalLoss,
+    callbacks: [history],
+  });
+  return { ...result, losses: history.losses };
 }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, normalize } from 'node:path';
 import {
   corePlugins,
   createContainer,
@@ -10,40 +10,62 @@ import {
   resolveBackend,
 } from '@tunekit/core';
 import { afterAll, expect, it } from 'vitest';
-import { CountingBackend, plugin as countingPlugin } from '../samples/counting-backend.js';
+import { askAdapter } from '../samples/chat-session.js';
 import { trainWithFocalLoss } from '../samples/custom-trainer.js';
+import { plugin as countingPlugin, FlopCountingBackend } from '../samples/flop-counting-backend.js';
 import { DOCS_DIR, REPO_DIR, readPages } from './pages.js';
 
 const scratch = await mkdtemp(join(tmpdir(), 'tunekit-docs-'));
 afterAll(() => rm(scratch, { recursive: true, force: true }));
 
-it('every sample file is included in a page, and every included sample exists', async () => {
+it('every sample file is included in a page, and every included file exists', async () => {
   const pages = (await readPages()).map((page) => page.text).join('\n');
-  const included = [...pages.matchAll(/^<<< @\/(samples\/[^\s{#]+)/gm)].map((m) => m[1]);
+  // `<<< @/path`: a file relative to docs/ (the examples' files are tested by their packages)
+  const included = [...pages.matchAll(/^<<< @\/([^\s{#]+)/gm)].map((m) => normalize(m[1]));
   const samples = (await readdir(join(DOCS_DIR, 'samples'))).map((name) => `samples/${name}`);
-  expect(new Set(included)).toEqual(new Set(samples));
+  expect(new Set(included.filter((path) => path.startsWith('samples/')))).toEqual(new Set(samples));
+  expect(included.filter((path) => !existsSync(join(DOCS_DIR, path)))).toEqual([]);
 });
 
-it('custom-trainer.ts trains LoRA with its focal loss and saves the adapter', async () => {
+it('custom-trainer.ts runs the job with its focal loss and callback, evaluates and saves the adapter', async () => {
   const out = join(scratch, 'focal');
-  const result = await trainWithFocalLoss(
-    join(REPO_DIR, 'models/tunekit-tiny-chat'),
-    join(REPO_DIR, 'examples/quickstart/data'),
-    out,
-  );
+  const result = await trainWithFocalLoss(REPO_DIR, out);
   expect(result.globalStep).toBe(2);
+  expect(result.losses).toHaveLength(2);
+  expect(result.metrics.after?.eval_loss).toBeLessThan(result.metrics.before?.eval_loss ?? 0);
+  expect(result.files).toContain('adapter_model.safetensors');
   expect(existsSync(join(out, 'adapter_model.safetensors'))).toBe(true);
 });
 
-it('counting-backend.ts registers a backend that the container resolves and that runs graphs', async () => {
+it('chat-session.ts opens a chat on the adapter custom-trainer.ts saved, with its template', async () => {
+  const chat = await askAdapter(
+    join(REPO_DIR, 'models/tunekit-tiny-chat'),
+    join(scratch, 'focal'),
+    'What is 2 + 2?',
+  );
+  expect(chat.template).toBe('chatml');
+  expect(chat.streamed).toBe(chat.answer);
+});
+
+it('flop-counting-backend.ts registers a backend that counts by its table and runs graphs', async () => {
   const container = createContainer([...corePlugins, countingPlugin]);
   const backend = await resolveBackend(container, 'counting');
-  expect(backend).toBeInstanceOf(CountingBackend);
+  expect(backend).toBeInstanceOf(FlopCountingBackend);
   const b = new GraphBuilder();
-  const x = b.input('x', [3]);
-  const executable = backend.compile(b.build({ y: x.mul(2) }));
-  const { y } = await executable.run({ x: HostTensor.from('f32', [3], [1, 2, 3]) });
-  expect(Array.from(y.toArray())).toEqual([2, 4, 6]);
-  expect((backend as CountingBackend).compiles).toBe(1);
+  const x = b.input('x', [2, 3]);
+  const w = b.input('w', [3, 4]);
+  const h = x.matmul(w);
+  // softmax has its own entry; log_softmax is decomposed: max, sub, exp, sum, log, sub
+  const executable = backend.compile(b.build({ p: h.softmax(), logp: h.logSoftmax() }));
+  const matmul = 2 * 8 * 3;
+  const logSoftmax = 8 + 8 + 8 + 8 + 2 + 8;
+  expect((backend as FlopCountingBackend).flops).toEqual([matmul + 5 * 8 + logSoftmax]);
+  const { p } = await executable.run({
+    x: HostTensor.from('f32', [2, 3], [1, 2, 3, 4, 5, 6]),
+    w: HostTensor.from('f32', [3, 4], [1, 0, 0, 1, 0, 1, 0, 1, 0, 0, 1, 1]),
+  });
+  const rows = Array.from(p.toArray());
+  expect(rows.slice(0, 4).reduce((a, v) => a + v, 0)).toBeCloseTo(1, 5);
+  expect(rows[3]).toBeGreaterThan(rows[0]);
   await backend.dispose();
 });

@@ -1,12 +1,10 @@
-import { execFile } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { codeBlocks, REPO_DIR, readPages } from './pages.js';
+import { parseTunekitLine, runTunekitLine, type TunekitLine } from './tunekit-line.js';
 
-const run = promisify(execFile);
 const scratch = await mkdtemp(join(tmpdir(), 'tunekit-docs-sh-'));
 afterAll(() => rm(scratch, { recursive: true, force: true }));
 
@@ -16,12 +14,16 @@ afterAll(() => rm(scratch, { recursive: true, force: true }));
  */
 const WORKSPACE_COMMAND = /^npx --yes pnpm@12\.4\.2 /;
 
-/** Training in a test is cut to two steps and two generated answers, whatever a page's job says. */
-function shortened(line: string): string {
-  return line.replace(
-    /^(tunekit train \S+)/,
-    '$1 --set max_steps=2 --set generation.num_samples=2',
-  );
+/**
+ * Training in a test is cut to two steps and one evaluation (after them) with two generated
+ * answers, whatever a page's job says.
+ */
+const CUT = ['max_steps=2', 'eval_on_start=false', 'generation.num_samples=2'];
+
+function shortened({ args, stdin }: TunekitLine): TunekitLine {
+  if (args[0] !== 'train') return { args, stdin };
+  const [, config, ...rest] = args;
+  return { args: ['train', config, ...CUT.flatMap((set) => ['--set', set]), ...rest], stdin };
 }
 
 const pages = (await readPages())
@@ -49,18 +51,17 @@ it('pages show the README’s workspace commands exactly as the README does', as
 });
 
 // The pages' shell blocks run in order, Getting started first (later guides use its adapter, as
-// their text says), in one folder that holds the repository's examples/, models/ and docs/, with
-// `tunekit` on the PATH running the CLI from source.
+// their text says), in one folder that holds the repository's examples/, models/ and docs/. Each
+// line runs `tunekit` in this process (see tunekit-line.ts), in that folder.
 const cwd = join(scratch, 'project');
-const bin = join(cwd, '.bin');
+const startDir = process.cwd();
 beforeAll(async () => {
-  await mkdir(bin, { recursive: true });
+  await mkdir(cwd, { recursive: true });
   for (const folder of ['examples', 'models', 'docs'])
     await symlink(join(REPO_DIR, folder), join(cwd, folder));
-  const cli = join(REPO_DIR, 'packages/cli/bin/tunekit.js');
-  await writeFile(join(bin, 'tunekit'), `#!/bin/sh\nexec node ${cli} "$@"\n`);
-  await chmod(join(bin, 'tunekit'), 0o755);
+  process.chdir(cwd);
 });
+afterAll(() => process.chdir(startDir));
 
 const runnable = pages
   .map((page) => [page.path, runnableLines(page.blocks)] as const)
@@ -68,7 +69,5 @@ const runnable = pages
   .sort(([a], [b]) => Number(b === 'getting-started.md') - Number(a === 'getting-started.md'));
 
 it.each(runnable)('the shell samples of %s run', async (_path, lines) => {
-  const script = lines.map(shortened).join('\n');
-  const env = { ...process.env, PATH: `${bin}:${process.env.PATH}` };
-  await run('bash', ['-euo', 'pipefail', '-c', script], { cwd, env });
+  for (const line of lines) await runTunekitLine(shortened(parseTunekitLine(line)));
 });

@@ -1,35 +1,21 @@
 import {
-  AdapterLayer,
+  type AdapterLayerOptions,
   Conv1D,
   HostTensor,
   type Linear,
-  Module,
-  ModuleDict,
-  Parameter,
+  type Parameter,
+  ParameterDict,
   randomNormal,
   type Tensor,
   type TraceContext,
-  UserError,
+  TunerLayer,
 } from '@tunekit/core';
 
 /** One adapter's settings for one layer, as PEFT's `update_layer` receives them. */
-export interface Ia3LayerOptions {
-  readonly adapterName: string;
+export interface Ia3LayerOptions extends AdapterLayerOptions {
   /** Scale the input (PEFT's `is_feedforward`) instead of the output. */
   readonly isFeedforward: boolean;
   readonly init_ia3_weights: boolean;
-  /** Draws the vector when `init_ia3_weights` is false. */
-  readonly random: () => number;
-}
-
-/** One adapter's learned vector, a module so that a ModuleDict holds one per adapter. */
-class Ia3Vector extends Module {
-  readonly l: Parameter;
-
-  constructor(value: HostTensor) {
-    super();
-    this.l = this.addParameter('weight', new Parameter(value));
-  }
 }
 
 /**
@@ -37,81 +23,47 @@ class Ia3Vector extends Module {
  * [out_features, 1], or for a feed-forward layer y = base(x ⊙ l) with l [1, in_features]. The
  * vectors of the active adapters multiply (PEFT's `ia3_scaling *= ...`).
  */
-export class Ia3Linear extends AdapterLayer {
+export class Ia3Linear extends TunerLayer<Ia3LayerOptions, Linear | Conv1D> {
   readonly method = 'ia3';
-  private readonly merged: string[] = [];
 
   constructor(
     base: Linear | Conv1D,
     readonly isFeedforward: boolean,
   ) {
-    super();
-    this.addModule('base_layer', base);
-    this.addModule('ia3_l', new ModuleDict<Ia3Vector>());
+    super(base);
+    this.addAdapterDict('ia3_l', new ParameterDict());
   }
 
-  /** Adds an adapter (PEFT's `update_layer`): ones, or standard-normal draws without init_ia3_weights. */
-  updateLayer(opts: Ia3LayerOptions): void {
-    if (this.vectors().has(opts.adapterName))
-      throw new UserError(`this layer already has adapter '${opts.adapterName}'`);
+  /** Ones, or standard-normal draws without init_ia3_weights. */
+  protected createAdapter(opts: Ia3LayerOptions): void {
     const { inFeatures, outFeatures } = this.baseLayer();
     const shape = this.isFeedforward ? [1, inFeatures] : [outFeatures, 1];
     const size = shape[0] * shape[1];
     const values = opts.init_ia3_weights
       ? new Float64Array(size).fill(1)
       : randomNormal(size, opts.random);
-    this.vectors().set(opts.adapterName, new Ia3Vector(HostTensor.from('f32', shape, values)));
-  }
-
-  adapterNames(): string[] {
-    return this.vectors().keys();
-  }
-
-  adapterState(name: string): [string, Parameter][] {
-    const vector = this.vectors().get(name);
-    return vector ? [['ia3_l', vector.l]] : [];
-  }
-
-  deleteAdapter(name: string): void {
-    if (this.merged.includes(name))
-      throw new UserError(`adapter '${name}' is merged; unmerge it before deleting it`);
-    this.setModule('ia3_l', this.vectors().without(name));
+    this.adapterDict<ParameterDict>('ia3_l').set(
+      opts.adapterName,
+      HostTensor.from('f32', shape, values),
+    );
   }
 
   /** W ⊙ l: rows (outputs) scaled, or columns (inputs) for a feed-forward layer; the bias with the outputs. */
-  merge(names: readonly string[]): void {
-    for (const name of names) {
-      const vector = this.vectors().get(name);
-      if (!vector || this.merged.includes(name)) continue;
-      this.scaleBase(vector.l.value.toFloat64(), (w, s) => w * s);
-      this.merged.push(name);
-    }
+  protected mergeAdapter(name: string): void {
+    this.scaleBase(name, (w, s) => w * s);
   }
 
-  /** W / (l + 1e-8), last merged first: PEFT's unmerge, inexact where l is near zero. */
-  unmerge(): void {
-    for (let name = this.merged.pop(); name !== undefined; name = this.merged.pop()) {
-      const l = (this.vectors().get(name) as Ia3Vector).l.value.toFloat64();
-      this.scaleBase(l, (w, s) => w / (s + 1e-8));
-    }
-  }
-
-  mergedAdapters(): readonly string[] {
-    return this.merged;
-  }
-
-  baseLayer(): Linear | Conv1D {
-    return this.sub<Linear | Conv1D>('base_layer');
+  /** W / (l + 1e-8): PEFT's unmerge, inexact where l is near zero. */
+  protected unmergeAdapter(name: string): void {
+    this.scaleBase(name, (w, s) => w / (s + 1e-8));
   }
 
   forward(ctx: TraceContext, x: Tensor): Tensor {
     const base = this.baseLayer();
-    const active = this.enabled && this.merged.length === 0 ? this.activeAdapters : [];
     const features = this.isFeedforward ? base.inFeatures : base.outFeatures;
-    const vectors = active.flatMap((name) => {
-      const vector = this.vectors().get(name);
-      return vector ? [ctx.tensor(vector.l).reshape([features])] : [];
-    });
+    const vectors = this.forwardAdapters().map((name) =>
+      ctx.tensor(this.adapterParameter('ia3_l', name)).reshape([features]),
+    );
     if (vectors.length === 0) return base.forward(ctx, x);
     const l = vectors.reduce((a, b) => a.mul(b));
     if (this.isFeedforward) return base.forward(ctx, x.cast(l.dtype).mul(l).cast(x.dtype));
@@ -120,7 +72,8 @@ export class Ia3Linear extends AdapterLayer {
   }
 
   /** Applies `op(w, l[i])` to each base weight, i its input or output index; to the bias unless feed-forward. */
-  private scaleBase(l: Float64Array, op: (w: number, s: number) => number): void {
+  private scaleBase(name: string, op: (w: number, s: number) => number): void {
+    const l = this.adapterParameter('ia3_l', name).value.toFloat64();
     const params = new Map(this.baseLayer().namedParameters());
     const weight = params.get('weight') as Parameter;
     const cols = weight.shape[1];
@@ -130,10 +83,6 @@ export class Ia3Linear extends AdapterLayer {
     weight.value = rescaled(weight, (w, i) => op(w, l[index(i)]));
     const bias = params.get('bias');
     if (bias && !this.isFeedforward) bias.value = rescaled(bias, (b, i) => op(b, l[i]));
-  }
-
-  private vectors(): ModuleDict<Ia3Vector> {
-    return this.sub<ModuleDict<Ia3Vector>>('ia3_l');
   }
 }
 

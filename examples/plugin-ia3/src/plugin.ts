@@ -1,6 +1,5 @@
 import { TOKENS, type TunekitPlugin } from '@tunekit/core';
-import { denseIa3Dispatcher } from './dense-dispatcher.js';
-import { ia3Method } from './ia3-method.js';
+import { denseIa3Dispatcher, ia3Method } from './ia3-method.js';
 
 /** Registers PEFT method 'ia3' and the dispatcher that wraps dense Linear and Conv1D layers. */
 export const plugin: TunekitPlugin = {

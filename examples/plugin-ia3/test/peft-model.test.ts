@@ -198,7 +198,7 @@ describe('IA3 config errors', () => {
       message = (e as Error).message;
     }
     expect(message).toMatch(
-      /target_modules is not set and IA3 has no default for model type 'falcon'/,
+      /target_modules is not set and there is no default for model type 'falcon'/,
     );
   });
 });

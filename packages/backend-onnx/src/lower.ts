@@ -40,7 +40,7 @@ export function lowerToModelProto(
   const graph = decompose(source, (op) => LOWERINGS[op] !== undefined);
   const g = new OnnxGraph(opts.shareConstants ?? true);
   const values: string[] = [];
-  for (const node of graph.nodes) {
+  for (const node of weightsFirst(graph)) {
     const lower = LOWERINGS[node.op] as ((...args: unknown[]) => string) | undefined;
     if (!lower)
       throw new UserError(`onnx backend: op '${node.op}' (node %${node.id}) has no ONNX lowering`);
@@ -81,6 +81,23 @@ export function lowerToModelProto(
     },
   };
   return { model, outputNames, updateNames };
+}
+
+/**
+ * The nodes in a topological order that puts first those reading no fed tensor (only frozen
+ * weights and constants: a dequantized weight, a transposed one). onnxruntime's default schedule
+ * is a reverse depth-first walk from the outputs that enters a node's highest-numbered input
+ * first, so a low-numbered weight computation runs right before the op that reads it: one 4-bit
+ * weight is dequantized at a time, right before its matmul. In trace order it would run before the
+ * previous layer's matmul, and so every weight would be dequantized before the first matmul.
+ */
+function weightsFirst(graph: Graph): Graph['nodes'] {
+  const fed = new Set(graph.inputs.filter((i) => i.role !== 'frozen').map((i) => i.node));
+  const varies = new Uint8Array(graph.nodes.length);
+  for (const node of graph.nodes) {
+    varies[node.id] = fed.has(node.id) || node.inputs.some((i) => varies[i]) ? 1 : 0;
+  }
+  return [...graph.nodes.filter((n) => !varies[n.id]), ...graph.nodes.filter((n) => varies[n.id])];
 }
 
 /**

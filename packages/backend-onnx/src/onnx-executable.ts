@@ -3,6 +3,7 @@ import {
   type Feed,
   type Graph,
   HostTensor,
+  isFloat,
   type RunOptions,
   UserError,
 } from '@tunekit/core';
@@ -22,6 +23,9 @@ export interface OnnxExecutableOptions {
   /**
    * 'initializers': the frozen device tensors fed to the first run become constants of the session
    * (see withFrozenInitializers); 'inputs': they are fed on every run like any other input.
+   * Integer frozen tensors (4-bit packed weights, 8-bit quantized absmax) are always fed: baked,
+   * onnxruntime's constant folding would dequantize every weight into an f32 initializer at session
+   * creation, the whole model in f32 at once.
    */
   readonly frozenWeights: 'initializers' | 'inputs';
 }
@@ -120,7 +124,7 @@ export class OnnxExecutable implements Executable {
     if (this.options.frozenWeights === 'initializers') {
       for (const input of this.graph.inputs) {
         const feed = feeds[input.name];
-        if (input.role === 'frozen' && feed instanceof OnnxDeviceTensor)
+        if (input.role === 'frozen' && isFloat(input.dtype) && feed instanceof OnnxDeviceTensor)
           frozen.set(input.name, feed);
       }
     }

@@ -2,14 +2,25 @@ import { CommanderError } from 'commander';
 import { createProgram } from './program.js';
 import { reportError } from './report-error.js';
 
-/** Where the CLI writes; the process's streams in `main.ts`, others in tests. */
+/** Where the CLI reads and writes; the process's streams in `main.ts`, others in tests. */
 export interface CliStreams {
   /** `isTTY` as on process.stdout: colour and progress bars only on a terminal. */
   readonly stdout: NodeJS.WritableStream & { readonly isTTY?: boolean };
   readonly stderr: NodeJS.WritableStream;
+  /** Where `tunekit chat` reads the user's lines (prompting only on a terminal); default process.stdin. */
+  readonly stdin?: NodeJS.ReadableStream & { readonly isTTY?: boolean };
 }
 
-const processStreams: CliStreams = { stdout: process.stdout, stderr: process.stderr };
+/** A line-writer onto the streams' stderr, for warnings. */
+export function stderrLines(streams: CliStreams): (line: string) => void {
+  return (line) => streams.stderr.write(`${line}\n`);
+}
+
+const processStreams: CliStreams = {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  stdin: process.stdin,
+};
 
 /**
  * Runs `tunekit` on `argv` (as in `process.argv`) and returns the exit code: 0 on success, 1 for a

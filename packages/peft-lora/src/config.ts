@@ -1,7 +1,6 @@
-import { peftConfigFields } from '@tunekit/core';
+import { moduleNamesField, peftConfigFields, targetConfigFields } from '@tunekit/core';
 import { z } from 'zod';
 
-const names = z.union([z.array(z.string().min(1)), z.string().min(1)]);
 const nonNegativeInt = z.number().int().nonnegative();
 
 /** A PEFT option tunekit reads in adapter files but supports only when it is off (null). */
@@ -33,18 +32,7 @@ export const loraConfigSchema = z
       .positive({ error: 'expected a positive integer (the LoRA rank)' })
       .default(8)
       .describe('LoRA rank: lora_A is [r, in_features], lora_B [out_features, r].'),
-    target_modules: names
-      .nullable()
-      .default(null)
-      .describe(
-        "Modules to adapt: a list of names (exact, or the end of a name after a '.'), a regex that " +
-          "must match a whole module name, or 'all-linear' (every linear layer but the output head). " +
-          "null: PEFT's defaults for the model type (q_proj and v_proj for Llama).",
-      ),
-    exclude_modules: names
-      .nullable()
-      .default(null)
-      .describe('Modules never adapted, matched like target_modules.'),
+    ...targetConfigFields({ layers: 'LoRA layers', llamaDefaults: 'q_proj and v_proj' }),
     lora_alpha: z
       .number()
       .default(8)
@@ -57,12 +45,6 @@ export const loraConfigSchema = z
       .lt(1, { error: 'expected a probability in [0, 1)' })
       .default(0)
       .describe("Dropout on the LoRA branch's input, in training only."),
-    fan_in_fan_out: z
-      .boolean()
-      .default(false)
-      .describe(
-        "True when the adapted layer stores its weight as [in, out] (GPT-2's Conv1D); set per layer type, as PEFT does.",
-      ),
     bias: z
       .enum(['none', 'all', 'lora_only'])
       .default('none')
@@ -73,13 +55,6 @@ export const loraConfigSchema = z
       .boolean()
       .default(false)
       .describe('Rank-stabilized LoRA (Kalajdzievski 2023): scaling lora_alpha / sqrt(r).'),
-    modules_to_save: z
-      .array(z.string().min(1))
-      .nullable()
-      .default(null)
-      .describe(
-        'Modules besides the LoRA layers trained in full and saved with the adapter (e.g. lm_head), matched like target_modules.',
-      ),
     init_lora_weights: z
       .union([z.boolean(), z.literal('gaussian')], {
         error: "tunekit supports init_lora_weights true, false or 'gaussian'",
@@ -94,10 +69,9 @@ export const loraConfigSchema = z
       .nullable()
       .default(null)
       .describe('Only these layer indices are adapted (with a list of target_modules).'),
-    layers_pattern: names
-      .nullable()
-      .default(null)
-      .describe("The name of the layer list layers_to_transform indexes, e.g. 'layers' or 'h'."),
+    layers_pattern: moduleNamesField.describe(
+      "The name of the layer list layers_to_transform indexes, e.g. 'layers' or 'h'.",
+    ),
     rank_pattern: z
       .record(z.string(), z.number().int().positive({ error: 'expected a positive integer rank' }))
       .default({})

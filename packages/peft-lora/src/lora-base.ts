@@ -1,7 +1,7 @@
 import {
   Conv1D,
   type HostTensor,
-  Linear,
+  type Linear,
   type Module,
   type Parameter,
   type Tensor,
@@ -38,10 +38,6 @@ export class DenseLoraBase implements LoraBase {
     this.outFeatures = module.outFeatures;
     this.fanInFanOut = module instanceof Conv1D;
     this.weight = weightOf(module);
-  }
-
-  static accepts(module: Module): module is Linear | Conv1D {
-    return module instanceof Linear || module instanceof Conv1D;
   }
 
   traceWeight(ctx: TraceContext): Tensor {

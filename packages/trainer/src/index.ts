@@ -1,3 +1,4 @@
+export * from './chat/index.js';
 export * from './data/index.js';
 export * from './eval/index.js';
 export * from './job/index.js';

@@ -55,7 +55,7 @@ async function run(command: (streams: CliStreams) => Command, args: string[]): P
 function chat(template: string, ...more: string[]): Promise<string> {
   const input = Readable.from([`${QUESTION}\n`]);
   const args = ['--model', bundledModel, '--template', template, '--max-new-tokens', '8', ...more];
-  return run((streams) => chatCommand(streams, input), args);
+  return run((streams) => chatCommand({ ...streams, stdin: input }), args);
 }
 
 /** The answer to `prompt`, rendered by hand, from `tunekit generate`. */

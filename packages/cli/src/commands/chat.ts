@@ -1,32 +1,13 @@
 import { createInterface } from 'node:readline';
-import {
-  eosIds,
-  Generator,
-  resolveBackend,
-  resolveGenerationConfig,
-  stopStrings,
-} from '@tunekit/core';
-import { contextFromTokenizer, resolveChatTemplate, TurnTooLongError } from '@tunekit/templates';
-import { loadInferenceModel, templateSetting } from '@tunekit/trainer';
+import { TurnTooLongError } from '@tunekit/templates';
+import { describeTurnTooLong, openChatSession, type WindowSplit } from '@tunekit/trainer';
 import { Command } from 'commander';
-import {
-  ALLOW_NONFINITE_FLAG,
-  ALLOW_NONFINITE_HELP,
-  nonFiniteOptions,
-} from '../allow-nonfinite.js';
-import { ChatSession } from '../chat/chat-session.js';
-import { readToolsFile } from '../chat/tools-file.js';
-import { describeTurnTooLong, splitWindow, type WindowSplit } from '../chat/window-split.js';
+import { ALLOW_NONFINITE_FLAG, ALLOW_NONFINITE_HELP } from '../allow-nonfinite.js';
 import { integerIn, numberIn } from '../option-parsers.js';
-import {
-  findPlugins,
-  flagPlugins,
-  loadPlugins,
-  pluginOption,
-  recordPlugins,
-} from '../plugins/index.js';
-import type { CliStreams } from '../run-cli.js';
+import { loadFolderPlugins, pluginOption } from '../plugins/index.js';
+import { type CliStreams, stderrLines } from '../run-cli.js';
 import { TEMPLATE_FLAG_HELP } from '../template-flag.js';
+import { readToolsFile } from '../tools-file.js';
 
 interface ChatFlags {
   readonly model: string;
@@ -43,13 +24,10 @@ interface ChatFlags {
   readonly plugin?: string[];
 }
 
-/** Where `tunekit chat` reads the user's lines: the process's stdin, or text in tests. */
-export type ChatInput = NodeJS.ReadableStream & { readonly isTTY?: boolean };
-
 const HELP = 'type a message; /reset forgets the conversation, /exit (or end of input) quits';
 
 /** `tunekit chat`: an interactive conversation with a model (and adapter), answers streamed. */
-export function chatCommand(streams: CliStreams, input: ChatInput = process.stdin): Command {
+export function chatCommand(streams: CliStreams): Command {
   return new Command('chat')
     .description('Chat with a model, or a model with an adapter; reads lines from stdin.')
     .requiredOption(
@@ -82,49 +60,37 @@ export function chatCommand(streams: CliStreams, input: ChatInput = process.stdi
     .option('--backend <id>', 'backend to run on (default: the best available one)')
     .option(ALLOW_NONFINITE_FLAG, ALLOW_NONFINITE_HELP)
     .addOption(pluginOption("those the adapter's (or model's) training record lists"))
-    .action((flags: ChatFlags) => chat(flags, streams, input));
+    .action((flags: ChatFlags) => chat(flags, streams, streams.stdin ?? process.stdin));
 }
 
-async function chat(flags: ChatFlags, streams: CliStreams, input: ChatInput): Promise<void> {
+async function chat(
+  flags: ChatFlags,
+  streams: CliStreams,
+  input: NonNullable<CliStreams['stdin']>,
+): Promise<void> {
   const tools = flags.tools === undefined ? [] : await readToolsFile(flags.tools);
-  const container = await loadPlugins(
-    findPlugins([await recordPlugins(flags.adapter ?? flags.model), flagPlugins(flags.plugin)]),
-  );
-  const loaded = await loadInferenceModel(container, flags, nonFiniteOptions(flags, streams));
-  const { model, tokenizer } = loaded;
-  const setting = templateSetting(loaded, flags.template);
-  const template = await resolveChatTemplate(container, setting);
-  const positions = model.shape.maxPositions;
-  const window = splitWindow(flags.maxNewTokens, positions);
-  if (window.notice !== undefined) streams.stderr.write(`${window.notice}\n`);
-  const backend = await resolveBackend(container, flags.backend);
-  const generator = new Generator(model, backend, { maxLength: positions });
-  const settings = resolveGenerationConfig(loaded.generationConfig, {
-    max_new_tokens: window.maxNewTokens,
-    do_sample: flags.temperature > 0,
-    temperature: flags.temperature,
-    top_p: flags.topP,
-  });
-  const session = new ChatSession({
-    generator,
-    tokenizer,
-    template,
-    context: contextFromTokenizer(tokenizer),
-    system: flags.system,
+  const chat = await openChatSession({
+    ...flags,
+    container: await loadFolderPlugins(
+      flags.adapter ?? flags.model,
+      flags.plugin,
+      stderrLines(streams),
+    ),
     tools,
-    generationConfig: {
-      ...settings,
-      eos_token_id: [...eosIds(settings, tokenizer)],
-      pad_token_id: settings.pad_token_id ?? tokenizer.padTokenId,
-      stop_strings: [...stopStrings(settings)],
+    generation: {
+      max_new_tokens: flags.maxNewTokens,
+      do_sample: flags.temperature > 0,
+      temperature: flags.temperature,
+      top_p: flags.topP,
     },
-    historyTokens: window.historyTokens,
-    seed: flags.seed,
+    warn: (line) => streams.stderr.write(`${line}\n`),
   });
+  const { session, window } = chat;
   const write = (text: string) => streams.stdout.write(text);
   const interactive = input.isTTY === true;
   const lines = createInterface({ input, terminal: false });
-  if (interactive) write(`chatting with ${flags.adapter ?? flags.model} (${setting}); ${HELP}\n> `);
+  if (interactive)
+    write(`chatting with ${flags.adapter ?? flags.model} (${chat.template}); ${HELP}\n> `);
   try {
     for await (const line of lines) {
       const text = line.trim();
@@ -139,8 +105,7 @@ async function chat(flags: ChatFlags, streams: CliStreams, input: ChatInput): Pr
     }
   } finally {
     lines.close();
-    generator.dispose();
-    await backend.dispose();
+    await chat.close();
   }
 }
 

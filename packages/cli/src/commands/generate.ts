@@ -1,27 +1,9 @@
-import {
-  eosIds,
-  type GenerationConfig,
-  Generator,
-  resolveBackend,
-  type Tokenizer,
-} from '@tunekit/core';
-import { loadInferenceModel } from '@tunekit/trainer';
+import { generateText } from '@tunekit/trainer';
 import { Command } from 'commander';
-import {
-  ALLOW_NONFINITE_FLAG,
-  ALLOW_NONFINITE_HELP,
-  nonFiniteOptions,
-} from '../allow-nonfinite.js';
+import { ALLOW_NONFINITE_FLAG, ALLOW_NONFINITE_HELP } from '../allow-nonfinite.js';
 import { collect, integerIn, numberIn } from '../option-parsers.js';
-import {
-  findPlugins,
-  flagPlugins,
-  loadPlugins,
-  pluginOption,
-  recordPlugins,
-} from '../plugins/index.js';
-import type { CliStreams } from '../run-cli.js';
-import { TextStream } from '../text-stream.js';
+import { loadFolderPlugins, pluginOption } from '../plugins/index.js';
+import { type CliStreams, stderrLines } from '../run-cli.js';
 
 interface GenerateFlags {
   readonly model: string;
@@ -75,65 +57,35 @@ export function generateCommand(streams: CliStreams): Command {
 }
 
 async function generate(flags: GenerateFlags, streams: CliStreams): Promise<void> {
-  const container = await loadPlugins(
-    findPlugins([await recordPlugins(flags.model), flagPlugins(flags.plugin)]),
-  );
-  const loaded = await loadInferenceModel(container, flags, nonFiniteOptions(flags, streams));
-  const { model, tokenizer } = loaded;
-  const eos = eosIds(loaded.generationConfig, tokenizer);
-  const prompt = tokenizer.encode(flags.prompt);
-  const decode = (ids: readonly number[]) => tokenizer.decode(ids, { skipSpecialTokens: true });
   const write = (text: string) => streams.stdout.write(text);
-  const stream = new TextStream(decode, write, flags.stop);
-
-  const backend = await resolveBackend(container, flags.backend);
-  try {
-    const generator = new Generator(model, backend, {
-      maxLength: prompt.length + flags.maxNewTokens,
-    });
-    const [row] = await generator.generate([prompt], generationConfig(flags, eos, tokenizer), {
-      seed: flags.seed,
-      decode,
-      onToken: (_, token) => {
-        // an eos token ends the text and is not part of it
-        if (flags.stream && !flags.json && !eos.has(token)) stream.push(token);
-      },
-    });
-    generator.dispose();
-    const text = row.text ?? decode(row.tokens);
-    if (flags.json) {
-      const result = {
+  const streamed = flags.stream && !flags.json;
+  const result = await generateText({
+    ...flags,
+    container: await loadFolderPlugins(flags.model, flags.plugin, stderrLines(streams)),
+    // temperature 0 means greedy decoding
+    generation: {
+      max_new_tokens: flags.maxNewTokens,
+      do_sample: flags.temperature > 0,
+      temperature: flags.temperature,
+      top_k: flags.topK,
+      top_p: flags.topP,
+      repetition_penalty: flags.repetitionPenalty,
+      stop_strings: flags.stop,
+    },
+    onText: streamed ? write : undefined,
+    warn: (line) => streams.stderr.write(`${line}\n`),
+  });
+  if (flags.json) {
+    write(
+      `${JSON.stringify({
         prompt: flags.prompt,
-        prompt_ids: prompt,
-        generated_ids: row.tokens,
-        text,
-        finish_reason: row.finishReason,
-      };
-      write(`${JSON.stringify(result)}\n`);
-      return;
-    }
-    stream.end(text);
-    write('\n');
-  } finally {
-    await backend.dispose();
+        prompt_ids: result.promptIds,
+        generated_ids: result.tokens,
+        text: result.text,
+        finish_reason: result.finishReason,
+      })}\n`,
+    );
+    return;
   }
-}
-
-/** The flags as transformers' generation settings; temperature 0 means greedy decoding. */
-function generationConfig(
-  flags: GenerateFlags,
-  eos: ReadonlySet<number>,
-  tokenizer: Tokenizer,
-): GenerationConfig {
-  return {
-    max_new_tokens: flags.maxNewTokens,
-    do_sample: flags.temperature > 0,
-    temperature: flags.temperature,
-    top_k: flags.topK,
-    top_p: flags.topP,
-    repetition_penalty: flags.repetitionPenalty,
-    eos_token_id: [...eos],
-    pad_token_id: tokenizer.padTokenId,
-    stop_strings: flags.stop,
-  };
+  write(streamed ? '\n' : `${result.text}\n`);
 }

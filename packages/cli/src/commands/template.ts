@@ -10,7 +10,7 @@ import {
   pluginOption,
   recordPlugins,
 } from '../plugins/index.js';
-import type { CliStreams } from '../run-cli.js';
+import { type CliStreams, stderrLines } from '../run-cli.js';
 
 interface RenderFlags {
   readonly template: string;
@@ -75,7 +75,7 @@ export function templateCommand(streams: CliStreams): Command {
         addGenerationPrompt: flags.addGenerationPrompt,
         colour: streams.stdout.isTTY === true,
         templates: await registeredTemplates([
-          await recordPlugins(flags.model),
+          await recordPlugins(flags.model, stderrLines(streams)),
           flagPlugins(flags.plugin),
         ]),
       });

@@ -29,4 +29,28 @@ describe('findPlugins', () => {
       { specifier: '../probe.js', url: pathToFileURL(plugin).href, recorded: plugin },
     ]);
   });
+
+  it("skips a record's plugin that no folder has, with a warning, so that --plugin can provide it", () => {
+    const warnings: string[] = [];
+    const found = findPlugins([
+      {
+        names: ['tunekit-peft-gone'],
+        origin: 'plugins: in adapter/training_record.json',
+        from: [configs],
+        onMissing: (message) => warnings.push(message),
+      },
+      { names: ['./probe.js'], origin: '--plugin', from: [root] },
+    ]);
+    expect(found.map((p) => p.recorded)).toEqual([plugin]);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(
+      /^plugin 'tunekit-peft-gone' \(plugins: in adapter\/training_record.json\) not found; looked for /,
+    );
+  });
+
+  it('still fails on a missing plugin that a config or --plugin names', () => {
+    expect(() =>
+      findPlugins([{ names: ['tunekit-peft-gone'], origin: '--plugin', from: [configs] }]),
+    ).toThrow("plugin 'tunekit-peft-gone' (--plugin) not found");
+  });
 });

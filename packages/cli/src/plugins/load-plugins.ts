@@ -7,7 +7,7 @@ import {
 } from '@tunekit/core';
 import type { DependencyContainer } from 'tsyringe';
 import type { PluginSource } from './plugin-sources.js';
-import { type FoundPlugin, resolvePlugin } from './resolve-plugin.js';
+import { type FoundPlugin, PluginNotFoundError, resolvePlugin } from './resolve-plugin.js';
 
 /**
  * tunekit's own plugin packages, loaded from the CLI's own dependencies when installed (the CLI
@@ -41,14 +41,29 @@ export async function loadPlugins(
  */
 export function findPlugins(sources: readonly PluginSource[]): FoundPlugin[] {
   const found = new Map<string, FoundPlugin>();
-  for (const { names, from, origin } of sources) {
+  for (const { names, from, origin, onMissing } of sources) {
     for (const name of names) {
       if (FIRST_PARTY.includes(name)) continue;
-      const plugin = resolvePlugin(name, from, origin);
-      if (!found.has(plugin.url)) found.set(plugin.url, plugin);
+      const plugin = resolveOrReport(name, from, origin, onMissing);
+      if (plugin && !found.has(plugin.url)) found.set(plugin.url, plugin);
     }
   }
   return [...found.values()];
+}
+
+function resolveOrReport(
+  name: string,
+  from: readonly string[],
+  origin: string,
+  onMissing: ((message: string) => void) | undefined,
+): FoundPlugin | undefined {
+  try {
+    return resolvePlugin(name, from, origin);
+  } catch (error) {
+    if (!(onMissing && error instanceof PluginNotFoundError)) throw error;
+    onMissing(error.message);
+    return undefined;
+  }
 }
 
 /** The plugins `found` (`findPlugins`), imported and checked. */

@@ -9,6 +9,11 @@ export interface PluginSource {
   /** Where they were written, for messages: `plugins: in train.yaml`, `--plugin`. */
   readonly origin: string;
   readonly from: readonly string[];
+  /**
+   * Set where a missing plugin is not fatal (an adapter's record: `--plugin` may provide it, or
+   * the command may not need it): it is reported here and skipped.
+   */
+  readonly onMissing?: (message: string) => void;
 }
 
 /** A config file's `plugins:`, resolved from the file's folder, then the working directory. */
@@ -27,7 +32,10 @@ export function flagPlugins(names: readonly string[] = []): PluginSource {
  * then the working directory. None when `folder` is not a local folder (a hub id) or has no
  * record (an adapter made elsewhere).
  */
-export async function recordPlugins(folder: string | undefined): Promise<PluginSource> {
+export async function recordPlugins(
+  folder: string | undefined,
+  warn: (line: string) => void,
+): Promise<PluginSource> {
   const isFolder =
     folder !== undefined && statSync(folder, { throwIfNoEntry: false })?.isDirectory();
   if (!isFolder) return { names: [], origin: '', from: [] };
@@ -38,5 +46,13 @@ export async function recordPlugins(folder: string | undefined): Promise<PluginS
   const file = join(folder, TRAINING_RECORD_FILE);
   if (!Array.isArray(names) || !names.every((name) => typeof name === 'string'))
     throw new UserError(`${file}: plugins: expected a list of package names or paths`);
-  return { names, origin: `plugins: in ${file}`, from: [resolve(folder), process.cwd()] };
+  return {
+    names,
+    origin: `plugins: in ${file}`,
+    from: [resolve(folder), process.cwd()],
+    onMissing: (message) =>
+      warn(
+        `warning: ${message}; going on without it (--plugin <name|path> loads it from elsewhere)`,
+      ),
+  };
 }

@@ -50,10 +50,13 @@ export function resolvePlugin(
     if (url !== undefined) return { specifier, url, recorded: path ?? specifier };
   }
   const install = isPath(specifier) ? '' : `; install it: npm install ${packageName(specifier)}`;
-  throw new UserError(
+  throw new PluginNotFoundError(
     `plugin '${specifier}' (${origin}) not found; looked for ${[...looked].join(', ')}${install}`,
   );
 }
+
+/** No folder had the plugin (as opposed to one that is there and broken). */
+export class PluginNotFoundError extends UserError {}
 
 /** `./x.js`, `../x`, `/abs/x`: a path, not a package name (as in `import`). */
 function isPath(specifier: string): boolean {

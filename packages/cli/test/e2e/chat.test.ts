@@ -51,7 +51,7 @@ describe('tunekit chat', () => {
     expect(run.code).toBe(0);
     const [notice, refusal, ...rest] = run.stderr.split('\n');
     // answers are cut to what the 64 positions leave room for
-    expect(notice).toContain('--max-new-tokens 100 leaves no room');
+    expect(notice).toContain('max_new_tokens 100 leaves no room');
     expect(refusal).toMatch(
       /^error: this message does not fit .* it takes \d+ tokens, the conversation may take 32 /,
     );

@@ -1,4 +1,6 @@
+import { dequantizeBlockwise } from './blockwise.js';
 import type { Reduction } from './op-name.js';
+import type { Shape } from './shape.js';
 import type { Tensor } from './tensor.js';
 
 /** Ops with several tensor inputs, and the fused ops, as functions: `ops.softmax(x, -1)`. */
@@ -70,5 +72,29 @@ export const ops = {
   /** x itself, treated as a constant by autodiff (PyTorch's `x.detach()`). */
   stopGradient(x: Tensor): Tensor {
     return x.builder.apply('stop_gradient', [x], {});
+  },
+  /**
+   * A bitsandbytes 4-bit weight (NF4 or FP4) as f32 of `shape`: packed u8 [ceil(n/2)] (first
+   * element in the high nibble), absmax f32 [ceil(n/blocksize)], code f32 [16]. Used right before
+   * the weight's matmul, so only one weight is ever held in f32.
+   */
+  dequantize4bit(
+    packed: Tensor,
+    absmax: Tensor,
+    code: Tensor,
+    opts: { blocksize: number; shape: Shape },
+  ): Tensor {
+    return packed.builder.apply('dequantize_4bit', [packed, absmax, code], {
+      blocksize: opts.blocksize,
+      shape: [...opts.shape],
+    });
+  },
+  /**
+   * bitsandbytes' 8-bit `dequantize_blockwise`: code[q] * absmax per block, q u8, code f32 [256].
+   * Double quantization's absmax is `dequantizeBlockwise8bit(absmax_q, nested_absmax,
+   * nested_quant_map, 256).add(offset)`; composed from primitives, as it is n/blocksize long.
+   */
+  dequantizeBlockwise8bit(q: Tensor, absmax: Tensor, code: Tensor, blocksize: number): Tensor {
+    return dequantizeBlockwise(q, absmax, code, blocksize);
   },
 };

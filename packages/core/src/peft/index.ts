@@ -6,7 +6,16 @@ export {
   writeAdapterFolder,
 } from './adapter-folder.js';
 export { AdapterLayer, isAdapterLayer } from './adapter-layer.js';
+export { denseDispatcher, isDenseLinear } from './dense-dispatcher.js';
 export { DROPOUT_SEED_INPUT, dropoutSeed } from './dropout-seed.js';
+export {
+  type AdapterInjection,
+  type AppliedConfig,
+  adapterInjector,
+  type InjectableConfig,
+  type InjectionTarget,
+  modelTypeDefault,
+} from './inject-adapter.js';
 export { KNOWN_PEFT_PLUGINS, peftPluginHint } from './known-peft-plugins.js';
 export { dispatchersFor, type LinearDispatcher, pickDispatcher } from './linear-dispatcher.js';
 export {
@@ -18,7 +27,9 @@ export {
 export { copyModule } from './module-copy.js';
 export { ModuleDict } from './module-dict.js';
 export { ModulesToSaveWrapper } from './modules-to-save.js';
+export { ParameterDict } from './parameter-dict.js';
 export {
+  methodConfigSchema,
   type PeftConfig,
   parsePeftConfig,
   peftConfigFields,
@@ -28,6 +39,7 @@ export {
 export { PEFT_KEY_PREFIX, peftKey } from './peft-keys.js';
 export type { PeftContext, PeftMethod } from './peft-method.js';
 export { DEFAULT_ADAPTER, PeftModel, type PeftModelOptions } from './peft-model.js';
+export { moduleNamesField, targetConfigFields } from './target-config-fields.js';
 export {
   ALL_LINEAR,
   candidateModules,
@@ -39,3 +51,4 @@ export {
   type TargetSpec,
 } from './target-modules.js';
 export { trainableParametersLine } from './trainable-report.js';
+export { type AdapterDict, type AdapterLayerOptions, TunerLayer } from './tuner-layer.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { UserError } from '../errors/index.js';
-import { parsePeftConfig, peftConfigFields } from './peft-config.js';
+import { methodConfigSchema, parsePeftConfig, peftConfigFields } from './peft-config.js';
 
 const schema = z.strictObject({
   ...peftConfigFields,
@@ -31,6 +31,17 @@ describe('parsePeftConfig', () => {
   it('rejects a config written for another method', () => {
     expect(() =>
       parsePeftConfig(schema, 'TOY', { peft_type: 'IA3' }, 'adapter_config.json'),
-    ).toThrow("adapter_config.json: peft_type is 'IA3', but this config is read as 'TOY'");
+    ).toThrow(
+      "adapter_config.json: peft_type: 'IA3' names another method; this config is read as 'TOY'",
+    );
+  });
+
+  it('methodConfigSchema checks peft_type under its own path, for a section embedded in a config file', () => {
+    const method = { id: 'toy', configSchema: schema };
+    expect(methodConfigSchema(method).parse({ peft_type: 'TOY', r: 4 })).toMatchObject({ r: 4 });
+    const issues = methodConfigSchema(method).safeParse({ peft_type: 'LORA' }).error?.issues;
+    expect(issues?.map((i) => [i.path.join('.'), i.message])).toEqual([
+      ['peft_type', "'LORA' names another method; this config is read as 'TOY'"],
+    ]);
   });
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { UserError } from '../errors/index.js';
+import type { PeftMethod } from './peft-method.js';
 
 /** PEFT's `TaskType` values, as `adapter_config.json` spells them. */
 export const TASK_TYPES = [
@@ -78,6 +79,32 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 }
 
 /**
+ * `schema` with the check every PEFT config gets: `peft_type`, when given, must be `peftType` (the
+ * method's id in capitals).
+ */
+function checkingPeftType<C extends PeftConfig>(schema: z.ZodType<C>, peftType: string) {
+  return schema.superRefine((config, ctx) => {
+    if (config.peft_type !== undefined && config.peft_type !== peftType)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['peft_type'],
+        message: `'${config.peft_type}' names another method; this config is read as '${peftType}'`,
+      });
+  });
+}
+
+/**
+ * A method's config schema as a config file embeds it (`peft:` beside the method's id): PEFT's
+ * field names and defaults, and `peft_type` checked. What it parses goes straight to
+ * `PeftModel.createParsed`, so the section is parsed once, at the edge.
+ */
+export function methodConfigSchema<C extends PeftConfig>(
+  method: Pick<PeftMethod<C>, 'id' | 'configSchema'>,
+): z.ZodType<C> {
+  return checkingPeftType(method.configSchema, method.id.toUpperCase());
+}
+
+/**
  * Parses a raw config (YAML, `adapter_config.json`) with `schema`. A bad config is a UserError that
  * names `source` and every bad or unknown field; `peft_type`, when present, must be `peftType`.
  */
@@ -87,15 +114,9 @@ export function parsePeftConfig<C extends PeftConfig>(
   raw: unknown,
   source: string,
 ): C {
-  const parsed = schema.safeParse(raw);
+  const parsed = checkingPeftType(schema, peftType).safeParse(raw);
   if (!parsed.success) {
     throw new UserError(`${source}: ${parsed.error.issues.map(describeIssue).join('; ')}`);
   }
-  const config = parsed.data;
-  if (config.peft_type !== undefined && config.peft_type !== peftType) {
-    throw new UserError(
-      `${source}: peft_type is '${config.peft_type}', but this config is read as '${peftType}'`,
-    );
-  }
-  return config;
+  return parsed.data;
 }

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Linear } from '../nn/index.js';
 import { HostTensor } from '../tensor/index.js';
 import { ModulesToSaveWrapper } from './modules-to-save.js';
+import { methodConfigSchema } from './peft-config.js';
 import { PeftModel } from './peft-model.js';
 import { outputOf, ScaleLayer, tinyNet, toyDispatcher, toyMethod } from './test-utils.js';
 
@@ -25,13 +26,26 @@ describe('PeftModel', () => {
     const peft = toy({ target_modules: ['q_proj'] });
     expect(peft.model.getModule('model.layers.0.self_attn.q_proj')).toBeInstanceOf(ScaleLayer);
     expect(peft.trainableParameters().map(([name]) => name)).toEqual([
-      'model.layers.0.self_attn.q_proj.toy_scale.default.weight',
-      'model.layers.1.self_attn.q_proj.toy_scale.default.weight',
+      'model.layers.0.self_attn.q_proj.toy_scale.default',
+      'model.layers.1.self_attn.q_proj.toy_scale.default',
     ]);
     expect(peft.parameterCounts()).toEqual({ trainable: 8, all: 2 * (3 * 16 + 20) + 12 + 8 });
     expect(peft.printTrainableParameters(() => {})).toBe(
       'trainable params: 8 || all params: 156 || trainable%: 5.1282',
     );
+  });
+
+  it('createParsed takes a config the method schema parsed at the edge, as create does a raw one', async () => {
+    const config = methodConfigSchema(toyMethod).parse({ target_modules: ['q_proj'], init: 3 });
+    const parsed = PeftModel.createParsed(tinyNet(), toyMethod, config, options);
+    const raw = toy({ target_modules: ['q_proj'], init: 3 });
+    expect(parsed.config()).toEqual(raw.config());
+    expect(parsed.trainableParameters().map(([name]) => name)).toEqual(
+      raw.trainableParameters().map(([name]) => name),
+    );
+    // init 3 scales q_proj's outputs, so the adapted model's differ from the base model's
+    expect(await outputOf(parsed.model)).toEqual(await outputOf(raw.model));
+    expect(await outputOf(parsed.model)).not.toEqual(await outputOf(tinyNet()));
   });
 
   it('saves under PEFT keys without the adapter name, and loads them back', async () => {
@@ -74,8 +88,8 @@ describe('PeftModel', () => {
     expect(await outputOf(peft.model)).toEqual(withDefault);
     peft.setAdapter('other');
     expect(peft.trainableParameters().map(([n]) => n)).toEqual([
-      'model.layers.0.self_attn.v_proj.toy_scale.other.weight',
-      'model.layers.1.self_attn.v_proj.toy_scale.other.weight',
+      'model.layers.0.self_attn.v_proj.toy_scale.other',
+      'model.layers.1.self_attn.v_proj.toy_scale.other',
     ]);
     const withOther = await outputOf(peft.model);
     expect(withOther).not.toEqual(withDefault);

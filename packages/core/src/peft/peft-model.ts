@@ -73,6 +73,23 @@ export class PeftModel<M extends Module = Module> {
   }
 
   /**
+   * As `create`, with `config` already parsed by the method's schema (`methodConfigSchema`, as a
+   * config file's schema embeds it), so it is not parsed a second time.
+   */
+  static createParsed<M extends Module, C extends PeftConfig>(
+    model: M,
+    method: PeftMethod<C>,
+    config: C,
+    options: PeftModelOptions & { readonly adapterName?: string } = {},
+  ): PeftModel<M> {
+    const peft = new PeftModel(model, options);
+    const name = options.adapterName ?? DEFAULT_ADAPTER;
+    peft.active = name;
+    peft.injectAdapter(name, method, config);
+    return peft;
+  }
+
+  /**
    * Loads a PEFT adapter folder (made by tunekit or by Python PEFT) onto `model`: the method named
    * by its `peft_type` must be among `options.methods`. The adapter is frozen unless `isTrainable`;
    * a weight holding NaN or ±Inf is an error unless `allowNonfinite`.
@@ -114,9 +131,18 @@ export class PeftModel<M extends Module = Module> {
     config: unknown,
     source = `${method.id} config of adapter '${name}'`,
   ): void {
-    if (this.adapters.has(name)) throw new UserError(`adapter '${name}' already exists`);
     const parsed = parsePeftConfig(method.configSchema, method.id.toUpperCase(), config, source);
-    const applied = method.inject(this.model, parsed, name, this.context);
+    this.injectAdapter(name, method, parsed);
+  }
+
+  /** Adds adapter `name` with a parsed config: the method transforms the model in place. */
+  private injectAdapter<C extends PeftConfig>(
+    name: string,
+    method: PeftMethod<C>,
+    config: C,
+  ): void {
+    if (this.adapters.has(name)) throw new UserError(`adapter '${name}' already exists`);
+    const applied = method.inject(this.model, config, name, this.context);
     if (applied.modules_to_save && applied.modules_to_save.length > 0)
       wrapModulesToSave(this.model, name, applied.modules_to_save);
     this.adapters.set(name, { method, config: applied });

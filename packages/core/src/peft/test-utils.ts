@@ -2,21 +2,15 @@
 import { z } from 'zod';
 import { evaluate } from '../backend/index.js';
 import { GraphBuilder, type Tensor } from '../graph/index.js';
-import {
-  Linear,
-  type Module,
-  ModuleList,
-  Parameter,
-  TraceContext,
-  UnaryModule,
-} from '../nn/index.js';
+import { Linear, type Module, ModuleList, TraceContext, UnaryModule } from '../nn/index.js';
 import { HostTensor, randomNormal, seededRandom } from '../tensor/index.js';
-import { AdapterLayer } from './adapter-layer.js';
-import { dispatchersFor, type LinearDispatcher } from './linear-dispatcher.js';
-import { ModuleDict } from './module-dict.js';
+import { adapterInjector } from './inject-adapter.js';
+import type { LinearDispatcher } from './linear-dispatcher.js';
+import { ParameterDict } from './parameter-dict.js';
 import { peftConfigFields } from './peft-config.js';
 import type { PeftMethod } from './peft-method.js';
-import { findTargetModules } from './target-modules.js';
+import { targetConfigFields } from './target-config-fields.js';
+import { type AdapterLayerOptions, TunerLayer } from './tuner-layer.js';
 
 class Attention extends UnaryModule {
   constructor(width: number) {
@@ -93,57 +87,41 @@ export async function outputOf(net: Module & UnaryModule): Promise<number[]> {
   return (await evaluate(b.build({ y }), { x, ...ctx.weights() })).y.toArray();
 }
 
+/** The toy layer's options. */
+interface ToyOptions extends AdapterLayerOptions {
+  readonly init: number;
+}
+
 /**
  * A toy PEFT method for testing the generic machinery without naming any real one: IA3-like,
  * y = base(x) * toy_scale, one learned vector per adapter, initialised to `init`.
  */
-export class ScaleLayer extends AdapterLayer {
+export class ScaleLayer extends TunerLayer<ToyOptions, Linear> {
   readonly method = 'toy';
-  private readonly merged: string[] = [];
 
-  constructor(readonly base: Linear) {
-    super();
-    this.addModule('base_layer', base);
-    this.addModule('toy_scale', new ModuleDict<Holder>());
+  constructor(base: Linear) {
+    super(base);
+    this.addAdapterDict('toy_scale', new ParameterDict());
   }
-  add(name: string, init: number): void {
-    const v = HostTensor.from(
-      'f32',
-      [this.base.outFeatures],
-      new Array(this.base.outFeatures).fill(init),
+  protected createAdapter({ adapterName, init }: ToyOptions): void {
+    const { outFeatures } = this.baseLayer();
+    this.adapterDict<ParameterDict>('toy_scale').set(
+      adapterName,
+      HostTensor.from('f32', [outFeatures], new Array(outFeatures).fill(init)),
     );
-    this.scales().set(name, new Holder(v));
-  }
-  adapterNames(): string[] {
-    return this.scales().keys();
-  }
-  adapterState(name: string): [string, Parameter][] {
-    const h = this.scales().get(name);
-    return h ? [['toy_scale', h.p]] : [];
-  }
-  deleteAdapter(name: string): void {
-    this.setModule('toy_scale', this.scales().without(name));
   }
   // y = (x W^T + b) * s, so merging scales W's rows and b by s; unmerging divides them back out
-  merge(names: readonly string[]): void {
-    for (const name of names) {
-      const h = this.scales().get(name);
-      if (!h || this.merged.includes(name)) continue;
-      this.scaleBase(h.p.value.toFloat64(), (w, s) => w * s);
-      this.merged.push(name);
-    }
+  protected mergeAdapter(name: string): void {
+    this.scaleBase(name, (w, s) => w * s);
   }
-  unmerge(): void {
-    for (const name of this.merged.splice(0).reverse()) {
-      const h = this.scales().get(name) as Holder;
-      this.scaleBase(h.p.value.toFloat64(), (w, s) => w / s);
-    }
+  protected unmergeAdapter(name: string): void {
+    this.scaleBase(name, (w, s) => w / s);
   }
-  private scaleBase(s: Float64Array, f: (w: number, s: number) => number): void {
-    const rows = s.length;
-    for (const [, p] of this.base.namedParameters()) {
+  private scaleBase(name: string, f: (w: number, s: number) => number): void {
+    const s = this.adapterParameter('toy_scale', name).value.toFloat64();
+    for (const [, p] of this.baseLayer().namedParameters()) {
       const w = p.value.toFloat64();
-      const cols = w.length / rows;
+      const cols = w.length / s.length;
       p.value = HostTensor.from(
         p.dtype,
         p.shape,
@@ -151,53 +129,28 @@ export class ScaleLayer extends AdapterLayer {
       );
     }
   }
-  mergedAdapters(): readonly string[] {
-    return this.merged;
-  }
-  baseLayer(): Module {
-    return this.base;
-  }
   forward(ctx: TraceContext, x: Tensor): Tensor {
-    let y = this.base.forward(ctx, x);
-    if (!this.enabled) return y;
-    for (const name of this.activeAdapters) {
-      if (this.merged.includes(name)) continue;
-      const h = this.scales().get(name);
-      if (h) y = y.mul(ctx.tensor(h.p));
-    }
+    let y = this.baseLayer().forward(ctx, x);
+    for (const name of this.forwardAdapters())
+      y = y.mul(ctx.tensor(this.adapterParameter('toy_scale', name)));
     return y;
-  }
-  private scales(): ModuleDict<Holder> {
-    return this.sub<ModuleDict<Holder>>('toy_scale');
-  }
-}
-
-class Holder extends UnaryModule {
-  readonly p: Parameter;
-  constructor(v: HostTensor) {
-    super();
-    this.p = this.addParameter('weight', new Parameter(v));
-  }
-  forward(_ctx: TraceContext, x: Tensor): Tensor {
-    return x;
   }
 }
 
 const toySchema = z.strictObject({
   ...peftConfigFields,
-  target_modules: z.array(z.string()),
+  ...targetConfigFields({ layers: 'toy layers', llamaDefaults: 'q_proj' }),
   init: z.number().default(1),
-  modules_to_save: z.array(z.string()).nullable().default(null),
 });
 
-export const toyDispatcher: LinearDispatcher<{ name: string; init: number }> = {
+export const toyDispatcher: LinearDispatcher<ToyOptions> = {
   id: 'dense',
   method: 'toy',
   priority: 0,
   accepts: (m) => m instanceof Linear,
-  create(target, { name, init }) {
+  create(target, options) {
     const layer = new ScaleLayer(target as Linear);
-    layer.add(name, init);
+    layer.updateLayer(options);
     return layer;
   },
 };
@@ -207,13 +160,9 @@ export const toyMethod: PeftMethod<z.output<typeof toySchema>> = {
   prefix: 'toy_',
   isPromptLearning: false,
   configSchema: toySchema,
-  inject(model, config, name, ctx) {
-    const dispatchers = dispatchersFor<{ name: string; init: number }>(ctx.dispatchers, 'toy');
-    for (const path of findTargetModules(model, config)) {
-      const target = model.getModule(path);
-      if (target instanceof ScaleLayer) target.add(name, config.init);
-      else model.setModule(path, dispatchers[0].create(target, { name, init: config.init }));
-    }
-    return config;
-  },
+  inject: adapterInjector({
+    method: 'toy',
+    modelTypeDefaults: { target_modules: {} },
+    layerOptions: ({ config }) => ({ init: config.init }),
+  }),
 };

@@ -6,6 +6,7 @@ export { fillInput } from './conformance/fill.js';
 export { type CaseInput, type Fill, OP_CASES, type OpCase } from './conformance/op-cases.js';
 export { F32_TOLERANCE, firstMismatch, type Tolerance } from './conformance/tolerances.js';
 export { expectFinite, FUZZ_CASE_MS, FUZZ_SEED, fuzzOutcome } from './fuzz-outcome.js';
+export { describePeftMethod, type PeftMethodSuiteOptions } from './peft-method-suite.js';
 export { recordCompiles } from './record-compiles.js';
 export {
   initTinyTransformer,

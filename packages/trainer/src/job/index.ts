@@ -4,14 +4,21 @@ export {
   describeSamples,
   type Evaluation,
 } from './before-after.js';
+export { type DecodingConfig, decodingConfig } from './decoding-config.js';
 export { describeCutAnswers, evalGeneration, noteCutAnswersOnce } from './eval-generation.js';
 export {
   type EvaluateModelOptions,
   type EvaluateModelResult,
   evaluateModel,
 } from './evaluate-model.js';
+export { type GeneratedText, type GenerateTextOptions, generateText } from './generate-text.js';
 export { type InferenceModel, loadInferenceModel, templateSetting } from './inference-model.js';
 export { resolveModelFolder } from './model-folder.js';
+export {
+  type OpenChatSessionOptions,
+  type OpenedChat,
+  openChatSession,
+} from './open-chat-session.js';
 export { type PeftSection, peftSectionSchema } from './peft-section.js';
 export { SAVED_FILES, type SaveTrainedOptions, saveTrained } from './save-trained.js';
 export {

@@ -1,15 +1,26 @@
-import { type PeftMethod, peftPluginHint, resolveAllOf, TOKENS } from '@tunekit/core';
+import {
+  methodConfigSchema,
+  type PeftConfig,
+  type PeftMethod,
+  peftPluginHint,
+  resolveAllOf,
+  TOKENS,
+} from '@tunekit/core';
 import type { DependencyContainer } from 'tsyringe';
 import { z } from 'zod';
 
-/** The `peft:` section once validated: the method's id and its config with every default. */
-export type PeftSection = { readonly method: string } & Readonly<Record<string, unknown>>;
+/**
+ * The `peft:` section once validated: the method's id and its config parsed by the method's schema,
+ * with every default; `PeftModel.createParsed` takes the config as it is.
+ */
+export type PeftSection = { readonly method: string } & PeftConfig &
+  Readonly<Record<string, unknown>>;
 
 /**
  * `peft: { method: lora, r: 16, lora_alpha: 32, ... }`: the method is looked up by id among the
  * registered PEFT methods, and the other keys are validated by that method's own config schema
- * (PEFT's field names and defaults), so a third party's method validates its own fields. Errors
- * keep their paths (`peft.r`), so the config loader points at the line.
+ * (PEFT's field names and defaults, `methodConfigSchema`), so a third party's method validates its
+ * own fields. Errors keep their paths (`peft.r`), so the config loader points at the line.
  */
 export function peftSectionSchema(container: DependencyContainer) {
   const methods = resolveAllOf(container, TOKENS.PeftMethod);
@@ -33,11 +44,11 @@ export function peftSectionSchema(container: DependencyContainer) {
         });
         return z.NEVER;
       }
-      const parsed = method.configSchema.safeParse(config);
+      const parsed = methodConfigSchema(method).safeParse(config);
       if (!parsed.success) {
         for (const issue of parsed.error.issues) ctx.addIssue({ ...issue });
         return z.NEVER;
       }
-      return { method: id, ...(parsed.data as Record<string, unknown>) };
+      return { method: id, ...parsed.data };
     });
 }

@@ -29,6 +29,10 @@ describe('trainConfigSchema', () => {
       expect.stringMatching(/^peft\.r: .*positive integer/),
       expect.stringMatching(/^peft: .*rank/),
     ]);
+    // parsed once, here: the check that peft_type names the method is part of it
+    expect(
+      issues({ model: 'm', train: 'a.jsonl', peft: { method: 'lora', peft_type: 'IA3' } }),
+    ).toEqual([expect.stringMatching(/^peft\.peft_type: 'IA3' names another method/)]);
     expect(issues({ model: 'm', train: 'a.jsonl', peft: { method: 'ia3' } })).toEqual([
       expect.stringMatching(/^peft\.method: unknown peft method 'ia3'; registered: .*lora/),
     ]);

@@ -263,7 +263,7 @@ async function trainClaimed(
   }
 }
 
-/** The config's PEFT method, resolved by id, applied to `model` with the rest of its section. */
+/** The config's PEFT method, resolved by id, applied to `model` with the section's parsed config. */
 function addAdapter(
   container: DependencyContainer,
   model: CausalLM,
@@ -272,7 +272,7 @@ function addAdapter(
 ): PeftModel {
   const { method: id, ...config } = section;
   const method = resolveById(container, TOKENS.PeftMethod, id, 'peft method');
-  return PeftModel.create(model, method, config, {
+  return PeftModel.createParsed(model, method, config, {
     dispatchers: resolveAllOf(container, TOKENS.LinearDispatcher),
     ...opts,
   });

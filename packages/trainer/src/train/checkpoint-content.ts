@@ -1,7 +1,6 @@
-import type { HostTensor } from '@tunekit/core';
+import type { HostTensor, ParamGroup } from '@tunekit/core';
 import type { CheckpointFiles } from './checkpoint-files.js';
 import { type LrSchedule, lrFactor } from './lr-schedule.js';
-import type { GroupPlan } from './param-groups.js';
 import type { Progress } from './progress.js';
 import type { TrainingArguments } from './training-arguments.js';
 
@@ -15,7 +14,7 @@ export function checkpointFiles(run: {
   readonly progress: Progress;
   readonly epoch: number;
   readonly schedule: LrSchedule;
-  readonly groups: GroupPlan;
+  readonly groups: readonly ParamGroup[];
   readonly trainableNames: readonly string[];
   readonly optimizerState: Record<string, HostTensor>;
   readonly hashed: { readonly config: Record<string, unknown>; readonly hash: string };
@@ -29,13 +28,13 @@ export function checkpointFiles(run: {
       lr_scheduler_type: args.lr_scheduler_type,
       num_warmup_steps: schedule.warmupSteps,
       num_training_steps: schedule.totalSteps,
-      base_lrs: groups.groups.map((g) => g.lr),
+      base_lrs: groups.map((g) => g.lr),
       last_epoch: p.step,
-      _last_lr: groups.groups.map((g) => g.lr * factor),
+      _last_lr: groups.map((g) => g.lr * factor),
     },
     optimizer: {
       tensors: run.optimizerState,
-      paramGroups: groups.groups.map((g) => ({
+      paramGroups: groups.map((g) => ({
         lr: g.lr,
         weight_decay: g.weight_decay ?? 0,
         betas: [args.adam_beta1, args.adam_beta2],

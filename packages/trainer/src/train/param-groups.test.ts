@@ -39,17 +39,17 @@ describe('weight decay', () => {
   it('puts spared parameters in a group without decay', () => {
     const model = qwen2();
     const names = model.namedParameters().map(([name]) => name);
-    const plan = planParamGroups(model, names, {
+    const groups = planParamGroups(model, names, {
       learningRate: 1e-3,
       weightDecay: 0.1,
       layerwiseLrDecay: null,
       numLayers: 2,
     });
-    const groupOf = (name: string) => plan.groups.find((g) => g.match?.(name));
+    const groupOf = (name: string) => groups.find((g) => g.match?.(name));
     expect(groupOf('model.layers.0.self_attn.q_proj.bias')?.weight_decay).toBe(0);
     expect(groupOf('model.norm.weight')?.weight_decay).toBe(0);
     expect(groupOf('model.layers.0.mlp.up_proj.weight')?.weight_decay).toBe(0.1);
-    expect(plan.scales).toEqual([1, 1]);
+    expect(groups.map((g) => g.lr)).toEqual([1e-3, 1e-3]);
   });
 });
 
@@ -70,13 +70,13 @@ describe('layer-wise learning-rate decay', () => {
       'model.layers.1.mlp.up_proj.weight',
       'lm_head.weight',
     ];
-    const plan = planParamGroups(model, names, {
+    const groups = planParamGroups(model, names, {
       learningRate: 1,
       weightDecay: 0,
       layerwiseLrDecay: 0.5,
       numLayers: 2,
     });
-    const lrOf = (name: string) => plan.groups.find((g) => g.match?.(name))?.lr;
+    const lrOf = (name: string) => groups.find((g) => g.match?.(name))?.lr;
     // decay^(L + 1 - depth), L = 2
     expect(names.map(lrOf)).toEqual([0.125, 0.25, 0.5, 1]);
   });

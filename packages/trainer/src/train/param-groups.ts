@@ -32,16 +32,11 @@ export function layerDepth(name: string, numLayers: number): number {
   return numLayers + 1;
 }
 
-export interface GroupPlan {
-  /** One group per (decay, learning-rate scale) pair, each matching its parameter names. */
-  readonly groups: ParamGroup[];
-  /** Each group's factor on the scheduled learning rate (1 without layer-wise decay). */
-  readonly scales: number[];
-}
-
 /**
- * AdamW parameter groups of the trainable parameters `names`: weight decay except on biases and
- * norms; with `layerwiseLrDecay` d, a parameter at depth k gets lr * d^(numLayers + 1 - k).
+ * AdamW parameter groups of the trainable parameters `names`, one per (decay, learning rate) pair,
+ * each matching its names: weight decay except on biases and norms; with `layerwiseLrDecay` d, a
+ * parameter at depth k gets lr * d^(numLayers + 1 - k). Each group's `lr` is its base rate, which
+ * the schedule's factor multiplies at every step (torch's LambdaLR on `base_lrs`).
  */
 export function planParamGroups(
   model: Module,
@@ -52,7 +47,7 @@ export function planParamGroups(
     readonly layerwiseLrDecay: number | null;
     readonly numLayers: number;
   },
-): GroupPlan {
+): ParamGroup[] {
   const decayed = decayParameterNames(model);
   const members = new Map<string, { decay: boolean; scale: number; names: Set<string> }>();
   for (const name of names) {
@@ -69,13 +64,9 @@ export function planParamGroups(
     }
     group.names.add(name);
   }
-  const entries = [...members.values()];
-  return {
-    groups: entries.map((g) => ({
-      lr: opts.learningRate * g.scale,
-      weight_decay: g.decay ? opts.weightDecay : 0,
-      match: (name: string) => g.names.has(name),
-    })),
-    scales: entries.map((g) => g.scale),
-  };
+  return [...members.values()].map((g) => ({
+    lr: opts.learningRate * g.scale,
+    weight_decay: g.decay ? opts.weightDecay : 0,
+    match: (name: string) => g.names.has(name),
+  }));
 }

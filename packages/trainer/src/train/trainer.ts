@@ -3,6 +3,7 @@ import {
   type Backend,
   type CausalLM,
   type Parameter,
+  type ParamGroup,
   type PeftModel,
   type RunnerResume,
   type TrainerCallback,
@@ -22,7 +23,7 @@ import type { EvaluateFn } from './evaluate-fn.js';
 import { type LrSchedule, lrFactor, warmupStepsFor } from './lr-schedule.js';
 import { runOptimizerStep } from './optimizer-step.js';
 import { claimOutputDir, type OutputDirClaim } from './output-dir-claim.js';
-import { type GroupPlan, planParamGroups } from './param-groups.js';
+import { planParamGroups } from './param-groups.js';
 import { Progress } from './progress.js';
 import { restoreCheckpoint, resumeFolder } from './resume.js';
 import { StepGraphs } from './step-graphs.js';
@@ -74,7 +75,7 @@ interface Run {
   readonly data: DataWindows;
   readonly progress: Progress;
   readonly schedule: LrSchedule;
-  readonly groups: GroupPlan;
+  readonly groups: readonly ParamGroup[];
   readonly intervals: { readonly logging: number; readonly eval: number; readonly save: number };
   readonly hashed: { readonly config: Record<string, unknown>; readonly hash: string };
   lastCheckpoint?: string;
@@ -128,7 +129,7 @@ export class Trainer {
         // the micro-batches of this optimizer step, and where the data continues after them
         const { window, next, endsEpoch } = run.data.take(p.cursor);
         const factor = lrFactor(run.schedule, p.step);
-        const lrs = run.groups.scales.map((scale) => args.learning_rate * factor * scale);
+        const lrs = run.groups.map((g) => g.lr * factor);
         // one update on the device: parameters and optimizer state change in place
         const result = await runOptimizerStep(
           run.graphs,
@@ -214,7 +215,7 @@ export class Trainer {
         twoPasses: args.rdrop_alpha > 0,
       },
       optimizer: adamw({ betas: [args.adam_beta1, args.adam_beta2], eps: args.adam_epsilon }),
-      groups: groups.groups,
+      groups,
       maxGradNorm: args.max_grad_norm > 0 ? args.max_grad_norm : undefined,
       resume,
     });

@@ -29,6 +29,7 @@ const ints = (hi: number, ...shape: number[]): CaseInput => ({
   dtype: 'i32',
   fill: { ints: [0, hi] },
 });
+const bytes = (n: number): CaseInput => ({ shape: [n], dtype: 'u8', fill: { ints: [0, 256] } });
 const seed = (value: number): CaseInput => ({ shape: [], dtype: 'i32', fill: [value] });
 
 const unaryCases = (build: (x: Tensor) => Tensor, input = f): OpCase[] => [
@@ -202,4 +203,21 @@ export const OP_CASES: { readonly [K in OpName]: readonly OpCase[] } = {
   ],
   // the gradient flows only through the second factor: d/dx = stop(x)
   stop_gradient: unaryCases((x) => ops.stopGradient(x).mul(x)),
+  // gradients reach absmax and code (never the packed bytes) and, through the matmul, x
+  dequantize_4bit: [
+    {
+      name: 'odd length, tail block',
+      inputs: [bytes(8), pos(4), f(16)],
+      build: (q, absmax, code) =>
+        ops.dequantize4bit(q, absmax, code, { blocksize: 4, shape: [3, 5] }),
+    },
+    {
+      name: 'x @ W with a double-quantized absmax',
+      inputs: [f(2, 3), bytes(12), bytes(3), pos(2), f(256), f(16), f()],
+      build: (x, q, absmaxQ, nested, nestedCode, code, offset) => {
+        const absmax = ops.dequantizeBlockwise8bit(absmaxQ, nested, nestedCode, 2).add(offset);
+        return x.matmul(ops.dequantize4bit(q, absmax, code, { blocksize: 8, shape: [3, 8] }));
+      },
+    },
+  ],
 };

@@ -2,6 +2,7 @@ import type { FusedOpDef } from '../../op-def.js';
 import type { FusedOpName } from '../../op-name.js';
 import { causalAttention } from './causal-attention.js';
 import { crossEntropy } from './cross-entropy.js';
+import { dequantize4bit } from './dequantize-4bit.js';
 import { dropout } from './dropout.js';
 import { layerNorm } from './layer-norm.js';
 import { logSoftmax } from './log-softmax.js';
@@ -21,4 +22,5 @@ export const FUSED_OPS = {
   cross_entropy: crossEntropy,
   dropout,
   stop_gradient: stopGradient,
+  dequantize_4bit: dequantize4bit,
 } satisfies { [K in FusedOpName]: FusedOpDef<K> };

@@ -20,7 +20,7 @@ describe('splitWindow', () => {
     const window = splitWindow(100, 64);
     expect(window).toMatchObject({ maxNewTokens: 32, historyTokens: 32 });
     expect(window.notice).toBe(
-      "note: --max-new-tokens 100 leaves no room for the conversation in the model's 64 positions (max_position_embeddings); answers are cut to 32 tokens",
+      "note: max_new_tokens 100 leaves no room for the conversation in the model's 64 positions (max_position_embeddings); answers are cut to 32 tokens",
     );
     expect(splitWindow(64, 64)).toMatchObject({ maxNewTokens: 32, historyTokens: 32 });
   });

@@ -8,8 +8,8 @@ import type {
   Tokenizer,
 } from '@tunekit/core';
 import { fitHistory, renderText, withSystem } from '@tunekit/templates';
-import { promptIds } from '@tunekit/trainer';
-import { TextStream } from '../text-stream.js';
+import { promptIds } from '../eval/index.js';
+import { TextStream } from './text-stream.js';
 
 export interface ChatSessionOptions {
   readonly generator: Generator;

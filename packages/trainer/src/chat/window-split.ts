@@ -12,8 +12,9 @@ export interface WindowSplit {
 }
 
 /**
- * The split for `--max-new-tokens requested` (default 256, or half the positions when fewer). A
- * length that leaves the conversation no position is cut to half the positions, with a notice.
+ * The split for answers of `requested` tokens at most (max_new_tokens; default 256, or half the
+ * positions when fewer). A length that leaves the conversation no position is cut to half the
+ * positions, with a notice.
  */
 export function splitWindow(requested: number | undefined, positions: number): WindowSplit {
   const half = Math.max(1, Math.floor(positions / 2));
@@ -21,7 +22,7 @@ export function splitWindow(requested: number | undefined, positions: number): W
   if (requested < positions) return split(positions, requested);
   return {
     ...split(positions, half),
-    notice: `note: --max-new-tokens ${requested} leaves no room for the conversation in the model's ${positions} positions (max_position_embeddings); answers are cut to ${half} tokens`,
+    notice: `note: max_new_tokens ${requested} leaves no room for the conversation in the model's ${positions} positions (max_position_embeddings); answers are cut to ${half} tokens`,
   };
 }
 
@@ -33,7 +34,7 @@ function split(positions: number, maxNewTokens: number): WindowSplit {
 export function describeTurnTooLong(error: TurnTooLongError, window: WindowSplit): string {
   return (
     `this message does not fit the model's context: rendered through the chat template, with the system message if any, it takes ${error.tokens} tokens, ` +
-    `the conversation may take ${window.historyTokens} (${window.positions} positions less ${window.maxNewTokens} for the answer, --max-new-tokens); ` +
+    `the conversation may take ${window.historyTokens} (${window.positions} positions less ${window.maxNewTokens} for the answer, max_new_tokens); ` +
     'it was not sent, and the conversation goes on as before'
   );
 }

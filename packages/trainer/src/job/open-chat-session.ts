@@ -1,0 +1,115 @@
+import {
+  type ChatToolDefinition,
+  type GenerationConfig,
+  Generator,
+  resolveBackend,
+} from '@tunekit/core';
+import { contextFromTokenizer, resolveChatTemplate } from '@tunekit/templates';
+import type { DependencyContainer } from 'tsyringe';
+import { ChatSession, splitWindow, type WindowSplit } from '../chat/index.js';
+import { decodingConfig } from './decoding-config.js';
+import { loadInferenceModel, templateSetting } from './inference-model.js';
+
+/** What `openChatSession` chats with, and how (the flags of `tunekit chat`). */
+export interface OpenChatSessionOptions {
+  /** The container with core's, the first-party and any third-party plugins. */
+  readonly container: DependencyContainer;
+  /** The (base) model: a folder (relative to the working directory) or a Hub id. */
+  readonly model: string;
+  /** A PEFT adapter folder applied on top, e.g. what `trainFromConfig` saved. */
+  readonly adapter?: string;
+  /** The chat template (id or file); default the adapter's training template, else the model's own, else chatml. */
+  readonly template?: string;
+  /** The system message every conversation starts with. */
+  readonly system?: string;
+  /** Tools the model may call (OpenAI/HF tool schemas), given to the template as training does. */
+  readonly tools?: readonly ChatToolDefinition[];
+  /** Extra template variables, as `apply_chat_template`'s keyword arguments (Qwen3's `enable_thinking`). */
+  readonly variables?: Readonly<Record<string, unknown>>;
+  /**
+   * Decoding settings over the model's generation_config.json (transformers' keys). max_new_tokens
+   * defaults to 256, or half the model's positions when fewer; a length that leaves the
+   * conversation no room is cut to that half, with a note through `warn`.
+   */
+  readonly generation?: GenerationConfig;
+  /** Seeds sampling; each answer uses the next seed. Default 0. */
+  readonly seed?: number;
+  /** The backend by id; default the best available one. */
+  readonly backend?: string;
+  /** Whether weights holding NaN or Inf load (with a warning through `warn`). */
+  readonly allowNonfinite?: boolean;
+  /** Warnings and notes, one line each; default `console.warn`. */
+  readonly warn?: (line: string) => void;
+}
+
+/** A chat opened by `openChatSession`: the session, and what it was opened with. */
+export interface OpenedChat {
+  readonly session: ChatSession;
+  /** The chat template setting rendered with (an id or a file). */
+  readonly template: string;
+  /** How the model's positions are divided between the conversation and each answer. */
+  readonly window: WindowSplit;
+  /** Frees the generator and the backend; the session answers no more. */
+  close(): Promise<void>;
+}
+
+/**
+ * A conversation with a model, or a model with an adapter (`tunekit chat`): the model, its chat
+ * template (the one it was trained with, by default), the split of its window and a generator on
+ * the backend, put together as a `ChatSession`. A line too long for the window is refused by
+ * `reply` with templates' TurnTooLongError (`describeTurnTooLong` says why).
+ *
+ * @example
+ * const chat = await openChatSession({ container, model: 'models/tiny', adapter: 'out' });
+ * try {
+ *   await chat.session.reply('Hi!', (text) => process.stdout.write(text));
+ * } finally {
+ *   await chat.close();
+ * }
+ */
+export async function openChatSession(options: OpenChatSessionOptions): Promise<OpenedChat> {
+  const { container, generation = {} } = options;
+  const warn = options.warn ?? ((line: string) => console.warn(line));
+  const loaded = await loadInferenceModel(container, options, {
+    allowNonfinite: options.allowNonfinite === true,
+    warn: (message) => warn(`warning: ${message}`),
+  });
+  const { model, tokenizer } = loaded;
+  const setting = templateSetting(loaded, options.template);
+  const template = await resolveChatTemplate(container, setting);
+  const positions = model.shape.maxPositions;
+  const window = splitWindow(generation.max_new_tokens ?? undefined, positions);
+  if (window.notice !== undefined) warn(window.notice);
+  const backend = await resolveBackend(container, options.backend);
+  const generator = new Generator(model, backend, { maxLength: positions });
+  try {
+    const session = new ChatSession({
+      generator,
+      tokenizer,
+      template,
+      context: contextFromTokenizer(tokenizer),
+      system: options.system,
+      tools: options.tools,
+      variables: options.variables,
+      generationConfig: decodingConfig(loaded, {
+        ...generation,
+        max_new_tokens: window.maxNewTokens,
+      }),
+      historyTokens: window.historyTokens,
+      seed: options.seed ?? 0,
+    });
+    return {
+      session,
+      template: setting,
+      window,
+      close: async () => {
+        generator.dispose();
+        await backend.dispose();
+      },
+    };
+  } catch (error) {
+    generator.dispose();
+    await backend.dispose();
+    throw error;
+  }
+}
