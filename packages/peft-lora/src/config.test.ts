@@ -55,7 +55,7 @@ describe('LoraConfig', () => {
     expect(() => parse({ target_modules: '.*q_proj', layers_to_transform: [0] })).toThrow(
       'layers_to_transform: cannot be used when target_modules is a regex string',
     );
-    expect(() => parse({ peft_type: 'IA3' })).toThrow("peft_type is 'IA3'");
+    expect(() => parse({ peft_type: 'IA3' })).toThrow("peft_type: 'IA3' names another method");
   });
 
   it('reads the adapter_config.json fields PEFT writes, at their off values', () => {

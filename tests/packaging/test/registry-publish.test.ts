@@ -16,8 +16,9 @@ import {
 import { loggedLosses, writeTinyTrainConfig } from './tiny-train.js';
 
 // The release's last step, `pnpm release` (build, then `changeset publish`), run against a local
-// verdaccio; then `@tunekit/cli` installed from it with plain npm into a clean project, as a user
-// would (npm's registry for everything that is not @tunekit), and run from there.
+// verdaccio; then `@tunekit/cli` and the other published packages installed from it with plain npm
+// into a clean project, as a user would (npm's registry for everything that is not @tunekit), and
+// run from there.
 const packages = publishedPackages();
 const versions = new Map(packages.map((p) => [p.json.name, p.json.version]));
 const work = await mkdtemp(join(tmpdir(), 'tunekit-registry-publish-'));
@@ -30,7 +31,11 @@ beforeAll(async () => {
   await publishTo(registry.url);
   await mkdir(project, { recursive: true });
   await writeFile(join(project, '.npmrc'), `@tunekit:registry=${registry.url}\n`);
-  await npmProject(project, [`@tunekit/cli@${versions.get('@tunekit/cli')}`]);
+  // the CLI, and the plugins a user adds beside it (those the CLI does not depend on, e.g. peft-qlora)
+  await npmProject(
+    project,
+    [...versions].map(([name, version]) => `${name}@${version}`),
+  );
 });
 afterAll(async () => {
   await registry?.stop();

@@ -4,13 +4,7 @@ import { describeTurnTooLong, openChatSession, type WindowSplit } from '@tunekit
 import { Command } from 'commander';
 import { ALLOW_NONFINITE_FLAG, ALLOW_NONFINITE_HELP } from '../allow-nonfinite.js';
 import { integerIn, numberIn } from '../option-parsers.js';
-import {
-  findPlugins,
-  flagPlugins,
-  loadPlugins,
-  pluginOption,
-  recordPlugins,
-} from '../plugins/index.js';
+import { loadFolderPlugins, pluginOption } from '../plugins/index.js';
 import { type CliStreams, stderrLines } from '../run-cli.js';
 import { TEMPLATE_FLAG_HELP } from '../template-flag.js';
 import { readToolsFile } from '../tools-file.js';
@@ -77,11 +71,10 @@ async function chat(
   const tools = flags.tools === undefined ? [] : await readToolsFile(flags.tools);
   const chat = await openChatSession({
     ...flags,
-    container: await loadPlugins(
-      findPlugins([
-        await recordPlugins(flags.adapter ?? flags.model, stderrLines(streams)),
-        flagPlugins(flags.plugin),
-      ]),
+    container: await loadFolderPlugins(
+      flags.adapter ?? flags.model,
+      flags.plugin,
+      stderrLines(streams),
     ),
     tools,
     generation: {

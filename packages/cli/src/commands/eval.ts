@@ -1,26 +1,13 @@
-import { evaluateModel } from '@tunekit/trainer';
+import { type EvaluateModelOptions, evaluateModel } from '@tunekit/trainer';
 import { Command } from 'commander';
 import { ALLOW_NONFINITE_FLAG, ALLOW_NONFINITE_HELP } from '../allow-nonfinite.js';
 import { integerIn } from '../option-parsers.js';
-import {
-  findPlugins,
-  flagPlugins,
-  loadPlugins,
-  pluginOption,
-  recordPlugins,
-} from '../plugins/index.js';
+import { loadFolderPlugins, pluginOption } from '../plugins/index.js';
 import { type CliStreams, stderrLines } from '../run-cli.js';
 import { TEMPLATE_FLAG_HELP } from '../template-flag.js';
 
-interface EvalFlags {
-  readonly model: string;
-  readonly adapter?: string;
-  readonly data: string;
-  readonly template?: string;
-  readonly numSamples?: number;
-  readonly maxNewTokens?: number;
-  readonly backend?: string;
-  readonly allowNonfinite?: boolean;
+/** The command's flags: the evaluation's own options, plus the plugins to load and the output form. */
+interface EvalFlags extends Omit<EvaluateModelOptions, 'container' | 'warn'> {
   readonly plugin?: string[];
   readonly json?: boolean;
 }
@@ -61,11 +48,10 @@ export function evalCommand(streams: CliStreams): Command {
 async function runEval(flags: EvalFlags, streams: CliStreams): Promise<void> {
   const result = await evaluateModel({
     ...flags,
-    container: await loadPlugins(
-      findPlugins([
-        await recordPlugins(flags.adapter ?? flags.model, stderrLines(streams)),
-        flagPlugins(flags.plugin),
-      ]),
+    container: await loadFolderPlugins(
+      flags.adapter ?? flags.model,
+      flags.plugin,
+      stderrLines(streams),
     ),
     warn: (line) => streams.stderr.write(`${line}\n`),
   });

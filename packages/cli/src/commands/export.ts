@@ -16,13 +16,7 @@ import {
   nonFiniteOptions,
 } from '../allow-nonfinite.js';
 import { writeOutputFolder } from '../output-folder.js';
-import {
-  findPlugins,
-  flagPlugins,
-  loadPlugins,
-  pluginOption,
-  recordPlugins,
-} from '../plugins/index.js';
+import { loadFolderPlugins, pluginOption } from '../plugins/index.js';
 import { type CliStreams, stderrLines } from '../run-cli.js';
 
 interface ExportFlags {
@@ -56,11 +50,10 @@ export function exportCommand(streams: CliStreams): Command {
     .option(ALLOW_NONFINITE_FLAG, ALLOW_NONFINITE_HELP)
     .addOption(pluginOption("those the adapter's (or model's) training record lists"))
     .action(async (flags: ExportFlags) => {
-      const container = await loadPlugins(
-        findPlugins([
-          await recordPlugins(flags.adapter ?? flags.model, stderrLines(streams)),
-          flagPlugins(flags.plugin),
-        ]),
+      const container = await loadFolderPlugins(
+        flags.adapter ?? flags.model,
+        flags.plugin,
+        stderrLines(streams),
       );
       const files = await exportModel(flags, container, nonFiniteOptions(flags, streams));
       const merged = flags.adapter ? ` with ${flags.adapter} merged in` : '';

@@ -2,13 +2,7 @@ import { generateText } from '@tunekit/trainer';
 import { Command } from 'commander';
 import { ALLOW_NONFINITE_FLAG, ALLOW_NONFINITE_HELP } from '../allow-nonfinite.js';
 import { collect, integerIn, numberIn } from '../option-parsers.js';
-import {
-  findPlugins,
-  flagPlugins,
-  loadPlugins,
-  pluginOption,
-  recordPlugins,
-} from '../plugins/index.js';
+import { loadFolderPlugins, pluginOption } from '../plugins/index.js';
 import { type CliStreams, stderrLines } from '../run-cli.js';
 
 interface GenerateFlags {
@@ -67,12 +61,7 @@ async function generate(flags: GenerateFlags, streams: CliStreams): Promise<void
   const streamed = flags.stream && !flags.json;
   const result = await generateText({
     ...flags,
-    container: await loadPlugins(
-      findPlugins([
-        await recordPlugins(flags.model, stderrLines(streams)),
-        flagPlugins(flags.plugin),
-      ]),
-    ),
+    container: await loadFolderPlugins(flags.model, flags.plugin, stderrLines(streams)),
     // temperature 0 means greedy decoding
     generation: {
       max_new_tokens: flags.maxNewTokens,

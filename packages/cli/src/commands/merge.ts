@@ -6,13 +6,7 @@ import {
   nonFiniteOptions,
 } from '../allow-nonfinite.js';
 import { writeOutputFolder } from '../output-folder.js';
-import {
-  findPlugins,
-  flagPlugins,
-  loadPlugins,
-  pluginOption,
-  recordPlugins,
-} from '../plugins/index.js';
+import { loadFolderPlugins, pluginOption } from '../plugins/index.js';
 import { type CliStreams, stderrLines } from '../run-cli.js';
 
 interface MergeFlags {
@@ -41,12 +35,7 @@ export function mergeCommand(streams: CliStreams): Command {
     )
     .addOption(pluginOption("those the adapter's training record lists"))
     .action(async (flags: MergeFlags) => {
-      const container = await loadPlugins(
-        findPlugins([
-          await recordPlugins(flags.adapter, stderrLines(streams)),
-          flagPlugins(flags.plugin),
-        ]),
-      );
+      const container = await loadFolderPlugins(flags.adapter, flags.plugin, stderrLines(streams));
       const files = await writeOutputFolder(
         flags.out,
         {

@@ -36,6 +36,7 @@ const RULES: KeyRules = {
   save_strategy: { to: 'save_strategy' },
   save_steps: { to: 'save_steps' },
   save_total_limit: { to: 'save_total_limit', omit: isOff.null },
+  gradient_checkpointing: { to: 'gradient_checkpointing', omit: isOff.false },
   neftune_noise_alpha: { to: 'neftune_noise_alpha', omit: isOff.null },
   metric_for_best_model: { to: 'metric_for_best_model', omit: isOff.null },
   greater_is_better: { to: 'greater_is_better', omit: isOff.null },

@@ -1,3 +1,4 @@
+export { loadFolderPlugins } from './folder-plugins.js';
 export { findPlugins, importPlugins, loadPlugins } from './load-plugins.js';
 export { pluginOption } from './plugin-option.js';
 export {

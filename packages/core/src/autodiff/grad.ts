@@ -5,6 +5,7 @@ import type { OpName } from '../graph/op-name.js';
 import { OPS } from '../graph/ops/index.js';
 import { formatShape, sameShape } from '../graph/shape.js';
 import type { Tensor } from '../graph/tensor.js';
+import { Recomputation } from './recomputation.js';
 
 /**
  * Reverse-mode gradients of `loss` with respect to `wrt`, appended to the same graph. Only nodes
@@ -16,8 +17,20 @@ export function grad(loss: Tensor, wrt: readonly Tensor[]): (Tensor | null)[] {
   return backprop(loss, seed, wrt);
 }
 
-/** Cotangents of `wrt` given the cotangent `dy` of `y` (a vector-Jacobian product). */
+/**
+ * Cotangents of `wrt` given the cotangent `dy` of `y` (a vector-Jacobian product). Nodes in a
+ * checkpointed segment (`GraphBuilder.checkpoint`) are differentiated at a recomputed copy.
+ */
 export function backprop(y: Tensor, dy: Tensor, wrt: readonly Tensor[]): (Tensor | null)[] {
+  return walk(y, dy, wrt, new Recomputation(y.builder));
+}
+
+function walk(
+  y: Tensor,
+  dy: Tensor,
+  wrt: readonly Tensor[],
+  recompute: Recomputation | null,
+): (Tensor | null)[] {
   const b = y.builder;
   const onPath = nodesOnPath(y, wrt);
   const cot = new Map<number, Tensor>([[y.id, dy]]);
@@ -25,8 +38,11 @@ export function backprop(y: Tensor, dy: Tensor, wrt: readonly Tensor[]): (Tensor
     const g = cot.get(id);
     const node = b.nodes[id];
     if (!g || !onPath[id] || node.inputs.length === 0) continue;
-    const inputs = node.inputs.map((i) => b.tensorOf(i));
-    const cts = vjpOf(node.op, inputs, b.tensorOf(id), g, node.attrs);
+    const segment = recompute?.segmentOf(id);
+    if (segment) recompute?.enter(segment, g);
+    const read = (i: number) => (recompute ? recompute.value(i) : b.tensorOf(i));
+    const inputs = node.inputs.map(read);
+    const cts = vjpOf(node.op, inputs, read(id), g, node.attrs);
     node.inputs.forEach((input, k) => {
       const ct = cts[k];
       if (!ct || !onPath[input]) return;
@@ -52,9 +68,10 @@ function vjpOf(
   const def = OPS[op] as OpDef<OpName>;
   if (def.vjp) return def.vjp({ inputs, out, dy, attrs: attrs as never });
   if (def.decompose) {
-    // no hand-written rule: differentiate the op's decomposition into primitives
+    // no hand-written rule: differentiate the op's decomposition into primitives (its nodes are
+    // new, so no checkpointed segment is met)
     const y = def.decompose(inputs, attrs as never);
-    return backprop(y, dy, inputs);
+    return walk(y, dy, inputs, null);
   }
   return inputs.map(() => null);
 }

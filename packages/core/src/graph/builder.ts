@@ -6,12 +6,24 @@ import { OPS } from './ops/index.js';
 import { formatShape, type Shape, sameShape } from './shape.js';
 import { Tensor } from './tensor.js';
 
+/** A range of node ids traced by `GraphBuilder.checkpoint`. */
+export interface CheckpointSegment {
+  readonly start: number;
+  readonly end: number;
+}
+
 /**
  * Records op applications as nodes while model code runs (tracing). Every `apply` infers the
  * output type first, so a bad shape fails here, in model code, with the op named.
  */
 export class GraphBuilder {
   readonly nodes: Node[] = [];
+  /**
+   * Gradient-checkpointing segments: node ids [start, end) whose values the backward pass
+   * recomputes from the segment's inputs instead of keeping them from the forward pass.
+   */
+  readonly checkpoints: CheckpointSegment[] = [];
+  private inCheckpoint = false;
   private readonly inputs = new Map<string, GraphInput>();
   private readonly scalars = new Map<string, Tensor>();
 
@@ -36,6 +48,23 @@ export class GraphBuilder {
     };
     this.nodes.push(node as Node);
     return new Tensor(this, node.id, info.shape, info.dtype);
+  }
+
+  /**
+   * Traces `fn` as one checkpointed segment (PyTorch's `torch.utils.checkpoint`): the backward
+   * pass recomputes the nodes it adds. A segment traced inside another is part of the outer one.
+   */
+  checkpoint<T>(fn: () => T): T {
+    if (this.inCheckpoint) return fn();
+    const start = this.nodes.length;
+    this.inCheckpoint = true;
+    try {
+      const out = fn();
+      this.checkpoints.push({ start, end: this.nodes.length });
+      return out;
+    } finally {
+      this.inCheckpoint = false;
+    }
   }
 
   /** The inputs declared so far, in declaration order. */

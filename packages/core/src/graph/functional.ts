@@ -73,6 +73,10 @@ export const ops = {
   stopGradient(x: Tensor): Tensor {
     return x.builder.apply('stop_gradient', [x], {});
   },
+  /** `x`, computed only once `after` is, and kept apart from `x` by compilers (recomputation). */
+  optimizationBarrier(x: Tensor, after: Tensor): Tensor {
+    return x.builder.apply('optimization_barrier', [x, after], {});
+  },
   /**
    * A bitsandbytes 4-bit weight (NF4 or FP4) as f32 of `shape`: packed u8 [ceil(n/2)] (first
    * element in the high nibble), absmax f32 [ceil(n/blocksize)], code f32 [16]. Used right before

@@ -1,4 +1,4 @@
-export { GraphBuilder } from './builder.js';
+export { type CheckpointSegment, GraphBuilder } from './builder.js';
 export { DTYPES, type DType, isFloat, isInteger, itemsize } from './dtype.js';
 export { ops } from './functional.js';
 export type { Graph, GraphInput, GraphOutput, GraphUpdate, Node } from './node.js';

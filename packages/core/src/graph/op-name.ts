@@ -72,6 +72,7 @@ export interface FusedOpAttrs {
   cross_entropy: { ignore_index: number; label_smoothing: number; reduction: Reduction }; // (logits [N, C], labels [N])
   dropout: { p: number }; // (x, seed)
   stop_gradient: Empty; // identity forward, no gradient (a value the backward pass treats as constant)
+  optimization_barrier: Empty; // (x, after) -> x once `after` exists, never merged with x (recomputation)
   dequantize_4bit: { blocksize: number; shape: Shape }; // (packed u8, absmax, code[16]) -> f32 of `shape`
 }
 

@@ -16,7 +16,8 @@ export type RunLayer<L extends Module> = (
 /**
  * The part every decoder-only model shares: one attention plan (masks, cache slots) traced once
  * per pass, the layers run in order on the residual stream, and the caches they return collected
- * when a cache (fixed-size or growing) was given.
+ * when a cache (fixed-size or growing) was given. With gradient checkpointing, each layer is one
+ * checkpointed segment (see TraceContext.checkpoint).
  */
 export function runDecoderStack<L extends Module>(
   ctx: TraceContext,
@@ -34,7 +35,10 @@ export function runDecoderStack<L extends Module>(
   });
   const present: LayerCache[] = [];
   for (let i = 0; i < layers.length; i++) {
-    const out = runLayer(layers.at(i), h, plan, cache?.layers[i] ?? past?.[i]);
+    const layerIn = h;
+    const out = ctx.checkpoint(() =>
+      runLayer(layers.at(i), layerIn, plan, cache?.layers[i] ?? past?.[i]),
+    );
     h = out.h;
     if (out.present) present.push(out.present);
   }

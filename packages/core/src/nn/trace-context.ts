@@ -3,6 +3,14 @@ import type { Tensor } from '../graph/tensor.js';
 import type { Module } from './module.js';
 import type { Parameter } from './parameter.js';
 
+export interface TraceOptions {
+  /**
+   * transformers' `gradient_checkpointing`: each decoder layer is a checkpointed segment whose
+   * activations the backward pass recomputes, so training keeps one layer's, not all of them.
+   */
+  readonly gradientCheckpointing?: boolean;
+}
+
 /**
  * What modules trace into: the graph builder and the parameters of one root module, each turned
  * into a graph input named by its path the first time a module reads it.
@@ -14,6 +22,7 @@ export class TraceContext {
   constructor(
     readonly b: GraphBuilder,
     root: Module,
+    private readonly opts: TraceOptions = {},
   ) {
     this.names = new Map(root.namedParameters().map(([name, p]) => [p, name]));
   }
@@ -29,6 +38,11 @@ export class TraceContext {
       this.tensors.set(p, t);
     }
     return t;
+  }
+
+  /** Traces `fn`, one decoder layer, as a checkpointed segment when gradient checkpointing is on. */
+  checkpoint<T>(fn: () => T): T {
+    return this.opts.gradientCheckpointing ? this.b.checkpoint(fn) : fn();
   }
 
   /** Host values of every parameter that was read, by input name: the weights to feed or upload. */

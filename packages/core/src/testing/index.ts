@@ -2,6 +2,11 @@ export {
   type ConformanceOptions,
   describeBackendConformance,
 } from './conformance/backend-conformance.js';
+export {
+  CHECKPOINT_LLAMA,
+  causalLmGradGraph,
+  runCausalLmGrads,
+} from './conformance/checkpointed-grads.js';
 export { fillInput } from './conformance/fill.js';
 export { type CaseInput, type Fill, OP_CASES, type OpCase } from './conformance/op-cases.js';
 export { F32_TOLERANCE, firstMismatch, type Tolerance } from './conformance/tolerances.js';

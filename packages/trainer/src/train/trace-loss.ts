@@ -22,6 +22,8 @@ export interface LossTraceOptions {
   readonly neftuneNoiseAlpha: number | null;
   /** Run the batch twice in one pass (R-Drop): the loss sees logits [2B, T, V]. */
   readonly twoPasses: boolean;
+  /** transformers' gradient_checkpointing: the backward recomputes each decoder layer. */
+  readonly gradientCheckpointing?: boolean;
 }
 
 /** The f32 scalar input holding the supervised tokens of the accumulation window. */
@@ -45,7 +47,7 @@ export function traceTrainingLoss(
 ): TracedLoss {
   const { batch: B, seq: T } = shape;
   const b = new GraphBuilder();
-  const ctx = new TraceContext(b, model);
+  const ctx = new TraceContext(b, model, { gradientCheckpointing: opts.gradientCheckpointing });
   const labels = b.input('labels', [B, T], 'i32');
   const numItemsInBatch = b.input(NUM_ITEMS_INPUT, [], 'f32');
   let ids = b.input('input_ids', [B, T], 'i32');

@@ -213,6 +213,7 @@ export class Trainer {
         computeLoss: args.rdrop_alpha > 0 ? rdropLoss(baseLoss, args.rdrop_alpha) : baseLoss,
         neftuneNoiseAlpha: args.neftune_noise_alpha,
         twoPasses: args.rdrop_alpha > 0,
+        gradientCheckpointing: args.gradient_checkpointing,
       },
       optimizer: adamw({ betas: [args.adam_beta1, args.adam_beta2], eps: args.adam_epsilon }),
       groups,

@@ -145,6 +145,12 @@ export const trainingArgumentsSchema = z.strictObject({
       'A checkpoint folder to continue from exactly (weights, optimizer, schedule, RNG, data ' +
         'position), or true for the newest checkpoint in output_dir.',
     ),
+  gradient_checkpointing: z
+    .boolean()
+    .default(false)
+    .describe(
+      "Recompute each decoder layer's activations in the backward pass instead of keeping them: peak memory grows with one layer, not all of them, for about a third more compute.",
+    ),
   neftune_noise_alpha: z
     .number()
     .positive({ error: 'expected a positive alpha (5 in the NEFTune paper)' })

@@ -13,6 +13,7 @@ import {
   TINY_TRANSFORMER,
   traceTinyTransformer,
 } from '../tiny-transformer.js';
+import { runCausalLmGrads } from './checkpointed-grads.js';
 import { fillInput } from './fill.js';
 import { OP_CASES, type OpCase } from './op-cases.js';
 import { F32_TOLERANCE, firstMismatch, type Tolerance } from './tolerances.js';
@@ -92,6 +93,21 @@ export function describeBackendConformance(
         });
       }
     }
+
+    it('gradient checkpointing: the same loss and gradients as without (rel 1e-6)', async () => {
+      const backend = await createBackend();
+      try {
+        const plain = await runCausalLmGrads(backend, false);
+        const recomputed = await runCausalLmGrads(backend, true);
+        expect(Object.keys(recomputed).sort()).toEqual(Object.keys(plain).sort());
+        for (const [name, want] of Object.entries(plain)) {
+          const got = recomputed[name].toFloat64();
+          expect(firstMismatch(got, want.toFloat64(), { atol: 1e-9, rtol: 1e-6 }), name).toBeNull();
+        }
+      } finally {
+        await backend.dispose();
+      }
+    });
 
     it('tiny transformer: AdamW training steps with clipping match the reference', async () => {
       const steps = opts.trainingSteps ?? 5;

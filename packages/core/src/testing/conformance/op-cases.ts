@@ -203,6 +203,19 @@ export const OP_CASES: { readonly [K in OpName]: readonly OpCase[] } = {
   ],
   // the gradient flows only through the second factor: d/dx = stop(x)
   stop_gradient: unaryCases((x) => ops.stopGradient(x).mul(x)),
+  // the identity on x (u8 too); `after` gets no gradient
+  optimization_barrier: [
+    {
+      name: 'f32',
+      inputs: [f(2, 3), f(4)],
+      build: (x, a) => ops.optimizationBarrier(x, a).mul(a.sum()),
+    },
+    {
+      name: 'u8 into dequantize',
+      inputs: [bytes(4), f(2, 2)],
+      build: (q, a) => ops.optimizationBarrier(q, a).cast('f32').mul(a.sum()),
+    },
+  ],
   // gradients reach absmax and code (never the packed bytes) and, through the matmul, x
   dequantize_4bit: [
     {

@@ -6,6 +6,7 @@ import { dequantize4bit } from './dequantize-4bit.js';
 import { dropout } from './dropout.js';
 import { layerNorm } from './layer-norm.js';
 import { logSoftmax } from './log-softmax.js';
+import { optimizationBarrier } from './optimization-barrier.js';
 import { rmsNorm } from './rms-norm.js';
 import { rope } from './rope.js';
 import { softmax } from './softmax.js';
@@ -22,5 +23,6 @@ export const FUSED_OPS = {
   cross_entropy: crossEntropy,
   dropout,
   stop_gradient: stopGradient,
+  optimization_barrier: optimizationBarrier,
   dequantize_4bit: dequantize4bit,
 } satisfies { [K in FusedOpName]: FusedOpDef<K> };

@@ -1,0 +1,72 @@
+import type { CheckpointSegment, GraphBuilder } from '../graph/builder.js';
+import { ops } from '../graph/functional.js';
+import type { Tensor } from '../graph/tensor.js';
+
+/**
+ * The backward pass's second copy of checkpointed segments (gradient checkpointing). When the
+ * backward walk reaches a segment, its nodes are traced again from the segment's inputs and the
+ * segment's VJPs read these copies, so the forward's values inside a segment die with the forward
+ * and at most one segment's activations are alive in the backward.
+ *
+ * Each copy waits for the cotangent of the segment (`after`): its first nodes read their outside
+ * inputs through `optimization_barrier`, which a backend can neither schedule early nor merge
+ * with the forward's nodes (onnxruntime's common-subexpression elimination would otherwise fold
+ * the whole copy back into the forward). Constants are not copied; nodes computed from constants
+ * only keep their forward values.
+ */
+export class Recomputation {
+  private readonly values = new Map<number, Tensor>();
+  private readonly entered = new Set<CheckpointSegment>();
+
+  constructor(private readonly b: GraphBuilder) {}
+
+  /** The segment holding node `id`, if any (segments are recorded in trace order). */
+  segmentOf(id: number): CheckpointSegment | undefined {
+    const segments = this.b.checkpoints;
+    let [lo, hi] = [0, segments.length - 1];
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (id < segments[mid].start) hi = mid - 1;
+      else if (id >= segments[mid].end) lo = mid + 1;
+      else return segments[mid];
+    }
+    return undefined;
+  }
+
+  /** The value the backward pass reads for node `id`: its recomputed copy once there is one. */
+  value(id: number): Tensor {
+    return this.values.get(id) ?? this.b.tensorOf(id);
+  }
+
+  /** Traces `segment`'s copy (once), ordered after `after`. */
+  enter(segment: CheckpointSegment, after: Tensor): void {
+    if (this.entered.has(segment)) return;
+    this.entered.add(segment);
+    const nodes = this.b.nodes;
+    const constant = (id: number) => nodes[id].op === 'constant' || nodes[id].op === 'arange';
+    const barriers = new Map<number, Tensor>();
+    const fromConstants = new Set<number>();
+    for (let id = segment.start; id < segment.end; id++) {
+      const node = nodes[id];
+      if (node.inputs.length === 0) continue; // inputs and constants are not recomputed
+      const inSegment = (i: number) => i >= segment.start && this.values.has(i);
+      if (node.inputs.every((i) => constant(i) || fromConstants.has(i))) {
+        fromConstants.add(id);
+        continue;
+      }
+      const inputs = node.inputs.map((i) => this.value(i));
+      if (!node.inputs.some(inSegment)) {
+        // a first node of the copy: one outside input through the barrier orders it after `after`
+        const k = node.inputs.findIndex((i) => !constant(i) && !fromConstants.has(i));
+        const outside = node.inputs[k];
+        let tied = barriers.get(outside);
+        if (!tied) {
+          tied = ops.optimizationBarrier(inputs[k], after);
+          barriers.set(outside, tied);
+        }
+        inputs[k] = tied;
+      }
+      this.values.set(id, this.b.apply(node.op, inputs, node.attrs));
+    }
+  }
+}

@@ -1,0 +1,2 @@
+export { plugin } from './plugin.js';
+export * from './quant/index.js';
