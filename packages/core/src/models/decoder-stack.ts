@@ -3,7 +3,7 @@ import { AttentionPlan, type LayerCache } from '../nn/attention.js';
 import type { Module } from '../nn/module.js';
 import type { ModuleList } from '../nn/module-list.js';
 import type { TraceContext } from '../nn/trace-context.js';
-import type { CausalLMInputs } from './causal-lm.js';
+import type { DecoderInputs } from './virtual-tokens.js';
 
 /** A decoder layer as the stack calls it: residual stream in, residual stream and cache out. */
 export type RunLayer<L extends Module> = (
@@ -21,14 +21,14 @@ export type RunLayer<L extends Module> = (
  */
 export function runDecoderStack<L extends Module>(
   ctx: TraceContext,
-  inputs: CausalLMInputs,
+  inputs: DecoderInputs,
   layers: ModuleList<L>,
   h: Tensor,
   runLayer: RunLayer<L>,
 ): { h: Tensor; present?: LayerCache[] } {
   const { cache, past_key_values: past } = inputs;
   const plan = new AttentionPlan(ctx.b, {
-    seq: inputs.input_ids.dim(1),
+    seq: h.dim(1),
     mask: inputs.attention_mask,
     cache: cache && { positions: cache.positions, length: cache.layers[0].key.dim(2) },
     past: past?.[0].key.dim(2),

@@ -23,3 +23,8 @@ export {
   ropeParametersSchema,
 } from './rope-parameters.js';
 export { type TracedLogits, traceLogits } from './trace-logits.js';
+export {
+  isVirtualTokens,
+  VIRTUAL_TOKENS,
+  type VirtualTokens,
+} from './virtual-tokens.js';

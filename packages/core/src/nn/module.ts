@@ -67,11 +67,30 @@ export abstract class Module {
 
   /** Replaces the module at `path` (PEFT's inject_adapter swaps target Linears this way). */
   setModule(path: string, module: Module): void {
-    const dot = path.lastIndexOf('.');
-    const parent = this.getModule(dot < 0 ? '' : path.slice(0, dot));
-    const name = path.slice(dot + 1);
+    const { parent, name } = this.parentOf(path);
     if (!parent.children.has(name)) throw new UserError(`no module '${path}' to replace`);
     parent.children.set(name, module);
+  }
+
+  /**
+   * Adds `module` as a new child at `path` (PEFT's prompt-learning methods add their prompt encoder
+   * this way); the parent must exist and the name be free.
+   */
+  attachModule(path: string, module: Module): void {
+    const { parent, name } = this.parentOf(path);
+    if (parent.children.has(name)) throw new UserError(`module '${path}' exists already`);
+    parent.children.set(name, module);
+  }
+
+  /** Removes the child at `path` (the undo of `attachModule`). */
+  detachModule(path: string): void {
+    const { parent, name } = this.parentOf(path);
+    if (!parent.children.delete(name)) throw new UserError(`no module '${path}' to remove`);
+  }
+
+  private parentOf(path: string): { parent: Module; name: string } {
+    const dot = path.lastIndexOf('.');
+    return { parent: this.getModule(dot < 0 ? '' : path.slice(0, dot)), name: path.slice(dot + 1) };
   }
 
   stateDict(): Map<string, HostTensor> {

@@ -39,8 +39,11 @@ export abstract class AdapterLayer extends UnaryModule {
 
   abstract mergedAdapters(): readonly string[];
 
-  /** The module to put back in this layer's place when the adapters are unloaded. */
-  abstract baseLayer(): Module;
+  /**
+   * The module to put back in this layer's place when the adapters are unloaded; undefined for a
+   * layer that was added rather than put in a module's place (a prompt encoder), which unloading removes.
+   */
+  abstract baseLayer(): Module | undefined;
 
   /** Adapters used in forward. Names the layer does not hold are kept and skipped, as in PEFT. */
   get activeAdapters(): readonly string[] {

@@ -64,7 +64,8 @@ export function adapterInjector<C extends InjectableConfig, O extends AdapterLay
     const filled: Record<string, unknown> = { ...config };
     for (const [field, table] of Object.entries(injection.modelTypeDefaults))
       filled[field] ??= [...modelTypeDefault(table, field, method, ctx.modelType)];
-    const accepted = (m: Module) => dispatchers.some((d) => d.accepts(m));
+    const accepted = (m: Module | undefined) =>
+      m !== undefined && dispatchers.some((d) => d.accepts(m));
     const ownLayer = (m: Module): m is AdapterLayer => isAdapterLayer(m) && m.method === method;
     const targets = expandAllLinear(model, filled.target_modules as string[] | string, {
       isLinear: (m) => (ownLayer(m) ? accepted(m.baseLayer()) : accepted(m)),

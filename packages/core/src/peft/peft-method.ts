@@ -1,5 +1,6 @@
 import type { ZodType } from 'zod';
 import type { Module } from '../nn/index.js';
+import type { Tokenizer } from '../tokenizer/index.js';
 import type { LinearDispatcher } from './linear-dispatcher.js';
 import type { PeftConfig } from './peft-config.js';
 
@@ -13,6 +14,13 @@ export interface PeftContext {
   readonly outputHead: string;
   /** The model's `config.json` `model_type`, for per-architecture default target modules. */
   readonly modelType?: string;
+  /**
+   * The model's `config.json`, for methods whose config records the model's sizes (PEFT's
+   * `_prepare_prompt_learning_config` fills `token_dim`, `num_layers`, `num_attention_heads`).
+   */
+  readonly modelConfig?: Readonly<Record<string, unknown>>;
+  /** The model's tokenizer, for initialisations that tokenize a text (prompt tuning's TEXT). */
+  readonly tokenizer?: Tokenizer;
 }
 
 /**

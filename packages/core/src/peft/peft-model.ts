@@ -4,6 +4,7 @@ import { formatShape, sameShape } from '../graph/index.js';
 import type { NonFiniteOptions } from '../io/index.js';
 import type { Module, Parameter } from '../nn/index.js';
 import { HostTensor, seededRandom } from '../tensor/index.js';
+import type { Tokenizer } from '../tokenizer/index.js';
 import { ADAPTER_CONFIG_FILE, readAdapterFolder, writeAdapterFolder } from './adapter-folder.js';
 import { type AdapterLayer, isAdapterLayer } from './adapter-layer.js';
 import { peftPluginHint } from './known-peft-plugins.js';
@@ -28,6 +29,10 @@ export interface PeftModelOptions {
   readonly outputHead?: string;
   /** `config.json`'s `model_type`, for default target modules. */
   readonly modelType?: string;
+  /** The model's `config.json`, for methods that record the model's sizes (prompt learning). */
+  readonly modelConfig?: Readonly<Record<string, unknown>>;
+  /** The model's tokenizer, for initialisations from a text (prompt tuning's TEXT). */
+  readonly tokenizer?: Tokenizer;
 }
 
 interface Adapter {
@@ -55,6 +60,8 @@ export class PeftModel<M extends Module = Module> {
       random: seededRandom(options.seed ?? 0),
       outputHead: options.outputHead ?? 'lm_head',
       modelType: options.modelType,
+      modelConfig: options.modelConfig,
+      tokenizer: options.tokenizer,
     };
   }
 
@@ -275,7 +282,7 @@ export class PeftModel<M extends Module = Module> {
 
   /** Folds adapters (the active one by default) into the base weights. */
   merge(names: readonly string[] = [this.active]): void {
-    for (const name of names) this.entry(name);
+    for (const name of names) this.refuseMergeOfPromptLearning(name);
     for (const [, layer] of this.layers()) layer.merge(names);
   }
 
@@ -285,6 +292,7 @@ export class PeftModel<M extends Module = Module> {
 
   /** Merges the active adapter and returns the plain model (PEFT's `merge_and_unload`). */
   mergeAndUnload(): M {
+    this.refuseMergeOfPromptLearning(this.active);
     for (const [, layer] of this.layers()) {
       if (!layer.mergedAdapters().includes(this.active)) layer.merge([this.active]);
     }
@@ -293,7 +301,11 @@ export class PeftModel<M extends Module = Module> {
 
   /** Puts every adapter layer's base module back, dropping the adapters (PEFT's `unload`). */
   unload(): M {
-    for (const [path, layer] of this.layers()) this.model.setModule(path, layer.baseLayer());
+    for (const [path, layer] of this.layers()) {
+      const base = layer.baseLayer();
+      if (base) this.model.setModule(path, base);
+      else this.model.detachModule(path);
+    }
     this.adapters.clear();
     for (const [, p] of this.model.namedParameters()) p.trainable = false;
     return this.model;
@@ -364,6 +376,16 @@ export class PeftModel<M extends Module = Module> {
       );
     }
     return method;
+  }
+
+  /** Prompt-learning adapters are inputs to the model, not changes to its weights (PEFT cannot merge them either). */
+  private refuseMergeOfPromptLearning(name: string): void {
+    const { method } = this.entry(name);
+    if (method.isPromptLearning)
+      throw new UserError(
+        `adapter '${name}' (${method.id.toUpperCase()}) cannot be merged: a prompt-learning method adds ` +
+          'virtual tokens to the input and changes no weight, so there is nothing to merge; load it as an adapter instead',
+      );
   }
 
   private entry(name: string): Adapter {

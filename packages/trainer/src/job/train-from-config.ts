@@ -4,6 +4,7 @@ import {
   type Logger,
   loadCausalLM,
   PeftModel,
+  type PeftModelOptions,
   readGenerationConfigFile,
   readHfConfig,
   resolveAllOf,
@@ -150,7 +151,12 @@ async function trainClaimed(
     print(`model: ${folder} (${modelType ?? 'unknown type'}) on backend ${backend.id}`);
     let peft: PeftModel | undefined;
     if (config.peft) {
-      peft = addAdapter(run, model, config.peft, { seed: config.seed, modelType });
+      peft = addAdapter(run, model, config.peft, {
+        seed: config.seed,
+        modelType,
+        modelConfig: hfConfig,
+        tokenizer,
+      });
       const { trainable, all } = peft.parameterCounts();
       print(`peft: ${config.peft.method}: ${trainableParametersLine(trainable, all)}`);
     } else {
@@ -268,7 +274,7 @@ function addAdapter(
   container: DependencyContainer,
   model: CausalLM,
   section: PeftSection,
-  opts: { readonly seed: number; readonly modelType?: string },
+  opts: Pick<PeftModelOptions, 'seed' | 'modelType' | 'modelConfig' | 'tokenizer'>,
 ): PeftModel {
   const { method: id, ...config } = section;
   const method = resolveById(container, TOKENS.PeftMethod, id, 'peft method');

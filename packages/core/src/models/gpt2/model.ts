@@ -5,9 +5,9 @@ import { Module } from '../../nn/module.js';
 import { ModuleList } from '../../nn/module-list.js';
 import { LayerNorm } from '../../nn/norms.js';
 import type { TraceContext } from '../../nn/trace-context.js';
-import type { CausalLMInputs } from '../causal-lm.js';
 import { CausalLMWithHead } from '../causal-lm-head.js';
 import { runDecoderStack } from '../decoder-stack.js';
+import type { DecoderInputs } from '../virtual-tokens.js';
 import { GPT2Attention } from './attention.js';
 import type { GPT2Config } from './config.js';
 import { GPT2MLP } from './mlp.js';
@@ -49,8 +49,8 @@ export class GPT2Model extends Module {
     this.addModule('ln_f', new LayerNorm(c.n_embd, c.layer_norm_epsilon));
   }
 
-  forward(ctx: TraceContext, inputs: CausalLMInputs): { hidden: Tensor; present?: LayerCache[] } {
-    const tokens = this.sub('wte').forward(ctx, inputs.input_ids);
+  forward(ctx: TraceContext, inputs: DecoderInputs): { hidden: Tensor; present?: LayerCache[] } {
+    const tokens = inputs.inputs_embeds ?? this.sub('wte').forward(ctx, inputs.input_ids);
     const { h, present } = runDecoderStack(
       ctx,
       inputs,

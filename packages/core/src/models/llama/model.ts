@@ -6,9 +6,9 @@ import { ModuleList } from '../../nn/module-list.js';
 import { RMSNorm } from '../../nn/norms.js';
 import { RotaryEmbedding } from '../../nn/rotary-embedding.js';
 import type { TraceContext } from '../../nn/trace-context.js';
-import type { CausalLMInputs } from '../causal-lm.js';
 import { CausalLMWithHead } from '../causal-lm-head.js';
 import { runDecoderStack } from '../decoder-stack.js';
+import type { DecoderInputs } from '../virtual-tokens.js';
 import type { LlamaArchitecture } from './architecture.js';
 import { LlamaAttention, type LlamaPass } from './attention.js';
 import { LlamaMLP } from './mlp.js';
@@ -49,13 +49,13 @@ export class LlamaModel extends Module {
   }
 
   /** The final hidden states [B, T, H], and the caches with this pass written in. */
-  forward(ctx: TraceContext, inputs: CausalLMInputs): { hidden: Tensor; present?: LayerCache[] } {
+  forward(ctx: TraceContext, inputs: DecoderInputs): { hidden: Tensor; present?: LayerCache[] } {
     const rotary = this.sub<RotaryEmbedding>('rotary_emb').forward(inputs.position_ids);
     const { h, present } = runDecoderStack(
       ctx,
       inputs,
       this.sub<ModuleList<LlamaDecoderLayer>>('layers'),
-      this.sub('embed_tokens').forward(ctx, inputs.input_ids),
+      inputs.inputs_embeds ?? this.sub('embed_tokens').forward(ctx, inputs.input_ids),
       (layer, x, plan, cache) => layer.forward(ctx, x, { plan, ...rotary }, cache),
     );
     const hidden = this.sub('norm').forward(ctx, h);

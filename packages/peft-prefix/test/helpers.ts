@@ -1,0 +1,91 @@
+// Shared by the tests of this folder.
+import {
+  buildCausalLM,
+  type CausalLM,
+  evaluate,
+  GraphBuilder,
+  HostTensor,
+  type PeftModelOptions,
+  randomNormal,
+  seededRandom,
+  TraceContext,
+} from '@tunekit/core';
+import { promptTuningMethod } from '../src/index.js';
+
+export const TINY_LLAMA = {
+  model_type: 'llama',
+  vocab_size: 24,
+  hidden_size: 8,
+  intermediate_size: 12,
+  num_hidden_layers: 2,
+  num_attention_heads: 2,
+  num_key_value_heads: 1,
+  tie_word_embeddings: false,
+};
+
+export const TINY_GPT2 = {
+  model_type: 'gpt2',
+  vocab_size: 24,
+  n_embd: 8,
+  n_layer: 2,
+  n_head: 2,
+  n_positions: 32,
+};
+
+export const PROMPT_OPTIONS: PeftModelOptions = {
+  methods: [promptTuningMethod],
+  modelType: 'llama',
+  modelConfig: TINY_LLAMA,
+};
+
+/** A model of `config` with seeded random weights: every call gives the same model. */
+export function tinyModel(config: Readonly<Record<string, unknown>>): CausalLM {
+  const { model } = buildCausalLM(config);
+  const random = seededRandom(1);
+  for (const [, p] of model.namedParameters())
+    p.value = HostTensor.from(
+      p.dtype,
+      p.shape,
+      randomNormal(p.value.size, random).map((v) => 0.3 * v),
+    );
+  return model;
+}
+
+/**
+ * Logits [B, T, V] of `rows` on the reference backend, at `positions` (0..T-1 in every row by
+ * default) and with the additive `mask` (f32 [B, 1, T, T]) when given.
+ */
+export async function logitsOf(
+  model: CausalLM,
+  rows: readonly (readonly number[])[],
+  opts: { readonly positions?: readonly number[]; readonly mask?: readonly number[] } = {},
+): Promise<Float64Array> {
+  const { mask } = opts;
+  const [batch, seq] = [rows.length, rows[0].length];
+  const b = new GraphBuilder();
+  const ctx = new TraceContext(b, model);
+  const { logits } = model.forward(ctx, {
+    input_ids: b.input('input_ids', [batch, seq], 'i32'),
+    position_ids: b.input('position_ids', [batch, seq], 'i32'),
+    attention_mask: mask && b.input('attention_mask', [batch, 1, seq, seq], 'f32'),
+  });
+  const feeds: Record<string, HostTensor> = {
+    ...ctx.weights(),
+    input_ids: HostTensor.from('i32', [batch, seq], rows.flat()),
+    position_ids: HostTensor.from(
+      'i32',
+      [batch, seq],
+      opts.positions ?? rows.flatMap((r) => r.map((_, t) => t)),
+    ),
+  };
+  if (mask) feeds.attention_mask = HostTensor.from('f32', [batch, 1, seq, seq], mask);
+  return (await evaluate(b.build({ logits }), feeds)).logits.toFloat64();
+}
+
+/** The largest |a_i - b_i|. */
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new Error(`lengths differ: ${a.length} vs ${b.length}`);
+  let max = 0;
+  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
+  return max;
+}
