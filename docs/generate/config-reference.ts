@@ -1,5 +1,6 @@
 import { corePlugins, createContainer, resolveAllOf, TOKENS } from '@tunekit/core';
 import { plugin as lora } from '@tunekit/peft-lora';
+import { plugin as prefix } from '@tunekit/peft-prefix';
 import { plugin as templates } from '@tunekit/templates';
 import { trainConfigSchema, plugin as trainer } from '@tunekit/trainer';
 import { markdownTable } from './markdown-table.js';
@@ -12,7 +13,7 @@ const HEADER = ['Key', 'Type', 'Default', 'Description'];
  * config schema of each first-party PEFT method, so the page cannot drift from the code.
  */
 export function configReference(): string {
-  const container = createContainer([...corePlugins, lora, templates, trainer]);
+  const container = createContainer([...corePlugins, lora, prefix, templates, trainer]);
   const methods = resolveAllOf(container, TOKENS.PeftMethod).sort((a, b) =>
     a.id.localeCompare(b.id),
   );
