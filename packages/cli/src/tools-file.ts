@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { type ChatToolDefinition, parseOrThrow, UserError } from '@tunekit/core';
+import { type ChatToolDefinition, parseJsonText, parseOrThrow, UserError } from '@tunekit/core';
 import { toolDefinitionSchema } from '@tunekit/templates';
 import { z } from 'zod';
 
@@ -22,11 +22,5 @@ export async function readToolsFile(path: string): Promise<ChatToolDefinition[]>
     if (code === 'EISDIR') throw new UserError(`${path}: is a folder; expected a JSON file`);
     throw err;
   }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    throw new UserError(`${path}: not valid JSON (${(err as Error).message})`);
-  }
-  return parseOrThrow(toolsSchema, value, path);
+  return parseOrThrow(toolsSchema, parseJsonText(text, path), path);
 }

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { UserError } from '../errors/index.js';
 import { isNotFound } from './file-io.js';
+import { parseJsonText } from './json-text.js';
 
 /** File names of a Hugging Face model folder, spelled as transformers writes them. */
 export const HF_CONFIG_FILE = 'config.json';
@@ -42,12 +43,7 @@ export async function readOptionalJsonObject(
     if (isNotFound(err)) return undefined;
     throw err;
   }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    throw new UserError(`${path}: not valid JSON (${(err as Error).message})`);
-  }
+  const value = parseJsonText(text, path);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new UserError(`${path}: expected a JSON object`);
   }

@@ -29,6 +29,7 @@ export {
   writeModelFolder,
 } from './hf-folder-write.js';
 export { type ModelSourceOptions, resolveModelSource } from './hub.js';
+export { parseJsonText } from './json-text.js';
 export { ModelWeights } from './model-weights.js';
 export { checkFinite, countNonFinite, type NonFiniteOptions } from './non-finite.js';
 export { checkOutputPath, isInside } from './output-path.js';
