@@ -7,10 +7,12 @@ import {
 } from '@tunekit/core';
 import { quantizeBlockwise8bit } from '../quant/blockwise-8bit.js';
 import { DYNAMIC_MAP_SIGNED, DYNAMIC_MAP_UNSIGNED } from '../quant/dynamic-map.js';
-import { f32, fmaF32 } from '../quant/f32.js';
-
-/** bitsandbytes' blocksize for 8-bit optimizer states. */
-export const OPTIMIZER_BLOCKSIZE = 256;
+import {
+  adamStep,
+  adamUpdate8bit,
+  adamUpdate32bit,
+  OPTIMIZER_BLOCKSIZE,
+} from './bnb-adam-update.js';
 
 export interface BnbAdamWOptions extends OptimizerArgs {
   /** The `optim` name it answers to (`adamw_8bit`, `paged_adamw_8bit`, `paged_adamw_32bit`). */
@@ -45,7 +47,6 @@ export function bnbAdamW(options: BnbAdamWOptions): HostOptimizer {
   const chunkSize = options.chunkSize ?? 64 * OPTIMIZER_BLOCKSIZE;
   if (chunkSize <= 0 || chunkSize % OPTIMIZER_BLOCKSIZE !== 0)
     throw new UserError(`${id}: chunkSize must be a positive multiple of 256, got ${chunkSize}`);
-  const [beta1, beta2] = betas;
   const states = new Map<string, ParamState>();
   const scratch1 = new Float32Array(chunkSize);
   const scratch2 = new Float32Array(chunkSize);
@@ -67,59 +68,26 @@ export function bnbAdamW(options: BnbAdamWOptions): HostOptimizer {
     id,
     placement: 'host',
     step(slots, step) {
-      const correction1 = 1 - beta1 ** step;
-      const correction2 = Math.sqrt(1 - beta2 ** step);
-      const k = { b1: f32(beta1), b2: f32(beta2), c1: f32(1 - beta1), c2: f32(1 - beta2) };
       for (const slot of slots) {
-        const { param, grad, lr, weightDecay } = slot;
-        const decay = weightDecay > 0 ? f32(1 - lr * weightDecay) : 1;
+        const { name, param, grad } = slot;
+        const k = adamStep(betas, eps, step, slot.lr, slot.weightDecay);
         const s = stateFor(slot);
         if (s.bits === 32) {
-          // update = m / (sqrt(v) + eps * c2); p += (-lr * c2 / c1) * update
-          const stepSize = f32((-lr * correction2) / correction1);
-          const epsC2 = f32(eps * correction2);
-          for (let i = 0; i < param.length; i++) {
-            const g = grad[i];
-            const m = fmaF32(g, k.c1, f32(s.state1[i] * k.b1));
-            const v = fmaF32(f32(k.c2 * g), g, f32(s.state2[i] * k.b2));
-            s.state1[i] = m;
-            s.state2[i] = v;
-            const p = f32(param[i] * decay);
-            param[i] = fmaF32(f32(m / f32(f32(Math.sqrt(v)) + epsC2)), stepSize, p);
-          }
+          adamUpdate32bit(param, grad, s.state1, s.state2, k);
           continue;
         }
-        // denom = sqrt(v) / c2 + eps; p += (-lr / c1) * m / denom
-        const c2 = f32(correction2);
-        const value = f32(-lr / correction1);
-        const epsF = f32(eps);
         for (let start = 0; start < param.length; start += chunkSize) {
           const n = Math.min(chunkSize, param.length - start);
           const m = scratch1.subarray(0, n);
           const v = scratch2.subarray(0, n);
-          for (let j = 0; j < n; j++) {
-            const i = start + j;
-            const block = Math.floor(i / OPTIMIZER_BLOCKSIZE);
-            const g = grad[i];
-            const m0 = f32(DYNAMIC_MAP_SIGNED[s.state1[i]] * s.absmax1[block]);
-            const v0 = f32(DYNAMIC_MAP_UNSIGNED[s.state2[i]] * s.absmax2[block]);
-            m[j] = fmaF32(g, k.c1, f32(m0 * k.b1));
-            v[j] = fmaF32(f32(k.c2 * g), g, f32(v0 * k.b2));
-            const denom = f32(f32(f32(Math.sqrt(v[j])) / c2) + epsF);
-            const p = f32(param[i] * decay);
-            param[i] = f32(p + f32(f32(value * m[j]) / denom));
-          }
-          requantize(m, DYNAMIC_MAP_SIGNED, s.state1, s.absmax1, start, () => notFinite(slot.name));
-          requantize(v, DYNAMIC_MAP_UNSIGNED, s.state2, s.absmax2, start, () =>
-            notFinite(slot.name),
-          );
+          adamUpdate8bit(param, grad, s, start, m, v, k);
+          if (!allFinite(m) || !allFinite(v))
+            throw new UserError(
+              `${id}: the update of '${name}' at step ${step} is not finite (a NaN or infinite gradient)`,
+            );
+          requantize(m, DYNAMIC_MAP_SIGNED, s.state1, s.absmax1, start);
+          requantize(v, DYNAMIC_MAP_UNSIGNED, s.state2, s.absmax2, start);
         }
-      }
-
-      function notFinite(name: string): never {
-        throw new UserError(
-          `${id}: the update of '${name}' at step ${step} is not finite (a NaN or infinite gradient)`,
-        );
       }
     },
     stateDict() {
@@ -149,6 +117,11 @@ export function bnbAdamW(options: BnbAdamWOptions): HostOptimizer {
   };
 }
 
+function allFinite(values: Float32Array): boolean {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
+  return true;
+}
+
 function freshState(n: number, eightBit: boolean): ParamState {
   if (!eightBit) return { bits: 32, state1: new Float32Array(n), state2: new Float32Array(n) };
   const blocks = Math.ceil(n / OPTIMIZER_BLOCKSIZE);
@@ -168,9 +141,7 @@ function requantize(
   codes: Uint8Array,
   absmax: Float32Array,
   start: number,
-  onNotFinite: () => never,
 ): void {
-  for (const x of values) if (!Number.isFinite(x)) onNotFinite();
   const q = quantizeBlockwise8bit(values, { blocksize: OPTIMIZER_BLOCKSIZE, code });
   codes.set(q.quantized, start);
   absmax.set(q.absmax, start / OPTIMIZER_BLOCKSIZE);

@@ -1,2 +1,3 @@
-export { type BnbAdamWOptions, bnbAdamW, OPTIMIZER_BLOCKSIZE } from './bnb-adamw.js';
+export { OPTIMIZER_BLOCKSIZE } from './bnb-adam-update.js';
+export { type BnbAdamWOptions, bnbAdamW } from './bnb-adamw.js';
 export { BNB_OPTIMIZERS } from './bnb-optimizers.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { f32, fmaF32 } from './f32.js';
+import { f32 } from '../quant/f32.js';
+import { fmaF32 } from './bnb-adam-update.js';
 
 describe('fmaF32', () => {
   // (1 + 2^-12)^2 = 1 + 2^-11 + 2^-24: exactly between two f32 values; c decides, rounding once
