@@ -2,6 +2,7 @@ export * from './agreement/index.js';
 export * from './convert/index.js';
 export * from './dedupe/index.js';
 export * from './filter/index.js';
+export * from './lineage/index.js';
 export * from './mix/index.js';
 export * from './output/index.js';
 export * from './records/index.js';

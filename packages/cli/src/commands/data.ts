@@ -4,6 +4,7 @@ import {
   convertCommand,
   dedupeCommand,
   filterCommand,
+  lineageCommand,
   mixCommand,
   splitCommand,
   statsCommand,
@@ -13,7 +14,7 @@ import type { CliStreams } from '../run-cli.js';
 /** `tunekit data <command>`: quality control and preparation of training data. */
 export function dataCommand(streams: CliStreams): Command {
   const command = new Command('data').description(
-    'Inspect and prepare data: stats, dedupe, filter, split, mix, convert, annotator agreement. Every file written gets a manifest of where it came from.',
+    'Inspect and prepare data: stats, dedupe, filter, split, mix, convert, annotator agreement; every file written gets a manifest of where it came from, which lineage follows.',
   );
   for (const sub of [
     statsCommand,
@@ -23,6 +24,7 @@ export function dataCommand(streams: CliStreams): Command {
     mixCommand,
     convertCommand,
     agreementCommand,
+    lineageCommand,
   ])
     command.addCommand(sub(streams));
   return command;
