@@ -1,5 +1,6 @@
 export { TMP_FOLDER_PREFIX, writeFolderAtomically } from './atomic-folder.js';
 export { atomicWrite, type FileContent } from './atomic-write.js';
+export type { DeferredTensor } from './deferred-tensor.js';
 export { readFileIfPresent } from './file-io.js';
 export {
   findCachedSnapshot,
