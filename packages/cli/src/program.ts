@@ -15,6 +15,7 @@ const COMMANDS = {
   chat: async () => (await import('./commands/chat.js')).chatCommand,
   generate: async () => (await import('./commands/generate.js')).generateCommand,
   merge: async () => (await import('./commands/merge.js')).mergeCommand,
+  quantize: async () => (await import('./commands/quantize.js')).quantizeCommand,
   export: async () => (await import('./commands/export.js')).exportCommand,
   template: async () => (await import('./commands/template.js')).templateCommand,
   'export-config': async () => (await import('./commands/export-config.js')).exportConfigCommand,
