@@ -61,6 +61,27 @@ async function errorOf(dir: string): Promise<Error> {
 
 const json = (s: string) => new HostTensor('u8', [s.length], new TextEncoder().encode(s));
 
+describe('openQuantizedFolder', () => {
+  it('reads packed weights stored as bf16 (bnb_4bit_quant_storage: bfloat16) as the same bytes', async () => {
+    const dir = await edited({
+      tensors: (t) => {
+        const packed = (t.get(W) as HostTensor).data as Uint8Array;
+        const asBf16 = new Uint16Array(packed.buffer, packed.byteOffset, packed.length / 2);
+        t.set(W, new HostTensor('bf16', [asBf16.length, 1], asBf16));
+      },
+      config: (c) =>
+        Object.assign(c.quantization_config as object, { bnb_4bit_quant_storage: 'bfloat16' }),
+    });
+    const [stored, folder] = [await openQuantizedFolder(quantized), await openQuantizedFolder(dir)];
+    try {
+      expect(folder.weights.info(W)).toMatchObject({ dtype: 'BF16', shape: [1024, 1] });
+      expect(await folder.read(W)).toEqual(await stored.read(W));
+    } finally {
+      await Promise.all([stored.close(), folder.close()]);
+    }
+  });
+});
+
 describe('openQuantizedFolder on malformed input', () => {
   it.each([
     [
