@@ -1,6 +1,6 @@
 """Golden vectors for @tunekit/peft-qlora's quantization: bitsandbytes' CPU path, reproduced in torch.
 
-Writes packages/peft-qlora/test/golden/quantization.json. Re-run (from the repository root, with Debian's
+Writes packages/peft-qlora/test/golden/quantization.json and test/golden/adam-8bit.json. Re-run (from the repository root, with Debian's
 python3-torch and python3-numpy; not part of CI):
 
     /usr/bin/python3 packages/peft-qlora/scripts/golden-quantization.py
@@ -26,12 +26,21 @@ bitsandbytes-foundation/bitsandbytes at commit 95f9af309d4d5793847169c39288dcd3f
                    _dequantize_blockwise_compute, cpu_ops.cpp dequantizeBlockwise{4,8}bitCpu); nested:
                    absmax = code[q] * nested_absmax + offset.
 
+  8-bit Adam       bitsandbytes/optim/optimizer.py Optimizer2State (init_state, update_step) with the
+                   CPU kernels of bitsandbytes/backends/cpu/ops.py: a parameter below min_8bit_size (4096)
+                   values keeps f32 states (_optimizer_update_32bit_cpu), a larger one uint8 states in
+                   blocks of 256, exp_avg in the signed and exp_avg_sq in the unsigned dynamic map
+                   (_optimizer_update_8bit_blockwise_cpu: dequantize, update in f32, quantize_blockwise).
+                   The CUDA kernel (csrc/kernels.cu kOptimizerStatic8bit2StateBlockwise) rounds codes by
+                   its own search and applies weight decay after the update; this is the CPU path.
+
 torch runs on one thread: torch.mean's f32 sum (aten/src/ATen/native/cpu/SumKernel.cpp cascade_sum) is
 split across threads above 32768 values. Nothing here comes from tunekit.
 """
 
 import base64
 import json
+import math
 import os
 
 import numpy as np
@@ -315,5 +324,95 @@ def main():
     print(f"wrote {os.path.normpath(OUT)}: {len(four_bit)} 4-bit, {len(eight_bit)} 8-bit, {len(means)} means")
 
 
+# ---- 8-bit Adam (optim/optimizer.py Optimizer2State, backends/cpu/ops.py) -----------------------------
+
+ADAM_OUT = os.path.join(os.path.dirname(__file__), "..", "test", "golden", "adam-8bit.json")
+
+
+@torch.no_grad()
+def adam_update_32bit(g, p, state1, state2, beta1, beta2, eps, weight_decay, step, lr):
+    """_optimizer_update_32bit_cpu for 'adam' (gnorm_scale 1, max_unorm 0); p is f32, so p.float() is p."""
+    state1.mul_(beta1).add_(g, alpha=1.0 - beta1)
+    state2.mul_(beta2).addcmul_(g, g, value=1.0 - beta2)
+    correction1 = 1.0 - beta1**step
+    correction2 = math.sqrt(1.0 - beta2**step)
+    step_size = -lr * correction2 / correction1
+    if weight_decay > 0.0:
+        p.mul_(1.0 - lr * weight_decay)
+    update = state1 / (state2.sqrt() + eps * correction2)
+    p.add_(update, alpha=step_size * 1.0)
+
+
+@torch.no_grad()
+def adam_update_8bit_blockwise(g, p, st, beta1, beta2, eps, weight_decay, step, lr):
+    """_optimizer_update_8bit_blockwise_cpu for 'adam'; st holds state1/2 (uint8), absmax1/2, qmap1/2."""
+    blocksize = 256
+    s1 = dequantize_blockwise(st["state1"], st["absmax1"], st["qmap1"], blocksize)
+    s2 = dequantize_blockwise(st["state2"], st["absmax2"], st["qmap2"], blocksize)
+    s1.mul_(beta1).add_(g, alpha=1.0 - beta1)
+    s2.mul_(beta2).addcmul_(g, g, value=1.0 - beta2)
+    correction1 = 1.0 - beta1**step
+    correction2 = math.sqrt(1.0 - beta2**step)
+    denom = (s2.sqrt() / correction2).add_(eps)
+    if weight_decay > 0.0:
+        p.mul_(1.0 - lr * weight_decay)
+    p.addcdiv_(s1, denom, value=-lr / correction1)
+    st["state1"], st["absmax1"] = quantize_blockwise_cpu(s1, st["qmap1"], blocksize)
+    st["state2"], st["absmax2"] = quantize_blockwise_cpu(s2, st["qmap2"], blocksize)
+
+
+def adam_cases():
+    """Several steps of bitsandbytes' AdamW8bit (optim_bits=8) and PagedAdamW32bit (optim_bits=32)."""
+    cases = []
+    specs = [
+        # name, numel, optim_bits, lr, weight_decay, betas, eps
+        ("big_8bit", 4096 + 256 * 2 + 77, 8, 1e-3, 1e-2, (0.9, 0.999), 1e-8),
+        ("exact_min_8bit", 4096, 8, 2e-2, 0.0, (0.8, 0.99), 1e-6),
+        ("small_below_min", 1000, 8, 1e-3, 1e-2, (0.9, 0.999), 1e-8),
+        ("big_32bit", 1500, 32, 1e-3, 1e-2, (0.9, 0.999), 1e-8),
+    ]
+    steps = 4
+    for k, (name, n, bits, lr, wd, (beta1, beta2), eps) in enumerate(specs):
+        p0 = normal(1000 + k, n) * 0.1
+        grads = [normal(2000 + 10 * k + s, n) * (1.0 + s) * 1e-2 for s in range(steps)]
+        grads[2][:300] = 0.0  # a zero block, and zero gradients
+        p = p0.clone()
+        eight = bits == 8 and n >= 4096  # init_state: below min_8bit_size the states are f32
+        if eight:
+            blocks = -(n // -256)
+            st = {
+                "state1": torch.zeros(n, dtype=torch.uint8), "state2": torch.zeros(n, dtype=torch.uint8),
+                "absmax1": torch.zeros(blocks), "absmax2": torch.zeros(blocks),
+                "qmap1": create_dynamic_map(True), "qmap2": create_dynamic_map(False),
+            }
+        else:
+            st = {"state1": torch.zeros(n), "state2": torch.zeros(n)}
+        after = []
+        for s in range(steps):
+            if eight:
+                adam_update_8bit_blockwise(grads[s], p, st, beta1, beta2, eps, wd, s + 1, lr)
+                after.append({"param": b64(p), **{key: b64(st[key]) for key in ("state1", "state2", "absmax1", "absmax2")}})
+            else:
+                adam_update_32bit(grads[s], p, st["state1"], st["state2"], beta1, beta2, eps, wd, s + 1, lr)
+                after.append({"param": b64(p), "state1": b64(st["state1"]), "state2": b64(st["state2"])})
+        cases.append({
+            "name": name, "optim_bits": bits, "lr": lr, "weight_decay": wd, "betas": [beta1, beta2], "eps": eps,
+            "state_bits": 8 if eight else 32, "param": b64(p0), "grads": [b64(g) for g in grads], "steps": after,
+        })
+    return cases
+
+
+def write_adam():
+    golden = {
+        "source": f"bitsandbytes-foundation/bitsandbytes@{BNB_COMMIT}, CPU path; torch {torch.__version__}",
+        "cases": adam_cases(),
+    }
+    with open(ADAM_OUT, "w") as f:
+        json.dump(golden, f, indent=1)
+        f.write("\n")
+    print(f"wrote {os.path.normpath(ADAM_OUT)}: {len(golden['cases'])} cases")
+
+
 if __name__ == "__main__":
     main()
+    write_adam()

@@ -1,12 +1,15 @@
-import type { TunekitPlugin } from '@tunekit/core';
+import { TOKENS, type TunekitPlugin } from '@tunekit/core';
+import { BNB_OPTIMIZERS } from './optim/index.js';
 
 /**
- * The QLoRA plugin. It registers nothing yet: this release brings the quantization only (issue 13,
- * item 1); the 4-bit Linear dispatcher, `load_in_4bit` and the 8-bit optimizers register here when
- * they land.
+ * The QLoRA plugin: bitsandbytes' 8-bit and paged AdamW under transformers' `optim` names. The
+ * 4-bit Linear dispatcher and `load_in_4bit` register here when they land.
  */
 export const plugin: TunekitPlugin = {
   name: '@tunekit/peft-qlora',
   coreRange: '>=0.1.0 <1.0.0', // = package.json's peer range on @tunekit/core (RELEASING.md)
-  register() {},
+  register(container) {
+    for (const factory of BNB_OPTIMIZERS)
+      container.register(TOKENS.OptimizerFactory, { useValue: factory });
+  },
 };

@@ -242,6 +242,18 @@ describe('export-config --to trl', () => {
   });
 });
 
+describe('export-config optim', () => {
+  it.each(['adamw_8bit', 'paged_adamw_8bit', 'paged_adamw_32bit'])(
+    "carries %s under transformers' name to axolotl's optimizer and TRL's optim",
+    async (optim) => {
+      const { config } = await axolotl('quickstart.yaml', [`optim=${optim}`]);
+      expect(config.optimizer).toBe(optim);
+      const { script } = await trl('quickstart.yaml', [`optim=${optim}`]);
+      expect(script).toContain(`    optim="${optim}",`);
+    },
+  );
+});
+
 describe('export-config for every SFT record format', () => {
   const records = {
     sharegpt: {

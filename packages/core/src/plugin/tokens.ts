@@ -1,6 +1,7 @@
 import type { InjectionToken } from 'tsyringe';
 import type { Backend, BackendFactory } from '../backend/backend.js';
 import type { LinearDispatcher } from '../peft/index.js';
+import type { OptimizerFactory } from '../train/optim/optimizer-factory.js';
 import type {
   ChatTemplate,
   DatasetFormat,
@@ -26,6 +27,8 @@ export const TOKENS = Object.freeze({
   DatasetFormat: Symbol.for('tunekit.DatasetFormat') as InjectionToken<DatasetFormat>,
   Metric: Symbol.for('tunekit.Metric') as InjectionToken<Metric>,
   TrainerCallback: Symbol.for('tunekit.TrainerCallback') as InjectionToken<TrainerCallback>,
+  // Optimizers by transformers' `optim` name (`adamw_torch`, `paged_adamw_8bit`).
+  OptimizerFactory: Symbol.for('tunekit.OptimizerFactory') as InjectionToken<OptimizerFactory>,
   // Run-scoped singletons, registered on each run's child container by `createRunContainer`.
   Backend: Symbol.for('tunekit.Backend') as InjectionToken<Backend>,
   Logger: Symbol.for('tunekit.Logger') as InjectionToken<Logger>,

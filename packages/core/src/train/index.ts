@@ -1,10 +1,23 @@
 export { clipGradNorm, totalNorm } from './clip-grad-norm.js';
 export { type AdamWOptions, adamw } from './optim/adamw.js';
+export {
+  type AnyOptimizer,
+  type HostOptimizer,
+  type HostOptimizerSlot,
+  isHostOptimizer,
+} from './optim/host-optimizer.js';
 export type { Optimizer, OptimizerSlot } from './optim/optimizer.js';
+export {
+  ADAMW_TORCH,
+  type OptimizerArgs,
+  type OptimizerFactory,
+} from './optim/optimizer-factory.js';
+export { KNOWN_OPTIMIZER_PLUGINS, resolveOptimizer } from './optim/resolve-optimizer.js';
 export { type SgdOptions, sgd } from './optim/sgd.js';
 export {
   buildTrainStep,
   GRAD_ACCUM_STATE,
+  gradOutput,
   groupIndex,
   type ParamGroup,
   type TrainStep,

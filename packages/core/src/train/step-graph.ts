@@ -1,9 +1,11 @@
 import { grad } from '../autodiff/index.js';
 import { UserError } from '../errors/index.js';
+import type { GraphBuilder } from '../graph/builder.js';
 import type { Graph, GraphInput } from '../graph/node.js';
 import type { Tensor } from '../graph/tensor.js';
 import { clipGradNorm, totalNorm } from './clip-grad-norm.js';
-import type { Optimizer, OptimizerSlot } from './optim/optimizer.js';
+import { type AnyOptimizer, isHostOptimizer } from './optim/host-optimizer.js';
+import type { OptimizerSlot } from './optim/optimizer.js';
 
 /** A parameter group as in PyTorch: its own learning rate and weight decay. */
 export interface ParamGroup {
@@ -14,7 +16,8 @@ export interface ParamGroup {
 }
 
 export interface TrainStepOptions {
-  readonly optimizer: Optimizer;
+  /** A graph fragment updates in the step; a host optimizer gets the gradients as outputs instead. */
+  readonly optimizer: AnyOptimizer;
   readonly groups?: readonly ParamGroup[];
   /** Global-norm gradient clipping; off when absent. */
   readonly maxGradNorm?: number;
@@ -29,10 +32,12 @@ export interface TrainStepOptions {
 export interface TrainStep {
   /**
    * Outputs `loss` and `grad_norm` (before clipping); updates every parameter and state in place.
-   * An 'accumulate' step outputs only `loss` and updates only the accumulation buffers.
+   * With a host optimizer it updates no parameter and outputs each one's (clipped) gradient as
+   * `gradOutput(name)`. An 'accumulate' step outputs only `loss` and updates only the accumulation
+   * buffers.
    */
   readonly graph: Graph;
-  readonly optimizer: Optimizer;
+  readonly optimizer: AnyOptimizer;
   readonly groups: readonly ParamGroup[];
   readonly params: readonly GraphInput[];
   readonly state: readonly GraphInput[];
@@ -43,6 +48,9 @@ export interface TrainStep {
 
 /** Name of the state buffer that sums a parameter's gradients across accumulation micro-steps. */
 export const GRAD_ACCUM_STATE = 'grad_accum';
+
+/** The output that carries a parameter's gradient to a host optimizer (PyTorch's `p.grad`). */
+export const gradOutput = (param: string): string => `${param}.grad`;
 
 /**
  * One training step as one graph: forward (already traced into `loss`), backward to every input of
@@ -95,6 +103,22 @@ export function buildTrainStep(loss: Tensor, opts: TrainStepOptions): TrainStep 
       ? { grads: summed, norm: totalNorm(summed) }
       : clipGradNorm(summed, opts.maxGradNorm);
 
+  const { optimizer } = opts;
+  if (isHostOptimizer(optimizer)) {
+    const gradients = Object.fromEntries(used.map((u, k) => [gradOutput(u.input.name), grads[k]]));
+    const updates = zeroed(b, used, accumulators);
+    const graph = b.build({ loss, grad_norm: norm, ...gradients }, updates);
+    return {
+      graph,
+      optimizer,
+      groups,
+      params: graph.inputs.filter((i) => i.role === 'param'),
+      state: graph.inputs.filter((i) => i.role === 'state' && i.name in updates),
+      scalars: [],
+      ...(opts.accumulation ? { accumulation: opts.accumulation } : {}),
+    };
+  }
+
   const scalars = new Map<string, Tensor>();
   const scalar = (name: string): Tensor => {
     let t = scalars.get(name);
@@ -114,30 +138,38 @@ export function buildTrainStep(loss: Tensor, opts: TrainStepOptions): TrainStep 
       weightDecay: groups[g].weight_decay ?? 0,
     };
   });
-  const updates = opts.optimizer.build(b, slots, scalar);
-  // the buffers start the next accumulation window at zero
-  accumulators.forEach((acc, k) => {
-    updates[`${used[k].input.name}.${GRAD_ACCUM_STATE}`] = b
-      .scalar(0, acc.dtype)
-      .broadcastTo(acc.shape);
-  });
+  const updates = { ...optimizer.build(b, slots, scalar), ...zeroed(b, used, accumulators) };
   const graph = b.build({ loss, grad_norm: norm }, updates);
   const stateNames = new Set(
     slots.flatMap((p) =>
-      [...opts.optimizer.stateNames, ...(opts.accumulation ? [GRAD_ACCUM_STATE] : [])].map(
+      [...optimizer.stateNames, ...(opts.accumulation ? [GRAD_ACCUM_STATE] : [])].map(
         (s) => `${p.name}.${s}`,
       ),
     ),
   );
   return {
     graph,
-    optimizer: opts.optimizer,
+    optimizer,
     groups,
     params: graph.inputs.filter((i) => i.role === 'param'),
     state: graph.inputs.filter((i) => stateNames.has(i.name)),
     scalars: [...scalars.keys()],
     ...(opts.accumulation ? { accumulation: opts.accumulation } : {}),
   };
+}
+
+/** The accumulation buffers set to zero, so that each starts the next window empty. */
+function zeroed(
+  b: GraphBuilder,
+  used: readonly { readonly input: GraphInput }[],
+  accumulators: readonly Tensor[],
+): Record<string, Tensor> {
+  return Object.fromEntries(
+    accumulators.map((acc, k) => [
+      `${used[k].input.name}.${GRAD_ACCUM_STATE}`,
+      b.scalar(0, acc.dtype).broadcastTo(acc.shape),
+    ]),
+  );
 }
 
 export function groupIndex(groups: readonly ParamGroup[], name: string): number {

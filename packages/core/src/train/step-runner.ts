@@ -1,7 +1,12 @@
 import type { Backend, DeviceTensor, Executable, Feed } from '../backend/backend.js';
 import { UserError } from '../errors/index.js';
 import { HostTensor } from '../tensor/index.js';
-import type { TrainStep } from './step-graph.js';
+import {
+  type HostOptimizer,
+  type HostOptimizerSlot,
+  isHostOptimizer,
+} from './optim/host-optimizer.js';
+import { gradOutput, groupIndex, type TrainStep } from './step-graph.js';
 
 export interface StepResult {
   readonly loss: number;
@@ -18,7 +23,9 @@ export interface RunnerResume {
 
 /**
  * Runs a TrainStep on a backend: parameters, frozen weights and optimizer state are uploaded once
- * and stay on the device, updated in place by each run; only the loss and norm come back.
+ * and stay on the device, updated in place by each run; only the loss and norm come back. With a
+ * host optimizer the parameters stay in host memory instead, fed to each run, and the gradients
+ * come back for the optimizer to update them there.
  */
 export class TrainStepRunner {
   private readonly executable: Executable;
@@ -44,9 +51,11 @@ export class TrainStepRunner {
   ): TrainStepRunner {
     const shared: Shared = {
       resident: new Map<string, DeviceTensor>(),
+      hostParams: new Map<string, HostTensor<'f32'>>(),
       steps: resume?.steps ?? 0,
       saved: resume?.state ?? {},
     };
+    if (resume && isHostOptimizer(train.optimizer)) train.optimizer.loadStateDict(resume.state);
     uploadMissing(backend, train, shared, weights);
     return new TrainStepRunner(backend, train, shared);
   }
@@ -77,17 +86,20 @@ export class TrainStepRunner {
     if (this.train.accumulation === 'accumulate')
       throw new Error('an accumulate step takes no optimizer step: call accumulate()');
     this.shared.steps++;
-    const scalars: Record<string, number> = {
-      ...this.train.optimizer.stepScalars(this.shared.steps),
-    };
-    this.train.groups.forEach((g, i) => {
-      scalars[`lr.${i}`] = lrs?.[i] ?? g.lr;
+    const { optimizer, groups } = this.train;
+    const groupLrs = groups.map((g, i) => lrs?.[i] ?? g.lr);
+    const scalars: Record<string, number> = isHostOptimizer(optimizer)
+      ? {}
+      : optimizer.stepScalars(this.shared.steps);
+    groupLrs.forEach((lr, i) => {
+      scalars[`lr.${i}`] = lr;
     });
     const feeds: Record<string, Feed> = { ...batch };
     // held in f64 so that an f64 reference run sees the exact values; f32 backends round them
     for (const name of this.train.scalars)
       feeds[name] = new HostTensor('f32', [], Float64Array.of(scalars[name]));
     const out = await this.executable.run(this.withResident(feeds));
+    if (isHostOptimizer(optimizer)) this.stepOnHost(optimizer, out, groupLrs);
     return { loss: out.loss.item(), gradNorm: out.grad_norm.item() };
   }
 
@@ -101,11 +113,21 @@ export class TrainStepRunner {
 
   /** Current values of the trainable parameters. */
   async params(): Promise<Record<string, HostTensor>> {
+    const { hostParams } = this.shared;
+    if (isHostOptimizer(this.train.optimizer)) {
+      return Object.fromEntries(
+        this.train.params.map((p) => {
+          const t = hostParams.get(p.name) as HostTensor<'f32'>;
+          return [p.name, new HostTensor('f32', t.shape, t.data.slice())];
+        }),
+      );
+    }
     return this.downloadAll(this.train.params.map((p) => p.name));
   }
 
   /** The optimizer's state tensors by PyTorch name (`<param>.exp_avg`), for a checkpoint. */
   async optimizerState(): Promise<Record<string, HostTensor>> {
+    if (isHostOptimizer(this.train.optimizer)) return this.train.optimizer.stateDict();
     const suffixes = this.train.optimizer.stateNames.map((s) => `.${s}`);
     const names = [...this.shared.resident.keys()].filter((name) =>
       suffixes.some((suffix) => name.endsWith(suffix)),
@@ -119,10 +141,38 @@ export class TrainStepRunner {
 
   private withResident(feeds: Record<string, Feed>): Record<string, Feed> {
     for (const input of this.train.graph.inputs) {
-      const t = this.shared.resident.get(input.name);
+      const t = this.shared.resident.get(input.name) ?? this.shared.hostParams.get(input.name);
       if (t) feeds[input.name] = t;
     }
     return feeds;
+  }
+
+  /** Hands each parameter's gradient from this run to the host optimizer, which updates it in place. */
+  private stepOnHost(
+    optimizer: HostOptimizer,
+    out: Readonly<Record<string, HostTensor>>,
+    groupLrs: readonly number[],
+  ): void {
+    const { groups } = this.train;
+    const slots: HostOptimizerSlot[] = this.train.params.flatMap((p) => {
+      const grad = out[gradOutput(p.name)];
+      if (!grad) return []; // the loss does not depend on it: no gradient, no step
+      const g = groupIndex(groups, p.name);
+      const param = this.shared.hostParams.get(p.name) as HostTensor<'f32'>;
+      return [
+        {
+          name: p.name,
+          param: param.data as Float32Array,
+          grad:
+            grad.data instanceof Float32Array
+              ? grad.data
+              : Float32Array.from(grad.data as ArrayLike<number>),
+          lr: groupLrs[g],
+          weightDecay: groups[g].weight_decay ?? 0,
+        },
+      ];
+    });
+    optimizer.step(slots, this.shared.steps);
   }
 
   private async downloadAll(names: readonly string[]): Promise<Record<string, HostTensor>> {
@@ -136,6 +186,8 @@ export class TrainStepRunner {
 /** The device tensors, step count and saved optimizer state that runners made with `share` hold in common. */
 interface Shared {
   readonly resident: Map<string, DeviceTensor>;
+  /** With a host optimizer: the trainable parameters, in host memory (f32, owned by the runner). */
+  readonly hostParams: Map<string, HostTensor<'f32'>>;
   steps: number;
   /** A resumed run's optimizer state, uploaded when a graph first needs it. */
   readonly saved: Readonly<Record<string, HostTensor>>;
@@ -148,13 +200,15 @@ function uploadMissing(
   shared: Shared,
   weights: Readonly<Record<string, HostTensor>>,
 ): void {
-  const { resident, saved } = shared;
+  const { resident, hostParams, saved } = shared;
+  const onHost = isHostOptimizer(train.optimizer);
   for (const input of train.graph.inputs) {
-    if (resident.has(input.name)) continue;
+    if (resident.has(input.name) || hostParams.has(input.name)) continue;
     if (input.role === 'param' || input.role === 'frozen') {
       const w = weights[input.name];
       if (!w) throw new UserError(`no initial value for ${input.role} '${input.name}'`);
-      resident.set(input.name, backend.upload(w));
+      if (input.role === 'param' && onHost) hostParams.set(input.name, hostCopy(input.name, w));
+      else resident.set(input.name, backend.upload(w));
     }
   }
   for (const s of train.state) {
@@ -167,4 +221,13 @@ function uploadMissing(
     }
     resident.set(s.name, backend.upload(state ?? HostTensor.zeros(s.dtype, s.shape)));
   }
+}
+
+/** A host optimizer's own f32 copy of a parameter (the caller's tensor is never written). */
+function hostCopy(name: string, w: HostTensor): HostTensor<'f32'> {
+  if (w.dtype !== 'f32')
+    throw new UserError(
+      `parameter '${name}' is ${w.dtype}: optimizers that run on the host update f32 parameters only`,
+    );
+  return new HostTensor('f32', w.shape, Float32Array.from(w.data as ArrayLike<number>));
 }

@@ -10,6 +10,7 @@ import {
   resolveAllOf,
   resolveBackend,
   resolveById,
+  resolveOptimizer,
   TOKENS,
   Tokenizer,
   type TrainerCallback,
@@ -139,6 +140,10 @@ async function trainClaimed(
   const args = pickTrainingArguments(config);
   const run = createTrainingRun(job.container, { backend, logger, args });
   try {
+    const optimizer = resolveOptimizer(run, args.optim, {
+      betas: [args.adam_beta1, args.adam_beta2],
+      eps: args.adam_epsilon,
+    });
     const folder = await resolveModelFolder(config.model, job.configDir, job.configFile);
     const hfConfig = await readHfConfig(folder);
     const modelType = typeof hfConfig.model_type === 'string' ? hfConfig.model_type : undefined;
@@ -200,6 +205,7 @@ async function trainClaimed(
       model,
       peft,
       args,
+      optimizer,
       trainData: (epoch) => data.train(epoch),
       evaluate:
         evaluator &&

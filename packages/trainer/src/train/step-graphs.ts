@@ -1,11 +1,11 @@
 import {
+  type AnyOptimizer,
   type Backend,
   buildTrainStep,
   type CausalLM,
   DROPOUT_SEED_INPUT,
   type GraphInput,
   type HostTensor,
-  type Optimizer,
   type ParamGroup,
   type RunnerResume,
   TrainStepRunner,
@@ -24,7 +24,7 @@ export interface StepGraphsOptions {
   readonly backend: Backend;
   readonly model: CausalLM;
   readonly trace: LossTraceOptions;
-  readonly optimizer: Optimizer;
+  readonly optimizer: AnyOptimizer;
   readonly groups: readonly ParamGroup[];
   readonly maxGradNorm?: number;
   /** The optimizer state and step count of a resumed run. */

@@ -1,5 +1,6 @@
 import {
-  adamw,
+  ADAMW_TORCH,
+  type AnyOptimizer,
   type Backend,
   type CausalLM,
   type Parameter,
@@ -40,6 +41,11 @@ export interface TrainerOptions {
    */
   readonly peft?: PeftModel;
   readonly args: TrainingArguments;
+  /**
+   * The optimizer `args.optim` names, resolved through the container (`resolveOptimizer`). Absent:
+   * core's adamw_torch, the only one known without a container.
+   */
+  readonly optimizer?: AnyOptimizer;
   /** The training batches of each epoch. */
   readonly trainData: EpochPlans;
   /** Runs every eval_steps, with eval_on_start before the first step, and after the last. */
@@ -215,7 +221,7 @@ export class Trainer {
         twoPasses: args.rdrop_alpha > 0,
         gradientCheckpointing: args.gradient_checkpointing,
       },
-      optimizer: adamw({ betas: [args.adam_beta1, args.adam_beta2], eps: args.adam_epsilon }),
+      optimizer: opts.optimizer ?? adamwTorch(args),
       groups,
       maxGradNorm: args.max_grad_norm > 0 ? args.max_grad_norm : undefined,
       resume,
@@ -346,4 +352,13 @@ function trainableParameters(model: CausalLM, full: boolean): [string, Parameter
   const trainable = all.filter(([, p]) => p.trainable);
   if (trainable.length === 0) throw new UserError('Trainer: the model has no trainable parameter');
   return trainable;
+}
+
+/** core's adamw_torch from the arguments; any other `optim` comes resolved through the container. */
+function adamwTorch(args: TrainingArguments): AnyOptimizer {
+  if (args.optim !== ADAMW_TORCH.id)
+    throw new UserError(
+      `optim '${args.optim}' is resolved through the plugin container: pass TrainerOptions.optimizer (resolveOptimizer)`,
+    );
+  return ADAMW_TORCH.create({ betas: [args.adam_beta1, args.adam_beta2], eps: args.adam_epsilon });
 }

@@ -94,9 +94,13 @@ export const trainingArgumentsSchema = z.strictObject({
   adam_beta2: z.number().min(0).lt(1).default(0.999).describe('AdamW beta2.'),
   adam_epsilon: z.number().positive().default(1e-8).describe('AdamW epsilon.'),
   optim: z
-    .enum(['adamw_torch'])
+    .string()
+    .min(1)
     .default('adamw_torch')
-    .describe('The optimizer: torch.optim.AdamW semantics.'),
+    .describe(
+      "The optimizer, by transformers' name, among those registered: adamw_torch (torch.optim.AdamW, " +
+        'in core); adamw_8bit, paged_adamw_8bit, paged_adamw_32bit (bitsandbytes, @tunekit/peft-qlora).',
+    ),
   max_grad_norm: nonNegative
     .default(1)
     .describe('Clip the global gradient norm to this value; 0 turns clipping off.'),
