@@ -1,2 +1,3 @@
+export * from './layer/index.js';
 export { plugin } from './plugin.js';
 export * from './quant/index.js';

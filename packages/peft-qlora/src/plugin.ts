@@ -1,12 +1,16 @@
-import type { TunekitPlugin } from '@tunekit/core';
+import { TOKENS, type TunekitPlugin } from '@tunekit/core';
+import { bitsAndBytesQuantizer, nf4LoraDispatcher } from './layer/index.js';
 
 /**
- * The QLoRA plugin. It registers nothing yet: this release brings the quantization only (issue 13,
- * item 1); the 4-bit Linear dispatcher, `load_in_4bit` and the 8-bit optimizers register here when
- * they land.
+ * The QLoRA plugin: the bitsandbytes quantizer behind `load_in_4bit` (decoder Linears become
+ * Linear4bit as the model loads) and LoRA's dispatcher for Linear4bit bases, tried before the dense
+ * one.
  */
 export const plugin: TunekitPlugin = {
   name: '@tunekit/peft-qlora',
   coreRange: '>=0.1.0 <1.0.0', // = package.json's peer range on @tunekit/core (RELEASING.md)
-  register() {},
+  register(container) {
+    container.register(TOKENS.ModelQuantizer, { useValue: bitsAndBytesQuantizer });
+    container.register(TOKENS.LinearDispatcher, { useValue: nf4LoraDispatcher });
+  },
 };
