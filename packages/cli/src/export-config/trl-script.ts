@@ -55,6 +55,22 @@ const RULES: KeyRules = {
     warn: "add transformers' EarlyStoppingCallback (it needs load_best_model_at_end)",
     unless: isOff.zero,
   },
+  adapter: { handled: 'LoRA settings' },
+  load_in_4bit: {
+    error: 'the script loads the model in full precision (no BitsAndBytesConfig)',
+    unless: isOff.false,
+  },
+  bnb_4bit_quant_type: { warn: 'only used with load_in_4bit', unless: (t: string) => t === 'nf4' },
+  bnb_4bit_use_double_quant: { warn: 'only used with load_in_4bit', unless: (on: boolean) => on },
+  bnb_4bit_compute_dtype: {
+    warn: 'only used with load_in_4bit',
+    unless: (dtype: string) => dtype === 'float32',
+  },
+  bnb_4bit_quant_storage: {
+    warn: 'only used with load_in_4bit',
+    unless: (storage: string) => storage === 'uint8',
+  },
+  llm_int8_skip_modules: { warn: 'only used with load_in_4bit', unless: isOff.null },
   remove_duplicates: {
     warn: 'SFTTrainer keeps duplicate examples; deduplicate the data first',
     unless: isOff.false,
