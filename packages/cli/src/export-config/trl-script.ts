@@ -56,21 +56,26 @@ const RULES: KeyRules = {
     unless: isOff.zero,
   },
   adapter: { handled: 'LoRA settings' },
+  // from_pretrained takes BitsAndBytesConfig's fields as a dict
   load_in_4bit: {
-    error: 'the script loads the model in full precision (no BitsAndBytesConfig)',
-    unless: isOff.false,
+    to: 'model_init_kwargs',
+    omit: isOff.false,
+    value: (_: boolean, c) => ({
+      quantization_config: {
+        load_in_4bit: true,
+        bnb_4bit_quant_type: c.bnb_4bit_quant_type,
+        bnb_4bit_use_double_quant: c.bnb_4bit_use_double_quant,
+        bnb_4bit_compute_dtype: c.bnb_4bit_compute_dtype,
+        bnb_4bit_quant_storage: c.bnb_4bit_quant_storage,
+        llm_int8_skip_modules: c.llm_int8_skip_modules,
+      },
+    }),
   },
-  bnb_4bit_quant_type: { warn: 'only used with load_in_4bit', unless: (t: string) => t === 'nf4' },
-  bnb_4bit_use_double_quant: { warn: 'only used with load_in_4bit', unless: (on: boolean) => on },
-  bnb_4bit_compute_dtype: {
-    warn: 'only used with load_in_4bit',
-    unless: (dtype: string) => dtype === 'float32',
-  },
-  bnb_4bit_quant_storage: {
-    warn: 'only used with load_in_4bit',
-    unless: (storage: string) => storage === 'uint8',
-  },
-  llm_int8_skip_modules: { warn: 'only used with load_in_4bit', unless: isOff.null },
+  bnb_4bit_quant_type: { handled: 'model_init_kwargs' },
+  bnb_4bit_use_double_quant: { handled: 'model_init_kwargs' },
+  bnb_4bit_compute_dtype: { handled: 'model_init_kwargs' },
+  bnb_4bit_quant_storage: { handled: 'model_init_kwargs' },
+  llm_int8_skip_modules: { handled: 'model_init_kwargs' },
   remove_duplicates: {
     warn: 'SFTTrainer keeps duplicate examples; deduplicate the data first',
     unless: isOff.false,
