@@ -37,7 +37,9 @@ export const bitsAndBytesFields = {
     .array(z.string().min(1))
     .nullable()
     .default(null)
-    .describe('modules kept in full precision besides the output head (names or name endings)'),
+    .describe(
+      'modules kept in full precision besides the output head: a module’s name, its path, or a module it sits in (transformers’ matching)',
+    ),
 };
 
 /** The bitsandbytes settings once validated. */
