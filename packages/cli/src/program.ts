@@ -16,6 +16,7 @@ const COMMANDS = {
   generate: async () => (await import('./commands/generate.js')).generateCommand,
   merge: async () => (await import('./commands/merge.js')).mergeCommand,
   export: async () => (await import('./commands/export.js')).exportCommand,
+  compare: async () => (await import('./commands/compare.js')).compareCommand,
   template: async () => (await import('./commands/template.js')).templateCommand,
   'export-config': async () => (await import('./commands/export-config.js')).exportConfigCommand,
 } satisfies Record<string, () => Promise<CommandFactory>>;

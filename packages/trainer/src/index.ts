@@ -1,4 +1,5 @@
 export * from './chat/index.js';
+export * from './compare/index.js';
 export * from './data/index.js';
 export * from './eval/index.js';
 export * from './job/index.js';
