@@ -53,8 +53,8 @@ async function dequantizedModel(nf4: CausalLM): Promise<CausalLM> {
   return model;
 }
 
-/** Losses of STEPS AdamW steps of LoRA (same seed, so the same init) on one fixed batch. */
-async function loraLosses(model: CausalLM, backend: Backend): Promise<number[]> {
+/** LoRA (same seed, so the same init) on `model`, and its AdamW step on the cross-entropy. */
+function loraStep(model: CausalLM) {
   const peft = PeftModel.create(model, loraMethod, LORA, {
     dispatchers: [nf4LoraDispatcher, denseLinearDispatcher],
     modelType: 'llama',
@@ -71,7 +71,13 @@ async function loraLosses(model: CausalLM, backend: Backend): Promise<number[]> 
     b.input('labels', [ROWS * SEQ], 'i32'),
   );
   const step = buildTrainStep(loss, { optimizer: adamw(), groups: [{ lr: 1e-2 }] });
-  const runner = TrainStepRunner.create(backend, step, ctx.weights());
+  return { step, weights: ctx.weights() };
+}
+
+/** Losses of STEPS steps of `loraStep` on one fixed batch. */
+async function loraLosses(model: CausalLM, backend: Backend): Promise<number[]> {
+  const { step, weights } = loraStep(model);
+  const runner = TrainStepRunner.create(backend, step, weights);
   const tokens = Array.from({ length: ROWS * (SEQ + 1) }, (_, i) => (i * 7 + 3) % VOCAB);
   const rows = [0, 1].map((r) => tokens.slice(r * (SEQ + 1), (r + 1) * (SEQ + 1)));
   const batch = {
@@ -126,6 +132,19 @@ describe('LoRA on an NF4 base (load_in_4bit with double quantization)', () => {
       .namedParameters()
       .filter(([name, p]) => p.dtype === 'f32' && p.value.size >= qSize && /layers/.test(name));
     expect(f32Matrices.map(([name]) => name)).toEqual([]);
+  });
+
+  it('dequantizes each weight again in the backward, so no f32 weight lives from forward to backward', async () => {
+    const model = await nf4Model();
+    const layers = model.namedModules().filter(([, m]) => m instanceof Linear4bit).length;
+    const { nodes } = loraStep(model).step.graph;
+    const dequantized = nodes.filter((n) => n.op === 'dequantize_4bit').map((n) => n.id);
+    // a forward copy each, and a backward one for each that passes a gradient on (all but layer 0's
+    // q, k and v, whose input, the frozen embeddings, needs none)
+    expect(dequantized).toHaveLength(layers + layers - 3);
+    // each copy has one reader (its matmul's transpose): the backward never reads the forward's
+    for (const id of dequantized)
+      expect(nodes.filter((n) => n.inputs.includes(id)).map((n) => n.op)).toEqual(['transpose']);
   });
 
   for (const [name, backend] of [

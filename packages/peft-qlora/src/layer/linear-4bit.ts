@@ -29,8 +29,8 @@ const NESTED_BLOCKSIZE = 256;
  * transformers' keys: `weight` (u8 [n/2, 1]), `weight.absmax`, `weight.quant_map` and, with double
  * quantization, `weight.nested_absmax`, `weight.nested_quant_map` and `weight.nested_offset` (a
  * scalar here; bitsandbytes keeps it in its quant_state JSON). The forward dequantizes the weight
- * in the graph right before its matmul (core's `dequantize_4bit`), so the f32 weight exists one
- * layer at a time. Given a full-precision checkpoint weight it quantizes it as it loads.
+ * in the graph right before its matmul (core's `dequantize_4bit`) and the backward does so again,
+ * so the f32 weight exists one layer at a time. Given a full-precision checkpoint weight it quantizes it as it loads.
  */
 export class Linear4bit extends UnaryModule implements StoresCheckpointTensors {
   constructor(
@@ -84,8 +84,13 @@ export class Linear4bit extends UnaryModule implements StoresCheckpointTensors {
     return layer;
   }
 
+  /**
+   * x W^T + b. The matmul is a checkpointed segment, as bitsandbytes' `MatMul4Bit` keeps only the
+   * packed weight for its backward: dx = dy W dequantizes W again there, so no f32 weight lives from
+   * the forward to the backward pass.
+   */
   forward(ctx: TraceContext, x: Tensor): Tensor {
-    const y = x.matmul(this.traceWeight(ctx).transpose());
+    const y = ctx.b.checkpoint(() => x.matmul(this.traceWeight(ctx).transpose()));
     return this.hasBias ? y.add(ctx.tensor(this.weight('bias'))) : y;
   }
 
