@@ -1,3 +1,4 @@
+export * from './folder/index.js';
 export * from './layer/index.js';
 export { plugin } from './plugin.js';
 export * from './quant/index.js';
