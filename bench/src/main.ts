@@ -67,7 +67,13 @@ async function main({ workloads, threads, frozenWeights }: BenchOptions): Promis
     const line =
       w.kind === 'trainer'
         ? trainerLine(w, threads)
-        : stepLine(w, { threads, frozenWeights, peak, torch: torchPeak && { voidReason } });
+        : stepLine(w, {
+            threads,
+            frozenWeights,
+            peak,
+            // bitsandbytes' 4-bit layers have no CPU training path in Debian's torch
+            torch: w.method === 'qlora' ? undefined : torchPeak && { voidReason },
+          });
     emit({ ...line, load_average: [round(loadBefore, 2), round(loadavg()[0], 2)] });
   }
 }
@@ -111,6 +117,7 @@ function stepLine(
       session_create_s: round(tk.session_create_s),
       trace_s: round(tk.trace_s),
       final_loss: round(tk.final_loss, 5),
+      losses: tk.losses.map((l) => round(l, 5)),
     },
     pytorch: pt
       ? {

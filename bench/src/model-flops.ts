@@ -41,7 +41,7 @@ export function modelFlops(w: Workload): ModelFlops {
   const base =
     layers * Object.values(projections).reduce((n, [a, b]) => n + a * b, 0) + c.vocab_size * h;
   const lora =
-    w.method === 'lora'
+    w.method !== 'full'
       ? layers *
         LORA_CONFIG.target_modules.reduce((n, m) => {
           const [a, b] = projections[m];
@@ -49,7 +49,7 @@ export function modelFlops(w: Workload): ModelFlops {
         }, 0)
       : 0;
   const matmulParams = base + lora;
-  const trainableMatmulParams = w.method === 'lora' ? lora : base;
+  const trainableMatmulParams = w.method === 'full' ? base : lora;
   const perToken = 4 * matmulParams + 2 * trainableMatmulParams + 12 * layers * w.seq * q;
   return { matmulParams, trainableMatmulParams, perStep: perToken * w.batch * w.seq };
 }

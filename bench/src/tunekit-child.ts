@@ -27,10 +27,12 @@ const backend = new RecordingOnnxBackend({ threads, frozenWeights });
 const runner = TrainStepRunner.create(backend, train, weights);
 const t1 = performance.now();
 const seconds: number[] = [];
+const losses: number[] = [];
 let loss = Number.NaN;
 for (let i = 0; i < workload.warmup + workload.steps; i++) {
   const start = performance.now();
   ({ loss } = await runner.run(batch));
+  losses.push(loss);
   if (i >= workload.warmup) seconds.push((performance.now() - start) / 1000);
 }
 const result = {
@@ -39,6 +41,7 @@ const result = {
   step_s: median(seconds),
   steps_s: seconds,
   final_loss: loss,
+  losses,
   peak_rss_mb: process.resourceUsage().maxRSS / 1024,
 };
 await backend.dispose();

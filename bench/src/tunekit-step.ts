@@ -6,14 +6,16 @@ import {
   GraphBuilder,
   HostTensor,
   ops,
+  type Parameter,
   PeftModel,
   seededRandom,
   TraceContext,
   type TrainStep,
 } from '@tunekit/core';
 import { denseLinearDispatcher, loraMethod } from '@tunekit/peft-lora';
+import { bitsAndBytesQuantizer, Linear4bit, nf4LoraDispatcher } from '@tunekit/peft-qlora';
 import { randomTokens } from './random-tokens.js';
-import { LORA_CONFIG, MODELS, OPTIMIZER, type Workload } from './workloads.js';
+import { LORA_CONFIG, MODELS, OPTIMIZER, QLORA_CONFIG, type Workload } from './workloads.js';
 
 export interface BenchStep {
   readonly train: TrainStep;
@@ -26,24 +28,39 @@ export interface BenchStep {
 /**
  * A workload's random-weight Llama: unit norm weights, every other weight uniform with standard
  * deviation 0.02 (transformers' initializer_range; the distribution does not change the speed),
- * with LoRA adapters (`peft`) or every weight trainable.
+ * with LoRA adapters (`peft`) or every weight trainable. For qlora the decoder Linears are
+ * Linear4bit (QLORA_CONFIG) and each weight is drawn and quantized alone, so the f32 model is never
+ * held whole (a 7B model's would be 27 GB).
  */
 export function buildRandomModel(w: Pick<Workload, 'model' | 'method'>): {
   model: CausalLM;
   peft?: PeftModel;
 } {
   const { model } = buildCausalLM(MODELS[w.model]);
+  if (w.method === 'qlora')
+    bitsAndBytesQuantizer.quantize(model, QLORA_CONFIG, { outputHead: 'lm_head' });
   const random = seededRandom(0);
   const half = 0.02 * Math.sqrt(3);
-  for (const [name, p] of model.namedParameters()) {
-    const values = new Float32Array(p.shape.reduce((a, d) => a * d, 1));
-    if (name.endsWith('norm.weight')) values.fill(1);
-    else for (let i = 0; i < values.length; i++) values[i] = (2 * random() - 1) * half;
-    p.value = new HostTensor('f32', p.shape, values);
+  const uniform = (shape: readonly number[]) => {
+    const values = new Float32Array(shape.reduce((a, d) => a * d, 1));
+    for (let i = 0; i < values.length; i++) values[i] = (2 * random() - 1) * half;
+    return new HostTensor('f32', [...shape], values);
+  };
+  const quantized = new Set<Parameter>();
+  for (const [, m] of model.namedModules()) {
+    if (!(m instanceof Linear4bit)) continue;
+    m.setWeight(uniform([m.outFeatures, m.inFeatures]));
+    for (const [, p] of m.namedParameters()) quantized.add(p);
   }
-  if (w.method === 'lora') {
+  for (const [name, p] of model.namedParameters()) {
+    if (quantized.has(p)) continue;
+    p.value = name.endsWith('norm.weight')
+      ? new HostTensor('f32', p.shape, new Float32Array(p.value.size).fill(1))
+      : uniform(p.shape);
+  }
+  if (w.method !== 'full') {
     const peft = PeftModel.create(model, loraMethod, LORA_CONFIG, {
-      dispatchers: [denseLinearDispatcher],
+      dispatchers: [nf4LoraDispatcher, denseLinearDispatcher],
     });
     return { model, peft };
   }
@@ -54,7 +71,7 @@ export function buildRandomModel(w: Pick<Workload, 'model' | 'method'>): {
 /** The training step: loss = cross_entropy(logits, labels), AdamW with gradient clipping. */
 export function traceBenchStep(model: CausalLM, w: Workload): BenchStep {
   const b = new GraphBuilder();
-  const ctx = new TraceContext(b, model);
+  const ctx = new TraceContext(b, model, { gradientCheckpointing: w.gradientCheckpointing });
   const labels = b.input('labels', [w.batch * w.seq], 'i32');
   const { logits } = model.forward(ctx, {
     input_ids: b.input('input_ids', [w.batch, w.seq], 'i32'),

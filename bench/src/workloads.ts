@@ -1,9 +1,11 @@
 /**
  * The benchmarked models: random-weight Llamas, as `config.json` objects. `smollm135m` is
  * SmolLM2-135M's config; `tiny` and `small` are scaled-down relatives (tied embeddings, grouped-query
- * attention, intermediate about 3x hidden).
+ * attention, intermediate about 3x hidden); `llama7b` is Llama-2-7B's (untied lm_head).
  */
-export const MODELS: Readonly<Record<'tiny' | 'small' | 'smollm135m', LlamaConfigJson>> = {
+export const MODELS: Readonly<
+  Record<'tiny' | 'small' | 'smollm135m' | 'llama7b', LlamaConfigJson>
+> = {
   tiny: llama({ hidden: 64, layers: 2, heads: 4, kvHeads: 2, intermediate: 192, vocab: 1024 }),
   small: llama({ hidden: 256, layers: 4, heads: 8, kvHeads: 4, intermediate: 768, vocab: 8192 }),
   smollm135m: {
@@ -11,12 +13,27 @@ export const MODELS: Readonly<Record<'tiny' | 'small' | 'smollm135m', LlamaConfi
     rope_theta: 100000,
     max_position_embeddings: 8192,
   },
+  llama7b: {
+    ...llama({
+      hidden: 4096,
+      layers: 32,
+      heads: 32,
+      kvHeads: 32,
+      intermediate: 11008,
+      vocab: 32000,
+    }),
+    max_position_embeddings: 4096,
+    tie_word_embeddings: false,
+  },
 };
 
 export type ModelId = keyof typeof MODELS;
 
-/** What is trained: LoRA adapters (frozen base) or every weight. */
-export type Method = 'lora' | 'full';
+/**
+ * What is trained: LoRA adapters (frozen base), LoRA on a base whose decoder Linears are NF4 with
+ * double quantization (QLORA_CONFIG), or every weight.
+ */
+export type Method = 'lora' | 'qlora' | 'full';
 
 /** A training step timed alone, on tunekit's TrainStepRunner and in PyTorch. */
 export interface Workload {
@@ -30,6 +47,8 @@ export interface Workload {
   readonly warmup: number;
   /** Timed steps; the median is reported. */
   readonly steps: number;
+  /** transformers' gradient_checkpointing: each decoder layer recomputed in the backward. */
+  readonly gradientCheckpointing?: boolean;
 }
 
 /** The LoRA config of every LoRA workload (PEFT's field names). */
@@ -38,6 +57,16 @@ export const LORA_CONFIG = {
   lora_alpha: 16,
   lora_dropout: 0,
   target_modules: ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'],
+} as const;
+
+/** The 4-bit base of the qlora workloads, as transformers' BitsAndBytesConfig spells it. */
+export const QLORA_CONFIG = {
+  load_in_4bit: true,
+  bnb_4bit_quant_type: 'nf4',
+  bnb_4bit_use_double_quant: true,
+  bnb_4bit_compute_dtype: 'float32',
+  bnb_4bit_quant_storage: 'uint8',
+  llm_int8_skip_modules: null,
 } as const;
 
 /** AdamW as Hugging Face's Trainer defaults it, with gradient clipping at 1. */
@@ -60,6 +89,19 @@ export const WORKLOADS: readonly (Workload | TrainerWorkload)[] = [
   { id: 'small-lora', model: 'small', method: 'lora', ...step, warmup: 3, steps: 10 },
   { id: 'small-full', model: 'small', method: 'full', ...step, warmup: 3, steps: 10 },
   { id: 'smollm135m-lora', model: 'smollm135m', method: 'lora', ...step, warmup: 2, steps: 5 },
+  { id: 'smollm135m-qlora', model: 'smollm135m', method: 'qlora', ...step, warmup: 2, steps: 5 },
+  // three steps on one batch, each timed: its losses must fall
+  {
+    id: 'llama7b-qlora-step',
+    model: 'llama7b',
+    method: 'qlora',
+    kind: 'step',
+    batch: 1,
+    seq: 256,
+    warmup: 0,
+    steps: 3,
+    gradientCheckpointing: true,
+  },
   {
     id: 'trainer-tiny-lora',
     kind: 'trainer',

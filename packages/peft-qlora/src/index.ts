@@ -1,4 +1,5 @@
 export * from './folder/index.js';
+export * from './layer/index.js';
 export * from './optim/index.js';
 export { plugin } from './plugin.js';
 export * from './quant/index.js';

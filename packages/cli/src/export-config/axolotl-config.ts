@@ -46,6 +46,22 @@ const RULES: KeyRules = {
   max_length: { to: 'sequence_len' },
   packing: { to: 'sample_packing' },
   skip_invalid: COMMON_RULES.skip_invalid,
+  adapter: { handled: 'LoRA settings' },
+  load_in_4bit: { to: 'load_in_4bit', omit: isOff.false },
+  bnb_4bit_quant_type: { handled: 'bnb_config_kwargs' },
+  bnb_4bit_use_double_quant: { handled: 'bnb_config_kwargs' },
+  bnb_4bit_compute_dtype: {
+    warn: 'axolotl computes in its own dtype: set bf16: true (or fp16: true) there',
+    unless: (dtype: string) => dtype === 'float32',
+  },
+  bnb_4bit_quant_storage: {
+    warn: 'axolotl picks the storage dtype of packed 4-bit weights itself',
+    unless: (storage: string) => storage === 'uint8',
+  },
+  llm_int8_skip_modules: {
+    error: 'no setting for modules kept out of quantization',
+    unless: isOff.null,
+  },
 };
 
 /** ShareGPT's speakers under axolotl's roles (tunekit's sharegpt format reads the same tags). */
@@ -84,7 +100,13 @@ export function axolotlConfig(
     ...(config.eval_split === undefined ? {} : { val_set_size: config.eval_split }),
     // instruction-style datasets: the loss on the prompt too under loss_policy all
     train_on_inputs: config.loss_policy === 'all',
-    ...(job.lora && lora(job.lora)),
+    ...(job.lora && lora(job.lora, config.load_in_4bit)),
+    ...(config.load_in_4bit && {
+      bnb_config_kwargs: {
+        bnb_4bit_quant_type: config.bnb_4bit_quant_type,
+        bnb_4bit_use_double_quant: config.bnb_4bit_use_double_quant,
+      },
+    }),
     ...applyKeyRules(config, RULES, AXOLOTL, warn),
     // the adapter (or model) comes back to tunekit as safetensors
     save_safetensors: true,
@@ -179,8 +201,8 @@ const LORA_KEYS: Readonly<Record<string, string>> = {
   ensure_weight_tying: 'peft_ensure_weight_tying',
 };
 
-function lora(fields: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  const out: Record<string, unknown> = { adapter: 'lora' };
+function lora(fields: Readonly<Record<string, unknown>>, in4bit: boolean): Record<string, unknown> {
+  const out: Record<string, unknown> = { adapter: in4bit ? 'qlora' : 'lora' };
   for (const [key, value] of Object.entries(fields)) {
     if (key === 'target_modules') {
       if (value === 'all-linear') out.lora_target_linear = true;

@@ -55,6 +55,27 @@ const RULES: KeyRules = {
     warn: "add transformers' EarlyStoppingCallback (it needs load_best_model_at_end)",
     unless: isOff.zero,
   },
+  adapter: { handled: 'LoRA settings' },
+  // from_pretrained takes BitsAndBytesConfig's fields as a dict
+  load_in_4bit: {
+    to: 'model_init_kwargs',
+    omit: isOff.false,
+    value: (_: boolean, c) => ({
+      quantization_config: {
+        load_in_4bit: true,
+        bnb_4bit_quant_type: c.bnb_4bit_quant_type,
+        bnb_4bit_use_double_quant: c.bnb_4bit_use_double_quant,
+        bnb_4bit_compute_dtype: c.bnb_4bit_compute_dtype,
+        bnb_4bit_quant_storage: c.bnb_4bit_quant_storage,
+        llm_int8_skip_modules: c.llm_int8_skip_modules,
+      },
+    }),
+  },
+  bnb_4bit_quant_type: { handled: 'model_init_kwargs' },
+  bnb_4bit_use_double_quant: { handled: 'model_init_kwargs' },
+  bnb_4bit_compute_dtype: { handled: 'model_init_kwargs' },
+  bnb_4bit_quant_storage: { handled: 'model_init_kwargs' },
+  llm_int8_skip_modules: { handled: 'model_init_kwargs' },
   remove_duplicates: {
     warn: 'SFTTrainer keeps duplicate examples; deduplicate the data first',
     unless: isOff.false,

@@ -11,12 +11,14 @@ import { type FoundPlugin, PluginNotFoundError, resolvePlugin } from './resolve-
 
 /**
  * tunekit's own plugin packages, loaded from the CLI's own dependencies when installed (the CLI
- * depends on them by default); a config or flag naming one is already served.
+ * depends on them by default, except @tunekit/peft-qlora, which users add beside it); a config or
+ * flag naming one is already served.
  */
 const FIRST_PARTY: readonly string[] = [
   '@tunekit/backend-onnx',
   '@tunekit/peft-lora',
   '@tunekit/peft-prefix',
+  '@tunekit/peft-qlora',
   '@tunekit/templates',
   '@tunekit/trainer',
 ];

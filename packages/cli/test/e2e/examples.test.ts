@@ -76,6 +76,34 @@ describe('examples', () => {
     expect(metrics.loss).toBeCloseTo(after.eval_loss, 6);
   }, 240_000);
 
+  it('qlora: LoRA on a base quantized to NF4 as it loads; eval --adapter quantizes the base alike', async () => {
+    const { out, stdout } = await trainExample('qlora');
+    expect(stdout).toContain('base quantized on load: nf4 with double quantization');
+    const adapter = await readJson(join(out, 'adapter_config.json'));
+    expect(adapter.peft_type).toBe('LORA');
+    const record = await readJson<TrainingRecord>(join(out, 'training_record.json'));
+    expect(record.quantization_config).toMatchObject({
+      quant_method: 'bitsandbytes',
+      load_in_4bit: true,
+      bnb_4bit_quant_type: 'nf4',
+      bnb_4bit_use_double_quant: true,
+    });
+
+    const run = await runTunekit([
+      'eval',
+      '--model',
+      join(examplesDir, '../models/tunekit-tiny-chat'),
+      '--adapter',
+      out,
+      '--data',
+      join(examplesDir, 'quickstart/data/eval.jsonl'),
+      '--json',
+    ]);
+    expect(run.code).toBe(0);
+    const metrics = JSON.parse(run.stdout) as Record<string, number>;
+    expect(metrics.loss).toBeCloseTo(record.metrics.after?.eval_loss ?? Number.NaN, 6);
+  }, 240_000);
+
   // reads the runs the tests above wrote (a file's tests run in order)
   it('compare: the runs above side by side, as a table and an HTML page', async () => {
     const runs = ['alpaca-lora', 'full-finetune'].map((name) => join(work, name));

@@ -26,6 +26,11 @@ export interface LoadWeightsOptions extends NonFiniteOptions {
    * `'stored'` keeps each tensor's dtype as stored. Integer tensors are never changed.
    */
   dtype?: 'f32' | 'stored';
+  /**
+   * Turns each tensor, once read (and widened), into the tensors kept for it: a quantized model
+   * keeps its Linear weights packed, so only one full-precision tensor is held at a time.
+   */
+  store?: (name: string, tensor: HostTensor) => Iterable<[string, HostTensor]>;
 }
 
 /**
@@ -44,7 +49,9 @@ export async function loadWeights(
     for (const name of weights.keys()) {
       const t = await weights.read(name);
       checkFinite(t, { file: weights.info(name).file, tensor: name }, opts);
-      out.set(name, widen ? widenToF32(t) : t);
+      const kept = widen ? widenToF32(t) : t;
+      for (const [key, value] of opts.store?.(name, kept) ?? [[name, kept] as const])
+        out.set(key, value);
     }
     return out;
   } finally {

@@ -6,6 +6,11 @@ export type {
   CausalLMShape,
   KVCacheInputs,
 } from './causal-lm.js';
+export {
+  checkpointStorage,
+  type StoresCheckpointTensors,
+  storesCheckpointTensors,
+} from './checkpoint-storage.js';
 export { builtinModelFamilies } from './families.js';
 export * from './gpt2/index.js';
 export * from './llama/index.js';
@@ -13,6 +18,11 @@ export { type LoadCausalLMOptions, loadCausalLM } from './load.js';
 export * from './mistral/index.js';
 export type { HfConfig, ModelFamily, WeightDims } from './model-family.js';
 export { modelFamiliesPlugin } from './plugin.js';
+export {
+  type BitsAndBytesConfig,
+  bitsAndBytesFields,
+  type ModelQuantizer,
+} from './quantization-config.js';
 export * from './qwen2/index.js';
 export { type FamilySource, resolveFamily } from './resolve-family.js';
 export { defaultInvFreq, llama3InvFreq, ropeInvFreq } from './rope-inv-freq.js';

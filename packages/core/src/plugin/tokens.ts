@@ -1,5 +1,6 @@
 import type { InjectionToken } from 'tsyringe';
 import type { Backend, BackendFactory } from '../backend/backend.js';
+import type { ModelQuantizer } from '../models/index.js';
 import type { LinearDispatcher } from '../peft/index.js';
 import type { OptimizerFactory } from '../train/optim/optimizer-factory.js';
 import type {
@@ -22,6 +23,8 @@ export const TOKENS = Object.freeze({
   PeftMethod: Symbol.for('tunekit.PeftMethod') as InjectionToken<PeftMethod>,
   // How a method wraps a kind of base module (dense Linear, NF4); tried by priority, first match wins.
   LinearDispatcher: Symbol.for('tunekit.LinearDispatcher') as InjectionToken<LinearDispatcher>,
+  // Quantize-on-load (transformers' quantizers), by `quant_method` id.
+  ModelQuantizer: Symbol.for('tunekit.ModelQuantizer') as InjectionToken<ModelQuantizer>,
   ChatTemplate: Symbol.for('tunekit.ChatTemplate') as InjectionToken<ChatTemplate>,
   ModelFamily: Symbol.for('tunekit.ModelFamily') as InjectionToken<ModelFamily>,
   DatasetFormat: Symbol.for('tunekit.DatasetFormat') as InjectionToken<DatasetFormat>,

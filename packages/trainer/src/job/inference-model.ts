@@ -15,6 +15,7 @@ import {
 } from '@tunekit/core';
 import type { DependencyContainer } from 'tsyringe';
 import { resolveModelFolder } from './model-folder.js';
+import { quantizeOnLoad } from './quantize-on-load.js';
 import { readTrainingRecord, type TrainingRecord } from './training-record.js';
 
 /** A model ready for inference (`loadInferenceModel`), with its tokenizer and settings. */
@@ -33,7 +34,8 @@ export interface InferenceModel {
  * A model folder or hub id (a relative folder from the working directory) with an optional PEFT
  * adapter folder on top, frozen, for inference: evaluation, chat, generation. An adapter saved by
  * `trainFromConfig` carries the tokenizer with the chat template it was trained with; its
- * tokenizer is used then, else the base model's.
+ * tokenizer is used then, else the base model's. A record's `quantization_config` (an adapter
+ * trained with `load_in_4bit`) quantizes the base as in training.
  */
 export async function loadInferenceModel(
   container: DependencyContainer,
@@ -41,8 +43,14 @@ export async function loadInferenceModel(
   nonFinite: NonFiniteOptions = {},
 ): Promise<InferenceModel> {
   const folder = await resolveModelFolder(source.model, process.cwd());
-  const { model } = await loadCausalLM(folder, { families: container, ...nonFinite });
   const { adapter } = source;
+  const record = await readTrainingRecord(adapter ?? folder);
+  // an adapter trained on a base quantized as it loaded runs on the base quantized alike
+  const { model } = await loadCausalLM(folder, {
+    families: container,
+    ...nonFinite,
+    quantize: quantizeOnLoad(container, record?.quantization_config),
+  });
   if (adapter !== undefined) {
     const modelType = (await readHfConfig(folder)).model_type;
     const peft = await PeftModel.fromPretrained(model, adapter, {
@@ -60,7 +68,7 @@ export async function loadInferenceModel(
     tokenizer: await Tokenizer.fromFolder(tokenizerDir),
     tokenizerDir,
     generationConfig: (await readGenerationConfigFile(folder)) ?? {},
-    record: await readTrainingRecord(adapter ?? folder),
+    record,
   };
 }
 

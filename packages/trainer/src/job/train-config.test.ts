@@ -38,6 +38,29 @@ describe('trainConfigSchema', () => {
     ]);
   });
 
+  it("takes transformers' bitsandbytes keys and axolotl's adapter: qlora (LoRA on a 4-bit base)", () => {
+    const base = { model: 'm', train: 'a.jsonl', peft: { method: 'lora' } };
+    expect(schema.parse(base)).toMatchObject({
+      load_in_4bit: false,
+      bnb_4bit_quant_type: 'nf4',
+      bnb_4bit_use_double_quant: true,
+      bnb_4bit_compute_dtype: 'float32',
+      bnb_4bit_quant_storage: 'uint8',
+      llm_int8_skip_modules: null,
+    });
+    expect(schema.parse({ ...base, adapter: 'qlora' }).load_in_4bit).toBe(true);
+    expect(schema.parse({ ...base, adapter: 'lora' }).load_in_4bit).toBe(false);
+    expect(issues({ ...base, bnb_4bit_quant_type: 'int4' })).toEqual([
+      expect.stringMatching(/^bnb_4bit_quant_type: .*nf4.*fp4/),
+    ]);
+    expect(issues({ model: 'm', train: 'a.jsonl', adapter: 'qlora' })).toEqual([
+      expect.stringMatching(/^adapter: adapter: qlora trains LoRA: add a peft: section/),
+    ]);
+    expect(issues({ model: 'm', train: 'a.jsonl', load_in_4bit: true })).toEqual([
+      expect.stringMatching(/^load_in_4bit: a base quantized to 4 bits is frozen/),
+    ]);
+  });
+
   it('rejects unknown keys and data settings that contradict each other', () => {
     expect(issues({ model: 'm', train: 'a.jsonl', epochs: 3 })).toEqual([
       expect.stringMatching(/epochs/),

@@ -1,4 +1,4 @@
-import { parseOrThrow } from '@tunekit/core';
+import { bitsAndBytesFields, parseOrThrow } from '@tunekit/core';
 import type { DependencyContainer } from 'tsyringe';
 import { z } from 'zod';
 import { refineSftData, sftDataFields } from '../data/index.js';
@@ -69,6 +69,13 @@ export function trainConfigSchema(container: DependencyContainer) {
         .describe(
           'the PEFT method and its config ({ method: lora, r: 8, ... }); absent: full fine-tuning',
         ),
+      adapter: z
+        .enum(['lora', 'qlora'])
+        .optional()
+        .describe(
+          'axolotl’s adapter key: lora, or qlora (LoRA on a base quantized to 4 bits, load_in_4bit: true); the peft: section holds the LoRA settings',
+        ),
+      ...bitsAndBytesFields,
       ...sftDataFields,
       ...trainingArgumentsSchema.shape,
       output_dir: trainingArgumentsSchema.shape.output_dir.describe(
@@ -84,7 +91,36 @@ export function trainConfigSchema(container: DependencyContainer) {
         'generation-based evaluation: exact match, BLEU, ROUGE and sample answers',
       ),
     })
-    .superRefine(refineSftData);
+    .superRefine(refineSftData)
+    .superRefine(refineAdapter)
+    .transform((config) =>
+      config.adapter === 'qlora' ? { ...config, load_in_4bit: true } : config,
+    );
+}
+
+/**
+ * `adapter:` names the PEFT method of the `peft:` section (axolotl's lora and qlora are LoRA), and a
+ * 4-bit base only trains an adapter: its packed weights are frozen, as in transformers.
+ */
+function refineAdapter(
+  config: { adapter?: 'lora' | 'qlora'; peft?: { method: string }; load_in_4bit: boolean },
+  ctx: z.RefinementCtx,
+): void {
+  if (config.adapter !== undefined && config.peft?.method !== 'lora') {
+    ctx.addIssue({
+      code: 'custom',
+      path: config.peft ? ['peft', 'method'] : ['adapter'],
+      message: `adapter: ${config.adapter} trains LoRA: add a peft: section with method: lora (and its r, lora_alpha, target_modules)`,
+    });
+  }
+  if (config.load_in_4bit && config.adapter === undefined && config.peft === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['load_in_4bit'],
+      message:
+        'a base quantized to 4 bits is frozen; train an adapter on it (a peft: section, e.g. method: lora)',
+    });
+  }
 }
 
 /** A training job's config once validated, every default filled in (`parseTrainConfig`). */

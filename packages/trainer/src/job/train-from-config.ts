@@ -37,6 +37,7 @@ import {
 import { evalGeneration, noteCutAnswersOnce } from './eval-generation.js';
 import { resolveModelFolder } from './model-folder.js';
 import type { PeftSection } from './peft-section.js';
+import { describeQuantization, quantizationOf, quantizeOnLoad } from './quantize-on-load.js';
 import { SAVED_FILES, saveTrained } from './save-trained.js';
 import type { TrainConfig } from './train-config.js';
 import { trainerVersion } from './trainer-version.js';
@@ -148,12 +149,15 @@ async function trainClaimed(
     const hfConfig = await readHfConfig(folder);
     const modelType = typeof hfConfig.model_type === 'string' ? hfConfig.model_type : undefined;
     const tokenizer = await Tokenizer.fromFolder(folder);
+    const quantization = quantizationOf(config);
     const { model } = await loadCausalLM(folder, {
       families: run,
       allowNonfinite: config.allow_nonfinite,
       warn: logger.warn,
+      quantize: quantizeOnLoad(run, quantization),
     });
     print(`model: ${folder} (${modelType ?? 'unknown type'}) on backend ${backend.id}`);
+    if (quantization) print(describeQuantization(quantization, backend.id));
     let peft: PeftModel | undefined;
     if (config.peft) {
       peft = addAdapter(run, model, config.peft, {
@@ -246,6 +250,7 @@ async function trainClaimed(
       template: { id: data.template.id, sha256: data.template.sha256 },
       data: dataRecord(stats),
       config,
+      ...(quantization && { quantization_config: quantization }),
       plugins: job.plugins ?? config.plugins,
       global_step: result.globalStep,
       parameters: peft?.parameterCounts() ?? fullParameterCounts(model),

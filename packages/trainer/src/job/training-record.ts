@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { atomicWrite, readOptionalJsonObject, type TrainerLogs, UserError } from '@tunekit/core';
 import type { DataFileInput, DataStats } from '../data/index.js';
+import type { QuantizationConfig } from './quantize-on-load.js';
 
 /** Written beside every adapter or model `trainFromConfig` (`tunekit train`) saves. */
 export const TRAINING_RECORD_FILE = 'training_record.json';
@@ -21,6 +22,11 @@ export interface TrainingRecord {
   readonly data: DataRecord;
   /** The config file with every default filled in (what --print-config shows). */
   readonly config: Readonly<Record<string, unknown>>;
+  /**
+   * How the base was quantized as it loaded (`load_in_4bit`), transformers' `quantization_config`;
+   * commands that load the adapter quantize the base alike. Absent for a full-precision base.
+   */
+  readonly quantization_config?: QuantizationConfig;
   /**
    * The plugin packages the job loaded besides tunekit's own, for commands that load the adapter:
    * package names, and paths made absolute (`TrainFromConfigOptions.plugins`).
