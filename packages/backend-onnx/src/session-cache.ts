@@ -48,10 +48,16 @@ export class SessionCache {
 
   /** The key of a model's optimized form under these session options. */
   key(model: Uint8Array, session: ort.InferenceSession.SessionOptions): string {
-    const { optimizedModelFilePath: _, logSeverityLevel: __, ...options } = session;
+    // left out: what does not change the optimized model (externalData is empty: nothing is baked in)
+    const {
+      optimizedModelFilePath: _,
+      logSeverityLevel: __,
+      externalData: ___,
+      ...options
+    } = session;
     return createHash('sha256')
       .update(this.runtime)
-      .update(JSON.stringify(options, Object.keys(options).sort()))
+      .update(JSON.stringify(options))
       .update(model)
       .digest('hex');
   }
