@@ -156,6 +156,7 @@ export class OnnxExecutable implements Executable {
     const options = { ...this.options.session, externalData };
     // baked frozen weights would put their values into the cached file: only cache without them
     const cache = frozen.size === 0 ? this.options.cache : undefined;
+    this.sessionFromCache = false;
     try {
       const session = cache
         ? await this.createCached(cache, bytes, options)
@@ -193,7 +194,6 @@ export class OnnxExecutable implements Executable {
         await cache.discard(cached); // unreadable (truncated, foreign): made anew below
       }
     }
-    this.sessionFromCache = false;
     const pending = await cache.pendingPath(key);
     const start = performance.now();
     try {
