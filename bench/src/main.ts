@@ -11,9 +11,10 @@ import {
   type TorchResult,
   torchMatmulPeak,
 } from './pytorch.js';
+import { runSessionStarts, type SessionStartResult } from './session-start.js';
 import { runTrainer } from './trainer-overhead.js';
 import { runTunekit } from './tunekit.js';
-import type { TrainerWorkload, Workload } from './workloads.js';
+import type { SessionWorkload, TrainerWorkload, Workload } from './workloads.js';
 
 // `pnpm bench [-- --workload small-lora] [--threads N] [--frozen-weights initializers]`: tunekit's
 // onnx backend and a hand-written PyTorch trainer on the same workloads. One JSON line for the
@@ -67,13 +68,15 @@ async function main({ workloads, threads, frozenWeights }: BenchOptions): Promis
     const line =
       w.kind === 'trainer'
         ? trainerLine(w, threads)
-        : stepLine(w, {
-            threads,
-            frozenWeights,
-            peak,
-            // bitsandbytes' 4-bit layers have no CPU training path in Debian's torch
-            torch: w.method === 'qlora' ? undefined : torchPeak && { voidReason },
-          });
+        : w.kind === 'session'
+          ? sessionLine(w, threads)
+          : stepLine(w, {
+              threads,
+              frozenWeights,
+              peak,
+              // bitsandbytes' 4-bit layers have no CPU training path in Debian's torch
+              torch: w.method === 'qlora' ? undefined : torchPeak && { voidReason },
+            });
     emit({ ...line, load_average: [round(loadBefore, 2), round(loadavg()[0], 2)] });
   }
 }
@@ -160,6 +163,29 @@ function trainerLine(w: TrainerWorkload, threads: number): object {
       final_loss: round(r.final_loss, 5),
     },
     overhead_share: round(r.overhead_share, 2),
+  };
+}
+
+/** A session workload: session creation at a first start and at a second one from the cache. */
+function sessionLine(w: SessionWorkload, threads: number): object {
+  log(`${w.id}: two starts (onnx, ${threads} threads) sharing an empty session cache`);
+  const { first, cached } = runSessionStarts(w, threads);
+  const start = (r: SessionStartResult) => ({
+    session_create_s: round(r.session_create_s),
+    from_cache: r.from_cache,
+    trace_s: round(r.trace_s),
+    step_s: round(r.step_s),
+    peak_rss_mb: Math.round(r.peak_rss_mb),
+    losses: r.losses.map((loss) => round(loss, 7)),
+  });
+  return {
+    workload: w.id,
+    batch: w.batch,
+    seq: w.seq,
+    steps: `${w.warmup} warm-up + median of ${w.steps}, per start`,
+    first_start: start(first),
+    cached_start: start(cached),
+    same_losses: first.losses.every((loss, i) => loss === cached.losses[i]),
   };
 }
 

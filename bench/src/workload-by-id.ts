@@ -1,7 +1,12 @@
 import { UserError } from '@tunekit/core';
-import { type TrainerWorkload, WORKLOADS, type Workload } from './workloads.js';
+import {
+  type SessionWorkload,
+  type TrainerWorkload,
+  WORKLOADS,
+  type Workload,
+} from './workloads.js';
 
-export type AnyWorkload = Workload | TrainerWorkload;
+export type AnyWorkload = Workload | TrainerWorkload | SessionWorkload;
 
 /** The workload named `id`; an unknown id lists the known ones. */
 export function workloadById(id: string | undefined): AnyWorkload {

@@ -82,9 +82,17 @@ export interface TrainerWorkload extends Omit<Workload, 'kind'> {
   readonly examples: number;
 }
 
+/**
+ * Session creation of a step workload's graph, in two fresh processes that share an empty session
+ * cache: the first start optimizes the graph and writes the cache, the second loads it.
+ */
+export interface SessionWorkload extends Omit<Workload, 'kind'> {
+  readonly kind: 'session';
+}
+
 const step = { kind: 'step', batch: 4, seq: 256 } as const;
 
-export const WORKLOADS: readonly (Workload | TrainerWorkload)[] = [
+export const WORKLOADS: readonly (Workload | TrainerWorkload | SessionWorkload)[] = [
   { id: 'tiny-lora', model: 'tiny', method: 'lora', ...step, warmup: 3, steps: 20 },
   { id: 'small-lora', model: 'small', method: 'lora', ...step, warmup: 3, steps: 10 },
   { id: 'small-full', model: 'small', method: 'full', ...step, warmup: 3, steps: 10 },
@@ -123,6 +131,16 @@ export const WORKLOADS: readonly (Workload | TrainerWorkload)[] = [
     warmup: 3,
     steps: 20,
     examples: 400,
+  },
+  {
+    id: 'session-smollm135m-lora',
+    kind: 'session',
+    model: 'smollm135m',
+    method: 'lora',
+    batch: 4,
+    seq: 256,
+    warmup: 1,
+    steps: 2,
   },
 ];
 

@@ -12,3 +12,4 @@ export { OnnxBackend, type OnnxBackendOptions } from './onnx-backend.js';
 export { OnnxDeviceTensor } from './onnx-device-tensor.js';
 export { OnnxExecutable } from './onnx-executable.js';
 export { onnxBackendFactory, plugin } from './plugin.js';
+export { SessionCache, type SessionCacheOptions } from './session-cache.js';

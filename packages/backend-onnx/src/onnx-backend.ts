@@ -5,6 +5,7 @@ import { lowerToModelProto } from './lower.js';
 import { OnnxDeviceTensor } from './onnx-device-tensor.js';
 import { OnnxExecutable, type OnnxExecutableOptions } from './onnx-executable.js';
 import { fromOrt, toOrt } from './ort-tensor.js';
+import { SessionCache, type SessionCacheOptions } from './session-cache.js';
 
 export interface OnnxBackendOptions {
   /** Intra-op threads; default: every core of the machine. */
@@ -17,6 +18,11 @@ export interface OnnxBackendOptions {
    * weights to peak memory (folded transposes, packed copies), so they are opt-in.
    */
   readonly frozenWeights?: OnnxExecutableOptions['frozenWeights'];
+  /**
+   * Keep onnxruntime's optimized models on disk so that a later process creates the same session
+   * without optimizing it again (SessionCache); absent: no cache. The plugin's factory sets it.
+   */
+  readonly sessionCache?: SessionCacheOptions;
 }
 
 /** Compiles each graph to one ONNX model and runs it in onnxruntime-node on the CPU. */
@@ -38,7 +44,11 @@ export class OnnxBackend implements Backend {
       enableMemPattern: false,
       logSeverityLevel: 3,
     };
-    this.options = { session, frozenWeights: opts.frozenWeights ?? 'inputs' };
+    this.options = {
+      session,
+      frozenWeights: opts.frozenWeights ?? 'inputs',
+      cache: opts.sessionCache && new SessionCache(opts.sessionCache),
+    };
   }
 
   compile(graph: Graph): OnnxExecutable {

@@ -14,6 +14,7 @@ import type { LoweredGraph } from './lower.js';
 import { OnnxDeviceTensor } from './onnx-device-tensor.js';
 import { OnnxProto } from './onnx-proto.js';
 import { fromOrt, toOrt } from './ort-tensor.js';
+import type { SessionCache } from './session-cache.js';
 
 /** A lowered graph before encoding: what a session is made from. */
 export type LoweredModel = Omit<LoweredGraph, 'bytes'> & { readonly model: onnx.IModelProto };
@@ -28,6 +29,8 @@ export interface OnnxExecutableOptions {
    * creation, the whole model in f32 at once.
    */
   readonly frozenWeights: 'initializers' | 'inputs';
+  /** Where optimized models are kept across processes; absent: every session is optimized anew. */
+  readonly cache?: SessionCache;
 }
 
 /**
@@ -52,6 +55,8 @@ export class OnnxExecutable implements Executable {
   /** Milliseconds spent creating the latest ORT session (graph optimisation, kernel selection). */
   sessionCreateMs = 0;
   sessionsCreated = 0;
+  /** Whether the latest session was made from a cached optimized model. */
+  sessionFromCache = false;
 
   constructor(
     readonly graph: Graph,
@@ -149,8 +154,13 @@ export class OnnxExecutable implements Executable {
     const { model, externalData } = withFrozenInitializers(this.lowered.model, frozen);
     const bytes = OnnxProto.ModelProto.encode(model).finish();
     const options = { ...this.options.session, externalData };
+    // baked frozen weights would put their values into the cached file: only cache without them
+    const cache = frozen.size === 0 ? this.options.cache : undefined;
+    this.sessionFromCache = false;
     try {
-      const session = await ort.InferenceSession.create(bytes, options);
+      const session = cache
+        ? await this.createCached(cache, bytes, options)
+        : await ort.InferenceSession.create(bytes, options);
       this.sessionCreateMs = performance.now() - start;
       this.sessionsCreated++;
       return session;
@@ -158,6 +168,46 @@ export class OnnxExecutable implements Executable {
       throw new UserError(
         `onnx backend: onnxruntime rejected the lowered graph: ${(e as Error).message}`,
       );
+    }
+  }
+
+  /**
+   * The session from the cached optimized model, loaded without optimizing again; else a session
+   * optimized from `bytes` that writes its optimized model into the cache.
+   */
+  private async createCached(
+    cache: SessionCache,
+    bytes: Uint8Array,
+    options: ort.InferenceSession.SessionOptions,
+  ): Promise<ort.InferenceSession> {
+    const key = cache.key(bytes, options);
+    const cached = await cache.lookup(key);
+    if (cached) {
+      try {
+        const session = await ort.InferenceSession.create(cached, {
+          ...options,
+          graphOptimizationLevel: 'disabled',
+        });
+        this.sessionFromCache = true;
+        return session;
+      } catch {
+        await cache.discard(cached); // unreadable (truncated, foreign): made anew below
+      }
+    }
+    const pending = await cache.pendingPath(key);
+    const start = performance.now();
+    try {
+      const session = await ort.InferenceSession.create(bytes, {
+        ...options,
+        ...(pending && { optimizedModelFilePath: pending }),
+      });
+      if (pending && performance.now() - start >= cache.minCreateMs)
+        await cache.commit(pending, key);
+      else if (pending) await cache.discard(pending);
+      return session;
+    } catch (e) {
+      if (pending) await cache.discard(pending);
+      throw e;
     }
   }
 

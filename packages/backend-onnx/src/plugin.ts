@@ -1,4 +1,11 @@
-import { type BackendFactory, TOKENS, type TunekitPlugin } from '@tunekit/core';
+import { join } from 'node:path';
+import {
+  type BackendFactory,
+  type BackendOptions,
+  TOKENS,
+  type TunekitPlugin,
+  tunekitCacheDir,
+} from '@tunekit/core';
 import { OnnxBackend } from './onnx-backend.js';
 
 export const onnxBackendFactory: BackendFactory = {
@@ -6,8 +13,14 @@ export const onnxBackendFactory: BackendFactory = {
   // preferred over the reference backend; a GPU backend outranks it
   priority: 1,
   isAvailable: () => typeof process !== 'undefined' && process.versions?.node !== undefined,
-  create: () => new OnnxBackend(),
+  create: (opts: BackendOptions = {}) => new OnnxBackend({ sessionCache: sessionCacheOf(opts) }),
 };
+
+/** Optimized sessions go to `onnx-sessions` under the cache folder asked for, or tunekit's own. */
+function sessionCacheOf({ cacheDir }: BackendOptions) {
+  if (cacheDir === false) return undefined;
+  return { dir: join(cacheDir ?? tunekitCacheDir(), 'onnx-sessions') };
+}
 
 export const plugin: TunekitPlugin = {
   name: '@tunekit/backend-onnx',

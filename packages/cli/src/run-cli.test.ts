@@ -57,4 +57,18 @@ describe('runCli', () => {
     expect((await printed('--allow-nonfinite')).stdout).toMatch(/^allow_nonfinite: true$/m);
     await rm(dir, { recursive: true, force: true });
   });
+
+  it('maps train --backend-cache-dir and --no-backend-cache to backend_cache_dir', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tunekit-cli-'));
+    const yaml = join(dir, 'train.yaml');
+    await writeFile(yaml, 'model: m\ntrain: a.jsonl\n');
+    const printed = async (...flags: string[]) =>
+      (await run('train', yaml, '--print-config', ...flags)).stdout;
+    expect(await printed()).not.toContain('backend_cache_dir');
+    expect(await printed('--backend-cache-dir', 'caches/123: x')).toMatch(
+      /^backend_cache_dir: "caches\/123: x"$/m,
+    );
+    expect(await printed('--no-backend-cache')).toMatch(/^backend_cache_dir: false$/m);
+    await rm(dir, { recursive: true, force: true });
+  });
 });

@@ -155,7 +155,7 @@ describe('batches', () => {
         shapes.add(batch.input_ids.shape.join('x'));
         expect(batch.labels.shape).toEqual(batch.input_ids.shape);
         expect(batch.position_ids.shape).toEqual(batch.input_ids.shape);
-        expect(batch.attention_mask === undefined).toBe(!packing);
+        expect(batch.segment_ids === undefined).toBe(!packing);
         seen.push(...batch.examples);
         if (epoch === 0) supervised += batch.supervisedTokens;
       }

@@ -20,6 +20,9 @@ interface TrainFlags {
   readonly printConfig?: boolean;
   readonly allowNonfinite?: boolean;
   readonly plugin?: string[];
+  readonly backendCacheDir?: string;
+  /** false with --no-backend-cache */
+  readonly backendCache?: boolean;
 }
 
 /** `tunekit train <config.yaml>`: supervised fine-tuning as one config file describes it. */
@@ -39,6 +42,14 @@ export function trainCommand(streams: CliStreams): Command {
     )
     .option('--print-config', 'print the config with every default filled in, and exit')
     .option(ALLOW_NONFINITE_FLAG, `${ALLOW_NONFINITE_HELP}; the same as allow_nonfinite: true`)
+    .option(
+      '--backend-cache-dir <dir>',
+      'where the backend caches compiled sessions (the same as backend_cache_dir: <dir>)',
+    )
+    .option(
+      '--no-backend-cache',
+      'compile every session anew, caching nothing (the same as backend_cache_dir: false)',
+    )
     .addOption(
       pluginOption(
         'those under plugins: in the config; the training record keeps both (paths absolute), so commands that load the adapter load them too',
@@ -51,6 +62,10 @@ async function train(file: string, flags: TrainFlags, streams: CliStreams): Prom
   const overrides = [
     ...(flags.set ?? []),
     ...(flags.allowNonfinite ? ['allow_nonfinite=true'] : []),
+    ...(flags.backendCacheDir
+      ? [`backend_cache_dir=${JSON.stringify(flags.backendCacheDir)}`]
+      : []),
+    ...(flags.backendCache === false ? ['backend_cache_dir=false'] : []),
   ];
   // the plugins a config lists register what the rest of it names (a PEFT method, a backend)
   const { plugins } = await loadYamlConfig(file, pluginListSchema, overrides);

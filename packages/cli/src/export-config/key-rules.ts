@@ -73,6 +73,7 @@ export const COMMON_RULES = {
   system: { handled: 'datasets' },
   loss_policy: { handled: 'datasets' },
   backend: { tunekitOnly: 'the target runs on its own GPUs' },
+  backend_cache_dir: { tunekitOnly: "where tunekit's backend caches compiled sessions" },
   bucket_lengths: { tunekitOnly: "padding buckets of tunekit's compiled graphs" },
   disable_tqdm: { tunekitOnly: 'the progress bar' },
   overwrite_output_dir: { tunekitOnly: "tunekit's refusal to train into a finished run" },

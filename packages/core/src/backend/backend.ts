@@ -47,6 +47,11 @@ export interface Backend {
 export interface BackendOptions {
   /** Reference backend only: compute floats in f64 (gradient checks). */
   readonly precision?: 'f32' | 'f64';
+  /**
+   * Where the backend keeps what it compiled, for later runs of the same graphs (onnx: optimized
+   * sessions); `false`: keep nothing. Default: the backend's own choice (onnx: `tunekitCacheDir()`).
+   */
+  readonly cacheDir?: string | false;
 }
 
 /** How a backend package offers itself to the container (tfjs registerBackend with a priority). */

@@ -56,4 +56,5 @@ export {
   SafetensorsFile,
 } from './safetensors-read.js';
 export { encodeSafetensors, type TensorMap, writeSafetensors } from './safetensors-write.js';
+export { tunekitCacheDir } from './tunekit-cache.js';
 export { widenToF32 } from './widen-to-f32.js';

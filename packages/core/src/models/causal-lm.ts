@@ -35,6 +35,12 @@ export interface CausalLMInputs {
    * rule; without it, attention is causal over the T tokens (and the P before them).
    */
   readonly attention_mask?: Tensor;
+  /**
+   * i32 [B, T], packed rows (not with `attention_mask` or a cache): the example (segment) each token
+   * belongs to; a token sees the earlier tokens of its own segment only. The block-diagonal causal
+   * mask is built in the graph instead of being fed as a [B, 1, T, T] `attention_mask`.
+   */
+  readonly segment_ids?: Tensor;
   readonly cache?: KVCacheInputs;
   /**
    * A growing cache, HF's `past_key_values` (not with `cache`): each layer's keys and values

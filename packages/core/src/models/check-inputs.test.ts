@@ -41,5 +41,20 @@ describe('causal LM inputs', () => {
         },
       })),
     ).toThrow('the cache has 1 layers, the model 2');
+    expect(
+      trace((b) => ({
+        input_ids: ids(b),
+        position_ids: b.input('position_ids', [2, 3], 'i32'),
+        segment_ids: b.input('segment_ids', [2, 3], 'f32'),
+      })),
+    ).toThrow('segment_ids must be i32[2, 3], got f32[2, 3]');
+    expect(
+      trace((b) => ({
+        input_ids: ids(b),
+        position_ids: b.input('position_ids', [2, 3], 'i32'),
+        segment_ids: b.input('segment_ids', [2, 3], 'i32'),
+        attention_mask: b.input('attention_mask', [2, 1, 3, 3]),
+      })),
+    ).toThrow('segment_ids (packed rows) go without attention_mask, cache and past_key_values');
   });
 });

@@ -23,6 +23,12 @@ export function checkCausalLMInputs(
       `position_ids must be i32 ${formatShape(ids.shape)} like input_ids, got ${describe(positions)}`,
     );
   const past = inputs.past_key_values;
+  const segments = inputs.segment_ids;
+  if (segments) {
+    if (mask || cache || past)
+      throw fail('segment_ids (packed rows) go without attention_mask, cache and past_key_values');
+    check('segment_ids', segments, [batch, seq], 'i32');
+  }
   if (past) {
     if (cache) throw fail('give a fixed-size cache or past_key_values, not both');
     checkLayers('past_key_values', past, seq);

@@ -30,6 +30,7 @@ export function runDecoderStack<L extends Module>(
   const plan = new AttentionPlan(ctx.b, {
     seq: h.dim(1),
     mask: inputs.attention_mask,
+    segments: inputs.segment_ids,
     cache: cache && { positions: cache.positions, length: cache.layers[0].key.dim(2) },
     past: past?.[0].key.dim(2),
   });

@@ -1,6 +1,7 @@
 import { ops } from '../graph/functional.js';
 import type { Tensor } from '../graph/tensor.js';
 import type { Module } from '../nn/module.js';
+import { segmentMask } from '../nn/segment-mask.js';
 import type { TraceContext } from '../nn/trace-context.js';
 import type { CausalLMInputs } from './causal-lm.js';
 
@@ -60,7 +61,11 @@ export function withVirtualTokens(
     position_ids,
     inputs_embeds: ops.concat([prompts, embeddings], 1),
   };
-  if (!inputs.attention_mask) return extended;
+  // packed rows: their block-diagonal causal mask, dense, to extend with the virtual tokens' keys
+  const mask =
+    inputs.attention_mask ??
+    (inputs.segment_ids && segmentMask(inputs.segment_ids, { causal: true }));
+  if (!mask) return extended;
   // rows of the virtual tokens: causal among themselves, blind to the input tokens
   const hidden = Number.NEGATIVE_INFINITY;
   const top = Array.from({ length: n }, (_, q) =>
@@ -68,6 +73,10 @@ export function withVirtualTokens(
   ).flat();
   const virtualRows = b.constant(top, [1, 1, n, n + seq]).broadcastTo([batch, 1, n, n + seq]);
   const seen = b.constant(0, [batch, 1, seq, n]);
-  const tokenRows = ops.concat([seen, inputs.attention_mask], 3);
-  return { ...extended, attention_mask: ops.concat([virtualRows, tokenRows], 2) };
+  const tokenRows = ops.concat([seen, mask], 3);
+  return {
+    ...extended,
+    attention_mask: ops.concat([virtualRows, tokenRows], 2),
+    segment_ids: undefined,
+  };
 }

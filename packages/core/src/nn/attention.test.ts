@@ -10,6 +10,7 @@ import { AttentionPlan } from './attention.js';
 async function meanOfVisible(opts: {
   values: number[];
   mask?: number[];
+  segments?: number[];
   cache?: { past: number[]; slots: number[] };
   slidingWindow?: number;
 }): Promise<{ y: number[]; written?: number[] }> {
@@ -23,6 +24,8 @@ async function meanOfVisible(opts: {
   };
   const v = input('v', HostTensor.from('f32', [1, 1, seq, 1], opts.values));
   const mask = opts.mask && input('mask', HostTensor.from('f32', [1, 1, seq, keys], opts.mask));
+  const segments =
+    opts.segments && input('segments', HostTensor.from('i32', [1, seq], opts.segments));
   const cache = opts.cache && {
     positions: input('slots', HostTensor.from('i32', [seq], opts.cache.slots)),
     key: input('past_k', HostTensor.zeros('f32', [1, 1, keys, 1])),
@@ -31,6 +34,7 @@ async function meanOfVisible(opts: {
   const plan = new AttentionPlan(b, {
     seq,
     mask,
+    segments,
     cache: cache && { positions: cache.positions, length: keys },
   });
   const q = b.constant(0, [1, 1, seq, 1]);
@@ -56,6 +60,15 @@ describe('AttentionPlan', () => {
   it("the caller's mask replaces the causal rule", async () => {
     const allVisible = new Array(9).fill(0);
     expect((await meanOfVisible({ values: [0, 3, 6], mask: allVisible })).y).toEqual([3, 3, 3]);
+  });
+
+  it('with segment ids, a token sees the earlier tokens of its own segment only', async () => {
+    const values = [0, 3, 6, 1, 5];
+    const segments = [0, 0, 0, 1, 1];
+    expect((await meanOfVisible({ values, segments })).y).toEqual([0, 1.5, 3, 1, 3]);
+    expect((await meanOfVisible({ values, segments, slidingWindow: 2 })).y).toEqual([
+      0, 1.5, 4.5, 1, 3,
+    ]);
   });
 
   it('writes the new values at the cache slots and, without a mask, shows slots up to each position', async () => {

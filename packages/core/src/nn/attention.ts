@@ -1,6 +1,7 @@
 import type { GraphBuilder } from '../graph/builder.js';
 import { ops } from '../graph/functional.js';
 import type { Tensor } from '../graph/tensor.js';
+import { segmentMask } from './segment-mask.js';
 
 /** One layer's fixed-size key/value cache, each [B, Hkv, L, D]. */
 export interface LayerCache {
@@ -13,6 +14,12 @@ export interface AttentionPlanOptions {
   readonly seq: number;
   /** The caller's additive mask [B, 1, T, Tk] (0 visible, -inf hidden); it replaces the causal rule. */
   readonly mask?: Tensor;
+  /**
+   * Packed rows (not with `mask` or a cache): i32 [B, T], the example each token belongs to; a
+   * token sees the earlier tokens of its own example only. The block-diagonal mask is built in
+   * the graph (segmentMask) and the causal rule stays on.
+   */
+  readonly segments?: Tensor;
   /** With a cache: where this pass's keys are written (i32 [T]) and the cache length L. */
   readonly cache?: { readonly positions: Tensor; readonly length: number };
   /**
@@ -87,7 +94,7 @@ export class AttentionPlan {
 
   private buildMasking(window: number): Masking {
     const { b } = this;
-    const { seq, mask, cache, past } = this.opts;
+    const { seq, mask, segments, cache, past } = this.opts;
     const keys = cache ? cache.length : seq + (past ?? 0);
     // [T, 1] index of each query and [1, Tk] index of each key, in key coordinates
     const tokens = past ? b.arange(keys).narrow(0, past, keys) : b.arange(seq);
@@ -95,7 +102,10 @@ export class AttentionPlan {
     const key = b.arange(keys).reshape([1, keys]);
     const hidden = (cond: Tensor) =>
       ops.where(cond, b.scalar(Number.NEGATIVE_INFINITY), b.scalar(0)).reshape([1, 1, seq, keys]);
-    let additive = mask ?? (cache ? hidden(key.greater(query)) : undefined);
+    let additive =
+      mask ??
+      (segments && segmentMask(segments)) ??
+      (cache ? hidden(key.greater(query)) : undefined);
     // with a growing cache a finite window is always traced, so that one graph (the ONNX export's)
     // serves every length
     if (keys > window || (past !== undefined && Number.isFinite(window))) {

@@ -15,4 +15,5 @@ export { ModuleList } from './module-list.js';
 export { LayerNorm, RMSNorm } from './norms.js';
 export { Parameter } from './parameter.js';
 export { type InvFreq, RotaryEmbedding } from './rotary-embedding.js';
+export { segmentMask } from './segment-mask.js';
 export { TraceContext, type TraceOptions } from './trace-context.js';

@@ -13,11 +13,12 @@ export interface TrainBatch {
   /** i32 [B, T]: 0, 1, 2... per example, restarting at 0 at each packed example. */
   readonly position_ids: HostTensor;
   /**
-   * Additive f32 [B, 1, T, T] (0 visible, -inf hidden), only when packing: block-diagonal causal,
-   * so no example attends to another. Absent means plain causal attention (right padding needs no
-   * mask: a real token never sees a later pad).
+   * i32 [B, T], only when packing: the example each token belongs to, counted from 0 in each row
+   * (the padding after the last example is one more). The model builds the block-diagonal causal
+   * mask from it in the graph, so no example attends to another. Absent means plain causal
+   * attention (right padding needs no mask: a real token never sees a later pad).
    */
-  readonly attention_mask?: HostTensor;
+  readonly segment_ids?: HostTensor;
   /** Labels that carry loss after the shift (labels[:, 1:] != -100): what the mean divides by. */
   readonly supervisedTokens: number;
   /** Indices of the examples in the batch, in row order (for reports); padding rows have none. */

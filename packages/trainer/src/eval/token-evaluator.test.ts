@@ -91,19 +91,15 @@ describe('TokenEvaluator', () => {
     expect(got.lossSum).toBeCloseTo(2 * a.lossSum + b.lossSum, 4);
   });
 
-  it('reads packed batches with their block-diagonal mask', async () => {
+  it('reads packed batches with their segment ids', async () => {
     // two examples packed in one row: positions restart and the second never sees the first
     const row = [72, 101, 108, 87, 104, 111];
     const rowLabels = [-100, 101, 108, -100, 104, 111];
-    const mask = Array.from({ length: 36 }, (_, i) => {
-      const [q, k] = [Math.floor(i / 6), i % 6];
-      return k <= q && q < 3 === k < 3 ? 0 : Number.NEGATIVE_INFINITY;
-    });
     const packed: EvalBatch = {
       input_ids: HostTensor.from('i32', [1, 6], row),
       labels: HostTensor.from('i32', [1, 6], rowLabels),
       position_ids: HostTensor.from('i32', [1, 6], [0, 1, 2, 0, 1, 2]),
-      attention_mask: HostTensor.from('f32', [1, 1, 6, 6], mask),
+      segment_ids: HostTensor.from('i32', [1, 6], [0, 0, 0, 1, 1, 1]),
     };
     const evaluator = new TokenEvaluator(tinyLlama(3), new ReferenceBackend());
     const got = await evaluator.run([packed]);

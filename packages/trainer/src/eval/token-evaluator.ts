@@ -12,10 +12,7 @@ import type { TrainBatch } from '../data/index.js';
 import { type EvalShape, traceTokenMetrics } from './token-metrics-graph.js';
 
 /** What the token metrics read of a batch (a TrainBatch has it). */
-export type EvalBatch = Pick<
-  TrainBatch,
-  'input_ids' | 'labels' | 'position_ids' | 'attention_mask'
->;
+export type EvalBatch = Pick<TrainBatch, 'input_ids' | 'labels' | 'position_ids' | 'segment_ids'>;
 
 /**
  * Runs eval batches through a model on a backend and sums the token metrics' statistics. One graph
@@ -45,7 +42,7 @@ export class TokenEvaluator {
         labels: batch.labels,
         position_ids: batch.position_ids,
       };
-      if (batch.attention_mask) feeds.attention_mask = batch.attention_mask;
+      if (batch.segment_ids) feeds.segment_ids = batch.segment_ids;
       for (const input of executable.graph.inputs) {
         const w = weights.get(input.name);
         if (w) feeds[input.name] = w;
@@ -65,7 +62,7 @@ export class TokenEvaluator {
   }
 
   private executable(shape: EvalShape): Executable {
-    const key = `${shape.batch}x${shape.seq}${shape.masked ? '+mask' : ''}`;
+    const key = `${shape.batch}x${shape.seq}${shape.packed ? '+packed' : ''}`;
     let e = this.executables.get(key);
     if (!e) {
       e = this.backend.compile(traceTokenMetrics(this.model, shape));
@@ -86,6 +83,6 @@ function shapeOf(batch: EvalBatch, index: number): EvalShape {
   expect('input_ids', batch.input_ids, 'i32', [B, T]);
   expect('labels', batch.labels, 'i32', [B, T]);
   expect('position_ids', batch.position_ids, 'i32', [B, T]);
-  expect('attention_mask', batch.attention_mask, 'f32', [B, 1, T, T]);
-  return { batch: B, seq: T, masked: batch.attention_mask !== undefined };
+  expect('segment_ids', batch.segment_ids, 'i32', [B, T]);
+  return { batch: B, seq: T, packed: batch.segment_ids !== undefined };
 }

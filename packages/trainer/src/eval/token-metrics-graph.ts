@@ -8,20 +8,20 @@ import {
 } from '@tunekit/core';
 import { IGNORE_INDEX } from '@tunekit/templates';
 
-/** The batch shape one compiled graph serves; packed batches add a block-diagonal mask. */
+/** The batch shape one compiled graph serves; packed batches add their segment ids. */
 export interface EvalShape {
   readonly batch: number;
   readonly seq: number;
-  readonly masked: boolean;
+  readonly packed: boolean;
 }
 
 /** The graph's inputs besides the weights: a TrainBatch's tensors. */
-const BATCH_INPUTS = new Set(['input_ids', 'labels', 'position_ids', 'attention_mask']);
+const BATCH_INPUTS = new Set(['input_ids', 'labels', 'position_ids', 'segment_ids']);
 
 /**
  * The eval forward pass of one batch shape as a graph. Inputs input_ids, labels (unshifted, -100
- * where no loss) and position_ids, i32 [B, T], and for packed batches attention_mask f32
- * [B, 1, T, T]; the weights are inputs named by their module paths. Three f32 scalars come out,
+ * where no loss) and position_ids, i32 [B, T], and for packed batches segment_ids i32 [B, T];
+ * the weights are inputs named by their module paths. Three f32 scalars come out,
  * the only values that leave the device: `loss_sum`, the cross-entropy summed over supervised
  * next-token predictions (the logits at t score the label at t + 1); `correct`, those whose
  * argmax is the label; `tokens`, their count.
@@ -34,8 +34,8 @@ export function traceTokenMetrics(model: CausalLM, shape: EvalShape): Graph {
   const input_ids = b.input('input_ids', [B, T], 'i32');
   const labels = b.input('labels', [B, T], 'i32');
   const position_ids = b.input('position_ids', [B, T], 'i32');
-  const attention_mask = shape.masked ? b.input('attention_mask', [B, 1, T, T], 'f32') : undefined;
-  const { logits } = model.forward(ctx, { input_ids, position_ids, attention_mask });
+  const segment_ids = shape.packed ? b.input('segment_ids', [B, T], 'i32') : undefined;
+  const { logits } = model.forward(ctx, { input_ids, position_ids, segment_ids });
   const V = logits.dim(-1);
   const predicting = logits.narrow(1, 0, T - 1).reshape([B * (T - 1), V]);
   const targets = labels.narrow(1, 1, T).reshape([B * (T - 1)]);

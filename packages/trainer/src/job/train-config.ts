@@ -52,6 +52,12 @@ export function trainConfigSchema(container: DependencyContainer) {
         .min(1)
         .optional()
         .describe('the backend by id (onnx, reference, or a plugin’s); default the best available'),
+      backend_cache_dir: z
+        .union([z.string().min(1), z.literal(false)])
+        .optional()
+        .describe(
+          'where the backend keeps compiled sessions so that the next start of the same job skips compiling (onnx: optimized models, in onnx-sessions/); relative to the working directory; false: none; default $TUNEKIT_CACHE_DIR, else ~/.cache/tunekit (--backend-cache-dir, --no-backend-cache)',
+        ),
       plugins: z
         .array(z.string().min(1))
         .default([])

@@ -3,9 +3,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  type BackendOptions,
   HostTensor,
   loadWeights,
   readHfConfig,
+  TOKENS,
   type TrainerState,
   UserError,
   writeModelFolder,
@@ -106,6 +108,32 @@ describe('trainFromConfig', () => {
     expect(printed).toContainEqual(
       expect.stringMatching(/^eval before training \(step 0\): loss /),
     );
+  });
+});
+
+describe('trainFromConfig backend_cache_dir', () => {
+  it('hands the backend cache folder, or false, to the backend factory', async () => {
+    const seen: (BackendOptions | undefined)[] = [];
+    const run = container.createChildContainer();
+    run.register(TOKENS.BackendFactory, {
+      useValue: {
+        id: 'spy',
+        priority: 0,
+        isAvailable: () => true,
+        create: (opts) => {
+          seen.push(opts);
+          throw new UserError('spy backend: stop here');
+        },
+      },
+    });
+    for (const backend_cache_dir of [false, 'caches', undefined]) {
+      const raw = { model: 'absent', backend: 'spy', train: 'absent.jsonl', backend_cache_dir };
+      const config = parseTrainConfig({ ...raw, output_dir: join(work, 'spy-out') }, run);
+      await expect(trainFromConfig(config, { container: run, configDir: work })).rejects.toThrow(
+        'spy backend: stop here',
+      );
+    }
+    expect(seen).toEqual([{ cacheDir: false }, { cacheDir: 'caches' }, { cacheDir: undefined }]);
   });
 });
 

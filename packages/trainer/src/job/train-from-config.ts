@@ -137,7 +137,9 @@ async function trainClaimed(
   claim: OutputDirClaim,
 ): Promise<TrainFromConfigResult> {
   const { print, logger } = job;
-  const backend = await resolveBackend(job.container, config.backend);
+  const backend = await resolveBackend(job.container, config.backend, {
+    cacheDir: config.backend_cache_dir,
+  });
   const args = pickTrainingArguments(config);
   const run = createTrainingRun(job.container, { backend, logger, args });
   try {

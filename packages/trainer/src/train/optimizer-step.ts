@@ -43,7 +43,7 @@ export async function runOptimizerStep(
 
 export function shapeOf(batch: TrainBatch): StepShape {
   const [b, t] = batch.input_ids.shape;
-  return { batch: b, seq: t, masked: batch.attention_mask !== undefined };
+  return { batch: b, seq: t, packed: batch.segment_ids !== undefined };
 }
 
 /** A micro-batch's feeds; graphs ignore the seeds they have no input for. */
@@ -62,7 +62,7 @@ function batchFeeds(
     [DROPOUT_SEED_INPUT]: HostTensor.from('i32', [], [stepSeed(seed, microStep, 0)]),
     [NEFTUNE_SEED_INPUT]: HostTensor.from('i32', [], [stepSeed(seed, microStep, 1)]),
   };
-  if (batch.attention_mask) feeds.attention_mask = batch.attention_mask;
+  if (batch.segment_ids) feeds.segment_ids = batch.segment_ids;
   return feeds;
 }
 

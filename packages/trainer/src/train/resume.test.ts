@@ -1,11 +1,11 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ReferenceBackend, UserError } from '@tunekit/core';
+import { ops, ReferenceBackend, UserError } from '@tunekit/core';
 import { describe, expect, it } from 'vitest';
 import { JsonlMetricsCallback } from './callbacks/jsonl-metrics.js';
+import { type ComputeLoss, causalLmLoss } from './causal-lm-loss.js';
 import { writeCheckpointManifest } from './checkpoint-manifest.js';
 import {
-  causalMask,
   countingRows,
   makeBatch,
   plansOf,
@@ -138,16 +138,22 @@ describe('resume from a damaged checkpoint', () => {
 describe('a NaN loss', () => {
   it('stops the run naming step and batch, with the last good checkpoint intact', async () => {
     const output_dir = await tempDir();
-    const masked = [0, 1, 2, 3].map((i) =>
-      makeBatch(rows.slice(2 * i, 2 * i + 2), 8, [1, 1], causalMask(2, 8, i === 2 ? [1] : [])),
+    // batch 2 alone supervises 12 tokens (the others 14), and the loss is NaN there
+    const nanBatches = [0, 1, 2, 3].map((i) =>
+      makeBatch(rows.slice(2 * i, 2 * i + 2), 8, i === 2 ? [2, 2] : [1, 1]),
     );
+    const nanAt12: ComputeLoss = (inputs) =>
+      causalLmLoss()(inputs).add(
+        ops.where(inputs.numItemsInBatch.equal(12), Number.NaN, inputs.numItemsInBatch.mul(0)),
+      );
     const { model, peft } = tinyLora();
     const trainer = new Trainer({
       backend: new ReferenceBackend(),
       model,
       peft,
       args: testArgs({ output_dir, max_steps: 4, save_strategy: 'steps', save_steps: 2 }),
-      trainData: plansOf(masked),
+      trainData: plansOf(nanBatches),
+      computeLoss: nanAt12,
     });
     const error = await trainer.train().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UserError);

@@ -43,7 +43,7 @@ export class StepGraphs {
   constructor(private readonly opts: StepGraphsOptions) {}
 
   runnerFor(shape: StepShape, mode: StepMode): TrainStepRunner {
-    const key = `${shape.batch}x${shape.seq}${shape.masked ? ':packed' : ''}:${mode}`;
+    const key = `${shape.batch}x${shape.seq}${shape.packed ? ':packed' : ''}:${mode}`;
     let runner = this.runners.get(key);
     if (!runner) {
       const { loss, weights } = traceTrainingLoss(this.opts.model, shape, this.opts.trace);

@@ -72,7 +72,6 @@ export function makeBatch(
   rows: readonly (readonly number[])[],
   seq: number,
   supervisedFrom: readonly number[] = rows.map(() => 0),
-  attentionMask?: HostTensor,
 ): TrainBatch {
   const ids: number[] = [];
   const labels: number[] = [];
@@ -92,26 +91,9 @@ export function makeBatch(
     input_ids: HostTensor.from('i32', [rows.length, seq], ids),
     labels: HostTensor.from('i32', [rows.length, seq], labels),
     position_ids: HostTensor.from('i32', [rows.length, seq], positions),
-    ...(attentionMask ? { attention_mask: attentionMask } : {}),
     supervisedTokens: supervised,
     examples: rows.map((_, i) => i),
   };
-}
-
-/** Additive causal mask [B, 1, T, T]; rows listed in `broken` get +inf on key 0 (softmax gives NaN). */
-export function causalMask(batch: number, seq: number, broken: readonly number[] = []): HostTensor {
-  const values: number[] = [];
-  for (let b = 0; b < batch; b++)
-    for (let q = 0; q < seq; q++)
-      for (let k = 0; k < seq; k++)
-        values.push(
-          broken.includes(b) && k === 0
-            ? Number.POSITIVE_INFINITY
-            : k <= q
-              ? 0
-              : Number.NEGATIVE_INFINITY,
-        );
-  return HostTensor.from('f32', [batch, 1, seq, seq], values);
 }
 
 /** A plan over fixed batches; with `shuffle`, each epoch visits them in another seeded order. */

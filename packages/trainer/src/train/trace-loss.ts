@@ -13,8 +13,8 @@ import { withNeftune } from './neftune.js';
 export interface StepShape {
   readonly batch: number;
   readonly seq: number;
-  /** True for packed batches, which carry a block-diagonal `attention_mask`. */
-  readonly masked: boolean;
+  /** True for packed batches, which carry `segment_ids` (the graph builds their mask). */
+  readonly packed: boolean;
 }
 
 export interface LossTraceOptions {
@@ -37,7 +37,7 @@ export interface TracedLoss {
 
 /**
  * Traces the training loss of `model` for one batch shape: inputs input_ids, position_ids, labels
- * (i32 [B, T]), attention_mask (f32 [B, 1, T, T], packed only) and num_items_in_batch; dropout
+ * and segment_ids (packed only), i32 [B, T], and num_items_in_batch; dropout
  * and NEFTune add their seed inputs. Parameters become 'param' or 'frozen' inputs by their flag.
  */
 export function traceTrainingLoss(
@@ -52,15 +52,15 @@ export function traceTrainingLoss(
   const numItemsInBatch = b.input(NUM_ITEMS_INPUT, [], 'f32');
   let ids = b.input('input_ids', [B, T], 'i32');
   let positions = b.input('position_ids', [B, T], 'i32');
-  let mask = shape.masked ? b.input('attention_mask', [B, 1, T, T], 'f32') : undefined;
+  let segments = shape.packed ? b.input('segment_ids', [B, T], 'i32') : undefined;
   if (opts.twoPasses) {
     // one pass over [2B, T]: every dropout mask and noise draw differs between the two copies
     ids = ops.concat([ids, ids], 0);
     positions = ops.concat([positions, positions], 0);
-    mask = mask && ops.concat([mask, mask], 0);
+    segments = segments && ops.concat([segments, segments], 0);
   }
   const forward = () =>
-    model.forward(ctx, { input_ids: ids, position_ids: positions, attention_mask: mask }).logits;
+    model.forward(ctx, { input_ids: ids, position_ids: positions, segment_ids: segments }).logits;
   const logits =
     opts.neftuneNoiseAlpha === null
       ? forward()

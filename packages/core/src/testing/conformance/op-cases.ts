@@ -2,6 +2,7 @@ import type { DType } from '../../graph/dtype.js';
 import { ops } from '../../graph/functional.js';
 import type { OpName } from '../../graph/op-name.js';
 import type { Tensor } from '../../graph/tensor.js';
+import { segmentMask } from '../../nn/segment-mask.js';
 
 /** How a case's input is filled: normals, positive values, integers in [lo, hi), or fixed values. */
 export type Fill =
@@ -184,6 +185,34 @@ export const OP_CASES: { readonly [K in OpName]: readonly OpCase[] } = {
       name: 'additive mask',
       inputs: [f(1, 2, 3, 2), f(1, 2, 3, 2), f(1, 2, 3, 2), f(1, 1, 3, 3)],
       build: (q, k, v, m) => ops.causalAttention(q, k, v, { mask: m }),
+    },
+    {
+      // a query row whose every key is hidden gives 0 and no gradient, never NaN
+      name: 'mask hiding whole rows',
+      inputs: [
+        f(1, 2, 4, 2),
+        f(1, 2, 4, 2),
+        f(1, 2, 4, 2),
+        {
+          shape: [1, 1, 4, 4],
+          dtype: 'i32',
+          fill: [1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0],
+        },
+      ],
+      build: (q, k, v, visible) =>
+        ops.causalAttention(q, k, v, {
+          mask: ops.where(visible.equal(0), q.builder.scalar(Number.NEGATIVE_INFINITY), 0),
+        }),
+    },
+    {
+      name: 'packed segments, gqa',
+      inputs: [
+        f(2, 4, 5, 2),
+        f(2, 2, 5, 2),
+        f(2, 2, 5, 2),
+        { shape: [2, 5], dtype: 'i32', fill: [0, 0, 1, 1, 2, 0, 0, 0, 1, 1] },
+      ],
+      build: (q, k, v, segments) => ops.causalAttention(q, k, v, { mask: segmentMask(segments) }),
     },
   ],
   cross_entropy: [

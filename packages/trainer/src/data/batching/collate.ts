@@ -9,7 +9,7 @@ export interface CollateOptions {
   readonly batchSize: number;
   /** Fills padding; which id it is does not matter, as padding is known by position. */
   readonly padTokenId: number;
-  /** Rows hold several examples: reset positions per example and add the block-diagonal mask. */
+  /** Rows hold several examples: reset positions per example and number them (segment_ids). */
   readonly packed: boolean;
 }
 
@@ -17,8 +17,8 @@ export interface CollateOptions {
  * Builds a batch's tensors, padded on the right to `batch.length`. Packed rows put their
  * examples side by side, each with positions from 0 and its first label set to -100: unpacked,
  * the first label is never predicted (the loss shifts), and packed it would be predicted from
- * the example before. The mask lets a token see the earlier tokens of its own example only; the
- * padding at the end of a row is one more block, so no query row of the mask is empty.
+ * the example before. Segment ids let a token see the earlier tokens of its own example only; the
+ * padding at the end of a row is one more segment, so no query row of the mask is empty.
  */
 export function collate(
   batch: PlannedBatch,
@@ -30,18 +30,16 @@ export function collate(
   const input_ids = new Int32Array(B * T).fill(opts.padTokenId);
   const labels = new Int32Array(B * T).fill(IGNORE_INDEX);
   const position_ids = new Int32Array(B * T);
-  const mask = opts.packed ? new Float32Array(B * T * T).fill(Number.NEGATIVE_INFINITY) : undefined;
+  const segments = opts.packed ? new Int32Array(B * T) : undefined;
   let supervisedTokens = 0;
   for (let r = 0; r < B; r++) {
     const row = batch.rows[r] ?? [];
     let start = 0;
+    let segment = 0;
     const block = (length: number) => {
       for (let t = 0; t < length; t++)
         position_ids[r * T + start + t] = opts.packed ? t : start + t;
-      if (mask !== undefined) {
-        for (let q = start; q < start + length; q++)
-          mask.fill(0, (r * T + q) * T + start, (r * T + q) * T + q + 1);
-      }
+      segments?.fill(segment++, r * T + start, r * T + start + length);
       start += length;
     };
     for (const id of row) {
@@ -59,7 +57,7 @@ export function collate(
     input_ids: new HostTensor('i32', shape, input_ids),
     labels: new HostTensor('i32', shape, labels),
     position_ids: new HostTensor('i32', shape, position_ids),
-    ...(mask === undefined ? {} : { attention_mask: new HostTensor('f32', [B, 1, T, T], mask) }),
+    ...(segments === undefined ? {} : { segment_ids: new HostTensor('i32', shape, segments) }),
     supervisedTokens,
     examples: batch.rows.flat(),
   };
