@@ -15,6 +15,7 @@ export type {
 } from './op-def.js';
 export type {
   FusedOpAttrs,
+  AttentionAttrs,
   FusedOpName,
   InputRole,
   OpAttrs,
