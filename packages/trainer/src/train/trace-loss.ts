@@ -60,11 +60,11 @@ export function traceTrainingLoss(
     mask = mask && ops.concat([mask, mask], 0);
   }
   const forward = () =>
-    model.forward(ctx, { input_ids: ids, position_ids: positions, attention_mask: mask }).logits;
-  const logits =
+    model.forward(ctx, { input_ids: ids, position_ids: positions, attention_mask: mask });
+  const { logits, head } =
     opts.neftuneNoiseAlpha === null
       ? forward()
       : withNeftune(model, opts.neftuneNoiseAlpha, forward);
-  const loss = opts.computeLoss({ logits, labels, numItemsInBatch });
+  const loss = opts.computeLoss({ logits, head, labels, numItemsInBatch });
   return { loss, weights: ctx.weights() };
 }
