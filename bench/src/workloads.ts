@@ -60,6 +60,17 @@ export const WORKLOADS: readonly (Workload | TrainerWorkload)[] = [
   { id: 'small-lora', model: 'small', method: 'lora', ...step, warmup: 3, steps: 10 },
   { id: 'small-full', model: 'small', method: 'full', ...step, warmup: 3, steps: 10 },
   { id: 'smollm135m-lora', model: 'smollm135m', method: 'lora', ...step, warmup: 2, steps: 5 },
+  // long context, batch 1: flash attention and the chunked LM head keep memory linear in seq
+  ...[2048, 4096].map((seq) => ({
+    id: `smollm135m-lora-s${seq}`,
+    model: 'smollm135m' as const,
+    method: 'lora' as const,
+    kind: 'step' as const,
+    batch: 1,
+    seq,
+    warmup: 1,
+    steps: 2,
+  })),
   {
     id: 'trainer-tiny-lora',
     kind: 'trainer',

@@ -29,7 +29,7 @@ export interface LossChunking {
   readonly above: number;
   readonly rows: number;
 }
-const CHUNKING: LossChunking = { above: 1 << 26, rows: 1024 };
+export const LOSS_CHUNKING: LossChunking = { above: 1 << 26, rows: 1024 };
 
 /** Logits at t predict the label at t + 1: logits[:, :-1] as [B*(T-1), V], labels[:, 1:] as [B*(T-1)]. */
 export function shiftForNextToken(
@@ -48,7 +48,7 @@ export function shiftForNextToken(
  * (1 - f) * nll + f * mean_c(-log p_c) (label smoothing f), divided by num_items_in_batch.
  * Large logits are computed from the model's head in chunks (`LossChunking`).
  */
-export function causalLmLoss(labelSmoothing = 0, chunking = CHUNKING): ComputeLoss {
+export function causalLmLoss(labelSmoothing = 0, chunking = LOSS_CHUNKING): ComputeLoss {
   const ce = {
     ignore_index: IGNORE_INDEX,
     label_smoothing: labelSmoothing,
