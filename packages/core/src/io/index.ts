@@ -9,6 +9,7 @@ export {
   readDataManifest,
   writeDataManifest,
 } from './data-manifest.js';
+export type { DeferredTensor } from './deferred-tensor.js';
 export { readFileIfPresent } from './file-io.js';
 export {
   findCachedSnapshot,

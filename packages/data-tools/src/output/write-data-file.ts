@@ -14,8 +14,11 @@ export interface WriteDataFileOptions {
   readonly flag: string;
   /** Replace an existing file (`--overwrite`). */
   readonly overwrite?: boolean;
-  /** The data sets read: the output may not be one of their files, and the manifest lists them. */
-  readonly inputs: readonly DataSet[];
+  /**
+   * What was read: data sets, or paths of other files (seed tasks, a policy); the output may not be
+   * one of them, and the manifest lists each with its hash and manifest.
+   */
+  readonly inputs: readonly (DataSet | string)[];
   /** The format of the records written (the trainer's format id). */
   readonly format: string;
   readonly command: string;
@@ -50,10 +53,15 @@ export async function writeDataFile(
   records: readonly unknown[],
   opts: WriteDataFileOptions,
 ): Promise<DataManifest> {
-  await checkDataOutput(path, { ...opts, inputPaths: opts.inputs.flatMap((d) => d.paths) });
+  const inputPaths = opts.inputs.flatMap((input) =>
+    typeof input === 'string' ? [input] : input.paths,
+  );
+  await checkDataOutput(path, { ...opts, inputPaths });
   const inputs = await Promise.all(
-    opts.inputs.flatMap((data) =>
-      data.paths.map((input, i) => describeDataInput(input, data.sha256[i])),
+    opts.inputs.flatMap((input) =>
+      typeof input === 'string'
+        ? [describeDataInput(input)]
+        : input.paths.map((file, i) => describeDataInput(file, input.sha256[i])),
     ),
   );
   await mkdir(dirname(resolve(path)), { recursive: true });
