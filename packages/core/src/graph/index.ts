@@ -14,8 +14,8 @@ export type {
   VjpArgs,
 } from './op-def.js';
 export type {
-  FusedOpAttrs,
   AttentionAttrs,
+  FusedOpAttrs,
   FusedOpName,
   InputRole,
   OpAttrs,
