@@ -100,9 +100,17 @@ function stepLine(
   log(`${w.id}: tunekit (onnx, ${threads} threads, frozen weights as ${frozenWeights})`);
   const tk = runTunekit(w, { threads, frozenWeights });
   let pt: TorchResult | undefined;
+  let ptFailed: string | undefined;
   if (torch) {
     log(`${w.id}: pytorch`);
-    pt = runTorch(w, threads);
+    try {
+      pt = runTorch(w, threads);
+    } catch (e) {
+      // running out of memory (the kernel's SIGKILL) or failing is PyTorch's recorded result
+      const { signal, status } = e as { signal?: string | null; status?: number | null };
+      ptFailed = signal ? `killed by ${signal} (out of memory?)` : `exited with status ${status}`;
+      log(`${w.id}: pytorch ${ptFailed}`);
+    }
   }
   const voidReason = torch?.voidReason;
   return {
@@ -130,7 +138,9 @@ function stepLine(
           mfu: mfu(pt.step_s),
           final_loss: round(pt.final_loss, 5),
         }
-      : null,
+      : ptFailed
+        ? { failed: ptFailed }
+        : null,
     ratio: pt && !voidReason ? round(pt.step_s / tk.step_s) : null,
     ...(voidReason ? { note: voidReason } : {}),
   };

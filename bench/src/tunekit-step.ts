@@ -3,6 +3,7 @@ import {
   buildCausalLM,
   buildTrainStep,
   type CausalLM,
+  chunkedCrossEntropy,
   GraphBuilder,
   HostTensor,
   ops,
@@ -14,6 +15,7 @@ import {
 } from '@tunekit/core';
 import { denseLinearDispatcher, loraMethod } from '@tunekit/peft-lora';
 import { bitsAndBytesQuantizer, Linear4bit, nf4LoraDispatcher } from '@tunekit/peft-qlora';
+import { LOSS_CHUNKING } from '@tunekit/trainer';
 import { randomTokens } from './random-tokens.js';
 import { LORA_CONFIG, MODELS, OPTIMIZER, QLORA_CONFIG, type Workload } from './workloads.js';
 
@@ -68,17 +70,31 @@ export function buildRandomModel(w: Pick<Workload, 'model' | 'method'>): {
   return { model };
 }
 
-/** The training step: loss = cross_entropy(logits, labels), AdamW with gradient clipping. */
+/**
+ * The training step: loss = cross_entropy(logits, labels), AdamW with gradient clipping. Logits
+ * over the trainer's budget come from the model's head a chunk of rows at a time, as in training.
+ */
 export function traceBenchStep(model: CausalLM, w: Workload): BenchStep {
   const b = new GraphBuilder();
   const ctx = new TraceContext(b, model, { gradientCheckpointing: w.gradientCheckpointing });
   const labels = b.input('labels', [w.batch * w.seq], 'i32');
-  const { logits } = model.forward(ctx, {
+  const { logits, head } = model.forward(ctx, {
     input_ids: b.input('input_ids', [w.batch, w.seq], 'i32'),
     position_ids: b.input('position_ids', [w.batch, w.seq], 'i32'),
   });
   const vocab = model.shape.vocabSize;
-  const loss = ops.crossEntropy(logits.reshape([w.batch * w.seq, vocab]), labels);
+  const rows = w.batch * w.seq;
+  const loss =
+    head && rows * vocab > LOSS_CHUNKING.above
+      ? chunkedCrossEntropy(
+          head.hidden.reshape([rows, head.hidden.dim(-1)]),
+          head.project,
+          labels,
+          {
+            chunk_size: LOSS_CHUNKING.rows,
+          },
+        )
+      : ops.crossEntropy(logits.reshape([rows, vocab]), labels);
   const train = buildTrainStep(loss, {
     optimizer: adamw(),
     groups: [{ lr: OPTIMIZER.lr, weight_decay: OPTIMIZER.weight_decay }],

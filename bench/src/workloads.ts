@@ -110,6 +110,17 @@ export const WORKLOADS: readonly (Workload | TrainerWorkload | SessionWorkload)[
     steps: 3,
     gradientCheckpointing: true,
   },
+  // long context, batch 1: flash attention and the chunked LM head keep memory linear in seq
+  ...[2048, 4096].map((seq) => ({
+    id: `smollm135m-lora-s${seq}`,
+    model: 'smollm135m' as const,
+    method: 'lora' as const,
+    kind: 'step' as const,
+    batch: 1,
+    seq,
+    warmup: 1,
+    steps: 2,
+  })),
   {
     id: 'trainer-tiny-lora',
     kind: 'trainer',

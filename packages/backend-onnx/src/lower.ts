@@ -1,9 +1,8 @@
 import { decompose, type Graph, UserError } from '@tunekit/core';
 import type { onnx } from 'onnx-proto';
-import { ONNX_DTYPE } from './onnx-dtype.js';
-import { OnnxGraph } from './onnx-graph.js';
+import { OnnxGraph, valueInfo } from './onnx-graph.js';
 import { OnnxProto } from './onnx-proto.js';
-import { LOWERINGS } from './op-table.js';
+import { BLOCKWISE_OPS, LOWERINGS } from './op-table.js';
 
 export const OPSET = 18;
 
@@ -20,6 +19,11 @@ export interface LowerOptions {
    * it off: a constant that two sizes share at one trace size may not be shared at another.
    */
   readonly shareConstants?: boolean;
+  /**
+   * Lower attention as Loops over blocks of rows (the default). The ONNX export turns it off: its
+   * graph must be the same at every size, and the block count is not.
+   */
+  readonly blockwise?: boolean;
 }
 
 /**
@@ -37,7 +41,11 @@ export function lowerToModelProto(
   source: Graph,
   opts: LowerOptions = {},
 ): Omit<LoweredGraph, 'bytes'> & { readonly model: onnx.IModelProto } {
-  const graph = decompose(source, (op) => LOWERINGS[op] !== undefined);
+  const blockwise = opts.blockwise ?? true;
+  const graph = decompose(
+    source,
+    (op) => LOWERINGS[op] !== undefined && (blockwise || !BLOCKWISE_OPS.has(op)),
+  );
   const g = new OnnxGraph(opts.shareConstants ?? true);
   const values: string[] = [];
   for (const node of weightsFirst(graph)) {
@@ -120,20 +128,4 @@ function checkDtypes(node: Graph['nodes'][number], graph: Graph): void {
       `onnx backend: op '${node.op}' (node %${node.id}) on f16 has no onnxruntime CPU kernel; cast to f32 first (x.cast('f32'))`,
     );
   }
-}
-
-function valueInfo(
-  name: string,
-  dtype: keyof typeof ONNX_DTYPE,
-  shape: readonly number[],
-): onnx.IValueInfoProto {
-  return {
-    name,
-    type: {
-      tensorType: {
-        elemType: ONNX_DTYPE[dtype],
-        shape: { dim: shape.map((d) => ({ dimValue: d })) },
-      },
-    },
-  };
 }

@@ -3,7 +3,12 @@ import type { onnx } from 'onnx-proto';
 import { ONNX_DTYPE } from './onnx-dtype.js';
 import { OnnxProto } from './onnx-proto.js';
 
-export type AttrValue = number | string | readonly number[] | { readonly float: number };
+export type AttrValue =
+  | number
+  | string
+  | readonly number[]
+  | { readonly float: number }
+  | { readonly graph: onnx.IGraphProto };
 
 /**
  * Accumulates ONNX nodes and initializers for one graph. Values are named `v<n>`; small constant
@@ -11,15 +16,31 @@ export type AttrValue = number | string | readonly number[] | { readonly float: 
  */
 export class OnnxGraph {
   readonly nodes: onnx.INodeProto[] = [];
-  readonly initializers: onnx.ITensorProto[] = [];
-  private readonly constants = new Map<string, string>();
-  private counter = 0;
+  readonly initializers: onnx.ITensorProto[];
+  private readonly constants: Map<string, string>;
+  private readonly ids: { next: number };
 
   /** `shareConstants` false: every constant gets its own initializer. */
-  constructor(private readonly shareConstants = true) {}
+  constructor(
+    private readonly shareConstants = true,
+    parent?: OnnxGraph,
+  ) {
+    this.initializers = parent?.initializers ?? [];
+    this.constants = parent?.constants ?? new Map();
+    this.ids = parent?.ids ?? { next: 0 };
+  }
+
+  /**
+   * A graph for a subgraph attribute (a Loop body): its nodes are its own, while names stay unique
+   * across the model and constants stay initializers of the main graph, which a body reads from
+   * the outer scope.
+   */
+  subgraph(): OnnxGraph {
+    return new OnnxGraph(this.shareConstants, this);
+  }
 
   fresh(hint = 'v'): string {
-    return `${hint}${this.counter++}`;
+    return `${hint}${this.ids.next++}`;
   }
 
   /** Appends one node and returns the name of its (single) output. */
@@ -29,12 +50,23 @@ export class OnnxGraph {
     attrs: Readonly<Record<string, AttrValue>> = {},
     domain = '',
   ): string {
-    const output = this.fresh();
+    return this.nodeWithOutputs(opType, inputs, 1, attrs, domain)[0];
+  }
+
+  /** Appends one node with `count` outputs (a Loop's) and returns their names. */
+  nodeWithOutputs(
+    opType: string,
+    inputs: readonly string[],
+    count: number,
+    attrs: Readonly<Record<string, AttrValue>> = {},
+    domain = '',
+  ): string[] {
+    const output = Array.from({ length: count }, () => this.fresh());
     this.nodes.push({
       opType,
       domain,
       input: [...inputs],
-      output: [output],
+      output,
       attribute: Object.entries(attrs).map(([name, value]) => attribute(name, value)),
     });
     return output;
@@ -63,6 +95,7 @@ function attribute(name: string, value: AttrValue): onnx.IAttributeProto {
     return { name, type: T.STRING, s: new TextEncoder().encode(value) };
   if (typeof value === 'number') return { name, type: T.INT, i: value };
   if ('float' in value) return { name, type: T.FLOAT, f: value.float };
+  if ('graph' in value) return { name, type: T.GRAPH, g: value.graph };
   return { name, type: T.INTS, ints: [...value] };
 }
 
@@ -101,4 +134,21 @@ function rawBytes(dtype: DType | 'u32', values: ArrayLike<number> | ArrayBufferV
       // f16/bf16 values arrive as their raw 16-bit storage
       return new Uint8Array(Uint16Array.from(values).buffer);
   }
+}
+
+/** The ValueInfo of a tensor with a fixed shape. */
+export function valueInfo(
+  name: string,
+  dtype: keyof typeof ONNX_DTYPE,
+  shape: readonly number[],
+): onnx.IValueInfoProto {
+  return {
+    name,
+    type: {
+      tensorType: {
+        elemType: ONNX_DTYPE[dtype],
+        shape: { dim: shape.map((d) => ({ dimValue: d })) },
+      },
+    },
+  };
 }

@@ -5,6 +5,7 @@ import {
   type OpName,
   type PrimitiveOpName,
 } from '@tunekit/core';
+import { lowerFlashAttention, lowerFlashAttentionBackward } from './attention-blocks.js';
 import { ONNX_DTYPE, UINT32 } from './onnx-dtype.js';
 import type { OnnxGraph } from './onnx-graph.js';
 
@@ -178,7 +179,15 @@ export const LOWERINGS: Lowerings = {
   log_softmax: (g, [a], node) => g.node('LogSoftmax', [a], { axis: node.attrs.axis }),
   layer_norm: (g, [x, w, b], node) =>
     g.node('LayerNormalization', [x, w, b], { axis: -1, epsilon: { float: node.attrs.eps } }),
+  flash_attention: lowerFlashAttention,
+  flash_attention_backward: lowerFlashAttentionBackward,
 };
+
+/** Lowered as Loops over blocks, which the ONNX export (one graph for every size) decomposes instead. */
+export const BLOCKWISE_OPS: ReadonlySet<OpName> = new Set([
+  'flash_attention',
+  'flash_attention_backward',
+]);
 
 function reduce(
   g: OnnxGraph,

@@ -18,7 +18,7 @@ describe('shape mistakes in model code', () => {
     const q = b.input('q', [1, 3, 4, 8]);
     const kv = b.input('k', [1, 2, 4, 8]);
     expect(() => ops.causalAttention(q, kv, kv)).toThrow(
-      /causal_attention.*\[1, 3, 4, 8\].*\[1, 2, 4, 8\]/,
+      /flash_attention.*\[1, 3, 4, 8\].*\[1, 2, 4, 8\]/,
     );
   });
 

@@ -40,7 +40,7 @@ export async function exportCausalLMToOnnx(opts: ExportCausalLMOptions): Promise
   const traced = TRACE_SIZES.map((sizes) => ({ sizes, ...traceExportGraph(model, sizes) }));
   const graph = generalize(
     traced.map(({ sizes, graph }) => {
-      const lowered = lowerToModelProto(graph, { shareConstants: false });
+      const lowered = lowerToModelProto(graph, { shareConstants: false, blockwise: false });
       const onnxGraph = lowered.model.graph as onnx.IGraphProto;
       return { sizes, graph: withOutputNames(onnxGraph, lowered.outputNames) };
     }),

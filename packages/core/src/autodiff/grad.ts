@@ -30,11 +30,12 @@ function walk(
   dy: Tensor,
   wrt: readonly Tensor[],
   recompute: Recomputation | null,
+  floor = 0,
 ): (Tensor | null)[] {
   const b = y.builder;
   const onPath = nodesOnPath(y, wrt);
   const cot = new Map<number, Tensor>([[y.id, dy]]);
-  for (let id = y.id; id >= 0; id--) {
+  for (let id = y.id; id >= floor; id--) {
     const g = cot.get(id);
     const node = b.nodes[id];
     if (!g || !onPath[id] || node.inputs.length === 0) continue;
@@ -68,10 +69,13 @@ function vjpOf(
   const def = OPS[op] as OpDef<OpName>;
   if (def.vjp) return def.vjp({ inputs, out, dy, attrs: attrs as never });
   if (def.decompose) {
-    // no hand-written rule: differentiate the op's decomposition into primitives (its nodes are
-    // new, so no checkpointed segment is met)
+    // no hand-written rule: differentiate the op's decomposition into primitives. Only its new
+    // nodes are walked (so no checkpointed segment is met): an input that depends on another
+    // input (attention's backward reads the forward's output) passes its cotangent on in the
+    // outer walk, not here as well.
+    const floor = dy.builder.nodes.length;
     const y = def.decompose(inputs, attrs as never);
-    return walk(y, dy, inputs, null);
+    return walk(y, dy, inputs, null, floor);
   }
   return inputs.map(() => null);
 }

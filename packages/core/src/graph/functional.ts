@@ -41,7 +41,9 @@ export const ops = {
   /**
    * Attention softmax(q k^T * scale + mask) v. q [B, Hq, Tq, D], k/v [B, Hkv, Tk, D] with Hq a
    * multiple of Hkv (grouped-query heads). With `causal`, query i sees keys j <= i + (Tk - Tq), so
-   * the first Tk - Tq keys (a KV cache or a learned prefix) are visible to every query.
+   * the first Tk - Tq keys (a KV cache or a learned prefix) are visible to every query. The mask
+   * is additive (f32) or boolean (true keeps a key) and broadcasts to [B, Hq, Tq, Tk]. Traced as
+   * `flash_attention`, whose memory grows with Tq + Tk on backends that lower it blockwise.
    */
   causalAttention(
     q: Tensor,
@@ -51,7 +53,11 @@ export const ops = {
   ): Tensor {
     const scale = opts.scale ?? 1 / Math.sqrt(q.dim(-1));
     const inputs = opts.mask ? [q, k, v, opts.mask] : [q, k, v];
-    return q.builder.apply('causal_attention', inputs, { scale, causal: opts.causal ?? true });
+    const packed = q.builder.apply('flash_attention', inputs, {
+      scale,
+      causal: opts.causal ?? true,
+    });
+    return packed.narrow(-1, 0, q.dim(-1)); // the log-sum-exp in the last column stays for the backward
   },
   /** PyTorch's F.cross_entropy: logits [N, C], integer labels [N]; ignored labels carry no loss. */
   crossEntropy(

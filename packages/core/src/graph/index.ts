@@ -14,6 +14,7 @@ export type {
   VjpArgs,
 } from './op-def.js';
 export type {
+  AttentionAttrs,
   FusedOpAttrs,
   FusedOpName,
   InputRole,

@@ -68,12 +68,19 @@ export interface FusedOpAttrs {
   rms_norm: { eps: number }; // (x, weight) over the last axis
   layer_norm: { eps: number }; // (x, weight, bias) over the last axis
   rope: Empty; // (x, cos, sin): x*cos + rotate_half(x)*sin, HF convention
-  causal_attention: { scale: number; causal: boolean }; // (q, k, v, mask?)
+  flash_attention: AttentionAttrs; // (q, k, v, mask?) -> [B, Hq, Tq, D + 1]: y and log-sum-exp
+  flash_attention_backward: AttentionAttrs; // (q, k, v, out, dout, mask?) -> dq, dk, dv packed on axis 2
   cross_entropy: { ignore_index: number; label_smoothing: number; reduction: Reduction }; // (logits [N, C], labels [N])
   dropout: { p: number }; // (x, seed)
   stop_gradient: Empty; // identity forward, no gradient (a value the backward pass treats as constant)
   optimization_barrier: Empty; // (x, after) -> x once `after` exists, never merged with x (recomputation)
   dequantize_4bit: { blocksize: number; shape: Shape }; // (packed u8, absmax, code[16]) -> f32 of `shape`
+}
+
+/** Attention's softmax scale and whether query i sees only keys j <= i + (Tk - Tq). */
+export interface AttentionAttrs {
+  scale: number;
+  causal: boolean;
 }
 
 // biome-ignore lint/complexity/noBannedTypes: an op without attributes

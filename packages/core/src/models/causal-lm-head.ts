@@ -64,12 +64,12 @@ export abstract class CausalLMWithHead<B extends DecoderBody> extends Module imp
       );
     }
     const { hidden, present } = this.sub<B>(this.bodyName).forward(ctx, bodyInputs);
-    const logits = this.tied
-      ? this.tied.logits(ctx, hidden)
-      : this.sub('lm_head').forward(ctx, hidden);
-    // the logits of the input tokens: the virtual tokens' rows carry no label (PEFT's -100)
-    const own = n > 0 ? logits.narrow(1, n, logits.dim(1)) : logits;
-    return present ? { logits: own, present } : { logits: own };
+    const project = (h: Tensor) =>
+      this.tied ? this.tied.logits(ctx, h) : this.sub('lm_head').forward(ctx, h);
+    // the input tokens' rows: the virtual tokens' carry no label (PEFT's -100)
+    const own = n > 0 ? hidden.narrow(1, n, hidden.dim(1)) : hidden;
+    const outputs = { logits: project(own), head: { hidden: own, project } };
+    return present ? { ...outputs, present } : outputs;
   }
 
   /** The prompt-learning module a PEFT method added to this model, if any. */

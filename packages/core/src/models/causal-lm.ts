@@ -54,6 +54,12 @@ export interface CausalLMOutputs {
   /** f32 [B, T, vocab] */
   readonly logits: Tensor;
   /**
+   * The LM head's input, f32 [B, T, H] (the rows of `logits`), and the head itself, so a loss can
+   * project a chunk of rows at a time (`chunkedCrossEntropy`) instead of reading `logits`, which a
+   * graph then drops unused.
+   */
+  readonly head?: { readonly hidden: Tensor; project(hidden: Tensor): Tensor };
+  /**
    * The caches with this pass's keys and values written in (or appended, with `past_key_values`),
    * one per layer, when a cache was given.
    */

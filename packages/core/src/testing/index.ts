@@ -1,5 +1,6 @@
 export {
   type ConformanceOptions,
+  compareOnCase,
   describeBackendConformance,
 } from './conformance/backend-conformance.js';
 export {

@@ -1,3 +1,4 @@
+export { type ChunkedCrossEntropyOptions, chunkedCrossEntropy } from './chunked-cross-entropy.js';
 export { clipGradNorm, totalNorm } from './clip-grad-norm.js';
 export { type AdamWOptions, adamw } from './optim/adamw.js';
 export {

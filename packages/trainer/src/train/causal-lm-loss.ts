@@ -1,9 +1,11 @@
-import { ops, type Tensor } from '@tunekit/core';
+import { type CausalLMOutputs, chunkedCrossEntropy, ops, type Tensor } from '@tunekit/core';
 
 /** What a training loss is computed from, inside the step graph. */
 export interface LossInputs {
   /** f32 [B, T, V]; with R-Drop, [2B, T, V]: the batch twice, with different dropout masks. */
   readonly logits: Tensor;
+  /** The LM head and its input, when the model gives them: a loss may project chunks of rows. */
+  readonly head?: CausalLMOutputs['head'];
   /** i32 [B, T], unshifted, -100 where no loss. */
   readonly labels: Tensor;
   /**
@@ -17,6 +19,17 @@ export interface LossInputs {
 export type ComputeLoss = (inputs: LossInputs) => Tensor;
 
 export const IGNORE_INDEX = -100;
+
+/**
+ * When the model gives its head, logits of more than `above` elements (256 MB in f32) are computed
+ * `rows` rows at a time, each chunk recomputed in the backward (`chunkedCrossEntropy`); below it
+ * the whole [N, vocab] costs less than the recomputation. [1024, 49152] is 200 MB (SmolLM2).
+ */
+export interface LossChunking {
+  readonly above: number;
+  readonly rows: number;
+}
+export const LOSS_CHUNKING: LossChunking = { above: 1 << 26, rows: 1024 };
 
 /** Logits at t predict the label at t + 1: logits[:, :-1] as [B*(T-1), V], labels[:, 1:] as [B*(T-1)]. */
 export function shiftForNextToken(
@@ -33,16 +46,27 @@ export function shiftForNextToken(
 /**
  * The causal-LM cross-entropy: sum over supervised next-token predictions of
  * (1 - f) * nll + f * mean_c(-log p_c) (label smoothing f), divided by num_items_in_batch.
+ * Large logits are computed from the model's head in chunks (`LossChunking`).
  */
-export function causalLmLoss(labelSmoothing = 0): ComputeLoss {
-  return ({ logits, labels, numItemsInBatch }) => {
+export function causalLmLoss(labelSmoothing = 0, chunking = LOSS_CHUNKING): ComputeLoss {
+  const ce = {
+    ignore_index: IGNORE_INDEX,
+    label_smoothing: labelSmoothing,
+    reduction: 'sum',
+  } as const;
+  return ({ logits, head, labels, numItemsInBatch }) => {
     const shifted = shiftForNextToken(logits, labels);
-    const sum = ops.crossEntropy(shifted.logits, shifted.labels, {
-      ignore_index: IGNORE_INDEX,
-      label_smoothing: labelSmoothing,
-      reduction: 'sum',
-    });
-    return sum.div(numItemsInBatch);
+    const [rows, vocab] = shifted.logits.shape;
+    if (head && rows * vocab > chunking.above) {
+      const [b, t, h] = head.hidden.shape;
+      const hidden = head.hidden.narrow(1, 0, t - 1).reshape([b * (t - 1), h]);
+      const sum = chunkedCrossEntropy(hidden, head.project, shifted.labels, {
+        ...ce,
+        chunk_size: chunking.rows,
+      });
+      return sum.div(numItemsInBatch);
+    }
+    return ops.crossEntropy(shifted.logits, shifted.labels, ce).div(numItemsInBatch);
   };
 }
 

@@ -3,6 +3,8 @@ export {
   type ComputeLoss,
   causalLmLoss,
   IGNORE_INDEX,
+  LOSS_CHUNKING,
+  type LossChunking,
   type LossInputs,
   rdropLoss,
   shiftForNextToken,

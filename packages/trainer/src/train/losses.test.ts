@@ -1,8 +1,10 @@
 import {
   evaluate,
   GraphBuilder,
+  grad,
   HostTensor,
   ReferenceBackend,
+  type Tensor,
   TraceContext,
   type UnaryModule,
   UserError,
@@ -69,6 +71,37 @@ describe('causal-LM losses', () => {
       expected += (1 - f) * nll + f * smooth;
     }
     expect(await lossOf(causalLmLoss(f), 1)).toBeCloseTo(expected / 2, 12);
+  });
+
+  it('computes the same loss and gradient from the head in chunks of rows', async () => {
+    const H = 3;
+    const b = new GraphBuilder();
+    const hidden = b.input('hidden', [2, 3, H], 'f32');
+    const weight = b.input('weight', [V, H], 'f32');
+    const labels = b.input('labels', [2, 3], 'i32');
+    const numItemsInBatch = b.input('n', [], 'f32');
+    const project = (h: Tensor) => h.matmul(weight.transpose());
+    const inputs = { logits: project(hidden), head: { hidden, project }, labels, numItemsInBatch };
+    const [whole, chunked] = [
+      causalLmLoss(0.1)(inputs),
+      causalLmLoss(0.1, { above: 0, rows: 3 })(inputs),
+    ];
+    const [dWhole, dChunked] = [whole, chunked].map((l) => grad(l, [hidden])[0] as Tensor);
+    const feed = (shape: number[], values: number[]) =>
+      new HostTensor('f32', shape, Float64Array.from(values));
+    const out = await evaluate(
+      b.build({ whole, chunked, dWhole, dChunked }),
+      {
+        hidden: feed([2, 3, H], LOGITS.flat().slice(0, 18)),
+        weight: feed([V, H], LOGITS[1]),
+        labels: HostTensor.from('i32', [2, 3], [...LABELS, 0, -100, 3]),
+        n: feed([], [3]),
+      },
+      'f64',
+    );
+    expect(out.chunked.item()).toBeCloseTo(out.whole.item(), 12);
+    const [dw, dc] = [out.dWhole.toArray(), out.dChunked.toArray()];
+    for (const [i, x] of dc.entries()) expect(x).toBeCloseTo(dw[i], 12);
   });
 
   it('R-Drop adds alpha times the symmetric KL of the two passes per supervised token', async () => {

@@ -60,11 +60,11 @@ export function traceTrainingLoss(
     segments = segments && ops.concat([segments, segments], 0);
   }
   const forward = () =>
-    model.forward(ctx, { input_ids: ids, position_ids: positions, segment_ids: segments }).logits;
-  const logits =
+    model.forward(ctx, { input_ids: ids, position_ids: positions, segment_ids: segments });
+  const { logits, head } =
     opts.neftuneNoiseAlpha === null
       ? forward()
       : withNeftune(model, opts.neftuneNoiseAlpha, forward);
-  const loss = opts.computeLoss({ logits, labels, numItemsInBatch });
+  const loss = opts.computeLoss({ logits, head, labels, numItemsInBatch });
   return { loss, weights: ctx.weights() };
 }

@@ -8,7 +8,7 @@ describe('the op groups', () => {
     const fused = new Set<string>(FUSED_OP_NAMES);
     expect(PRIMITIVE_OP_NAMES.filter((op) => fused.has(op))).toEqual([]);
     expect(PRIMITIVE_OP_NAMES).toContain('matmul');
-    expect(FUSED_OP_NAMES).toContain('causal_attention');
+    expect(FUSED_OP_NAMES).toContain('flash_attention');
   });
 
   it('give every fused op a decomposition, so a backend may leave it out', () => {

@@ -12,7 +12,8 @@ const FUSED = [
   'rms_norm',
   'layer_norm',
   'rope',
-  'causal_attention',
+  'flash_attention',
+  'flash_attention_backward',
   'cross_entropy',
   'dropout',
 ] as const;
@@ -62,7 +63,7 @@ describe('decompose', () => {
     const graph = b.build({ y: ops.causalAttention(q, k, v, { scale: 0.5 }) });
     const opsOf = (keep: (op: string) => boolean) => decompose(graph, keep).nodes.map((n) => n.op);
     expect(opsOf((op) => op === 'softmax')).toContain('softmax');
-    expect(opsOf((op) => op === 'softmax')).not.toContain('causal_attention');
+    expect(opsOf((op) => op === 'softmax')).not.toContain('flash_attention');
     expect(opsOf(() => false)).not.toContain('softmax');
   });
 });

@@ -31,6 +31,11 @@ const ints = (hi: number, ...shape: number[]): CaseInput => ({
   fill: { ints: [0, hi] },
 });
 const bytes = (n: number): CaseInput => ({ shape: [n], dtype: 'u8', fill: { ints: [0, 256] } });
+/** Causal visibility of two packed examples, tokens [0, 2) and [2, 5), as a [5, 5] boolean mask. */
+const SEGMENTS = [...Array(25).keys()].map((n) => {
+  const [i, j] = [Math.floor(n / 5), n % 5];
+  return Number(j <= i && i < 2 === j < 2);
+});
 const seed = (value: number): CaseInput => ({ shape: [], dtype: 'i32', fill: [value] });
 
 const unaryCases = (build: (x: Tensor) => Tensor, input = f): OpCase[] => [
@@ -170,7 +175,7 @@ export const OP_CASES: { readonly [K in OpName]: readonly OpCase[] } = {
       build: (x, c, s) => ops.rope(x, c, s),
     },
   ],
-  causal_attention: [
+  flash_attention: [
     {
       name: 'mha',
       inputs: [f(1, 2, 4, 3), f(1, 2, 4, 3), f(1, 2, 4, 3)],
@@ -213,6 +218,39 @@ export const OP_CASES: { readonly [K in OpName]: readonly OpCase[] } = {
         { shape: [2, 5], dtype: 'i32', fill: [0, 0, 1, 1, 2, 0, 0, 0, 1, 1] },
       ],
       build: (q, k, v, segments) => ops.causalAttention(q, k, v, { mask: segmentMask(segments) }),
+    },
+    {
+      // two packed examples (tokens 0-1 and 2-4) that must not see each other
+      name: 'packed segments, boolean mask',
+      inputs: [
+        f(1, 2, 5, 4),
+        f(1, 1, 5, 4),
+        f(1, 1, 5, 4),
+        { shape: [1, 1, 5, 5], dtype: 'bool', fill: SEGMENTS },
+      ],
+      build: (q, k, v, m) => ops.causalAttention(q, k, v, { mask: m }),
+    },
+    {
+      // query 1 sees no key at all (its output and gradients are 0); not causal, 40 keys (3 blocks)
+      name: 'a hidden row, many keys',
+      inputs: [
+        f(1, 1, 3, 2),
+        f(1, 1, 40, 2),
+        f(1, 1, 40, 2),
+        { shape: [1, 1, 3, 1], dtype: 'bool', fill: [1, 0, 1] },
+      ],
+      build: (q, k, v, m) => ops.causalAttention(q, k, v, { mask: m, causal: false }),
+    },
+  ],
+  flash_attention_backward: [
+    {
+      name: 'gqa, dy and dlse',
+      inputs: [f(1, 4, 3, 2), f(1, 2, 3, 2), f(1, 2, 3, 2), f(1, 4, 3, 3)],
+      build: (q, k, v, dout) => {
+        const attrs = { scale: 0.6, causal: true };
+        const out = q.builder.apply('flash_attention', [q, k, v], attrs);
+        return q.builder.apply('flash_attention_backward', [q, k, v, out, dout], attrs);
+      },
     },
   ],
   cross_entropy: [

@@ -51,11 +51,12 @@ function traceBoth(f: (...xs: Tensor[]) => Tensor, specs: readonly Spec[]) {
   return { b, xs, y, yd, fusedInside };
 }
 
-/** max |a - b| / max |a|; NaN in the same places counts as equal, anywhere else as Infinity. */
+/** max |a - b| / max |a|; NaN (or an infinity) in the same places counts as equal, NaN elsewhere as Infinity. */
 export function relDiff(a: Float64Array, b: Float64Array): number {
   let diff = 0;
   let scale = 1e-300;
   for (let i = 0; i < a.length; i++) {
+    if (a[i] === b[i]) continue; // equal infinities too
     if (Number.isNaN(a[i]) || Number.isNaN(b[i])) {
       if (Number.isNaN(a[i]) !== Number.isNaN(b[i])) return Number.POSITIVE_INFINITY;
       continue;

@@ -1,9 +1,10 @@
 import type { FusedOpDef } from '../../op-def.js';
 import type { FusedOpName } from '../../op-name.js';
-import { causalAttention } from './causal-attention.js';
 import { crossEntropy } from './cross-entropy.js';
 import { dequantize4bit } from './dequantize-4bit.js';
 import { dropout } from './dropout.js';
+import { flashAttention } from './flash-attention.js';
+import { flashAttentionBackward } from './flash-attention-backward.js';
 import { layerNorm } from './layer-norm.js';
 import { logSoftmax } from './log-softmax.js';
 import { optimizationBarrier } from './optimization-barrier.js';
@@ -19,7 +20,8 @@ export const FUSED_OPS = {
   rms_norm: rmsNorm,
   layer_norm: layerNorm,
   rope,
-  causal_attention: causalAttention,
+  flash_attention: flashAttention,
+  flash_attention_backward: flashAttentionBackward,
   cross_entropy: crossEntropy,
   dropout,
   stop_gradient: stopGradient,

@@ -20,12 +20,16 @@ export const optimizationBarrier = {
   // where(c, x, x) is x for any c; c reads one element of `after`, which orders it after `after`
   // and keeps the result a value of its own
   decompose([x, after]) {
-    const first = after
-      .slice(
-        after.shape.map(() => 0),
-        after.shape.map(() => 1),
-      )
-      .reshape([]);
+    // (a scalar `after` is read whole: onnxruntime's Slice rejects scalars)
+    const first =
+      after.rank === 0
+        ? after
+        : after
+            .slice(
+              after.shape.map(() => 0),
+              after.shape.map(() => 1),
+            )
+            .reshape([]);
     return ops.where(first.equal(first), x, x);
   },
 } satisfies OpDef<'optimization_barrier'>;

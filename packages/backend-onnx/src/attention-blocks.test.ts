@@ -1,0 +1,65 @@
+import { GraphBuilder, grad, ops, type Tensor } from '@tunekit/core';
+import { compareOnCase, F32_TOLERANCE, type OpCase } from '@tunekit/core/testing';
+import { describe, expect, it } from 'vitest';
+import { lowerToModelProto } from './lower.js';
+import { OnnxBackend } from './onnx-backend.js';
+
+// Shapes whose scores exceed one block (4M elements), so the Loops run, with rows padded to whole
+// blocks; the output and the gradients of q, k and v against the f64 reference.
+const f = (...shape: number[]) => ({ shape });
+const T = 1500;
+const CASES: OpCase[] = [
+  {
+    name: 'causal, grouped-query, 2 blocks with padding',
+    inputs: [f(1, 2, T, 4), f(1, 1, T, 4), f(1, 1, T, 4)],
+    build: (q, k, v) => ops.causalAttention(q, k, v),
+  },
+  {
+    name: 'causal with a 200-key prefix and a key mask',
+    inputs: [
+      f(1, 2, 1400, 2),
+      f(1, 1, 1600, 2),
+      f(1, 1, 1600, 2),
+      {
+        shape: [1, 1, 1, 1600],
+        dtype: 'bool',
+        fill: [...Array(1600).keys()].map((j) => Number(j % 7 !== 3)),
+      },
+    ],
+    build: (q, k, v, m) => ops.causalAttention(q, k, v, { mask: m }),
+  },
+  {
+    // every third query sees no key at all: y and its gradients are 0 there
+    name: 'not causal, boolean mask hiding whole rows',
+    inputs: [
+      f(1, 2, T, 2),
+      f(1, 2, T, 2),
+      f(1, 2, T, 2),
+      { shape: [T, 1], dtype: 'bool', fill: [...Array(T).keys()].map((i) => Number(i % 3 !== 0)) },
+    ],
+    build: (q: Tensor, k: Tensor, v: Tensor, m: Tensor) =>
+      ops.causalAttention(q, k, v, { mask: m, causal: false }),
+  },
+];
+
+describe('flash attention as onnx Loops over row blocks', () => {
+  it('lowers forward and backward to Loops once the scores exceed a block, inline below', () => {
+    const loops = (t: number) => {
+      const b = new GraphBuilder();
+      const [q, k, v] = [0, 1, 2].map((i) => b.input(`x${i}`, [1, 2, t, 4]));
+      const [dq] = grad(ops.causalAttention(q, k, v).sum(), [q]);
+      const { model } = lowerToModelProto(b.build({ dq: dq as Tensor }));
+      return model.graph?.node?.filter((n) => n.opType === 'Loop').length;
+    };
+    expect(loops(T)).toBe(2);
+    expect(loops(256)).toBe(0);
+  });
+
+  for (const c of CASES) {
+    it(`${c.name}: forward and gradients match the reference`, async () => {
+      expect(
+        await compareOnCase(() => new OnnxBackend({ threads: 1 }), c, 11, F32_TOLERANCE),
+      ).toBeNull();
+    });
+  }
+});
