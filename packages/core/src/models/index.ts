@@ -6,6 +6,7 @@ export type {
   CausalLMShape,
   KVCacheInputs,
 } from './causal-lm.js';
+export { prefixLengthOf } from './causal-lm.js';
 export { builtinModelFamilies } from './families.js';
 export * from './gpt2/index.js';
 export * from './llama/index.js';
@@ -13,6 +14,11 @@ export { type LoadCausalLMOptions, loadCausalLM } from './load.js';
 export * from './mistral/index.js';
 export type { HfConfig, ModelFamily, WeightDims } from './model-family.js';
 export { modelFamiliesPlugin } from './plugin.js';
+export {
+  isPrefixKeyValues,
+  PREFIX_KEY_VALUES,
+  type PrefixKeyValues,
+} from './prefix-key-values.js';
 export * from './qwen2/index.js';
 export { type FamilySource, resolveFamily } from './resolve-family.js';
 export { defaultInvFreq, llama3InvFreq, ropeInvFreq } from './rope-inv-freq.js';

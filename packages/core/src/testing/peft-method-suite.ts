@@ -12,6 +12,7 @@ import {
   PEFT_KEY_PREFIX,
   type PeftMethod,
   PeftModel,
+  peftTypeOf,
   readAdapterFolder,
 } from '../peft/index.js';
 import { HostTensor, randomNormal, seededRandom } from '../tensor/index.js';
@@ -104,7 +105,7 @@ export function describePeftMethod(method: PeftMethod, options: PeftMethodSuiteO
       const peft = adapted();
       await peft.save(dir);
       const { config: saved, tensors } = await readAdapterFolder(dir);
-      expect(saved.peft_type).toBe(method.id.toUpperCase());
+      expect(saved.peft_type).toBe(peftTypeOf(method));
       // PEFT saves a prompt-learning adapter as one tensor under this key (BasePromptEncoder)
       if (method.isPromptLearning) expect([...tensors.keys()]).toEqual(['prompt_embeddings']);
       else
