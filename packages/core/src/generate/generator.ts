@@ -33,6 +33,11 @@ export interface GenerateOptions {
   /** Called with each new token as it is produced, row by row within a step. */
   readonly onToken?: (row: number, tokenId: number) => void;
   /**
+   * Called at each step with each unfinished row's raw logits [vocab], before any processing
+   * (transformers' `output_logits`).
+   */
+  readonly onLogits?: (row: number, logits: Float64Array) => void;
+  /**
    * false: recompute the whole sequence at every step instead of keeping a KV cache (slow; it
    * exists to check the cached path). Default true.
    */
@@ -141,9 +146,9 @@ export class Generator {
     for (;;) {
       const scores = logits.toFloat64();
       rows.forEach((row, b) => {
-        const token = row.finished
-          ? pad
-          : selector.select(b, scores.slice(b * vocab, (b + 1) * vocab), row.tokens);
+        const rowScores = scores.slice(b * vocab, (b + 1) * vocab);
+        if (!row.finished) opts.onLogits?.(b, rowScores.slice()); // select rewrites rowScores
+        const token = row.finished ? pad : selector.select(b, rowScores, row.tokens);
         slots[b].push(token);
         if (row.finished) return;
         row.accept(token);
