@@ -74,3 +74,8 @@ export interface CausalLM extends Module {
 export function prefixLengthOf(model: CausalLM): number {
   return model.prefixLength?.() ?? 0;
 }
+
+/** The positions a prompt and its answer may take: max_position_embeddings less the adapter's prefix. */
+export function inputPositionsOf(model: CausalLM): number {
+  return model.shape.maxPositions - prefixLengthOf(model);
+}

@@ -6,7 +6,7 @@ export type {
   CausalLMShape,
   KVCacheInputs,
 } from './causal-lm.js';
-export { prefixLengthOf } from './causal-lm.js';
+export { inputPositionsOf, prefixLengthOf } from './causal-lm.js';
 export { builtinModelFamilies } from './families.js';
 export * from './gpt2/index.js';
 export * from './llama/index.js';
