@@ -11,6 +11,13 @@ export type { EvalPrompt } from './eval-prompt.js';
 export type { Example } from './example.js';
 export * from './formats/index.js';
 export { type LoadSftDataDeps, loadSftData } from './load-sft-data.js';
+export {
+  type LoadedSource,
+  type LoadSourceOptions,
+  loadSource,
+  type ParsedRecord,
+} from './load-source.js';
+export { shuffle } from './seeded-order.js';
 export type { DataStats, SftData, SourceStats } from './sft-data.js';
 export {
   type DataSource,

@@ -27,6 +27,13 @@ export interface TrainingRecord {
    */
   readonly plugins: readonly string[];
   readonly global_step: number;
+  /**
+   * Counted as PEFT's `get_nb_trainable_parameters` (a shared parameter once); with full fine-tuning
+   * every parameter trains. Absent from records written before tunekit recorded it.
+   */
+  readonly parameters?: { readonly trainable: number; readonly all: number };
+  /** The training process's peak resident memory, in bytes, up to saving (absent as above). */
+  readonly peak_rss_bytes?: number;
   readonly metrics: {
     /** The first evaluation (before the first step) and the last (after the last), eval_ keys. */
     readonly before?: TrainerLogs;
