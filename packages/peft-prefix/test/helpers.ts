@@ -32,6 +32,12 @@ export const TINY_GPT2 = {
   n_positions: 32,
 };
 
+/** Qwen2: q/k/v biases, 1 key/value head of 2 query heads. */
+export const TINY_QWEN2 = { ...TINY_LLAMA, model_type: 'qwen2' };
+
+/** Mistral: a sliding window shorter than a prompt plus its input. */
+export const TINY_MISTRAL = { ...TINY_LLAMA, model_type: 'mistral', sliding_window: 4 };
+
 export const PROMPT_OPTIONS: PeftModelOptions = {
   methods: [promptTuningMethod],
   modelType: 'llama',
