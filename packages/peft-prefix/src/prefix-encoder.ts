@@ -46,11 +46,11 @@ export class PrefixEncoder extends Module {
       'transform',
       new PrefixProjection(dim, config.encoder_hidden_size, width),
     );
-    const [first, last] = [transform.linear('0'), transform.linear('2')];
-    for (const name of ['weight', 'bias']) {
-      setWeight(first, name, uniform(random, dim));
-      setWeight(last, name, zero ? undefined : uniform(random, config.encoder_hidden_size));
-    }
+    const hidden = config.encoder_hidden_size;
+    for (const name of ['weight', 'bias'])
+      setWeight(transform.linear('0'), name, uniform(random, dim));
+    for (const name of ['weight', 'bias'])
+      setWeight(transform.linear('2'), name, zero ? undefined : uniform(random, hidden));
   }
 
   /** The prefix rows [N, num_layers * 2 * token_dim] (PEFT's `PrefixEncoder.forward` of 0..N-1). */
@@ -66,8 +66,7 @@ export class PrefixEncoder extends Module {
    * table, or with projection its output, evaluated as training traces it.
    */
   async table(): Promise<HostTensor> {
-    const [, embedding] = this.namedParameters()[0];
-    if (!this.projected) return embedding.value;
+    if (!this.projected) return this.getModule('embedding').namedParameters()[0][1].value;
     const b = new GraphBuilder();
     const ctx = new TraceContext(b, this);
     const rows = this.forward(ctx);
