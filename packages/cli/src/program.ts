@@ -15,6 +15,7 @@ const COMMANDS = {
   chat: async () => (await import('./commands/chat.js')).chatCommand,
   generate: async () => (await import('./commands/generate.js')).generateCommand,
   merge: async () => (await import('./commands/merge.js')).mergeCommand,
+  quantize: async () => (await import('./commands/quantize.js')).quantizeCommand,
   export: async () => (await import('./commands/export.js')).exportCommand,
   compare: async () => (await import('./commands/compare.js')).compareCommand,
   data: async () => (await import('./commands/data.js')).dataCommand,

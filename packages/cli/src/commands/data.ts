@@ -4,7 +4,9 @@ import {
   convertCommand,
   dedupeCommand,
   filterCommand,
+  lineageCommand,
   mixCommand,
+  selfInstructCommand,
   splitCommand,
   statsCommand,
 } from '../data/index.js';
@@ -13,7 +15,7 @@ import type { CliStreams } from '../run-cli.js';
 /** `tunekit data <command>`: quality control and preparation of training data. */
 export function dataCommand(streams: CliStreams): Command {
   const command = new Command('data').description(
-    'Inspect and prepare data: stats, dedupe, filter, split, mix, convert, annotator agreement. Every file written gets a manifest of where it came from.',
+    'Inspect and prepare data: stats, dedupe, filter, split, mix, convert, self-instruct, annotator agreement; every file written gets a manifest of where it came from, which lineage follows.',
   );
   for (const sub of [
     statsCommand,
@@ -22,7 +24,9 @@ export function dataCommand(streams: CliStreams): Command {
     splitCommand,
     mixCommand,
     convertCommand,
+    selfInstructCommand,
     agreementCommand,
+    lineageCommand,
   ])
     command.addCommand(sub(streams));
   return command;

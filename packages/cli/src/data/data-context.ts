@@ -8,7 +8,7 @@ import {
 import { resolveModelFolder, plugin as trainerPlugin } from '@tunekit/trainer';
 import type { Command } from 'commander';
 import type { DependencyContainer } from 'tsyringe';
-import { findPlugins, flagPlugins, importPlugins } from '../plugins/index.js';
+import { findPlugins, flagPlugins, importPlugins, loadPlugins } from '../plugins/index.js';
 
 /** The flags every `tunekit data` command shares. */
 export interface DataFlags {
@@ -19,11 +19,21 @@ export interface DataFlags {
 
 /**
  * The container the data commands read with: core's, the templates' and the trainer's plugins
- * (dataset formats, chat templates) and the `--plugin`s, without a backend.
+ * (dataset formats, chat templates) and the `--plugin`s; with `models`, every first-party package
+ * (a backend and the PEFT methods, to generate with a model and its adapter).
  */
-export async function dataContainer(flags: DataFlags): Promise<DependencyContainer> {
-  const found = await importPlugins(findPlugins([flagPlugins(flags.plugin)]));
-  return createContainer([...corePlugins, templatesPlugin, trainerPlugin, ...found]);
+export async function dataContainer(
+  flags: DataFlags,
+  opts: { readonly models?: boolean } = {},
+): Promise<DependencyContainer> {
+  const found = findPlugins([flagPlugins(flags.plugin)]);
+  if (opts.models) return loadPlugins(found);
+  return createContainer([
+    ...corePlugins,
+    templatesPlugin,
+    trainerPlugin,
+    ...(await importPlugins(found)),
+  ]);
 }
 
 /** readDataSet's options from the flags: the named format among the container's. */

@@ -2,7 +2,10 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DataManifest, DataStats } from '@tunekit/data-tools';
+import type { DataManifest } from '@tunekit/core';
+import type { DataStats } from '@tunekit/data-tools';
+import { instructionRejection } from '@tunekit/data-tools';
+import { rougeL, rougeTokenize } from '@tunekit/trainer';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readJson } from './read-json.js';
 import { bundledModel, examplesDir } from './repo-paths.js';
@@ -259,5 +262,67 @@ describe('tunekit data', () => {
     expect(run.stdout).toBe(
       "label: 50 items, Cohen's kappa 0.400, Krippendorff's alpha 0.400, 15 disagreements\n",
     );
+  });
+
+  it('self-instruct: the pipeline runs with the bundled model, its filters hold for what it keeps', async () => {
+    const seedInstructions = ['What is 12 plus 30?', 'Add 45 and 19 together.', 'What is 7 + 8?'];
+    const seeds = join(work, 'seed_tasks.jsonl');
+    await writeFile(
+      seeds,
+      jsonl(
+        seedInstructions.map((instruction, i) => ({
+          id: `seed_task_${i}`,
+          name: `sum_${i}`,
+          instruction,
+          instances: [{ input: '', output: 'x' }],
+          is_classification: false,
+        })),
+      ),
+    );
+    const out = join(work, 'self-instruct.jsonl');
+    const run = await runTunekit([
+      'data',
+      'self-instruct',
+      '--seed',
+      seeds,
+      '--model',
+      bundledModel,
+      '--out',
+      out,
+      '--count',
+      '3',
+      '--max-rounds',
+      '2',
+      '--prompts-per-round',
+      '2',
+      '--prompt-tasks',
+      '2',
+      '--max-new-tokens',
+      '16',
+    ]);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toMatch(
+      new RegExp(`^${out}: \\d+ new instructions from \\d+ generated in 2 rounds`),
+    );
+    const manifest = await readJson<DataManifest>(`${out}.manifest.json`);
+    expect(manifest).toMatchObject({
+      format: 'alpaca',
+      details: { model: bundledModel, rounds: 2 },
+    });
+    expect(manifest.inputs).toEqual([
+      { path: seeds, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
+    ]);
+    const details = manifest.details as { generated: number; dropped: Record<string, number> };
+    const dropped = Object.values(details.dropped).reduce((a, b) => a + b, 0);
+    expect(manifest.records + dropped).toBe(details.generated);
+    const kept = manifest.records === 0 ? [] : await lines(out);
+    const pool = seedInstructions.map(rougeTokenize);
+    for (const record of kept) {
+      expect(record).toMatchObject({ input: '', output: expect.stringMatching(/\S/) });
+      expect(instructionRejection(record.instruction)).toBeUndefined();
+      const tokens = rougeTokenize(record.instruction);
+      for (const other of pool) expect(rougeL(other, tokens).fmeasure).toBeLessThanOrEqual(0.7);
+      pool.push(tokens);
+    }
   });
 });

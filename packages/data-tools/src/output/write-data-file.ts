@@ -1,17 +1,24 @@
-import { createHash } from 'node:crypto';
 import { mkdir, stat } from 'node:fs/promises';
-import { basename, dirname, resolve } from 'node:path';
-import { atomicWrite, UserError } from '@tunekit/core';
+import { dirname, resolve } from 'node:path';
+import {
+  atomicWrite,
+  type DataManifest,
+  describeDataInput,
+  UserError,
+  writeDataManifest,
+} from '@tunekit/core';
 import type { DataSet } from '../records/index.js';
-import { type DataManifest, manifestPath, readManifest } from './manifest.js';
 
 export interface WriteDataFileOptions {
   /** The flag that named the file, for errors (`--out`). */
   readonly flag: string;
   /** Replace an existing file (`--overwrite`). */
   readonly overwrite?: boolean;
-  /** The data sets read: the output may not be one of their files, and the manifest lists them. */
-  readonly inputs: readonly DataSet[];
+  /**
+   * What was read: data sets, or paths of other files (seed tasks, a policy); the output may not be
+   * one of them, and the manifest lists each with its hash and manifest.
+   */
+  readonly inputs: readonly (DataSet | string)[];
   /** The format of the records written (the trainer's format id). */
   readonly format: string;
   readonly command: string;
@@ -46,29 +53,24 @@ export async function writeDataFile(
   records: readonly unknown[],
   opts: WriteDataFileOptions,
 ): Promise<DataManifest> {
-  await checkDataOutput(path, { ...opts, inputPaths: opts.inputs.flatMap((d) => d.paths) });
-  const text = records.map((record) => `${JSON.stringify(record)}\n`).join('');
+  const inputPaths = opts.inputs.flatMap((input) =>
+    typeof input === 'string' ? [input] : input.paths,
+  );
+  await checkDataOutput(path, { ...opts, inputPaths });
   const inputs = await Promise.all(
-    opts.inputs.flatMap((data) =>
-      data.paths.map(async (input, i) => {
-        const manifest = await readManifest(input);
-        return { path: input, sha256: data.sha256[i] ?? '', ...(manifest ? { manifest } : {}) };
-      }),
+    opts.inputs.flatMap((input) =>
+      typeof input === 'string'
+        ? [describeDataInput(input)]
+        : input.paths.map((file, i) => describeDataInput(file, input.sha256[i])),
     ),
   );
-  const manifest: DataManifest = {
-    tunekit_data_manifest: 1,
-    file: basename(path),
-    sha256: createHash('sha256').update(text).digest('hex'),
+  await mkdir(dirname(resolve(path)), { recursive: true });
+  await atomicWrite(path, records.map((record) => `${JSON.stringify(record)}\n`).join(''));
+  return writeDataManifest(path, {
     records: records.length,
     format: opts.format,
-    created_at: new Date().toISOString(),
     command: opts.command,
     inputs,
-    details: opts.details ?? {},
-  };
-  await mkdir(dirname(resolve(path)), { recursive: true });
-  await atomicWrite(path, text);
-  await atomicWrite(manifestPath(path), `${JSON.stringify(manifest, null, 2)}\n`);
-  return manifest;
+    details: opts.details,
+  });
 }

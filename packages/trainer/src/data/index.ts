@@ -18,7 +18,7 @@ export {
   type ParsedRecord,
 } from './load-source.js';
 export { shuffle } from './seeded-order.js';
-export type { DataStats, SftData, SourceStats } from './sft-data.js';
+export type { DataFileInput, DataStats, SftData, SourceStats } from './sft-data.js';
 export {
   type DataSource,
   dataSourceSchema,

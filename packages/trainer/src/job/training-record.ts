@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { atomicWrite, readOptionalJsonObject, type TrainerLogs, UserError } from '@tunekit/core';
-import type { DataStats } from '../data/index.js';
+import type { DataFileInput, DataStats } from '../data/index.js';
 
 /** Written beside every adapter or model `trainFromConfig` (`tunekit train`) saves. */
 export const TRAINING_RECORD_FILE = 'training_record.json';
@@ -59,6 +59,11 @@ export interface DataRecord {
     readonly weight: number;
     readonly examples: number;
   }[];
+  /**
+   * Every data file read (train and eval) with its sha256 and its manifest when it has one, so
+   * `tunekit data lineage` traces the run back to its sources. Absent from older records.
+   */
+  readonly inputs?: readonly DataFileInput[];
 }
 
 /** The data pipeline's `DataStats` as the record spells them. */
@@ -73,6 +78,7 @@ export function dataRecord(stats: DataStats): DataRecord {
     supervised_tokens: stats.supervisedTokens,
     examples_per_epoch: stats.examplesPerEpoch,
     sources: stats.sources,
+    inputs: stats.inputs,
   };
 }
 
