@@ -73,7 +73,7 @@ export class PrefixEncoderLayer extends AdapterLayer implements PrefixKeyValues 
     }));
   }
 
-  /** The encoder's rows for 0..N-1 (what `forward` of the active adapter gives). */
+  /** The active adapter's prefix rows [N, L * 2 * H * D]; the causal LM reads prefixKeyValues. */
   forward(ctx: TraceContext): Tensor {
     const active = this.activeEncoder();
     if (!active) throw new Error('no active prefix encoder');
