@@ -1,4 +1,12 @@
 export { plugin } from './plugin.js';
+export { type AppliedPrefixTuning, PrefixEncoder } from './prefix-encoder.js';
+export { PREFIX_ENCODER, PrefixEncoderLayer } from './prefix-encoder-layer.js';
+export {
+  type PrefixTuningConfig,
+  prefixTuningConfigSchema,
+  pTuningV2ConfigSchema,
+} from './prefix-tuning-config.js';
+export { prefixTuningMethod, pTuningV2Method } from './prefix-tuning-method.js';
 export { PromptEmbedding } from './prompt-embedding.js';
 export { PROMPT_ENCODER, PromptEncoderLayer } from './prompt-encoder-layer.js';
 export {

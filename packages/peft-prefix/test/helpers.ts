@@ -32,6 +32,12 @@ export const TINY_GPT2 = {
   n_positions: 32,
 };
 
+/** Qwen2: q/k/v biases, 1 key/value head of 2 query heads. */
+export const TINY_QWEN2 = { ...TINY_LLAMA, model_type: 'qwen2' };
+
+/** Mistral: a sliding window shorter than a prompt plus its input. */
+export const TINY_MISTRAL = { ...TINY_LLAMA, model_type: 'mistral', sliding_window: 4 };
+
 export const PROMPT_OPTIONS: PeftModelOptions = {
   methods: [promptTuningMethod],
   modelType: 'llama',
@@ -88,4 +94,45 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let max = 0;
   for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
   return max;
+}
+
+/**
+ * The keys and values [N, num_layers * 2 * Hkv * D] the model computes for `ids` (one row), laid
+ * out as PEFT's prefix table: row n holds layer i's key heads at entry 2i, its value heads at 2i + 1.
+ * Run through a plain KV cache of N slots, so it does not rely on the prefix code under test.
+ */
+export async function keyValueTable(model: CausalLM, ids: readonly number[]): Promise<HostTensor> {
+  const n = ids.length;
+  const { numLayers, numKeyValueHeads: h, headDim: d } = model.shape;
+  const b = new GraphBuilder();
+  const ctx = new TraceContext(b, model);
+  const empty = b.constant(0, [1, h, n, d]);
+  const { present = [] } = model.forward(ctx, {
+    input_ids: b.input('input_ids', [1, n], 'i32'),
+    position_ids: b.arange(n).unsqueeze(0),
+    cache: {
+      positions: b.arange(n),
+      layers: Array.from({ length: numLayers }, () => ({ key: empty, value: empty })),
+    },
+  });
+  const outputs = Object.fromEntries(
+    present.flatMap((layer, i) => [
+      [`${2 * i}`, layer.key],
+      [`${2 * i + 1}`, layer.value],
+    ]),
+  );
+  const out = await evaluate(b.build(outputs), {
+    ...ctx.weights(),
+    input_ids: HostTensor.from('i32', [1, n], ids),
+  });
+  const width = numLayers * 2 * h * d;
+  const table = new Float64Array(n * width);
+  for (let e = 0; e < 2 * numLayers; e++) {
+    const kv = out[`${e}`].toFloat64(); // [1, h, n, d]
+    for (let head = 0; head < h; head++)
+      for (let t = 0; t < n; t++)
+        for (let i = 0; i < d; i++)
+          table[t * width + (e * h + head) * d + i] = kv[(head * n + t) * d + i];
+  }
+  return HostTensor.from('f32', [n, width], table);
 }

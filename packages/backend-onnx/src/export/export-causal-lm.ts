@@ -5,6 +5,7 @@ import type { onnx } from 'onnx-proto';
 import { lowerToModelProto } from '../lower.js';
 import { copyCompanionFiles } from './companion-files.js';
 import { traceExportGraph } from './export-graph.js';
+import { hostPrefix } from './export-prefix.js';
 import { generalize } from './generalize.js';
 import {
   ONNX_DATA_FILE,
@@ -15,7 +16,10 @@ import {
 import { TRACE_SIZES } from './size-formula.js';
 
 export interface ExportCausalLMOptions extends OnnxModelFileOptions {
-  /** The model to export, with its weights (a base model, or one with an adapter merged in). */
+  /**
+   * The model to export, with its weights: a base model, one with an adapter merged in, or one with
+   * an active prefix-family adapter (prefix tuning, prompt tuning), whose prefix the graph holds.
+   */
   readonly model: CausalLM;
   /** Its `config.json`, written at the top of `outDir` where transformers.js and Optimum read it. */
   readonly config: Readonly<Record<string, unknown>>;
@@ -37,7 +41,8 @@ export interface ExportCausalLMOptions extends OnnxModelFileOptions {
  */
 export async function exportCausalLMToOnnx(opts: ExportCausalLMOptions): Promise<string[]> {
   const { model, outDir } = opts;
-  const traced = TRACE_SIZES.map((sizes) => ({ sizes, ...traceExportGraph(model, sizes) }));
+  const prefix = await hostPrefix(model);
+  const traced = TRACE_SIZES.map((sizes) => ({ sizes, ...traceExportGraph(model, sizes, prefix) }));
   const graph = generalize(
     traced.map(({ sizes, graph }) => {
       const lowered = lowerToModelProto(graph, { shareConstants: false, blockwise: false });

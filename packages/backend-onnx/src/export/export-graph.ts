@@ -7,6 +7,7 @@ import {
   type Tensor,
   TraceContext,
 } from '@tunekit/core';
+import { type PrefixLayer, prefixNames } from './export-prefix.js';
 import type { Sizes } from './size-formula.js';
 
 /** Graph input and output names of layer `i`'s cache, as Optimum and transformers.js name them. */
@@ -25,8 +26,17 @@ export interface ExportGraph {
  * One forward pass with Optimum's signature, at fixed sizes: `input_ids` and `position_ids` i64
  * [B, T], `attention_mask` i64 [B, P + T] (1 = attend, 0 = padding), `past_key_values.N.key|value`
  * f32 [B, Hkv, P, D] -> `logits` [B, T, vocab] and `present.N.key|value` [B, Hkv, P + T, D].
+ *
+ * With a `prefix` (a prefix-family adapter's N tokens, see `hostPrefix`) the graph holds it as
+ * constants and puts it before the past in every layer, as PEFT primes the cache: every token sees
+ * it, positions count from N, and `present` leaves it out, so a caller (transformers.js) feeds and
+ * masks only its own tokens, exactly as for a plain model.
  */
-export function traceExportGraph(model: CausalLM, sizes: Sizes): ExportGraph {
+export function traceExportGraph(
+  model: CausalLM,
+  sizes: Sizes,
+  prefix?: readonly PrefixLayer[],
+): ExportGraph {
   const { batch, seq, past } = sizes;
   const { numLayers, numKeyValueHeads, headDim } = model.shape;
   const b = new GraphBuilder();
@@ -38,18 +48,42 @@ export function traceExportGraph(model: CausalLM, sizes: Sizes): ExportGraph {
     const shape = [batch, numKeyValueHeads, past, headDim];
     return { key: b.input(pastNames(i).key, shape), value: b.input(pastNames(i).value, shape) };
   });
+  const n = prefix?.[0].key.shape[2] ?? 0;
+  const weights: Record<string, HostTensor> = {};
+  // [1, ...] constants broadcast to the batch, so no constant changes with the sizes
+  const withPrefix = (layer: { key: Tensor; value: Tensor }, i: number) => {
+    if (!prefix) return layer;
+    const names = prefixNames(i);
+    weights[names.key] = prefix[i].key;
+    weights[names.value] = prefix[i].value;
+    const before = (name: string, t: HostTensor, past: Tensor) =>
+      ops.concat(
+        [b.input(name, t.shape, 'f32', 'frozen').broadcastTo([batch, ...t.shape.slice(1)]), past],
+        2,
+      );
+    return {
+      key: before(names.key, prefix[i].key, layer.key),
+      value: before(names.value, prefix[i].value, layer.value),
+    };
+  };
+  const seen = b.constant(1, [1, n], 'i64').broadcastTo([batch, n]);
   const out = model.forward(ctx, {
     input_ids: inputIds.cast('i32'),
-    position_ids: positionIds.cast('i32'),
-    attention_mask: paddedCausalMask(attentionMask, seq, past),
-    past_key_values: pastKeyValues,
+    position_ids: n > 0 ? positionIds.cast('i32').add(b.scalar(n, 'i32')) : positionIds.cast('i32'),
+    attention_mask: paddedCausalMask(
+      n > 0 ? ops.concat([seen, attentionMask], 1) : attentionMask,
+      seq,
+      n + past,
+    ),
+    past_key_values: pastKeyValues.map(withPrefix),
   });
   const outputs: Record<string, Tensor> = { logits: out.logits };
   out.present?.forEach((layer, i) => {
-    outputs[presentNames(i).key] = layer.key;
-    outputs[presentNames(i).value] = layer.value;
+    const own = (t: Tensor) => (n > 0 ? t.narrow(2, n, t.dim(2)) : t);
+    outputs[presentNames(i).key] = own(layer.key);
+    outputs[presentNames(i).value] = own(layer.value);
   });
-  return { graph: b.build(outputs), weights: ctx.weights() };
+  return { graph: b.build(outputs), weights: { ...ctx.weights(), ...weights } };
 }
 
 /**

@@ -1,12 +1,19 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { exportCausalLMToOnnx } from '@tunekit/backend-onnx';
 import {
+  ADAPTER_CONFIG_FILE,
   loadCausalLM,
   mergeAdapterIntoFolder,
   type NonFiniteOptions,
+  PeftModel,
+  peftTypeOf,
   readHfConfig,
+  readJsonObject,
+  resolveAllOf,
   resolveModelSource,
+  TOKENS,
 } from '@tunekit/core';
 import { Command, Option } from 'commander';
 import type { DependencyContainer } from 'tsyringe';
@@ -37,7 +44,10 @@ export function exportCommand(streams: CliStreams): Command {
       'Export a causal LM for inference as Optimum and transformers.js lay it out (both load it with no options): onnx/model.onnx with a KV cache, config and tokenizer files at the top.',
     )
     .requiredOption('-m, --model <folder|hub-id>', 'model folder, or a Hugging Face Hub id')
-    .option('-a, --adapter <folder>', 'a PEFT adapter folder to merge into the model first')
+    .option(
+      '-a, --adapter <folder>',
+      'a PEFT adapter folder to merge into the model first (a prefix-tuning or prompt-tuning adapter is held in the graph instead)',
+    )
     .addOption(
       new Option('-f, --format <format>', 'the format to write').choices(['onnx']).default('onnx'),
     )
@@ -84,6 +94,8 @@ async function exportInto(
   nonFinite: NonFiniteOptions,
 ): Promise<string[]> {
   let source = await resolveModelSource(flags.model);
+  if (flags.adapter && (await isPromptLearning(flags.adapter, container)))
+    return exportWithPrefix(outDir, source, flags.adapter, flags, container, nonFinite);
   let merged: string | undefined;
   if (flags.adapter) {
     // the merge writes a full model folder (the adapter's tokenizer files and chat template win);
@@ -110,4 +122,43 @@ async function exportInto(
   } finally {
     if (merged) await rm(merged, { recursive: true, force: true });
   }
+}
+
+/** Whether `adapter` is a prompt-learning adapter (prefix or prompt tuning): it has nothing to merge. */
+async function isPromptLearning(adapter: string, container: DependencyContainer): Promise<boolean> {
+  const file = join(adapter, ADAPTER_CONFIG_FILE);
+  if (!existsSync(file)) return false; // the merge says what is missing
+  const { peft_type } = await readJsonObject(file);
+  return resolveAllOf(container, TOKENS.PeftMethod).some(
+    (m) => m.isPromptLearning && peftTypeOf(m) === peft_type,
+  );
+}
+
+/**
+ * The model with a prompt-learning adapter loaded on it: the export computes the adapter's keys and
+ * values once and holds them in the graph before the past, so the exported model needs nothing else.
+ */
+async function exportWithPrefix(
+  outDir: string,
+  source: string,
+  adapter: string,
+  flags: ExportFlags,
+  container: DependencyContainer,
+  nonFinite: NonFiniteOptions,
+): Promise<string[]> {
+  const config = await readHfConfig(source);
+  const { model } = await loadCausalLM(source, { families: container, ...nonFinite });
+  await PeftModel.fromPretrained(model, adapter, {
+    ...nonFinite,
+    methods: resolveAllOf(container, TOKENS.PeftMethod),
+    dispatchers: resolveAllOf(container, TOKENS.LinearDispatcher),
+    modelType: typeof config.model_type === 'string' ? config.model_type : undefined,
+  });
+  return exportCausalLMToOnnx({
+    model,
+    config,
+    outDir,
+    sourceFolder: source,
+    externalData: flags.externalData,
+  });
 }

@@ -104,6 +104,25 @@ describe('examples', () => {
     expect(metrics.loss).toBeCloseTo(record.metrics.after?.eval_loss ?? Number.NaN, 6);
   }, 240_000);
 
+  it.each([
+    ['prefix-tuning', true],
+    ['p-tuning-v2', false],
+  ])(
+    '%s: a key/value prefix in every layer, sampled at eval with the prefix in the KV cache',
+    async (name, projection) => {
+      const { out, stdout } = await trainExample(name);
+      expect(stdout).toMatch(/eval after training \(step 3\): .*exact match/);
+      expect(stdout).toMatch(/\n {2}after +"/); // the samples, generated with the prefix
+      const adapter = await readJson(join(out, 'adapter_config.json'));
+      expect(adapter).toMatchObject({
+        peft_type: 'PREFIX_TUNING',
+        num_virtual_tokens: 16,
+        prefix_projection: projection,
+      });
+    },
+    180_000,
+  );
+
   // reads the runs the tests above wrote (a file's tests run in order)
   it('compare: the runs above side by side, as a table and an HTML page', async () => {
     const runs = ['alpaca-lora', 'full-finetune'].map((name) => join(work, name));

@@ -181,12 +181,12 @@ describe('plugins from a project outside the CLI', () => {
     const prefix = join(project, 'prefix-adapter');
     await cp(recorded, prefix, { recursive: true });
     const config = JSON.parse(await readFile(join(prefix, 'adapter_config.json'), 'utf8'));
-    const changed = { ...config, peft_type: 'PREFIX_TUNING' };
+    const changed = { ...config, peft_type: 'P_TUNING' };
     await writeFile(join(prefix, 'adapter_config.json'), JSON.stringify(changed));
     const run = await fromElsewhere(['eval', '-m', model, '-a', prefix, '-d', data]);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(
-      'adapter_config.json has peft_type "PREFIX_TUNING"; registered methods: LORA, PROMPT_TUNING; PREFIX_TUNING is in @tunekit/peft-prefix: npm install @tunekit/peft-prefix',
+      'adapter_config.json has peft_type "P_TUNING"; registered methods: LORA, PROMPT_TUNING, PREFIX_TUNING; P_TUNING is in @tunekit/peft-prefix: npm install @tunekit/peft-prefix',
     );
   });
 });

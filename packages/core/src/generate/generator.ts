@@ -1,6 +1,6 @@
 import type { Backend, DeviceTensor, Executable, Feed } from '../backend/index.js';
 import { UserError } from '../errors/index.js';
-import type { CausalLM } from '../models/index.js';
+import { type CausalLM, prefixLengthOf } from '../models/index.js';
 import { HostTensor } from '../tensor/index.js';
 import {
   eosIds,
@@ -33,6 +33,11 @@ export interface GenerateOptions {
   /** Called with each new token as it is produced, row by row within a step. */
   readonly onToken?: (row: number, tokenId: number) => void;
   /**
+   * Called at each step with each unfinished row's raw logits [vocab], before any processing
+   * (transformers' `output_logits`).
+   */
+  readonly onLogits?: (row: number, logits: Float64Array) => void;
+  /**
    * false: recompute the whole sequence at every step instead of keeping a KV cache (slow; it
    * exists to check the cached path). Default true.
    */
@@ -44,14 +49,16 @@ export interface GenerateOptions {
  * Generator is made. Each step is one run of a compiled graph that returns only the last
  * position's logits; with the KV cache (the default) a prefill graph per (batch size, padded prompt
  * width) and a one-token decode graph per batch size are compiled once and reused, and the caches
- * [B, Hkv, maxLength, D] stay on the device, updated in place. Prompts of different lengths are
- * left-padded; the logits are processed and tokens picked on the host, as transformers does.
+ * [B, Hkv, N + maxLength, D] stay on the device, updated in place. Prompts of different lengths are
+ * left-padded; the logits are processed and tokens picked on the host, as transformers does. With a
+ * prefix-family adapter active (prefix tuning, prompt tuning), the prefill writes its N tokens'
+ * keys and values into the cache's first slots, once, and every step attends to them.
  */
 export class Generator {
   private readonly weights = new Map<string, DeviceTensor>();
   private readonly executables = new Map<string, Executable>();
-  /** Per batch size, the cache tensors by input name (their content between calls is never read). */
-  private readonly caches = new Map<number, Map<string, DeviceTensor>>();
+  /** Per batch size and cache length, the cache tensors by input name (their content between calls is never read). */
+  private readonly caches = new Map<string, Map<string, DeviceTensor>>();
   private readonly maxLength: number;
   private readonly promptBucket: number;
   private running = false;
@@ -112,7 +119,10 @@ export class Generator {
   ): Promise<GeneratedRow[]> {
     const eos = eosIds(cfg);
     const pad = cfg.pad_token_id ?? [...eos][0] ?? 0;
-    this.validate(prompts, cfg, pad, opts);
+    const useCache = opts.useCache ?? true;
+    // without a cache the model puts its prefix before the tokens itself
+    const prefix = useCache ? prefixLengthOf(this.model) : 0;
+    this.validate(prompts, cfg, pad, opts, prefixLengthOf(this.model));
     const rule = {
       maxNewTokens: cfg.max_new_tokens,
       eos,
@@ -126,19 +136,19 @@ export class Generator {
     const batch = new LeftPaddedBatch(
       prompts.map((p) => p.length),
       width,
+      prefix,
     );
     // each row's token at every slot so far: pads, prompt, then new tokens (pad once finished)
     const slots = prompts.map((p, b) => [...new Array(batch.pads[b]).fill(pad), ...p]);
-    const useCache = opts.useCache ?? true;
     const vocab = this.model.shape.vocabSize;
 
     let logits = await this.forward(batch, slots, 0, width, useCache);
     for (;;) {
       const scores = logits.toFloat64();
       rows.forEach((row, b) => {
-        const token = row.finished
-          ? pad
-          : selector.select(b, scores.slice(b * vocab, (b + 1) * vocab), row.tokens);
+        const rowScores = scores.slice(b * vocab, (b + 1) * vocab);
+        if (!row.finished) opts.onLogits?.(b, rowScores.slice()); // select rewrites rowScores
+        const token = row.finished ? pad : selector.select(b, rowScores, row.tokens);
         slots[b].push(token);
         if (row.finished) return;
         row.accept(token);
@@ -163,6 +173,7 @@ export class Generator {
     cfg: ResolvedGenerationConfig,
     pad: number,
     opts: GenerateOptions,
+    prefix: number,
   ): void {
     const { vocabSize, maxPositions } = this.model.shape;
     const m = cfg.max_new_tokens;
@@ -186,9 +197,9 @@ export class Generator {
         throw new UserError(
           `generate: ${total}, more than the Generator's maxLength ${this.maxLength}`,
         );
-      if (p.length + m > maxPositions)
+      if (prefix + p.length + m > maxPositions)
         throw new UserError(
-          `generate: ${total}, more than the model's ${maxPositions} positions (max_position_embeddings)`,
+          `generate: ${total}${prefix > 0 ? ` after the adapter's ${prefix} prefix tokens` : ''}, more than the model's ${maxPositions} positions (max_position_embeddings)`,
         );
     });
   }
@@ -208,7 +219,8 @@ export class Generator {
     tokens: number,
     useCache: boolean,
   ): Promise<HostTensor> {
-    const keys = useCache ? this.maxLength : tokens;
+    const cacheLength = batch.prefix + this.maxLength;
+    const keys = useCache ? cacheLength : tokens;
     const feeds: Record<string, Feed> = {
       input_ids: inputIds(slots, start, tokens),
       position_ids: batch.positionIds(start, tokens),
@@ -218,11 +230,13 @@ export class Generator {
       feeds.cache_position = HostTensor.from(
         'i32',
         [tokens],
-        Array.from({ length: tokens }, (_, i) => start + i),
+        Array.from({ length: tokens }, (_, i) => batch.prefix + start + i),
       );
-      for (const [name, t] of this.cacheFor(batch.rows)) feeds[name] = t;
+      for (const [name, t] of this.cacheFor(batch.rows, cacheLength)) feeds[name] = t;
     }
-    const executable = this.executable(batch.rows, tokens, useCache);
+    // the prefill (start 0) writes the prefix into the cache; later steps find it there
+    const primePrefix = useCache && start === 0 && batch.prefix > 0;
+    const executable = this.executable(batch.rows, tokens, useCache && cacheLength, primePrefix);
     for (const input of executable.graph.inputs) {
       const w = this.weights.get(input.name);
       if (w) feeds[input.name] = w;
@@ -231,34 +245,38 @@ export class Generator {
     return out.logits;
   }
 
-  private executable(batch: number, tokens: number, useCache: boolean): Executable {
-    const key = `${batch}x${tokens}${useCache ? '+cache' : ''}`;
+  /** The step graph of `tokens` tokens, over a cache of `cacheLength` slots (false: none). */
+  private executable(
+    batch: number,
+    tokens: number,
+    cacheLength: number | false,
+    primePrefix: boolean,
+  ): Executable {
+    const key = `${batch}x${tokens}${cacheLength ? `+cache${cacheLength}` : ''}${primePrefix ? '+prefix' : ''}`;
     let e = this.executables.get(key);
     if (!e) {
-      const graph = traceStepGraph(
-        this.model,
-        batch,
-        tokens,
-        useCache ? this.maxLength : undefined,
-      );
+      const graph = traceStepGraph(this.model, batch, tokens, cacheLength || undefined, {
+        primePrefix,
+      });
       e = this.backend.compile(graph);
       this.executables.set(key, e);
     }
     return e;
   }
 
-  private cacheFor(batch: number): Map<string, DeviceTensor> {
-    let cache = this.caches.get(batch);
+  private cacheFor(batch: number, length: number): Map<string, DeviceTensor> {
+    const key = `${batch}x${length}`;
+    let cache = this.caches.get(key);
     if (!cache) {
       const { numLayers, numKeyValueHeads, headDim } = this.model.shape;
-      const zeros = HostTensor.zeros('f32', [batch, numKeyValueHeads, this.maxLength, headDim]);
+      const zeros = HostTensor.zeros('f32', [batch, numKeyValueHeads, length, headDim]);
       cache = new Map();
       for (let i = 0; i < numLayers; i++) {
         const names = cacheInputNames(i);
         cache.set(names.key, this.backend.upload(zeros));
         cache.set(names.value, this.backend.upload(zeros));
       }
-      this.caches.set(batch, cache);
+      this.caches.set(key, cache);
     }
     return cache;
   }

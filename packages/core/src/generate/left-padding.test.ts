@@ -21,6 +21,31 @@ describe('LeftPaddedBatch', () => {
     expect(Array.from(batch.positionIds(3, 2).data)).toEqual([1, 2, 3, 4]);
   });
 
+  it('puts a prefix of N cache slots first: every query sees it, positions count from N', () => {
+    // N = 2 prefix slots, then row 0 [pad, pad, a], row 1 [b, c, d]: cache slots 0..6
+    const prefixed = new LeftPaddedBatch([1, 3], 3, 2);
+    expect(Array.from(prefixed.attentionMask(0, 3, 6).data)).toEqual([
+      ...[0, 0, _, _, _, _, 0, 0, _, _, _, _, 0, 0, _, _, 0, _], // row 0: pads see the prefix only
+      ...[0, 0, 0, _, _, _, 0, 0, 0, 0, _, _, 0, 0, 0, 0, 0, _],
+    ]);
+    expect(Array.from(prefixed.attentionMask(3, 1, 6).data)).toEqual([
+      0,
+      0,
+      _,
+      _,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+    ]);
+    expect(Array.from(prefixed.positionIds(0, 3).data)).toEqual([2, 2, 2, 2, 3, 4]);
+    expect(Array.from(prefixed.positionIds(3, 1).data)).toEqual([3, 5]);
+  });
+
   it('reads the tokens of a window of slots', () => {
     const ids = inputIds(
       [

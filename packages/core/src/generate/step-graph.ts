@@ -1,5 +1,5 @@
 import { UserError } from '../errors/index.js';
-import { type Graph, GraphBuilder, type Tensor } from '../graph/index.js';
+import { type Graph, GraphBuilder, ops, type Tensor } from '../graph/index.js';
 import type { CausalLM } from '../models/index.js';
 import { TraceContext } from '../nn/index.js';
 
@@ -17,12 +17,17 @@ export function cacheInputNames(layer: number): { key: string; value: string } {
  * keys and values going to the slots in `cache_position` (i32 [T]); `attention_mask` is
  * [B, 1, T, L]. Without it the pass sees only its own tokens and the mask is [B, 1, T, T].
  * `input_ids` and `position_ids` are i32 [B, T].
+ *
+ * With `primePrefix`, the pass first writes the keys and values of the model's active
+ * prefix-family adapter (`tracePrefix`: prefix tuning's prefix, prompt tuning's virtual tokens)
+ * into the cache's first N slots, where every later pass finds them: the prefill does it once.
  */
 export function traceStepGraph(
   model: CausalLM,
   batch: number,
   tokens: number,
   cacheLength?: number,
+  opts: { readonly primePrefix?: boolean } = {},
 ): Graph {
   const b = new GraphBuilder();
   const ctx = new TraceContext(b, model);
@@ -45,6 +50,7 @@ export function traceStepGraph(
       }),
     };
   }
+  if (cache && opts.primePrefix) cache = { ...cache, layers: primed(model, ctx, cache.layers) };
   const out = model.forward(ctx, { input_ids, position_ids, attention_mask, cache });
   const logits = out.logits.narrow(1, tokens - 1, tokens).reshape([batch, vocabSize]);
   const updates: Record<string, Tensor> = {};
@@ -61,4 +67,22 @@ export function traceStepGraph(
     });
   }
   return b.build({ logits }, updates);
+}
+
+/** Each layer's cache [B, Hkv, L, D] with the model's prefix [B, Hkv, N, D] in slots 0..N-1. */
+function primed(
+  model: CausalLM,
+  ctx: TraceContext,
+  layers: readonly { key: Tensor; value: Tensor }[],
+): { key: Tensor; value: Tensor }[] {
+  if (!model.tracePrefix)
+    throw new Error(`${model.constructor.name} has no tracePrefix; it cannot hold a prefix`);
+  const [batch, , length] = layers[0].key.shape;
+  const prefix = model.tracePrefix(ctx, batch);
+  const n = prefix[0].key.dim(2);
+  const write = (p: Tensor, c: Tensor) => ops.concat([p, c.narrow(2, n, length)], 2);
+  return layers.map((layer, i) => ({
+    key: write(prefix[i].key, layer.key),
+    value: write(prefix[i].value, layer.value),
+  }));
 }

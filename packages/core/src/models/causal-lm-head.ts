@@ -1,4 +1,3 @@
-import { UserError } from '../errors/index.js';
 import type { Tensor } from '../graph/tensor.js';
 import type { LayerCache } from '../nn/attention.js';
 import { Linear } from '../nn/linear.js';
@@ -6,6 +5,11 @@ import { Module, type UnaryModule } from '../nn/module.js';
 import type { TraceContext } from '../nn/trace-context.js';
 import type { CausalLM, CausalLMInputs, CausalLMOutputs, CausalLMShape } from './causal-lm.js';
 import { checkCausalLMInputs } from './check-inputs.js';
+import {
+  isPrefixKeyValues,
+  type PrefixKeyValues,
+  withPrefixKeyValues,
+} from './prefix-key-values.js';
 import { TiedEmbeddings } from './tied-embeddings.js';
 import {
   type DecoderInputs,
@@ -46,22 +50,22 @@ export abstract class CausalLMWithHead<B extends DecoderBody> extends Module imp
 
   forward(ctx: TraceContext, inputs: CausalLMInputs): CausalLMOutputs {
     checkCausalLMInputs(this.constructor.name, this.shape, inputs);
-    const prompt = this.virtualTokens();
-    const n = prompt?.numVirtualTokens() ?? 0;
+    // with a cache the caller holds the prefix in it (tracePrefix), as PEFT primes past_key_values
+    const cached = inputs.cache !== undefined || inputs.past_key_values !== undefined;
+    const { virtualTokens, prefixKeyValues } = this.prefixModules();
+    const n = cached ? 0 : (virtualTokens?.numVirtualTokens() ?? 0);
+    const [batch] = inputs.input_ids.shape;
     let bodyInputs: DecoderInputs = inputs;
-    if (prompt && n > 0) {
-      if (inputs.cache || inputs.past_key_values)
-        throw new UserError(
-          'virtual tokens (prompt tuning, P-tuning) do not run with a key/value cache yet; generate without one',
-        );
-      const [batch] = inputs.input_ids.shape;
+    if (virtualTokens && n > 0) {
       const embed = this.getModule(this.embedding) as UnaryModule;
       bodyInputs = withVirtualTokens(
         ctx,
         inputs,
-        prompt.virtualTokenEmbeddings(ctx, batch),
+        virtualTokens.virtualTokenEmbeddings(ctx, batch),
         embed.forward(ctx, inputs.input_ids),
       );
+    } else if (!cached && prefixKeyValues && prefixKeyValues.numPrefixTokens() > 0) {
+      bodyInputs = withPrefixKeyValues(ctx, inputs, prefixKeyValues.prefixKeyValues(ctx, batch));
     }
     const { hidden, present } = this.sub<B>(this.bodyName).forward(ctx, bodyInputs);
     const project = (h: Tensor) =>
@@ -69,13 +73,57 @@ export abstract class CausalLMWithHead<B extends DecoderBody> extends Module imp
     // the input tokens' rows: the virtual tokens' carry no label (PEFT's -100)
     const own = n > 0 ? hidden.narrow(1, n, hidden.dim(1)) : hidden;
     const outputs = { logits: project(own), head: { hidden: own, project } };
-    return present ? { ...outputs, present } : outputs;
+    // the prefix's keys and values are no cache the caller gave, so they are not returned
+    return present && cached ? { ...outputs, present } : outputs;
   }
 
-  /** The prompt-learning module a PEFT method added to this model, if any. */
-  private virtualTokens(): VirtualTokens | undefined {
-    return this.namedModules()
-      .map(([, module]) => module)
-      .find(isVirtualTokens);
+  /**
+   * How many tokens the active prefix-family adapter puts before every input: prefix tuning's
+   * prefix, prompt tuning's and P-tuning's virtual tokens; 0 without one. A caller that runs the
+   * model with a KV cache holds them in its first slots (see `tracePrefix`).
+   */
+  prefixLength(): number {
+    const { virtualTokens, prefixKeyValues } = this.prefixModules();
+    return (virtualTokens?.numVirtualTokens() ?? 0) || (prefixKeyValues?.numPrefixTokens() ?? 0);
+  }
+
+  /**
+   * The keys and values [B, Hkv, N, D] of each layer that the active prefix-family adapter puts
+   * before every input, for a KV cache's first N slots: prefix tuning's table as it is; the virtual
+   * tokens run through the model at positions 0..N-1 (they see only each other, so this is what a
+   * full forward computes for them). Computed once per generation, not at every step.
+   */
+  tracePrefix(ctx: TraceContext, batch: number): LayerCache[] {
+    const { virtualTokens, prefixKeyValues } = this.prefixModules();
+    const n = virtualTokens?.numVirtualTokens() ?? 0;
+    if (!virtualTokens || n === 0) {
+      if (!prefixKeyValues || prefixKeyValues.numPrefixTokens() === 0)
+        throw new Error('tracePrefix: the model has no active prefix-family adapter');
+      return prefixKeyValues.prefixKeyValues(ctx, batch);
+    }
+    const { b } = ctx;
+    const { numLayers, numKeyValueHeads, headDim } = this.shape;
+    const empty = b.constant(0, [batch, numKeyValueHeads, n, headDim]);
+    const positions = b.arange(n);
+    const { present } = this.sub<B>(this.bodyName).forward(ctx, {
+      // read only through inputs_embeds
+      input_ids: b.constant(0, [batch, n], 'i32'),
+      position_ids: positions.unsqueeze(0).broadcastTo([batch, n]),
+      inputs_embeds: virtualTokens.virtualTokenEmbeddings(ctx, batch),
+      cache: {
+        positions,
+        layers: Array.from({ length: numLayers }, () => ({ key: empty, value: empty })),
+      },
+    });
+    return present as LayerCache[];
+  }
+
+  /** The prompt-learning modules a PEFT method added to this model, if any. */
+  private prefixModules(): { virtualTokens?: VirtualTokens; prefixKeyValues?: PrefixKeyValues } {
+    const modules = this.namedModules().map(([, module]) => module);
+    return {
+      virtualTokens: modules.find(isVirtualTokens),
+      prefixKeyValues: modules.find(isPrefixKeyValues),
+    };
   }
 }

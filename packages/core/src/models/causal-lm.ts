@@ -1,4 +1,5 @@
 import type { Tensor } from '../graph/tensor.js';
+import type { LayerCache } from '../nn/attention.js';
 import type { Module } from '../nn/module.js';
 import type { TraceContext } from '../nn/trace-context.js';
 
@@ -41,6 +42,11 @@ export interface CausalLMInputs {
    * mask is built in the graph instead of being fed as a [B, 1, T, T] `attention_mask`.
    */
   readonly segment_ids?: Tensor;
+  /**
+   * With an active prefix-family adapter (prefix tuning, prompt tuning, P-tuning) a cache holds its
+   * N tokens' keys and values in its first slots (`tracePrefix`), and the input's positions and
+   * mask count them, as PEFT primes `past_key_values`; forward adds the prefix only without a cache.
+   */
   readonly cache?: KVCacheInputs;
   /**
    * A growing cache, HF's `past_key_values` (not with `cache`): each layer's keys and values
@@ -70,4 +76,18 @@ export interface CausalLMOutputs {
 export interface CausalLM extends Module {
   readonly shape: CausalLMShape;
   forward(ctx: TraceContext, inputs: CausalLMInputs): CausalLMOutputs;
+  /** Tokens an active prefix-family adapter puts before every input (N); none when absent. */
+  prefixLength?(): number;
+  /** Their keys and values per layer [B, Hkv, N, D], for the first N slots of a KV cache. */
+  tracePrefix?(ctx: TraceContext, batch: number): LayerCache[];
+}
+
+/** N of `model.prefixLength()`: 0 for a model without prefix-family adapters. */
+export function prefixLengthOf(model: CausalLM): number {
+  return model.prefixLength?.() ?? 0;
+}
+
+/** The positions a prompt and its answer may take: max_position_embeddings less the adapter's prefix. */
+export function inputPositionsOf(model: CausalLM): number {
+  return model.shape.maxPositions - prefixLengthOf(model);
 }

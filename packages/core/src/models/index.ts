@@ -6,6 +6,7 @@ export type {
   CausalLMShape,
   KVCacheInputs,
 } from './causal-lm.js';
+export { inputPositionsOf, prefixLengthOf } from './causal-lm.js';
 export {
   checkpointStorage,
   type StoresCheckpointTensors,
@@ -18,6 +19,11 @@ export { type LoadCausalLMOptions, loadCausalLM } from './load.js';
 export * from './mistral/index.js';
 export type { HfConfig, ModelFamily, WeightDims } from './model-family.js';
 export { modelFamiliesPlugin } from './plugin.js';
+export {
+  isPrefixKeyValues,
+  PREFIX_KEY_VALUES,
+  type PrefixKeyValues,
+} from './prefix-key-values.js';
 export {
   type BitsAndBytesConfig,
   bitsAndBytesFields,

@@ -39,7 +39,7 @@ export {
   type TaskType,
 } from './peft-config.js';
 export { PEFT_KEY_PREFIX, peftKey } from './peft-keys.js';
-export type { PeftContext, PeftMethod } from './peft-method.js';
+export { type PeftContext, type PeftMethod, peftTypeOf } from './peft-method.js';
 export { DEFAULT_ADAPTER, PeftModel, type PeftModelOptions } from './peft-model.js';
 export { moduleNamesField, targetConfigFields } from './target-config-fields.js';
 export {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { UserError } from '../errors/index.js';
-import type { PeftMethod } from './peft-method.js';
+import { type PeftMethod, peftTypeOf } from './peft-method.js';
 
 /** PEFT's `TaskType` values, as `adapter_config.json` spells them. */
 export const TASK_TYPES = [
@@ -99,9 +99,9 @@ function checkingPeftType<C extends PeftConfig>(schema: z.ZodType<C>, peftType: 
  * `PeftModel.createParsed`, so the section is parsed once, at the edge.
  */
 export function methodConfigSchema<C extends PeftConfig>(
-  method: Pick<PeftMethod<C>, 'id' | 'configSchema'>,
+  method: Pick<PeftMethod<C>, 'id' | 'peftType' | 'configSchema'>,
 ): z.ZodType<C> {
-  return checkingPeftType(method.configSchema, method.id.toUpperCase());
+  return checkingPeftType(method.configSchema, peftTypeOf(method));
 }
 
 /**

@@ -4,6 +4,11 @@ import type { Tokenizer } from '../tokenizer/index.js';
 import type { LinearDispatcher } from './linear-dispatcher.js';
 import type { PeftConfig } from './peft-config.js';
 
+/** PEFT's `peft_type` of `method`, as saved in `adapter_config.json`. */
+export function peftTypeOf(method: Pick<PeftMethod, 'id' | 'peftType'>): string {
+  return method.peftType ?? method.id.toUpperCase();
+}
+
 /** What a method may use while it transforms a model. */
 export interface PeftContext {
   /** Every registered `LinearDispatcher`; a method takes those made for it. */
@@ -31,8 +36,13 @@ export interface PeftContext {
  * for every method.
  */
 export interface PeftMethod<C extends PeftConfig = PeftConfig> {
-  /** 'lora'; PEFT's `peft_type` is `id.toUpperCase()`. */
+  /** 'lora'; PEFT's `peft_type` is `id.toUpperCase()` unless `peftType` says otherwise. */
   readonly id: string;
+  /**
+   * PEFT's `peft_type` of a method that is a named variant of another (`p_tuning_v2` is
+   * 'PREFIX_TUNING' without projection); default `id.toUpperCase()`.
+   */
+  readonly peftType?: string;
   /** 'lora_'; every parameter name the method adds contains it. Unique across methods. */
   readonly prefix: string;
   /** Prompt-learning methods (prefix/prompt/p-tuning) add virtual tokens instead of wrapping layers. */

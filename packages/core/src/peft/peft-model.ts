@@ -12,7 +12,7 @@ import type { LinearDispatcher } from './linear-dispatcher.js';
 import { wrapModulesToSave } from './modules-to-save.js';
 import { type PeftConfig, parsePeftConfig } from './peft-config.js';
 import { peftKey } from './peft-keys.js';
-import type { PeftContext, PeftMethod } from './peft-method.js';
+import { type PeftContext, type PeftMethod, peftTypeOf } from './peft-method.js';
 import { trainableParametersLine } from './trainable-report.js';
 
 /** PEFT's name for the first adapter. */
@@ -138,7 +138,7 @@ export class PeftModel<M extends Module = Module> {
     config: unknown,
     source = `${method.id} config of adapter '${name}'`,
   ): void {
-    const parsed = parsePeftConfig(method.configSchema, method.id.toUpperCase(), config, source);
+    const parsed = parsePeftConfig(method.configSchema, peftTypeOf(method), config, source);
     this.injectAdapter(name, method, parsed);
   }
 
@@ -246,6 +246,20 @@ export class PeftModel<M extends Module = Module> {
     return out;
   }
 
+  /** What `save` writes of adapter `name`: `stateDict`, or what its layers save instead (see AdapterLayer). */
+  async tensorsToSave(name = this.active): Promise<Map<string, HostTensor>> {
+    const tensors = this.stateDict(name);
+    const { method } = this.entry(name);
+    const key = method.stateKey ?? ((path: string, local: string) => peftKey(`${path}.${local}`));
+    for (const [path, layer] of this.layers()) {
+      if (!layer.savedAdapterState || layer.adapterState(name).length === 0) continue;
+      for (const [local] of layer.adapterState(name)) tensors.delete(key(path, local));
+      for (const [local, t] of await layer.savedAdapterState(name))
+        tensors.set(key(path, local), t);
+    }
+    return tensors;
+  }
+
   /**
    * Sets adapter `name` from tensors under PEFT's keys. Every key must fit: missing and unexpected
    * keys and shape mismatches are one error that lists them; nothing changes unless all fit.
@@ -319,14 +333,14 @@ export class PeftModel<M extends Module = Module> {
     for (const [name, { method, config }] of this.adapters) {
       const saved: Record<string, unknown> = {
         ...(method.savedConfig?.(config) ?? config),
-        peft_type: method.id.toUpperCase(),
+        peft_type: peftTypeOf(method),
         inference_mode: true,
       };
       if (opts.baseModelNameOrPath !== undefined)
         saved.base_model_name_or_path = opts.baseModelNameOrPath;
       await writeAdapterFolder(name === DEFAULT_ADAPTER ? dir : join(dir, name), {
         config: saved,
-        tensors: this.stateDict(name),
+        tensors: await this.tensorsToSave(name),
       });
     }
   }
@@ -367,9 +381,12 @@ export class PeftModel<M extends Module = Module> {
   private methodOf(config: Readonly<Record<string, unknown>>, dir: string): PeftMethod {
     const peftType = config.peft_type;
     const methods = this.options.methods ?? [];
-    const method = methods.find((m) => m.id.toUpperCase() === peftType);
+    // a method of that id before its variants (prefix_tuning before p_tuning_v2)
+    const method =
+      methods.find((m) => m.id.toUpperCase() === peftType) ??
+      methods.find((m) => peftTypeOf(m) === peftType);
     if (!method) {
-      const known = methods.map((m) => m.id.toUpperCase());
+      const known = [...new Set(methods.map(peftTypeOf))];
       throw new UserError(
         `${dir}: adapter_config.json has peft_type ${JSON.stringify(peftType)}; ` +
           `registered methods: ${known.length > 0 ? known.join(', ') : 'none'}; ${peftPluginHint(peftType)}`,
@@ -383,8 +400,8 @@ export class PeftModel<M extends Module = Module> {
     const { method } = this.entry(name);
     if (method.isPromptLearning)
       throw new UserError(
-        `adapter '${name}' (${method.id.toUpperCase()}) cannot be merged: a prompt-learning method adds ` +
-          'virtual tokens to the input and changes no weight, so there is nothing to merge; load it as an adapter instead',
+        `adapter '${name}' (${peftTypeOf(method)}) cannot be merged: a prompt-learning method adds ` +
+          'virtual tokens to the input or key/value prefixes to attention and changes no weight, so there is nothing to merge; load it as an adapter instead',
       );
   }
 

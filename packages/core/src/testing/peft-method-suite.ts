@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { grad } from '../autodiff/index.js';
-import { evaluate } from '../backend/index.js';
+import { evaluate, ReferenceBackend } from '../backend/index.js';
+import { Generator } from '../generate/index.js';
 import { GraphBuilder, ops } from '../graph/index.js';
 import { buildCausalLM, type CausalLM, traceLogits } from '../models/index.js';
 import { TraceContext } from '../nn/index.js';
@@ -12,6 +13,7 @@ import {
   PEFT_KEY_PREFIX,
   type PeftMethod,
   PeftModel,
+  peftTypeOf,
   readAdapterFolder,
 } from '../peft/index.js';
 import { HostTensor, randomNormal, seededRandom } from '../tensor/index.js';
@@ -54,8 +56,8 @@ const ROWS = [
  * logits under PEFT's keys (`base_model.model.` prefix, no adapter name; a prompt-learning method's
  * one `prompt_embeddings`) with `peft_type` the id in
  * capitals; a disabled adapter gives the base logits exactly; merging keeps the logits and
- * unmerging restores the base weights; and every adapter parameter gets a gradient on the
- * reference backend.
+ * unmerging restores the base weights; generation with a KV cache gives the tokens and logits of the
+ * full forward; and every adapter parameter gets a gradient on the reference backend.
  */
 export function describePeftMethod(method: PeftMethod, options: PeftMethodSuiteOptions): void {
   const { dispatchers, config = {}, merges = true, mergeTolerance = 1e-4 } = options;
@@ -104,7 +106,7 @@ export function describePeftMethod(method: PeftMethod, options: PeftMethodSuiteO
       const peft = adapted();
       await peft.save(dir);
       const { config: saved, tensors } = await readAdapterFolder(dir);
-      expect(saved.peft_type).toBe(method.id.toUpperCase());
+      expect(saved.peft_type).toBe(peftTypeOf(method));
       // PEFT saves a prompt-learning adapter as one tensor under this key (BasePromptEncoder)
       if (method.isPromptLearning) expect([...tensors.keys()]).toEqual(['prompt_embeddings']);
       else
@@ -143,6 +145,28 @@ export function describePeftMethod(method: PeftMethod, options: PeftMethodSuiteO
       it('refuses to merge, saying it has nothing to merge', () => {
         expect(() => adapted().merge()).toThrow(/nothing to merge/);
       });
+
+    it('generates with a KV cache the tokens and logits of the full forward (greedy)', async () => {
+      const peft = adapted();
+      const generator = new Generator(peft.model, new ReferenceBackend(), { maxLength: 12 });
+      // rows of different lengths: the shorter one is left-padded
+      const prompts = [ROWS[0], ROWS[1].slice(0, 3)];
+      const run = async (useCache: boolean) => {
+        const logits: Float64Array[][] = prompts.map(() => []);
+        const onLogits = (row: number, l: Float64Array) => logits[row].push(l);
+        const rows = await generator.generate(
+          prompts,
+          { max_new_tokens: 4 },
+          { useCache, onLogits },
+        );
+        return { tokens: rows.map((r) => r.tokens), logits };
+      };
+      const [cached, full] = [await run(true), await run(false)];
+      expect(cached.tokens).toEqual(full.tokens);
+      for (const [r, steps] of cached.logits.entries())
+        for (const [t, l] of steps.entries())
+          expect(maxAbsDiff(l, full.logits[r][t]), `row ${r} step ${t}`).toBeLessThan(1e-5);
+    });
 
     it('gives every adapter parameter a non-zero gradient in a traced step', async () => {
       const peft = adapted();

@@ -6,6 +6,7 @@ import {
   type GenerationConfig,
   type GenerationSample,
   type Generator,
+  inputPositionsOf,
   resolveGenerationConfig,
   stopStrings,
   type Tokenizer,
@@ -62,7 +63,7 @@ export async function generateSamples(
     opts.generationConfig ?? {},
   );
   const prompts = samples.map((s) =>
-    fitPrompt(promptIds(tokenizer, s.prompt), settings.max_new_tokens, model.shape.maxPositions),
+    fitPrompt(promptIds(tokenizer, s.prompt), settings.max_new_tokens, inputPositionsOf(model)),
   );
   // prompts whose answers may take as many tokens are generated together, in batches
   const groups = new Map<number, number[]>();

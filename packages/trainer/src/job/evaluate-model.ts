@@ -1,4 +1,5 @@
 import {
+  inputPositionsOf,
   type MetricValues,
   type NonFiniteOptions,
   parseOrThrow,
@@ -125,7 +126,7 @@ export async function evaluateModel(options: EvaluateModelOptions): Promise<Eval
     const cut = describeCutAnswers(
       result.samples,
       generation.max_new_tokens,
-      model.shape.maxPositions,
+      inputPositionsOf(model),
     );
     if (cut !== undefined) warn(cut);
     const references = result.samples.map((s) => s.reference);

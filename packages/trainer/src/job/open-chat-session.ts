@@ -2,6 +2,7 @@ import {
   type ChatToolDefinition,
   type GenerationConfig,
   Generator,
+  inputPositionsOf,
   resolveBackend,
 } from '@tunekit/core';
 import { contextFromTokenizer, resolveChatTemplate } from '@tunekit/templates';
@@ -77,7 +78,7 @@ export async function openChatSession(options: OpenChatSessionOptions): Promise<
   const { model, tokenizer } = loaded;
   const setting = templateSetting(loaded, options.template);
   const template = await resolveChatTemplate(container, setting);
-  const positions = model.shape.maxPositions;
+  const positions = inputPositionsOf(model);
   const window = splitWindow(generation.max_new_tokens ?? undefined, positions);
   if (window.notice !== undefined) warn(window.notice);
   const backend = await resolveBackend(container, options.backend);

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import {
   type CausalLM,
+  inputPositionsOf,
   type Logger,
   loadCausalLM,
   PeftModel,
@@ -217,7 +218,7 @@ async function trainClaimed(
         evaluator &&
         noteCutAnswersOnce(
           () => evaluator.evaluate(evalBatches, data.evalPrompts),
-          { maxNewTokens: config.generation.max_new_tokens, positions: model.shape.maxPositions },
+          { maxNewTokens: config.generation.max_new_tokens, positions: inputPositionsOf(model) },
           job.warn,
         ),
       callbacks: [
