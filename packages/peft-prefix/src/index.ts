@@ -1,6 +1,17 @@
+export {
+  ENCODER_REPARAMETERIZATION_TYPES,
+  type PTuningConfig,
+  pTuningConfigSchema,
+} from './p-tuning-config.js';
+export { pTuningMethod } from './p-tuning-method.js';
 export { plugin } from './plugin.js';
 export { PromptEmbedding } from './prompt-embedding.js';
-export { PROMPT_ENCODER, PromptEncoderLayer } from './prompt-encoder-layer.js';
+export { type AppliedPTuning, PromptEncoder } from './prompt-encoder.js';
+export {
+  PROMPT_ENCODER,
+  PromptEncoderLayer,
+  type VirtualTokenEncoder,
+} from './prompt-encoder-layer.js';
 export {
   type AppliedPromptLearning,
   type PromptLearningConfig,

@@ -1,4 +1,5 @@
 import { type Module, type Parameter, UnaryModule } from '../nn/index.js';
+import type { HostTensor } from '../tensor/index.js';
 
 const ADAPTER_LAYER = Symbol.for('tunekit.AdapterLayer');
 
@@ -28,6 +29,12 @@ export abstract class AdapterLayer extends UnaryModule {
    * adapter name (`lora_A.weight`, `lora_magnitude_vector`). Empty when the layer lacks the adapter.
    */
   abstract adapterState(name: string): [string, Parameter][];
+
+  /**
+   * What is saved of adapter `name`, keyed as `adapterState`, when that is not its parameters'
+   * values: prefix tuning saves its projection's output, as PEFT does. Absent: the parameters.
+   */
+  savedAdapterState?(name: string): Promise<[string, HostTensor][]>;
 
   abstract deleteAdapter(name: string): void;
 

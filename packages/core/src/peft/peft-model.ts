@@ -246,6 +246,20 @@ export class PeftModel<M extends Module = Module> {
     return out;
   }
 
+  /** What `save` writes of adapter `name`: `stateDict`, or what its layers save instead (see AdapterLayer). */
+  async tensorsToSave(name = this.active): Promise<Map<string, HostTensor>> {
+    const tensors = this.stateDict(name);
+    const { method } = this.entry(name);
+    const key = method.stateKey ?? ((path: string, local: string) => peftKey(`${path}.${local}`));
+    for (const [path, layer] of this.layers()) {
+      if (!layer.savedAdapterState || layer.adapterState(name).length === 0) continue;
+      for (const [local] of layer.adapterState(name)) tensors.delete(key(path, local));
+      for (const [local, t] of await layer.savedAdapterState(name))
+        tensors.set(key(path, local), t);
+    }
+    return tensors;
+  }
+
   /**
    * Sets adapter `name` from tensors under PEFT's keys. Every key must fit: missing and unexpected
    * keys and shape mismatches are one error that lists them; nothing changes unless all fit.
@@ -326,7 +340,7 @@ export class PeftModel<M extends Module = Module> {
         saved.base_model_name_or_path = opts.baseModelNameOrPath;
       await writeAdapterFolder(name === DEFAULT_ADAPTER ? dir : join(dir, name), {
         config: saved,
-        tensors: this.stateDict(name),
+        tensors: await this.tensorsToSave(name),
       });
     }
   }
