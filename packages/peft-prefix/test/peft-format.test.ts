@@ -169,4 +169,21 @@ describe('a P-tuning adapter on disk', () => {
       0,
     );
   });
+
+  it('refuses to load for training: the file holds the encoder’s output, not the encoder', async () => {
+    const peft = PeftModel.create(
+      tinyModel(TINY_LLAMA),
+      pTuningMethod,
+      { num_virtual_tokens: 3, encoder_hidden_size: 4 },
+      { modelConfig: TINY_LLAMA },
+    );
+    await peft.save(dir);
+    await expect(
+      PeftModel.fromPretrained(tinyModel(TINY_LLAMA), dir, {
+        methods: [pTuningMethod],
+        modelConfig: TINY_LLAMA,
+        isTrainable: true,
+      }),
+    ).rejects.toThrow(/missing \(6\): mlp_head\.0\.weight/);
+  });
 });
