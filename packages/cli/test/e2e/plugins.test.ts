@@ -186,7 +186,7 @@ describe('plugins from a project outside the CLI', () => {
     const run = await fromElsewhere(['eval', '-m', model, '-a', prefix, '-d', data]);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(
-      'adapter_config.json has peft_type "PREFIX_TUNING"; registered methods: LORA, PROMPT_TUNING; PREFIX_TUNING is in @tunekit/peft-prefix: npm install @tunekit/peft-prefix',
+      'adapter_config.json has peft_type "PREFIX_TUNING"; registered methods: LORA, PROMPT_TUNING, P_TUNING; PREFIX_TUNING is in @tunekit/peft-prefix: npm install @tunekit/peft-prefix',
     );
   });
 });
