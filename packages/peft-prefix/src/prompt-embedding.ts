@@ -25,4 +25,9 @@ export class PromptEmbedding extends UnaryModule {
   forward(ctx: TraceContext, indices: Tensor): Tensor {
     return this.sub('embedding').forward(ctx, indices);
   }
+
+  /** `forward`: prompt tuning has no dropout. */
+  encode(ctx: TraceContext, indices: Tensor): Tensor {
+    return this.forward(ctx, indices);
+  }
 }

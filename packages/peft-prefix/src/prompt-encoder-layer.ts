@@ -1,5 +1,6 @@
 import {
   AdapterLayer,
+  type HostTensor,
   type Module,
   type Parameter,
   type Tensor,
@@ -8,7 +9,15 @@ import {
   VIRTUAL_TOKENS,
   type VirtualTokens,
 } from '@tunekit/core';
-import type { PromptEmbedding } from './prompt-embedding.js';
+
+/** What a prompt-learning method puts in the prompt encoder for one adapter (PEFT's `BasePromptEncoder`). */
+export interface VirtualTokenEncoder extends Module {
+  readonly numVirtualTokens: number;
+  /** The virtual tokens' embeddings of `indices` [B, N] -> [B, N, token_dim]; dropout only while `training`. */
+  encode(ctx: TraceContext, indices: Tensor, training: boolean): Tensor;
+  /** What PEFT saves as `prompt_embeddings` when that is not the embedding table itself (P-tuning's head output). */
+  savedTable?(): Promise<HostTensor>;
+}
 
 /** Where PEFT keeps the prompt encoders: `prompt_encoder.<adapter>.embedding.weight`. */
 export const PROMPT_ENCODER = 'prompt_encoder';
@@ -21,7 +30,7 @@ export const PROMPT_ENCODER = 'prompt_encoder';
  */
 export class PromptEncoderLayer extends AdapterLayer implements VirtualTokens {
   readonly [VIRTUAL_TOKENS] = true as const;
-  private readonly encoders = new Map<string, PromptEmbedding>();
+  private readonly encoders = new Map<string, VirtualTokenEncoder>();
 
   constructor(readonly method: string) {
     super();
@@ -37,7 +46,7 @@ export class PromptEncoderLayer extends AdapterLayer implements VirtualTokens {
     return layer;
   }
 
-  add(name: string, encoder: PromptEmbedding): void {
+  add(name: string, encoder: VirtualTokenEncoder): void {
     if (this.encoders.has(name)) throw new UserError(`adapter '${name}' exists already`);
     this.encoders.set(name, this.addModule(name, encoder));
   }
@@ -46,19 +55,23 @@ export class PromptEncoderLayer extends AdapterLayer implements VirtualTokens {
     return this.activeEncoder()?.numVirtualTokens ?? 0;
   }
 
-  /** The active encoder's output for indices 0..N-1 in every row (PEFT's `get_prompt`). */
+  /**
+   * The active encoder's output for indices 0..N-1, computed for one row and repeated for every row
+   * of the batch, as PEFT's `get_prompt` does.
+   */
   virtualTokenEmbeddings(ctx: TraceContext, batch: number): Tensor {
     const encoder = this.activeEncoder();
     if (!encoder) throw new Error('no active prompt encoder');
     const n = encoder.numVirtualTokens;
-    return encoder.forward(ctx, ctx.b.arange(n).unsqueeze(0).broadcastTo([batch, n]));
+    const row = encoder.encode(ctx, ctx.b.arange(n).unsqueeze(0), this.training);
+    return row.broadcastTo([batch, n, row.dim(2)]);
   }
 
   /** The prompt embeddings of the active adapter for `indices` [B, N]. */
   forward(ctx: TraceContext, indices: Tensor): Tensor {
     const encoder = this.activeEncoder();
     if (!encoder) throw new Error('no active prompt encoder');
-    return encoder.forward(ctx, indices);
+    return encoder.encode(ctx, indices, this.training);
   }
 
   adapterNames(): string[] {
@@ -67,6 +80,16 @@ export class PromptEncoderLayer extends AdapterLayer implements VirtualTokens {
 
   adapterState(name: string): [string, Parameter][] {
     return this.encoders.get(name)?.namedParameters() ?? [];
+  }
+
+  /** What PEFT saves: the embedding table, or P-tuning's encoder output while its head is there. */
+  override async savedAdapterState(name: string): Promise<[string, HostTensor][]> {
+    const encoder = this.encoders.get(name);
+    if (!encoder) return [];
+    const table = await encoder.savedTable?.();
+    return table
+      ? [['embedding.weight', table]]
+      : encoder.namedParameters().map(([k, p]) => [k, p.value]);
   }
 
   deleteAdapter(name: string): void {
@@ -92,7 +115,7 @@ export class PromptEncoderLayer extends AdapterLayer implements VirtualTokens {
   }
 
   /** The encoder forward uses: the first active adapter this layer holds, none while disabled. */
-  private activeEncoder(): PromptEmbedding | undefined {
+  private activeEncoder(): VirtualTokenEncoder | undefined {
     if (!this.enabled) return undefined;
     const name = this.activeAdapters.find((n) => this.encoders.has(n));
     return name === undefined ? undefined : this.encoders.get(name);

@@ -1,7 +1,7 @@
 import { describePeftMethod } from '@tunekit/core/testing';
-import { prefixTuningMethod, promptTuningMethod } from '../src/index.js';
+import { prefixTuningMethod, promptTuningMethod, pTuningMethod } from '../src/index.js';
 
-// prompt tuning has no Linear dispatchers and nothing to merge
+// the prompt-learning methods have no Linear dispatchers and nothing to merge
 describePeftMethod(promptTuningMethod, {
   dispatchers: [],
   config: { num_virtual_tokens: 3 },
@@ -17,5 +17,22 @@ describePeftMethod(prefixTuningMethod, {
 describePeftMethod(prefixTuningMethod, {
   dispatchers: [],
   config: { num_virtual_tokens: 3, prefix_projection: true, encoder_hidden_size: 5 },
+  merges: false,
+});
+
+describePeftMethod(pTuningMethod, {
+  dispatchers: [],
+  config: { num_virtual_tokens: 3, encoder_hidden_size: 6 },
+  merges: false,
+});
+
+describePeftMethod(pTuningMethod, {
+  dispatchers: [],
+  config: {
+    num_virtual_tokens: 3,
+    encoder_hidden_size: 4,
+    encoder_reparameterization_type: 'LSTM',
+    encoder_num_layers: 2,
+  },
   merges: false,
 });

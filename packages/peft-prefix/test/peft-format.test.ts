@@ -3,8 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PeftModel, readAdapterFolder } from '@tunekit/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { promptTuningMethod } from '../src/index.js';
-import { PROMPT_OPTIONS, TINY_GPT2, TINY_LLAMA, tinyModel } from './helpers.js';
+import { promptTuningMethod, pTuningMethod } from '../src/index.js';
+import {
+  logitsOf,
+  maxAbsDiff,
+  PROMPT_OPTIONS,
+  TINY_GPT2,
+  TINY_LLAMA,
+  tinyModel,
+} from './helpers.js';
 
 describe('a prompt-tuning adapter on disk', () => {
   let dir: string;
@@ -85,5 +92,98 @@ describe('a prompt-tuning adapter on disk', () => {
         .namedParameters()
         .map(([path]) => path),
     );
+  });
+});
+
+describe('a P-tuning adapter on disk', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'tunekit-p-tuning-'));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('has the adapter_config.json PEFT writes for a PromptEncoderConfig', async () => {
+    const peft = PeftModel.create(
+      tinyModel(TINY_LLAMA),
+      pTuningMethod,
+      { num_virtual_tokens: 5, encoder_hidden_size: 16 },
+      { modelConfig: TINY_LLAMA },
+    );
+    await peft.save(dir, { baseModelNameOrPath: 'tiny-llama' });
+    // PromptEncoderConfig.to_dict() of PEFT, less peft_version (PEFT fills that in itself)
+    expect(JSON.parse(await readFile(join(dir, 'adapter_config.json'), 'utf8'))).toEqual({
+      task_type: 'CAUSAL_LM',
+      peft_type: 'P_TUNING',
+      auto_mapping: null,
+      base_model_name_or_path: 'tiny-llama',
+      revision: null,
+      inference_mode: true,
+      num_virtual_tokens: 5,
+      token_dim: 8,
+      num_transformer_submodules: 1,
+      num_attention_heads: 2,
+      num_layers: 2,
+      modules_to_save: null,
+      encoder_reparameterization_type: 'MLP',
+      encoder_hidden_size: 16,
+      encoder_num_layers: 2,
+      encoder_dropout: 0,
+    });
+  });
+
+  it.each(['MLP', 'LSTM'])(
+    'holds one f32 tensor prompt_embeddings [num_virtual_tokens, token_dim] (%s): the encoder’s output, not its weights',
+    async (type) => {
+      const peft = PeftModel.create(
+        tinyModel(TINY_GPT2),
+        pTuningMethod,
+        { num_virtual_tokens: 4, encoder_hidden_size: 6, encoder_reparameterization_type: type },
+        { modelConfig: TINY_GPT2 },
+      );
+      await peft.save(dir);
+      const { tensors } = await readAdapterFolder(dir);
+      expect([...tensors.keys()]).toEqual(['prompt_embeddings']);
+      const t = tensors.get('prompt_embeddings');
+      expect([t?.dtype, t?.shape]).toEqual(['f32', [4, 8]]);
+      const table = peft.stateDict().get('prompt_embeddings');
+      expect(t?.toArray()).not.toEqual(table?.toArray());
+    },
+  );
+
+  it('loads back for inference: the table alone, frozen, the same logits', async () => {
+    const rows = [[3, 1, 4, 1, 5]];
+    const peft = PeftModel.create(
+      tinyModel(TINY_LLAMA),
+      pTuningMethod,
+      { num_virtual_tokens: 3, encoder_hidden_size: 4 },
+      { modelConfig: TINY_LLAMA },
+    );
+    await peft.save(dir);
+    const loaded = await PeftModel.fromPretrained(tinyModel(TINY_LLAMA), dir, {
+      methods: [pTuningMethod],
+      modelConfig: TINY_LLAMA,
+    });
+    expect(loaded.trainableParameters()).toEqual([]);
+    expect([...loaded.stateDict().keys()]).toEqual(['prompt_embeddings']);
+    expect(maxAbsDiff(await logitsOf(loaded.model, rows), await logitsOf(peft.model, rows))).toBe(
+      0,
+    );
+  });
+
+  it('refuses to load for training: the file holds the encoder’s output, not the encoder', async () => {
+    const peft = PeftModel.create(
+      tinyModel(TINY_LLAMA),
+      pTuningMethod,
+      { num_virtual_tokens: 3, encoder_hidden_size: 4 },
+      { modelConfig: TINY_LLAMA },
+    );
+    await peft.save(dir);
+    await expect(
+      PeftModel.fromPretrained(tinyModel(TINY_LLAMA), dir, {
+        methods: [pTuningMethod],
+        modelConfig: TINY_LLAMA,
+        isTrainable: true,
+      }),
+    ).rejects.toThrow(/missing \(6\): mlp_head\.0\.weight/);
   });
 });

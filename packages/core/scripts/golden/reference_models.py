@@ -9,12 +9,16 @@ import torch.nn.functional as F
 # ---------------------------------------------------------------- shared pieces
 
 
-def attention_by_hand(q, k, v):
-    """softmax(q k^T / sqrt(d) + causal mask) v, the eager path of modeling_llama / modeling_gpt2."""
+def attention_by_hand(q, k, v, key_mask=None):
+    """softmax(q k^T / sqrt(d) + causal mask) v, the eager path of modeling_llama / modeling_gpt2. With
+    more keys than queries (a cached prefix), query i sits at key position (keys - queries) + i; key_mask
+    [B, keys] (True: attend) is the 2-D attention_mask, as HF combines it with the causal mask."""
     scores = q @ k.transpose(-1, -2) / math.sqrt(q.shape[-1])
-    t = q.shape[-2]
-    causal = torch.ones(t, t, dtype=torch.bool).tril()
-    return torch.softmax(scores.masked_fill(~causal, float('-inf')), dim=-1) @ v
+    tq, tk = q.shape[-2], k.shape[-2]
+    allowed = torch.ones(tq, tk, dtype=torch.bool).tril(tk - tq)
+    if key_mask is not None:
+        allowed = allowed & key_mask[:, None, None, :].bool()
+    return torch.softmax(scores.masked_fill(~allowed, float('-inf')), dim=-1) @ v
 
 
 def attention_by_torch(q, k, v):
@@ -97,19 +101,31 @@ def linear(w, name, x):
     return y + w[name + '.bias'] if name + '.bias' in w else y
 
 
-def llama_forward(c, w, ids, attention=attention_by_hand, inv_freq=None):
-    """LlamaForCausalLM (and Qwen2ForCausalLM) logits for ids [B, T] at positions 0..T-1."""
+def run_attention(attention, q, k, v, key_mask):
+    return attention(q, k, v) if key_mask is None else attention(q, k, v, key_mask)
+
+
+def llama_forward(c, w, ids, attention=attention_by_hand, inv_freq=None, prompts=None, past=None, key_mask=None):
+    """LlamaForCausalLM (and Qwen2ForCausalLM) logits for ids [B, T] at positions 0..T-1.
+
+    For the prompt-learning methods, as PEFT runs the model: `prompts` [B, N, H] go before the token
+    embeddings (inputs_embeds = cat(prompts, embed(ids)), positions 0..N+T-1, logits for all N+T); `past`
+    holds each layer's (keys, values) [B, kv_heads, P, head_dim] put before that layer's own (a
+    past_key_values prefix: positions start at P); key_mask [B, P + N + T] is the 2-D attention_mask."""
     heads, kv_heads = c['num_attention_heads'], c['num_key_value_heads']
     head_dim = c.get('head_dim') or c['hidden_size'] // heads
     eps = c['rms_norm_eps']
     if inv_freq is None:
         rope = c.get('rope_scaling')
         inv_freq = llama3_inv_freq(c, head_dim) if rope and rope['rope_type'] == 'llama3' else default_inv_freq(c, head_dim)
-    freqs = torch.outer(torch.arange(ids.shape[1], dtype=torch.float64), inv_freq)
+    h = w['model.embed_tokens.weight'][ids]
+    if prompts is not None:
+        h = torch.cat((prompts, h), dim=1)
+    start = 0 if past is None else past[0][0].shape[2]
+    freqs = torch.outer(torch.arange(start, start + h.shape[1], dtype=torch.float64), inv_freq)
     emb = torch.cat((freqs, freqs), dim=-1)
     cos, sin = emb.cos(), emb.sin()
 
-    h = w['model.embed_tokens.weight'][ids]
     for i in range(c['num_hidden_layers']):
         p = f'model.layers.{i}.'
         x = rms_norm(h, w[p + 'input_layernorm.weight'], eps)
@@ -117,10 +133,12 @@ def llama_forward(c, w, ids, attention=attention_by_hand, inv_freq=None):
         k = split_heads(linear(w, p + 'self_attn.k_proj', x), kv_heads, head_dim)
         v = split_heads(linear(w, p + 'self_attn.v_proj', x), kv_heads, head_dim)
         q, k = q * cos + rotate_half(q) * sin, k * cos + rotate_half(k) * sin
+        if past is not None:
+            k, v = torch.cat((past[i][0], k), dim=2), torch.cat((past[i][1], v), dim=2)
         # repeat_kv: each kv head serves heads / kv_heads consecutive query heads
         k = k.repeat_interleave(heads // kv_heads, dim=1)
         v = v.repeat_interleave(heads // kv_heads, dim=1)
-        h = h + linear(w, p + 'self_attn.o_proj', merge_heads(attention(q, k, v)))
+        h = h + linear(w, p + 'self_attn.o_proj', merge_heads(run_attention(attention, q, k, v, key_mask)))
         x = rms_norm(h, w[p + 'post_attention_layernorm.weight'], eps)
         gate = F.silu(linear(w, p + 'mlp.gate_proj', x))
         h = h + linear(w, p + 'mlp.down_proj', gate * linear(w, p + 'mlp.up_proj', x))
@@ -145,16 +163,22 @@ def layer_norm(w, name, x, eps):
     return F.layer_norm(x, x.shape[-1:], w[name + '.weight'], w[name + '.bias'], eps)
 
 
-def gpt2_forward(c, w, ids, attention=attention_by_hand):
-    """GPT2LMHeadModel logits for ids [B, T] at positions 0..T-1; lm_head is wte."""
+def gpt2_forward(c, w, ids, attention=attention_by_hand, prompts=None, past=None, key_mask=None):
+    """GPT2LMHeadModel logits for ids [B, T] at positions 0..T-1; lm_head is wte. `prompts`, `past` and
+    key_mask as in llama_forward (the learned positions of the inputs embeddings start after `past`)."""
     n, heads, eps = c['n_embd'], c['n_head'], c['layer_norm_epsilon']
-    t = ids.shape[1]
-    h = w['transformer.wte.weight'][ids] + w['transformer.wpe.weight'][:t]
+    h = w['transformer.wte.weight'][ids]
+    if prompts is not None:
+        h = torch.cat((prompts, h), dim=1)
+    start = 0 if past is None else past[0][0].shape[2]
+    h = h + w['transformer.wpe.weight'][start : start + h.shape[1]]
     for i in range(c['n_layer']):
         p = f'transformer.h.{i}.'
         q, k, v = conv1d(w, p + 'attn.c_attn', layer_norm(w, p + 'ln_1', h, eps)).split(n, dim=-1)
         q, k, v = (split_heads(z, heads, n // heads) for z in (q, k, v))
-        h = h + conv1d(w, p + 'attn.c_proj', merge_heads(attention(q, k, v)))
+        if past is not None:
+            k, v = torch.cat((past[i][0], k), dim=2), torch.cat((past[i][1], v), dim=2)
+        h = h + conv1d(w, p + 'attn.c_proj', merge_heads(run_attention(attention, q, k, v, key_mask)))
         x = layer_norm(w, p + 'ln_2', h, eps)
         h = h + conv1d(w, p + 'mlp.c_proj', gelu_new(conv1d(w, p + 'mlp.c_fc', x)))
     return layer_norm(w, 'transformer.ln_f', h, eps) @ w['transformer.wte.weight'].T

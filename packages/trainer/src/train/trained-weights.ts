@@ -1,3 +1,4 @@
+import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   HF_WEIGHTS_FILE,
@@ -9,6 +10,13 @@ import {
   UserError,
   writeSafetensors,
 } from '@tunekit/core';
+
+/**
+ * Beside PEFT's files in a checkpoint: every tensor the adapter trains, written only when PEFT's
+ * adapter file does not hold them as they are (P-tuning's prompt encoder and prefix tuning's
+ * projection, of which PEFT saves only the output), so that resuming continues from them.
+ */
+export const ADAPTER_TRAINING_STATE_FILE = 'adapter_training_state.safetensors';
 
 /** What a checkpoint stores of the model: the adapter (PEFT) or every weight (full fine-tuning). */
 export interface TrainedWeights {
@@ -23,9 +31,17 @@ export interface TrainedWeights {
 export function adapterWeights(peft: PeftModel): TrainedWeights {
   return {
     kind: 'adapter',
-    save: (dir) => peft.save(dir),
+    async save(dir) {
+      await peft.save(dir);
+      const trained = peft.stateDict();
+      if (!sameTensors(trained, await peft.tensorsToSave()))
+        await writeSafetensors(join(dir, ADAPTER_TRAINING_STATE_FILE), trained, { format: 'pt' });
+    },
     async load(dir) {
-      const { tensors } = await readAdapterFolder(dir);
+      const state = join(dir, ADAPTER_TRAINING_STATE_FILE);
+      const tensors = (await exists(state))
+        ? await readAllTensors(state)
+        : (await readAdapterFolder(dir)).tensors;
       peft.loadStateDict(tensors, peft.activeAdapter, dir);
     },
   };
@@ -39,18 +55,44 @@ export function fullWeights(model: Module): TrainedWeights {
       writeSafetensors(join(dir, HF_WEIGHTS_FILE), model.stateDict(), { format: 'pt' }),
     async load(dir) {
       const path = join(dir, HF_WEIGHTS_FILE);
-      const file = await SafetensorsFile.open(path);
+      const tensors = await readAllTensors(path);
       try {
-        const tensors = new Map<string, HostTensor>();
-        for (const name of file.keys()) tensors.set(name, await file.read(name));
         model.loadStateDict(tensors);
       } catch (err) {
         if (err instanceof UserError)
           throw new UserError(`${path}: ${err.message}`, { cause: err });
         throw err;
-      } finally {
-        await file.close();
       }
     },
   };
 }
+
+async function readAllTensors(path: string): Promise<Map<string, HostTensor>> {
+  const file = await SafetensorsFile.open(path);
+  try {
+    const tensors = new Map<string, HostTensor>();
+    for (const name of file.keys()) tensors.set(name, await file.read(name));
+    return tensors;
+  } finally {
+    await file.close();
+  }
+}
+
+function sameTensors(
+  a: ReadonlyMap<string, HostTensor>,
+  b: ReadonlyMap<string, HostTensor>,
+): boolean {
+  if (a.size !== b.size) return false;
+  return [...a].every(([key, t]) => {
+    const other = b.get(key);
+    if (other === undefined || other.size !== t.size) return false;
+    const [x, y] = [t.toFloat64(), other.toFloat64()];
+    return x.every((v, i) => v === y[i]);
+  });
+}
+
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
