@@ -15,7 +15,8 @@ export function deviceBytes(shape: Shape): number {
 /** A host tensor as device words (see wgslType): f16/bf16 decoded to f32, i64 to i32, u8/bool widened. */
 export function toWords(host: HostTensor): Float32Array | Int32Array | Uint32Array {
   const type = wgslType(host.dtype);
-  if (host.dtype === 'f32' || host.dtype === 'i32') return host.data as Float32Array | Int32Array;
+  // an f32 tensor may hold its values in a Float64Array (the step runner's scalars do)
+  if (host.data instanceof Float32Array || host.data instanceof Int32Array) return host.data;
   const values = host.toFloat64();
   if (type === 'f32') return Float32Array.from(values);
   if (type === 'i32') return Int32Array.from(values);

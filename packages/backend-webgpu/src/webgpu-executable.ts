@@ -23,6 +23,8 @@ export class WebGpuExecutable implements Executable {
   private readonly planned: GPUBuffer[];
   private readonly dataBuffers = new Map<string, GPUBuffer>();
   private readonly pipelines: GPUComputePipeline[];
+  /** Per step, the uniform buffer of its kernel's sizes (see Kernel.params), written once. */
+  private readonly uniforms: (GPUBuffer | undefined)[];
   /** Pipeline creation reports errors asynchronously; the first run says them. */
   private readonly compileError: Promise<GPUError | null>;
   private running = false;
@@ -42,6 +44,15 @@ export class WebGpuExecutable implements Executable {
         device.createBuffer({ size: deviceBytes(input.shape), usage: STORAGE() }),
       );
     }
+    this.uniforms = program.steps.map(({ kernel }) => {
+      if (!kernel.params) return undefined;
+      const buffer = device.createBuffer({
+        size: kernel.params.byteLength,
+        usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+      });
+      device.queue.writeBuffer(buffer, 0, kernel.params);
+      return buffer;
+    });
     device.pushErrorScope('validation');
     this.pipelines = program.steps.map((s) => pipelines.get(s.kernel.source));
     this.compileError = device.popErrorScope();
@@ -72,6 +83,8 @@ export class WebGpuExecutable implements Executable {
       for (const [k, { node, kernel }] of steps.entries()) {
         const pipeline = this.pipelines[k];
         const buffers = [...kernel.inputs.map(bufferOf), bufferOf(node)];
+        const uniform = this.uniforms[k];
+        if (uniform) buffers.push(uniform);
         pass.setPipeline(pipeline);
         pass.setBindGroup(
           0,
@@ -115,6 +128,7 @@ export class WebGpuExecutable implements Executable {
 
   dispose(): void {
     for (const b of [...this.planned, ...this.dataBuffers.values()]) b.destroy();
+    for (const b of this.uniforms) b?.destroy();
     this.planned.length = 0;
     this.dataBuffers.clear();
   }

@@ -14,6 +14,11 @@ export interface Kernel {
   readonly workgroupBytes: number;
   /** Invocations per workgroup, checked against the adapter. */
   readonly invocations: number;
+  /**
+   * Sizes passed as a uniform (binding n+1, `p`) instead of baked into the source, so that one
+   * pipeline serves every shape: for kernels whose compilation is slow (matmul).
+   */
+  readonly params?: Uint32Array;
 }
 
 /** Lowers one node, given its input nodes, to the dispatches that compute it. */
