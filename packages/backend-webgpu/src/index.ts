@@ -2,6 +2,7 @@ export {
   type DeviceOptions,
   type GpuContext,
   noAdapterMessage,
+  requestAdapter,
   requestGpu,
 } from './device/request-device.js';
 export { SWIFTSHADER_ICD } from './device/swiftshader.js';

@@ -1,19 +1,15 @@
 import { type BackendFactory, TOKENS, type TunekitPlugin } from '@tunekit/core';
+import { requestAdapter } from './device/request-device.js';
 import { WebGpuBackend } from './webgpu-backend.js';
 
 export const webgpuBackendFactory: BackendFactory = {
   id: 'webgpu',
-  // a GPU outranks onnx (1) when the config names no backend... but only where an adapter exists
-  priority: 2,
-  isAvailable: async () => {
-    try {
-      const backend = await WebGpuBackend.create();
-      backend.dispose();
-      return true;
-    } catch {
-      return false;
-    }
-  },
+  // Between the reference backend (0) and onnx (1): preferred where onnx is not installed (a
+  // browser), never chosen over onnx unasked, since the adapter found may be a software one
+  // (SwiftShader, lavapipe) far slower than onnxruntime on the same CPU.
+  priority: 0.5,
+  // no adapter: throws the UserError that names the setting that would provide one
+  isAvailable: async () => (await requestAdapter()) !== null,
   create: () => WebGpuBackend.create(),
 };
 

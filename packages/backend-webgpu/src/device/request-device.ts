@@ -20,9 +20,7 @@ export interface GpuContext {
  * workgroup memory); the compiler checks each kernel against them.
  */
 export async function requestGpu(opts: DeviceOptions = {}): Promise<GpuContext> {
-  const gpu = (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu ?? (await nodeGpu(opts));
-  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
-  if (!adapter) throw new UserError(noAdapterMessage());
+  const adapter = await requestAdapter(opts);
   const required = [
     'maxStorageBuffersPerShaderStage',
     'maxComputeWorkgroupStorageSize',
@@ -38,6 +36,14 @@ export async function requestGpu(opts: DeviceOptions = {}): Promise<GpuContext> 
     limits: device.limits,
     adapterInfo: [info.vendor, info.architecture, info.description].filter(Boolean).join(' '),
   };
+}
+
+/** The adapter, or a UserError saying which setting would provide one. */
+export async function requestAdapter(opts: DeviceOptions = {}): Promise<GPUAdapter> {
+  const gpu = (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu ?? (await nodeGpu(opts));
+  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  if (!adapter) throw new UserError(noAdapterMessage());
+  return adapter;
 }
 
 /** Which setting provides an adapter where there is no GPU. */
