@@ -1,5 +1,8 @@
 import type { FusedOpName, PrimitiveOpName } from '@tunekit/core';
 import { ELEMENTWISE } from './elementwise.js';
+import { rmsNorm } from './fused/rms-norm.js';
+import { rope } from './fused/rope.js';
+import { logSoftmax, softmax } from './fused/softmax.js';
 import { INDEXING } from './indexing.js';
 import type { Lowering } from './kernel.js';
 import { matmul } from './matmul.js';
@@ -27,4 +30,8 @@ export const KERNELS: { readonly [K in PrimitiveOpName]: Entry<K> } & {
   ...REDUCE,
   matmul,
   ...INDEXING,
+  softmax,
+  log_softmax: logSoftmax,
+  rms_norm: rmsNorm,
+  rope,
 };
