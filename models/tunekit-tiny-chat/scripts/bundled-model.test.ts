@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   type ChatMessage,
+  describeDataInput,
   loadCausalLM,
   readGenerationConfig,
   seededRandom,
@@ -89,6 +90,17 @@ describe('the quickstart data', () => {
     const held = await pairs('eval.jsonl');
     expect([train.size, held.length]).toEqual([2000, 200]);
     expect(held.filter((p) => train.has(p))).toEqual([]);
+  });
+
+  it('has data manifests that describe the files as committed', async () => {
+    for (const [file, records] of [
+      ['train.jsonl', 2000],
+      ['eval.jsonl', 200],
+    ] as const) {
+      const input = await describeDataInput(join(DATA_DIR, file));
+      expect(input.manifest_outdated).toBeUndefined();
+      expect(input.manifest).toMatchObject({ file, records, format: 'messages', inputs: [] });
+    }
   });
 });
 

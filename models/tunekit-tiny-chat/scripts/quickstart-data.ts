@@ -1,9 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { seededRandom } from '@tunekit/core';
+import { seededRandom, writeDataManifest } from '@tunekit/core';
 import { MAX_OPERAND, pick } from './corpus.js';
 
-// Writes examples/quickstart/data/{train,eval}.jsonl: sums of two numbers 0-99 asked in a ChatML
+// Writes examples/quickstart/data/{train,eval}.jsonl (each with its data manifest): sums of two numbers 0-99 asked in a ChatML
 // chat, answered with the number alone. The base model adds in prose but has never been asked
 // a sum in a chat; the eval pairs are held out (neither order of an eval pair is in train).
 //   pnpm --filter @tunekit/tiny-chat-scripts quickstart-data
@@ -47,8 +47,25 @@ export async function writeQuickstartData(dir: string): Promise<void> {
   const lines = (chosen: [number, number][]) =>
     `${chosen.map((p) => record(...ordered(p), pick(random, QUESTIONS))).join('\n')}\n`;
   await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, 'eval.jsonl'), lines(pairs.slice(0, EVAL_SIZE)));
-  await writeFile(join(dir, 'train.jsonl'), lines(pairs.slice(EVAL_SIZE, EVAL_SIZE + TRAIN_SIZE)));
+  const parts = [
+    ['eval.jsonl', pairs.slice(0, EVAL_SIZE)],
+    ['train.jsonl', pairs.slice(EVAL_SIZE, EVAL_SIZE + TRAIN_SIZE)],
+  ] as const;
+  for (const [name, chosen] of parts) {
+    await writeFile(join(dir, name), lines(chosen));
+    // the manifest that training records, so `tunekit data lineage` traces the quickstart to here
+    await writeDataManifest(join(dir, name), {
+      records: chosen.length,
+      format: 'messages',
+      command: 'pnpm --filter @tunekit/tiny-chat-scripts quickstart-data',
+      inputs: [],
+      details: {
+        generator: 'models/tunekit-tiny-chat/scripts/quickstart-data.ts',
+        seed: QUICKSTART_SEED,
+        task: 'sums of two numbers 0-99 asked in a chat; eval pairs held out of train in either order',
+      },
+    });
+  }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`)

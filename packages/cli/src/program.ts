@@ -15,7 +15,10 @@ const COMMANDS = {
   chat: async () => (await import('./commands/chat.js')).chatCommand,
   generate: async () => (await import('./commands/generate.js')).generateCommand,
   merge: async () => (await import('./commands/merge.js')).mergeCommand,
+  quantize: async () => (await import('./commands/quantize.js')).quantizeCommand,
   export: async () => (await import('./commands/export.js')).exportCommand,
+  compare: async () => (await import('./commands/compare.js')).compareCommand,
+  data: async () => (await import('./commands/data.js')).dataCommand,
   template: async () => (await import('./commands/template.js')).templateCommand,
   'export-config': async () => (await import('./commands/export-config.js')).exportConfigCommand,
 } satisfies Record<string, () => Promise<CommandFactory>>;
@@ -45,8 +48,16 @@ export async function createProgram(
   const known = names.find((name) => name === named);
   for (const name of known ? [known] : names) {
     const command = (await COMMANDS[name]())(streams);
-    // addCommand (unlike command()) does not pass the output and exit settings on by itself.
-    program.addCommand(command.copyInheritedSettings(program));
+    // addCommand (unlike command()) does not pass the output and exit settings on by itself, and a
+    // factory's subcommands were made before their parent had them
+    program.addCommand(inheritSettings(command, program));
   }
   return program;
+}
+
+/** `command` and its subcommands, all levels, with `parent`'s output and exit settings. */
+function inheritSettings(command: Command, parent: Command): Command {
+  command.copyInheritedSettings(parent);
+  for (const sub of command.commands) inheritSettings(sub, command);
+  return command;
 }

@@ -1,2 +1,3 @@
+export * from './folder/index.js';
 export { plugin } from './plugin.js';
 export * from './quant/index.js';

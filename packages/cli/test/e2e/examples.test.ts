@@ -75,4 +75,28 @@ describe('examples', () => {
     expect(metrics.exact_match).toBe(after.eval_exact_match);
     expect(metrics.loss).toBeCloseTo(after.eval_loss, 6);
   }, 240_000);
+
+  // reads the runs the tests above wrote (a file's tests run in order)
+  it('compare: the runs above side by side, as a table and an HTML page', async () => {
+    const runs = ['alpaca-lora', 'full-finetune'].map((name) => join(work, name));
+    const page = join(work, 'compare.html');
+    const run = await runTunekit(['compare', ...runs, '--html', page]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe(`wrote ${page}\n`);
+    const [heading, , lora, full] = run.stdout.split('\n');
+    expect(heading).toMatch(
+      /^run +method +trainable params +saved +steps +train time +peak RSS +eval_loss/,
+    );
+    expect(lora).toMatch(
+      /alpaca-lora +lora +[\d.]+K \(\d\.\d\d%\) +[\d.]+ kB +3 +[\d.]+ s +[\d.]+ (MB|GB) /,
+    );
+    expect(full).toMatch(/full-finetune +full +[\d.]+[KM] \(100\.00%\) +[\d.]+ MB +3 /);
+    expect(await readFile(page, 'utf8')).toContain(`<td>${runs[0]}</td>`);
+
+    const again = await runTunekit(['compare', ...runs, '--html', page]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toBe(
+      `error: --html: ${page} already exists; pass --overwrite to replace it\n`,
+    );
+  }, 60_000);
 });

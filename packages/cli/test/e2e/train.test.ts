@@ -76,6 +76,39 @@ describe('tunekit train', () => {
     expect(after.eval_loss).toBeLessThan(before.eval_loss);
   });
 
+  it('records its data files with their manifests, which tunekit data lineage prints', async () => {
+    const record = await readJson<TrainingRecord>(join(out, 'training_record.json'));
+    const data = join(examplesDir, 'quickstart/data');
+    expect(
+      record.data.inputs?.map(({ split, path, manifest }) => [split, path, manifest?.command]),
+    ).toEqual([
+      [
+        'train',
+        join(data, 'train.jsonl'),
+        'pnpm --filter @tunekit/tiny-chat-scripts quickstart-data',
+      ],
+      [
+        'eval',
+        join(data, 'eval.jsonl'),
+        'pnpm --filter @tunekit/tiny-chat-scripts quickstart-data',
+      ],
+    ]);
+    const run = await runTunekit(['data', 'lineage', out]);
+    expect(run.code).toBe(0);
+    const lines = run.stdout.split('\n');
+    expect(lines[0]).toMatch(
+      new RegExp(`^${out}: trained on ../models/tunekit-tiny-chat, 4 steps, `),
+    );
+    expect(lines[1]).toMatch(
+      new RegExp(`^  train: ${join(data, 'train.jsonl')} \\(sha256 [0-9a-f]{12}\\)$`),
+    );
+    expect(lines[2]).toMatch(
+      /^ {4}2000 records \(messages\), made .* by: pnpm --filter @tunekit\/tiny-chat-scripts quickstart-data$/,
+    );
+    expect(run.stdout).toContain('seed 3');
+    expect(run.stdout).toContain(`  eval: ${join(data, 'eval.jsonl')}`);
+  });
+
   it('refuses to train again into the finished run, before loading the model', async () => {
     const adapter = await readFile(join(out, 'adapter_model.safetensors'));
     const again = await runTunekit(['train', quickstart, ...tinyRun(out)]);

@@ -1,8 +1,9 @@
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { itemsize } from '../graph/index.js';
+import { itemsize, sizeOf } from '../graph/index.js';
 import type { HostTensor } from '../tensor/index.js';
 import { atomicWrite } from './atomic-write.js';
+import type { DeferredTensor } from './deferred-tensor.js';
 import { readFileIfPresent } from './file-io.js';
 import {
   HF_COMPANION_FILES,
@@ -20,8 +21,8 @@ export const DEFAULT_MAX_SHARD_BYTES = 5_000_000_000;
 export interface ModelFolderContent {
   /** Written as `config.json`. */
   config: Readonly<Record<string, unknown>>;
-  /** Tensors in the order they are assigned to shards. */
-  weights: ReadonlyMap<string, HostTensor>;
+  /** Tensors in the order they are assigned to shards; deferred ones are loaded one at a time as written. */
+  weights: ReadonlyMap<string, HostTensor | DeferredTensor>;
   /** Above this many bytes, the weights are split into shards plus an index. */
   maxShardBytes?: number;
   /** A model folder whose tokenizer and generation files are copied, where present. */
@@ -66,7 +67,7 @@ const SHARD_METADATA = { format: 'pt' };
 
 async function writeWeights(
   dir: string,
-  weights: ReadonlyMap<string, HostTensor>,
+  weights: ReadonlyMap<string, HostTensor | DeferredTensor>,
   maxShardBytes: number,
 ): Promise<string[]> {
   const shards = planShards(weights, maxShardBytes);
@@ -90,15 +91,18 @@ async function writeWeights(
 }
 
 interface Shard {
-  tensors: Map<string, HostTensor>;
+  tensors: Map<string, HostTensor | DeferredTensor>;
   bytes: number;
 }
 
 /** Greedy, in order, like transformers: a new shard starts when the next tensor would not fit. */
-function planShards(weights: ReadonlyMap<string, HostTensor>, maxShardBytes: number): Shard[] {
+function planShards(
+  weights: ReadonlyMap<string, HostTensor | DeferredTensor>,
+  maxShardBytes: number,
+): Shard[] {
   const shards: Shard[] = [{ tensors: new Map(), bytes: 0 }];
   for (const [name, t] of weights) {
-    const bytes = t.size * itemsize(t.dtype);
+    const bytes = sizeOf(t.shape) * itemsize(t.dtype);
     let last = shards[shards.length - 1];
     if (last.tensors.size > 0 && last.bytes + bytes > maxShardBytes) {
       last = { tensors: new Map(), bytes: 0 };

@@ -1,5 +1,15 @@
 export { TMP_FOLDER_PREFIX, writeFolderAtomically } from './atomic-folder.js';
 export { atomicWrite, type FileContent } from './atomic-write.js';
+export {
+  type DataInput,
+  type DataManifest,
+  type DataManifestFields,
+  dataManifestPath,
+  describeDataInput,
+  readDataManifest,
+  writeDataManifest,
+} from './data-manifest.js';
+export type { DeferredTensor } from './deferred-tensor.js';
 export { readFileIfPresent } from './file-io.js';
 export {
   findCachedSnapshot,

@@ -1,33 +1,37 @@
 import { UserError } from '../errors/index.js';
-import { itemsize } from '../graph/index.js';
-import type { HostTensor } from '../tensor/index.js';
+import { formatShape, itemsize, sameShape, sizeOf } from '../graph/index.js';
+import { HostTensor } from '../tensor/index.js';
 import { atomicWrite } from './atomic-write.js';
+import type { DeferredTensor } from './deferred-tensor.js';
 import { writeAll } from './file-io.js';
 import { SAFETENSORS_NAME_OF } from './safetensors-dtype.js';
 
 /** Named tensors to write, as a Map or a plain object. */
-export type TensorMap = ReadonlyMap<string, HostTensor> | Readonly<Record<string, HostTensor>>;
+export type TensorMap<T = HostTensor> = ReadonlyMap<string, T> | Readonly<Record<string, T>>;
 
-interface Layout {
+interface Layout<T> {
   /** The 8-byte length prefix and the JSON header, padded with spaces to 8 bytes. */
   head: Uint8Array;
   /** Tensors in file order (sorted by name). */
-  tensors: [string, HostTensor][];
+  tensors: [string, T][];
 }
 
 /**
  * Writes a safetensors file atomically, streaming the header then each tensor in name
- * order, so no buffer of the whole file is ever built.
+ * order, so no buffer of the whole file is ever built. A deferred tensor is loaded only when
+ * its turn comes, so a file of them holds one tensor in memory at a time.
  */
 export async function writeSafetensors(
   path: string,
-  tensors: TensorMap,
+  tensors: TensorMap<HostTensor | DeferredTensor>,
   metadata?: Readonly<Record<string, string>>,
 ): Promise<void> {
   const layout = layoutOf(tensors, metadata, path);
   await atomicWrite(path, async (handle) => {
     await writeAll(handle, layout.head);
-    for (const [, t] of layout.tensors) await writeAll(handle, bytesOf(t));
+    for (const [name, t] of layout.tensors) {
+      await writeAll(handle, bytesOf(t instanceof HostTensor ? t : await loadAsDeclared(name, t)));
+    }
   });
 }
 
@@ -41,14 +45,14 @@ export function encodeSafetensors(
   return Buffer.concat(parts);
 }
 
-function layoutOf(
-  tensors: TensorMap,
+function layoutOf<T extends HostTensor | DeferredTensor>(
+  tensors: TensorMap<T>,
   metadata: Readonly<Record<string, string>> | undefined,
   target: string,
-): Layout {
+): Layout<T> {
   const entries = (tensors instanceof Map ? [...tensors] : Object.entries(tensors)) as [
     string,
-    HostTensor,
+    T,
   ][];
   entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const header: Record<string, unknown> = {};
@@ -58,7 +62,7 @@ function layoutOf(
     if (name === '__metadata__') {
       throw new UserError(`${target}: "__metadata__" is reserved and cannot name a tensor`);
     }
-    const size = t.size * itemsize(t.dtype);
+    const size = sizeOf(t.shape) * itemsize(t.dtype);
     header[name] = {
       dtype: SAFETENSORS_NAME_OF[t.dtype],
       shape: t.shape,
@@ -80,4 +84,15 @@ function layoutOf(
 function bytesOf(t: HostTensor): Uint8Array {
   const data = t.data instanceof Float64Array ? Float32Array.from(t.data) : t.data;
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+/** A deferred tensor's value, which must have the dtype and shape its header entry was given. */
+async function loadAsDeclared(name: string, deferred: DeferredTensor): Promise<HostTensor> {
+  const t = await deferred.load();
+  if (t.dtype !== deferred.dtype || !sameShape(t.shape, deferred.shape)) {
+    throw new Error(
+      `tensor "${name}" was declared ${deferred.dtype}${formatShape(deferred.shape)} but loaded as ${t.dtype}${formatShape(t.shape)}`,
+    );
+  }
+  return t;
 }

@@ -59,6 +59,34 @@ describe('safetensors round trip', () => {
     expect(fromBuffer.metadata).toEqual({ format: 'pt', note: 'x' });
   });
 
+  it('writes deferred tensors as if given, loading each only when its turn comes', async () => {
+    const path = join(await tempDir(), 'deferred.safetensors');
+    const tensors = everyDtype();
+    const loaded: string[] = [];
+    const deferred = new Map(
+      [...tensors].map(([name, t]) => [
+        name,
+        {
+          dtype: t.dtype,
+          shape: t.shape,
+          load: async () => {
+            loaded.push(name);
+            return t;
+          },
+        },
+      ]),
+    );
+    await writeSafetensors(path, deferred, { format: 'pt' });
+    expect(loaded).toEqual([...tensors.keys()].sort());
+    expect(await readFile(path)).toEqual(Buffer.from(encodeSafetensors(tensors, { format: 'pt' })));
+    const wrong = new Map([
+      ['x', { dtype: 'f32' as const, shape: [3], load: async () => HostTensor.zeros('f32', [2]) }],
+    ]);
+    await expect(writeSafetensors(path, wrong)).rejects.toThrow(
+      'tensor "x" was declared f32[3] but loaded as f32[2]',
+    );
+  });
+
   it('lays the file out as the reference writer does: padded header, tensors in name order', () => {
     const bytes = encodeSafetensors({
       b: HostTensor.from('f32', [1], [2]),

@@ -19,7 +19,9 @@ export {
 export { KNOWN_PEFT_PLUGINS, peftPluginHint } from './known-peft-plugins.js';
 export { dispatchersFor, type LinearDispatcher, pickDispatcher } from './linear-dispatcher.js';
 export {
+  MERGE_DTYPES,
   type MergeAdapterOptions,
+  type MergeDType,
   type MergePluginLists,
   type MergePlugins,
   mergeAdapterIntoFolder,

@@ -142,6 +142,19 @@ describe('mergeAdapterIntoFolder', () => {
     expect(await logitsOf(merged)).toEqual(await logitsOf(peft.model));
   });
 
+  it('writes every floating-point weight in dtype when one is given, and says so in torch_dtype', async () => {
+    const base = await baseFolder('f32');
+    const peft = await toyAdapter(base, () => 2);
+    const adapter = join(dir, 'adapter');
+    await peft.save(adapter);
+    const out = join(dir, 'merged');
+    await mergeAdapterIntoFolder({ model: base, adapter, out, dtype: 'f16', ...TOY });
+    const header = await readSafetensorsHeader(join(out, 'model.safetensors'));
+    expect(new Set([...header.tensors.values()].map((t) => t.dtype))).toEqual(new Set(['F16']));
+    const config = JSON.parse(await readFile(join(out, 'config.json'), 'utf8'));
+    expect(config.torch_dtype).toBe('float16');
+  });
+
   // before: a merge whose weights were not finite (an f16 overflow here) was written silently
   it('refuses to write merged weights that are not finite in their stored dtype', async () => {
     const base = await baseFolder('f16');

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { DependencyContainer } from 'tsyringe';
 import { UserError } from '../errors/index.js';
-import type { DType } from '../graph/index.js';
+import { type DType, isFloat } from '../graph/index.js';
 import {
   countNonFinite,
   ModelWeights,
@@ -44,13 +44,22 @@ export type MergeAdapterOptions = NonFiniteOptions &
     readonly adapter: string;
     /** The folder to write the merged model to. */
     readonly out: string;
+    /**
+     * The dtype every floating-point weight is written in (config.json's `torch_dtype` follows);
+     * by default each keeps the dtype the base checkpoint stores it in.
+     */
+    readonly dtype?: MergeDType;
   };
+
+/** The dtypes a merged model can be written in, by tunekit's names, with transformers' `torch_dtype`. */
+export const MERGE_DTYPES = { f32: 'float32', f16: 'float16', bf16: 'bfloat16' } as const;
+export type MergeDType = keyof typeof MERGE_DTYPES;
 
 /**
  * `tunekit merge`: loads the base model and the adapter, merges the adapter into the weights
  * (PEFT's `merge_and_unload`) and writes a full Hugging Face model folder that transformers and
- * tunekit load: the base's `config.json`, the weights in the dtype each had in the base checkpoint,
- * and the tokenizer and generation files (the adapter's tokenizer files win, as they carry the
+ * tunekit load: the base's `config.json`, the weights in the dtype each had in the base checkpoint
+ * (or all floating-point ones in `dtype`), and the tokenizer and generation files (the adapter's tokenizer files win, as they carry the
  * chat template used in training). A weight of the base or the adapter holding NaN or ±Inf, and a
  * merged weight that is not finite in its stored dtype (an f16 overflow), is an error unless
  * `allowNonfinite`. Returns the names of the files written.
@@ -76,7 +85,8 @@ export async function mergeAdapterIntoFolder(opts: MergeAdapterOptions): Promise
   const weights = new Map<string, HostTensor>();
   for (const [name, t] of merged.stateDict()) {
     // a checkpoint of the bare base model names its tensors without the first segment ('model.')
-    const dtype = stored.get(name) ?? stored.get(name.slice(name.indexOf('.') + 1)) ?? t.dtype;
+    const asBase = stored.get(name) ?? stored.get(name.slice(name.indexOf('.') + 1)) ?? t.dtype;
+    const dtype = opts.dtype && isFloat(asBase) ? opts.dtype : asBase;
     const asStored = dtype === t.dtype ? t : HostTensor.from(dtype, t.shape, t.toFloat64());
     checkMergedFinite(asStored, name, opts);
     weights.set(name, asStored);
@@ -86,7 +96,13 @@ export async function mergeAdapterIntoFolder(opts: MergeAdapterOptions): Promise
     const bytes = await readFileIfPresent(join(opts.adapter, file));
     if (bytes) extraFiles[file] = bytes;
   }
-  return writeModelFolder(opts.out, { config, weights, copyFrom: opts.model, extraFiles });
+  const outConfig = opts.dtype ? { ...config, torch_dtype: MERGE_DTYPES[opts.dtype] } : config;
+  return writeModelFolder(opts.out, {
+    config: outConfig,
+    weights,
+    copyFrom: opts.model,
+    extraFiles,
+  });
 }
 
 function fromContainer(container: DependencyContainer): MergePluginLists {

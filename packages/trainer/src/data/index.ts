@@ -11,7 +11,14 @@ export type { EvalPrompt } from './eval-prompt.js';
 export type { Example } from './example.js';
 export * from './formats/index.js';
 export { type LoadSftDataDeps, loadSftData } from './load-sft-data.js';
-export type { DataStats, SftData, SourceStats } from './sft-data.js';
+export {
+  type LoadedSource,
+  type LoadSourceOptions,
+  loadSource,
+  type ParsedRecord,
+} from './load-source.js';
+export { shuffle } from './seeded-order.js';
+export type { DataFileInput, DataStats, SftData, SourceStats } from './sft-data.js';
 export {
   type DataSource,
   dataSourceSchema,

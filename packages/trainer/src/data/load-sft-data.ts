@@ -1,5 +1,6 @@
 import {
   type DatasetFormat,
+  describeDataInput,
   parseOrThrow,
   resolveAllOf,
   resolveById,
@@ -26,7 +27,7 @@ import type { FitOptions } from './fit-record.js';
 import { type LoadedSource, loadSource } from './load-source.js';
 import { mixedLength, mixSources, type WeightedSource } from './mix-sources.js';
 import { epochRandom, shuffle } from './seeded-order.js';
-import type { SftData, SourceStats } from './sft-data.js';
+import type { DataFileInput, SftData, SourceStats } from './sft-data.js';
 import {
   type DataSource,
   type SftDataConfigInput,
@@ -218,7 +219,25 @@ export async function loadSftData(
       examplesPerEpoch: mixedLength(weighted),
       fingerprint,
       sources: sourceStats,
+      inputs: await dataInputs({ train: loadedTrain, eval: loadedEval }),
       warnings: tally.warnings(c.max_length),
     },
   };
+}
+
+/** Every data file read, by split, with its hash and the manifest beside it if it has one. */
+async function dataInputs(
+  splits: Readonly<Record<'train' | 'eval', readonly LoadedSource[]>>,
+): Promise<DataFileInput[]> {
+  const files = (['train', 'eval'] as const).flatMap((split) =>
+    splits[split].flatMap((source) =>
+      source.files.map((file, i) => ({ split, file, sha256: source.fileHashes[i] })),
+    ),
+  );
+  return Promise.all(
+    files.map(async ({ split, file, sha256 }) => ({
+      split,
+      ...(await describeDataInput(file.absolute, sha256)),
+    })),
+  );
 }

@@ -7,6 +7,8 @@ import { type DataFile, expandPaths, readRecords } from './read/index.js';
 export interface ParsedRecord {
   readonly where: string;
   readonly record: unknown;
+  /** The record as the file holds it, before its format parsed it (with `keepRaw`). */
+  readonly raw?: unknown;
 }
 
 export interface LoadedSource {
@@ -25,10 +27,20 @@ export interface LoadSourceOptions {
   readonly format?: DatasetFormat;
   /** Every registered format, for detection. */
   readonly formats: readonly DatasetFormat[];
-  /** The task the caller trains (`sft`): a source of another task's format is an error. */
-  readonly task: string;
+  /**
+   * The task the caller trains (`sft`): a source of another task's format is an error. Undefined
+   * reads every task's formats (data tools).
+   */
+  readonly task?: string;
   readonly baseDir: string;
   readonly skipInvalid: boolean;
+  /** Keep each record as the file holds it too (`raw`), for tools that write records back. */
+  readonly keepRaw?: boolean;
+  /**
+   * Reshapes each record before its format is detected (e.g. LLaMA-Factory's dataset_info.json
+   * column mapping); a UserError it throws names the record's `where`.
+   */
+  readonly mapRecord?: (record: unknown, where: string) => unknown;
 }
 
 /**
@@ -62,7 +74,15 @@ export async function loadSource(opts: LoadSourceOptions): Promise<LoadedSource>
         invalid(raw.invalid);
         continue;
       }
-      const { where, record } = raw;
+      const { where } = raw;
+      let record: unknown;
+      try {
+        record = opts.mapRecord ? opts.mapRecord(raw.record, where) : raw.record;
+      } catch (error) {
+        if (!(error instanceof UserError)) throw error;
+        invalid(error.message);
+        continue;
+      }
       if (format === undefined) {
         const detected = detectFormat(record, opts.formats, where);
         if ('invalid' in detected) {
@@ -84,7 +104,10 @@ export async function loadSource(opts: LoadSourceOptions): Promise<LoadedSource>
         continue;
       }
       try {
-        records.push({ where, record: format.parse(record, where) });
+        const parsed = format.parse(record, where);
+        records.push(
+          opts.keepRaw ? { where, record: parsed, raw: raw.record } : { where, record: parsed },
+        );
       } catch (error) {
         if (!(error instanceof UserError)) throw error;
         invalid(error.message);
@@ -105,11 +128,11 @@ export async function loadSource(opts: LoadSourceOptions): Promise<LoadedSource>
 
 function checkTask(
   format: DatasetFormat,
-  task: string,
+  task: string | undefined,
   formats: readonly DatasetFormat[],
   what: string,
 ): void {
-  if (format.task === task) return;
+  if (task === undefined || format.task === task) return;
   const trainable = formats.filter((f) => f.task === task).map((f) => f.id);
   throw new UserError(
     `${what} (format '${format.id}'), which are for ${format.task} training; this run does ${task} training, of the formats ${trainable.join(', ')}`,

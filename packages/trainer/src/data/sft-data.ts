@@ -1,3 +1,4 @@
+import type { DataInput } from '@tunekit/core';
 import type { TemplateFingerprint } from '@tunekit/templates';
 import type { BatchPlan } from './batch.js';
 import type { EvalPrompt } from './eval-prompt.js';
@@ -11,6 +12,11 @@ export interface SourceStats {
   readonly weight: number;
   /** Training examples it holds after removals and the eval split. */
   readonly examples: number;
+}
+
+/** A data file of a training run, and which split it fed. */
+export interface DataFileInput extends DataInput {
+  readonly split: 'train' | 'eval';
 }
 
 export interface DataStats {
@@ -32,6 +38,8 @@ export interface DataStats {
   /** sha256 (hex) of the data files, formats, weights, template, tokenizer and settings. */
   readonly fingerprint: string;
   readonly sources: readonly SourceStats[];
+  /** Each data file read, train and eval, with its hash and manifest: the data's lineage. */
+  readonly inputs: readonly DataFileInput[];
   /** One line each for the log: skipped, over-long, duplicate, unsupervised examples, double BOS. */
   readonly warnings: readonly string[];
 }

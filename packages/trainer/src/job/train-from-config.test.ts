@@ -95,6 +95,13 @@ describe('trainFromConfig', () => {
     expect(record?.global_step).toBe(2);
     expect(record?.metrics.after).toEqual(result.metrics.after);
     expect(record?.plugins).toEqual(['tunekit-plugin-x']);
+    // the counts `peft:` printed, and this process's peak memory, for tunekit compare
+    const [, trainable, all] = /trainable params: ([\d,]+) \|\| all params: ([\d,]+)/
+      .exec(printed.join('\n'))
+      ?.map((n) => Number(n.replaceAll(',', ''))) ?? [0, 0, 0];
+    expect(record?.parameters).toEqual({ trainable, all });
+    expect(trainable).toBeGreaterThan(0);
+    expect(record?.peak_rss_bytes).toBeGreaterThan(10_000_000);
     expect(printed[0]).toMatch(/^model: .*model \(llama\) on backend reference$/);
     expect(printed).toContainEqual(
       expect.stringMatching(/^eval before training \(step 0\): loss /),

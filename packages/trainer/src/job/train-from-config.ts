@@ -242,6 +242,8 @@ async function trainClaimed(
       config,
       plugins: job.plugins ?? config.plugins,
       global_step: result.globalStep,
+      parameters: peft?.parameterCounts() ?? fullParameterCounts(model),
+      peak_rss_bytes: process.resourceUsage().maxRSS * 1024,
       metrics,
     });
 
@@ -267,6 +269,13 @@ async function trainClaimed(
   } finally {
     await run.dispose();
   }
+}
+
+/** Full fine-tuning's counts: every parameter trains, a tied one counted once. */
+function fullParameterCounts(model: CausalLM): { trainable: number; all: number } {
+  const unique = new Set(model.namedParameters().map(([, p]) => p));
+  const all = [...unique].reduce((sum, p) => sum + p.value.size, 0);
+  return { trainable: all, all };
 }
 
 /** The config's PEFT method, resolved by id, applied to `model` with the section's parsed config. */

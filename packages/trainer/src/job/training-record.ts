@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { atomicWrite, readOptionalJsonObject, type TrainerLogs, UserError } from '@tunekit/core';
-import type { DataStats } from '../data/index.js';
+import type { DataFileInput, DataStats } from '../data/index.js';
 
 /** Written beside every adapter or model `trainFromConfig` (`tunekit train`) saves. */
 export const TRAINING_RECORD_FILE = 'training_record.json';
@@ -27,6 +27,13 @@ export interface TrainingRecord {
    */
   readonly plugins: readonly string[];
   readonly global_step: number;
+  /**
+   * Counted as PEFT's `get_nb_trainable_parameters` (a shared parameter once); with full fine-tuning
+   * every parameter trains. Absent from records written before tunekit recorded it.
+   */
+  readonly parameters?: { readonly trainable: number; readonly all: number };
+  /** The training process's peak resident memory, in bytes, up to saving (absent as above). */
+  readonly peak_rss_bytes?: number;
   readonly metrics: {
     /** The first evaluation (before the first step) and the last (after the last), eval_ keys. */
     readonly before?: TrainerLogs;
@@ -52,6 +59,11 @@ export interface DataRecord {
     readonly weight: number;
     readonly examples: number;
   }[];
+  /**
+   * Every data file read (train and eval) with its sha256 and its manifest when it has one, so
+   * `tunekit data lineage` traces the run back to its sources. Absent from older records.
+   */
+  readonly inputs?: readonly DataFileInput[];
 }
 
 /** The data pipeline's `DataStats` as the record spells them. */
@@ -66,6 +78,7 @@ export function dataRecord(stats: DataStats): DataRecord {
     supervised_tokens: stats.supervisedTokens,
     examples_per_epoch: stats.examplesPerEpoch,
     sources: stats.sources,
+    inputs: stats.inputs,
   };
 }
 

@@ -21,7 +21,10 @@ export async function expandPaths(
   const files = new Map<string, DataFile>();
   for (const pattern of patterns) {
     if (isDynamicPattern(pattern)) {
-      const matches = (await glob(pattern, { cwd: baseDir, onlyFiles: true })).sort();
+      // data manifests (`tunekit data` writes one beside each file) are not data
+      const matches = (
+        await glob(pattern, { cwd: baseDir, onlyFiles: true, ignore: ['**/*.manifest.json'] })
+      ).sort();
       if (matches.length === 0)
         throw new UserError(`${pattern}: the pattern matches no file (searched from ${baseDir})`);
       for (const path of matches)

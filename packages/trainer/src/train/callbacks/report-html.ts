@@ -1,5 +1,5 @@
 import type { GenerationSample } from '@tunekit/core';
-import { escapeHtml } from './escape-html.js';
+import { escapeHtml } from '../../html/index.js';
 import { formatDuration, formatNumber } from './format.js';
 import { reportAssets } from './report-assets.js';
 import {

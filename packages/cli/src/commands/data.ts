@@ -1,0 +1,33 @@
+import { Command } from 'commander';
+import {
+  agreementCommand,
+  convertCommand,
+  dedupeCommand,
+  filterCommand,
+  lineageCommand,
+  mixCommand,
+  selfInstructCommand,
+  splitCommand,
+  statsCommand,
+} from '../data/index.js';
+import type { CliStreams } from '../run-cli.js';
+
+/** `tunekit data <command>`: quality control and preparation of training data. */
+export function dataCommand(streams: CliStreams): Command {
+  const command = new Command('data').description(
+    'Inspect and prepare data: stats, dedupe, filter, split, mix, convert, self-instruct, annotator agreement; every file written gets a manifest of where it came from, which lineage follows.',
+  );
+  for (const sub of [
+    statsCommand,
+    dedupeCommand,
+    filterCommand,
+    splitCommand,
+    mixCommand,
+    convertCommand,
+    selfInstructCommand,
+    agreementCommand,
+    lineageCommand,
+  ])
+    command.addCommand(sub(streams));
+  return command;
+}

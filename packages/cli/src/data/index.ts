@@ -1,0 +1,9 @@
+export { agreementCommand } from './agreement-command.js';
+export { convertCommand } from './convert-command.js';
+export { dedupeCommand } from './dedupe-command.js';
+export { filterCommand } from './filter-command.js';
+export { lineageCommand } from './lineage-command.js';
+export { mixCommand } from './mix-command.js';
+export { selfInstructCommand } from './self-instruct-command.js';
+export { splitCommand } from './split-command.js';
+export { statsCommand } from './stats-command.js';

@@ -1,0 +1,2 @@
+export { cohenKappa } from './cohen-kappa.js';
+export { krippendorffAlpha } from './krippendorff-alpha.js';

@@ -1,0 +1,7 @@
+export { CONVERT_TARGETS, type ConvertTarget, convertRecord } from './convert-record.js';
+export {
+  type DatasetInfoEntry,
+  type DatasetInfoSource,
+  mapDatasetInfoRecord,
+  readDatasetInfo,
+} from './dataset-info.js';

@@ -1,0 +1,7 @@
+export {
+  type DedupeOptions,
+  type DedupeResult,
+  type DroppedRecord,
+  dedupe,
+} from './dedupe.js';
+export { type NearDuplicateOptions, nearDuplicateOf } from './near-duplicates.js';

@@ -1,0 +1,1 @@
+export { type FilterOptions, type FilterResult, filterRecords } from './filter-records.js';

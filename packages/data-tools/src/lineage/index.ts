@@ -1,0 +1,1 @@
+export { type Lineage, lineage, lineageText } from './lineage.js';

@@ -1,0 +1,1 @@
+export { type MixSource, mixRecords } from './mix-records.js';

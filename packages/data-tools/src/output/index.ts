@@ -1,0 +1,1 @@
+export { checkDataOutput, type WriteDataFileOptions, writeDataFile } from './write-data-file.js';

@@ -1,0 +1,2 @@
+export { type Conversation, conversationOf } from './conversation.js';
+export { type DataRecord, type DataSet, type ReadDataOptions, readDataSet } from './data-set.js';

@@ -1,0 +1,1 @@
+export { type SplitOptions, type SplitResult, splitRecords } from './split-records.js';
