@@ -77,15 +77,6 @@ export function coords(shape: Shape, i = 'i', prefix = 'c'): string {
   return lines.join(' ');
 }
 
-/** base + sum_d c_d * strides[d], skipping zero strides. */
-export function offset(strides: readonly number[], base = 0, prefix = 'c'): string {
-  const terms = strides.flatMap((s, d) =>
-    s === 0 ? [] : [s === 1 ? `${prefix}${d}` : `${prefix}${d} * ${s}u`],
-  );
-  if (base !== 0 || terms.length === 0) terms.unshift(`${base}u`);
-  return terms.join(' + ');
-}
-
 /** Strides that read an input of `inShape` broadcast (NumPy rules) to `outShape`. */
 export function broadcastStrides(outShape: Shape, inShape: Shape): number[] {
   const own = stridesOf(inShape);
@@ -104,9 +95,16 @@ export interface View {
   readonly base?: number;
 }
 
+/** Reads word j of the uniform `p` (an array of vec4u, as uniforms align arrays to 16 bytes). */
+const param = (j: number) => `p.v[${j >> 2}].${'xyzw'[j & 3]}`;
+
 /**
  * The one-invocation-per-element kernel: for each element of `shape`, reads each input through
  * its view as a<k> and writes `expr` to the output at `outStrides` (default: contiguous).
+ * Sizes, strides and offsets are passed in the uniform `p`, not baked into the source, so one
+ * pipeline serves every shape of a given rank (a software adapter compiles each in 0.1-1 s, and
+ * generation meets a new sequence length at every token); an `expr` or `helpers` that bakes a
+ * size makes its own pipeline.
  */
 export function mapKernel(opts: {
   readonly shape: Shape;
@@ -119,28 +117,44 @@ export function mapKernel(opts: {
   /** `expr` reads the coordinates c0..c(r-1). */
   readonly coords?: boolean;
 }): Kernel {
+  const rank = opts.shape.length;
   const n = sizeOf(opts.shape);
-  const { workgroups, index } = launch(n);
+  const { workgroups } = launch(n);
   const contiguous = stridesOf(opts.shape);
   const direct = (strides: readonly number[], base = 0) =>
     base === 0 && strides.every((s, d) => s === contiguous[d] || opts.shape[d] === 1);
+  // p: [n, row stride of the grid, dims..., then base and strides of each strided view]
+  const params = [n, workgroups[0] * WORKGROUP, ...opts.shape];
+  const strided = (strides: readonly number[], base: number): string => {
+    const at = params.length;
+    params.push(base, ...strides);
+    const terms = strides.map((_, d) => `c${d} * ${param(at + 1 + d)}`);
+    return [param(at), ...terms].join(' + ');
+  };
   const reads = opts.inputs.flatMap((v, k) => {
     if (!v.strides) return [];
-    const at = direct(v.strides, v.base) ? 'i' : offset(v.strides, v.base ?? 0);
+    const at = direct(v.strides, v.base) ? 'i' : strided(v.strides, v.base ?? 0);
     return [`let a${k} = x${k}[${at}];`];
   });
   const outStrides = opts.outStrides ?? contiguous;
-  const dst = direct(outStrides, opts.outBase) ? 'i' : offset(outStrides, opts.outBase ?? 0);
+  const dst = direct(outStrides, opts.outBase) ? 'i' : strided(outStrides, opts.outBase ?? 0);
   const needCoords = opts.coords || reads.some((r) => !r.includes('[i]')) || dst !== 'i';
+  const split = [...Array(rank).keys()]
+    .reverse()
+    .map((d) => `let c${d} = r % ${param(2 + d)}; r = r / ${param(2 + d)};`)
+    .join(' ');
+  while (params.length % 4 !== 0) params.push(0);
   const source = `${bindings(
     opts.inputs.map((v) => v.dtype),
     opts.out,
-  )}${opts.helpers ?? ''}
+  )}struct Params { v: array<vec4u, ${params.length / 4}> }
+@group(0) @binding(${opts.inputs.length + 1}) var<uniform> p: Params;
+${opts.helpers ?? ''}
 @compute @workgroup_size(${WORKGROUP})
 fn main(@builtin(global_invocation_id) gid: vec3u) {
-  let i = ${index};
-  if (i >= ${n}u) { return; }
-  ${needCoords ? coords(opts.shape) : ''}
+  let i = gid.x + gid.y * ${param(1)};
+  if (i >= ${param(0)}) { return; }
+  ${needCoords && rank > 0 ? `var r = i; ${split}` : ''}
   ${reads.join('\n  ')}
   y[${dst}] = ${stored(opts.out, opts.expr)};
 }
@@ -151,5 +165,6 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
     workgroups,
     workgroupBytes: 0,
     invocations: WORKGROUP,
+    params: Uint32Array.from(params),
   };
 }
