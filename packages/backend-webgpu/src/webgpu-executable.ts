@@ -74,8 +74,9 @@ export class WebGpuExecutable implements Executable {
       const fed = this.bindFeeds(feeds);
       const { graph, steps, slots } = this.program;
       const bufferOf = (id: number): GPUBuffer => {
-        const slot = slots[id]!;
-        return 'fed' in slot ? fed.get(slot.fed)! : this.planned[slot.buffer];
+        const slot = slots[id];
+        if (slot === undefined) throw new Error(`webgpu backend: node %${id} was not planned`);
+        return 'fed' in slot ? (fed.get(slot.fed) as GPUBuffer) : this.planned[slot.buffer];
       };
       this.device.pushErrorScope('validation');
       const encoder = this.device.createCommandEncoder();
@@ -98,7 +99,7 @@ export class WebGpuExecutable implements Executable {
       pass.end();
       for (const u of graph.updates) {
         const from = bufferOf(u.node);
-        const to = fed.get(u.input)!;
+        const to = fed.get(u.input) as GPUBuffer; // bindFeeds bound every input
         if (from !== to) encoder.copyBufferToBuffer(from, 0, to, 0, to.size);
       }
       const readbacks = outputs.map((id) => {
@@ -155,7 +156,7 @@ export class WebGpuExecutable implements Executable {
           throw new UserError(
             `input '${input.name}' is updated in place: feed a device tensor (backend.upload)`,
           );
-        const buffer = this.dataBuffers.get(input.name)!;
+        const buffer = this.dataBuffers.get(input.name) as GPUBuffer; // made for every non-updated input
         this.device.queue.writeBuffer(buffer, 0, toWords(feed));
         bound.set(input.name, buffer);
       } else if (feed instanceof WebGpuDeviceTensor) {

@@ -85,7 +85,8 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: ve
 
 /** The batch axes left-padded to BATCH_AXES, and `x`'s element strides over them. */
 function batchStrides(batch: Shape, x: Node): number[] {
-  const matrix = x.shape.at(-1)! * x.shape.at(-2)!;
+  const [rows, cols] = x.shape.slice(-2);
+  const matrix = rows * cols;
   const strides = broadcastStrides(batch, x.shape.slice(0, -2)).map((s) => s * matrix);
   return [...Array(BATCH_AXES - batch.length).fill(0), ...strides];
 }
@@ -93,7 +94,7 @@ function batchStrides(batch: Shape, x: Node): number[] {
 /** Batched [.., m, k] @ [.., k, n]; the batch is the grid's z dimension. */
 export function matmulKernel(node: Node, a: Node, b: Node): Kernel {
   const [m, k] = a.shape.slice(-2);
-  const n = b.shape.at(-1)!;
+  const n = b.shape[b.shape.length - 1];
   const batch = node.shape.slice(0, -2);
   if (batch.length > BATCH_AXES) {
     throw new UserError(

@@ -66,7 +66,11 @@ export function compileGraph(source: Graph, limits: KernelLimits): CompiledGraph
     if (!live[node.id]) return undefined;
     const r = root[node.id];
     const fed = inputNames.get(r);
-    return fed !== undefined ? { fed } : { buffer: bufferOf.get(r)! };
+    if (fed !== undefined) return { fed };
+    const buffer = bufferOf.get(r);
+    if (buffer === undefined)
+      throw new Error(`webgpu backend: node %${r} has no kernel and no buffer`);
+    return { buffer };
   });
   return { graph, steps, slots, buffers: plan.buffers };
 }

@@ -4,8 +4,7 @@ import type { Graph } from '@tunekit/core';
 export function liveNodes(graph: Graph): Uint8Array {
   const live = new Uint8Array(graph.nodes.length);
   const stack = [...graph.outputs.map((o) => o.node), ...graph.updates.map((u) => u.node)];
-  while (stack.length > 0) {
-    const id = stack.pop()!;
+  for (let id = stack.pop(); id !== undefined; id = stack.pop()) {
     if (live[id]) continue;
     live[id] = 1;
     stack.push(...graph.nodes[id].inputs);
