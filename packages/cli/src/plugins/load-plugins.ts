@@ -16,6 +16,7 @@ import { type FoundPlugin, PluginNotFoundError, resolvePlugin } from './resolve-
  */
 const FIRST_PARTY: readonly string[] = [
   '@tunekit/backend-onnx',
+  '@tunekit/backend-webgpu',
   '@tunekit/peft-lora',
   '@tunekit/peft-prefix',
   '@tunekit/peft-qlora',

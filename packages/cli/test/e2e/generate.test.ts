@@ -187,4 +187,17 @@ describe('tunekit generate', () => {
     expect(run.stderr).toMatch(/^error: unknown backend 'tpu'; registered: .*\breference\b/);
     expectNoStackTrace(run.stderr);
   });
+
+  it('says which setting gives --backend webgpu an adapter when there is none', async () => {
+    // a Vulkan loader pointed at no driver: Dawn finds no adapter
+    const run = await runTunekit(
+      ['generate', '--model', folder, '--prompt', prompt, '--backend', 'webgpu'],
+      { env: { ...env(), VK_ICD_FILENAMES: join(work, 'no-such-icd.json') } },
+    );
+    expect(run.code).toBe(1);
+    // Dawn's own warnings about the missing driver precede tunekit's one-line error
+    const error = run.stderr.split('\n').find((line) => line.startsWith('error: '));
+    expect(error).toMatch(/^error: backend 'webgpu' is not available here: .*no WebGPU adapter/);
+    expect(error).toContain('VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json');
+  });
 });

@@ -1,0 +1,55 @@
+import { UserError } from '@tunekit/core';
+import { nodeGpu } from './node-gpu.js';
+import { SWIFTSHADER_ICD } from './swiftshader.js';
+
+export interface DeviceOptions {
+  /** Dawn toggles/options for Node's `webgpu` package; default `['backend=vulkan']`. */
+  readonly dawnOptions?: readonly string[];
+}
+
+/** What the executable needs to know about the adapter: its limits, checked at compile time. */
+export interface GpuContext {
+  readonly device: GPUDevice;
+  readonly limits: GPUSupportedLimits;
+  readonly adapterInfo: string;
+}
+
+/**
+ * A WebGPU device: `navigator.gpu` in a browser, else the `webgpu` npm package (Dawn) in Node.
+ * Requests the adapter's own limits, so kernels may use all it offers (storage buffers per stage,
+ * workgroup memory); the compiler checks each kernel against them.
+ */
+export async function requestGpu(opts: DeviceOptions = {}): Promise<GpuContext> {
+  const adapter = await requestAdapter(opts);
+  const required = [
+    'maxStorageBuffersPerShaderStage',
+    'maxComputeWorkgroupStorageSize',
+    'maxComputeInvocationsPerWorkgroup',
+    'maxStorageBufferBindingSize',
+    'maxBufferSize',
+  ] as const;
+  const requiredLimits = Object.fromEntries(required.map((k) => [k, adapter.limits[k]]));
+  const device = await adapter.requestDevice({ requiredLimits });
+  const info = adapter.info;
+  return {
+    device,
+    limits: device.limits,
+    adapterInfo: [info.vendor, info.architecture, info.description].filter(Boolean).join(' '),
+  };
+}
+
+/** The adapter, or a UserError saying which setting would provide one. */
+export async function requestAdapter(opts: DeviceOptions = {}): Promise<GPUAdapter> {
+  const gpu = (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu ?? (await nodeGpu(opts));
+  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  if (!adapter) throw new UserError(noAdapterMessage());
+  return adapter;
+}
+
+/** Which setting provides an adapter where there is no GPU. */
+export function noAdapterMessage(): string {
+  const inNode = typeof process !== 'undefined' && process.versions?.node !== undefined;
+  return inNode
+    ? `webgpu backend: no WebGPU adapter. Without a GPU, install Debian's chromium and libvulkan1 (apt-get install chromium libvulkan1) and set VK_ICD_FILENAMES=${SWIFTSHADER_ICD} (SwiftShader, a software GPU); or use backend: onnx`
+    : 'webgpu backend: this browser offers no WebGPU adapter (navigator.gpu); enable WebGPU (Chromium: --enable-unsafe-webgpu) or use another backend';
+}

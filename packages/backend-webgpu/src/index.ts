@@ -1,0 +1,14 @@
+export {
+  type DeviceOptions,
+  type GpuContext,
+  noAdapterMessage,
+  requestAdapter,
+  requestGpu,
+} from './device/request-device.js';
+export { SWIFTSHADER_ICD } from './device/swiftshader.js';
+export { KERNELS } from './kernels/kernel-table.js';
+export { type CompiledGraph, compileGraph } from './plan/compile-graph.js';
+export { plugin, webgpuBackendFactory } from './plugin.js';
+export { WebGpuBackend, type WebGpuBackendOptions } from './webgpu-backend.js';
+export { WebGpuDeviceTensor } from './webgpu-device-tensor.js';
+export { WebGpuExecutable } from './webgpu-executable.js';

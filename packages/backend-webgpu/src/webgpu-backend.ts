@@ -1,0 +1,84 @@
+import {
+  type Backend,
+  type DeviceTensor,
+  type Graph,
+  type HostTensor,
+  UserError,
+} from '@tunekit/core';
+import { type DeviceOptions, type GpuContext, requestGpu } from './device/request-device.js';
+import { deviceBytes, fromWords, toWords } from './host-data.js';
+import { PipelineCache } from './pipeline-cache.js';
+import { compileGraph } from './plan/compile-graph.js';
+import { WebGpuDeviceTensor } from './webgpu-device-tensor.js';
+import { WebGpuExecutable } from './webgpu-executable.js';
+
+export type WebGpuBackendOptions = DeviceOptions;
+
+/** Compiles each graph to WGSL kernels and runs it on one WebGPU device. */
+export class WebGpuBackend implements Backend {
+  readonly id = 'webgpu';
+  private readonly executables = new Set<WebGpuExecutable>();
+  private readonly tensors = new Set<GPUBuffer>();
+  private readonly pipelines: PipelineCache;
+
+  private constructor(readonly gpu: GpuContext) {
+    this.pipelines = new PipelineCache(gpu.device);
+  }
+
+  /** Requests an adapter and a device; a UserError naming the setting to change when there is none. */
+  static async create(opts: WebGpuBackendOptions = {}): Promise<WebGpuBackend> {
+    return new WebGpuBackend(await requestGpu(opts));
+  }
+
+  compile(graph: Graph): WebGpuExecutable {
+    const program = compileGraph(graph, this.gpu.limits);
+    const exe = new WebGpuExecutable(graph, program, this.gpu.device, this.pipelines);
+    this.executables.add(exe);
+    return exe;
+  }
+
+  upload(tensor: HostTensor): WebGpuDeviceTensor {
+    const size = deviceBytes(tensor.shape);
+    const buffer = this.gpu.device.createBuffer({
+      size,
+      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
+      mappedAtCreation: true,
+    });
+    const words = toWords(tensor);
+    new Uint8Array(buffer.getMappedRange()).set(
+      new Uint8Array(words.buffer, words.byteOffset, words.byteLength),
+    );
+    buffer.unmap();
+    this.tensors.add(buffer);
+    return new WebGpuDeviceTensor(buffer, tensor.shape, tensor.dtype);
+  }
+
+  async download(tensor: DeviceTensor): Promise<HostTensor> {
+    if (!(tensor instanceof WebGpuDeviceTensor)) {
+      throw new UserError(
+        `webgpu backend: cannot download a tensor of backend '${tensor.backendId}'`,
+      );
+    }
+    const { device } = this.gpu;
+    const size = deviceBytes(tensor.shape);
+    const staging = device.createBuffer({
+      size,
+      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+    });
+    const encoder = device.createCommandEncoder();
+    encoder.copyBufferToBuffer(tensor.buffer, 0, staging, 0, size);
+    device.queue.submit([encoder.finish()]);
+    await staging.mapAsync(GPUMapMode.READ);
+    const host = fromWords(tensor.dtype, tensor.shape, staging.getMappedRange().slice(0));
+    staging.destroy();
+    return host;
+  }
+
+  dispose(): void {
+    for (const exe of this.executables) exe.dispose();
+    for (const buffer of this.tensors) buffer.destroy();
+    this.executables.clear();
+    this.tensors.clear();
+    this.gpu.device.destroy();
+  }
+}

@@ -1,0 +1,181 @@
+import {
+  type Executable,
+  type Feed,
+  type Graph,
+  HostTensor,
+  type RunOptions,
+  UserError,
+} from '@tunekit/core';
+import { deviceBytes, fromWords, toWords } from './host-data.js';
+import type { PipelineCache } from './pipeline-cache.js';
+import type { CompiledGraph } from './plan/compile-graph.js';
+import { WebGpuDeviceTensor } from './webgpu-device-tensor.js';
+
+const STORAGE = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+
+/**
+ * One compiled graph on one device. Its planned buffers, pipelines and the buffers of its data
+ * inputs are made once; a run writes the host feeds, encodes every dispatch, the in-place updates
+ * (copies into the fed device tensors, after every kernel read the old values) and the read-back
+ * copies into one command buffer, submits it once and maps the fetched outputs.
+ */
+export class WebGpuExecutable implements Executable {
+  private readonly planned: GPUBuffer[];
+  private readonly dataBuffers = new Map<string, GPUBuffer>();
+  private readonly pipelines: GPUComputePipeline[];
+  /** Per step, the uniform buffer of its kernel's sizes (see Kernel.params), written once. */
+  private readonly uniforms: (GPUBuffer | undefined)[];
+  /** Pipeline creation reports errors asynchronously; the first run says them. */
+  private readonly compileError: Promise<GPUError | null>;
+  private running = false;
+
+  constructor(
+    readonly graph: Graph,
+    private readonly program: CompiledGraph,
+    private readonly device: GPUDevice,
+    pipelines: PipelineCache,
+  ) {
+    this.planned = program.buffers.map((size) => device.createBuffer({ size, usage: STORAGE() }));
+    const updated = new Set(graph.updates.map((u) => u.input));
+    for (const input of program.graph.inputs) {
+      if (updated.has(input.name)) continue;
+      this.dataBuffers.set(
+        input.name,
+        device.createBuffer({ size: deviceBytes(input.shape), usage: STORAGE() }),
+      );
+    }
+    this.uniforms = program.steps.map(({ kernel }) => {
+      if (!kernel.params) return undefined;
+      const buffer = device.createBuffer({
+        size: kernel.params.byteLength,
+        usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+      });
+      device.queue.writeBuffer(buffer, 0, kernel.params);
+      return buffer;
+    });
+    device.pushErrorScope('validation');
+    this.pipelines = program.steps.map((s) => pipelines.get(s.kernel.source));
+    this.compileError = device.popErrorScope();
+  }
+
+  async run(
+    feeds: Readonly<Record<string, Feed>>,
+    opts: RunOptions = {},
+  ): Promise<Record<string, HostTensor>> {
+    const fetch = opts.fetch ?? this.graph.outputs.map((o) => o.name);
+    const outputs = fetch.map((name) => this.outputNode(name));
+    if (this.running)
+      throw new UserError('webgpu backend: an executable runs one graph at a time; await each run');
+    this.running = true;
+    try {
+      const compileError = await this.compileError;
+      if (compileError)
+        throw new Error(`webgpu backend: a kernel did not compile: ${compileError.message}`);
+      const fed = this.bindFeeds(feeds);
+      const { graph, steps, slots } = this.program;
+      const bufferOf = (id: number): GPUBuffer => {
+        const slot = slots[id];
+        if (slot === undefined) throw new Error(`webgpu backend: node %${id} was not planned`);
+        return 'fed' in slot ? (fed.get(slot.fed) as GPUBuffer) : this.planned[slot.buffer];
+      };
+      this.device.pushErrorScope('validation');
+      const encoder = this.device.createCommandEncoder();
+      const pass = encoder.beginComputePass();
+      for (const [k, { node, kernel }] of steps.entries()) {
+        const pipeline = this.pipelines[k];
+        const buffers = [...kernel.inputs.map(bufferOf), bufferOf(node)];
+        const uniform = this.uniforms[k];
+        if (uniform) buffers.push(uniform);
+        pass.setPipeline(pipeline);
+        pass.setBindGroup(
+          0,
+          this.device.createBindGroup({
+            layout: pipeline.getBindGroupLayout(0),
+            entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
+          }),
+        );
+        pass.dispatchWorkgroups(...kernel.workgroups);
+      }
+      pass.end();
+      for (const u of graph.updates) {
+        const from = bufferOf(u.node);
+        const to = fed.get(u.input) as GPUBuffer; // bindFeeds bound every input
+        if (from !== to) encoder.copyBufferToBuffer(from, 0, to, 0, to.size);
+      }
+      const readbacks = outputs.map((id) => {
+        const size = deviceBytes(graph.nodes[id].shape);
+        const staging = this.device.createBuffer({
+          size,
+          usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+        });
+        encoder.copyBufferToBuffer(bufferOf(id), 0, staging, 0, size);
+        return staging;
+      });
+      this.device.queue.submit([encoder.finish()]);
+      const error = await this.device.popErrorScope();
+      if (error) throw new Error(`webgpu backend: invalid submission: ${error.message}`);
+      const result: Record<string, HostTensor> = {};
+      await Promise.all(readbacks.map((b) => b.mapAsync(GPUMapMode.READ)));
+      for (const [k, name] of fetch.entries()) {
+        const node = graph.nodes[outputs[k]];
+        result[name] = fromWords(node.dtype, node.shape, readbacks[k].getMappedRange().slice(0));
+        readbacks[k].destroy();
+      }
+      return result;
+    } finally {
+      this.running = false;
+    }
+  }
+
+  dispose(): void {
+    for (const b of [...this.planned, ...this.dataBuffers.values()]) b.destroy();
+    for (const b of this.uniforms) b?.destroy();
+    this.planned.length = 0;
+    this.dataBuffers.clear();
+  }
+
+  /** Checks every feed, writes the host ones, and gives each input's buffer. */
+  private bindFeeds(feeds: Readonly<Record<string, Feed>>): Map<string, GPUBuffer> {
+    const bound = new Map<string, GPUBuffer>();
+    const updated = new Set(this.graph.updates.map((u) => u.input));
+    for (const input of this.program.graph.inputs) {
+      const feed = feeds[input.name];
+      if (feed === undefined) {
+        const missing = this.graph.inputs
+          .filter((i) => feeds[i.name] === undefined)
+          .map((i) => i.name);
+        throw new UserError(`inputs not fed: ${missing.join(', ')}`);
+      }
+      if (feed.dtype !== input.dtype || feed.shape.join() !== input.shape.join()) {
+        throw new UserError(
+          `input '${input.name}': expected ${input.dtype}[${input.shape.join(', ')}], got ${feed.dtype}[${feed.shape.join(', ')}]`,
+        );
+      }
+      if (feed instanceof HostTensor) {
+        if (updated.has(input.name))
+          throw new UserError(
+            `input '${input.name}' is updated in place: feed a device tensor (backend.upload)`,
+          );
+        const buffer = this.dataBuffers.get(input.name) as GPUBuffer; // made for every non-updated input
+        this.device.queue.writeBuffer(buffer, 0, toWords(feed));
+        bound.set(input.name, buffer);
+      } else if (feed instanceof WebGpuDeviceTensor) {
+        bound.set(input.name, feed.buffer);
+      } else {
+        throw new UserError(
+          `input '${input.name}': a tensor of backend '${feed.backendId}' was fed to the webgpu backend`,
+        );
+      }
+    }
+    return bound;
+  }
+
+  private outputNode(name: string): number {
+    const o = this.program.graph.outputs.find((x) => x.name === name);
+    if (!o) {
+      const names = this.graph.outputs.map((x) => x.name).join(', ');
+      throw new UserError(`no output named '${name}'; outputs: ${names}`);
+    }
+    return o.node;
+  }
+}
