@@ -28,7 +28,23 @@ const documented = JSON.parse(
   trl: { sft_config_options: string[] };
   peft: { lora_config_options: string[] };
 };
-const exampleConfigs = readdirSync(examples).filter((name) => name.endsWith('.yaml'));
+/** The example jobs: LoRA and full fine-tuning export; the prefix family has no axolotl or TRL export yet. */
+const PREFIX_FAMILY = /^\s*method: (prefix_tuning|p_tuning_v2|p_tuning|prompt_tuning)\s*$/m;
+const allExamples = readdirSync(examples).filter((name) => name.endsWith('.yaml'));
+const isPrefixFamily = (name: string) =>
+  PREFIX_FAMILY.test(readFileSync(join(examples, name), 'utf8'));
+const exampleConfigs = allExamples.filter((name) => !isPrefixFamily(name));
+
+describe('export-config of a prefix-family example', () => {
+  it.each(allExamples.filter(isPrefixFamily))(
+    '%s is refused in one line naming the method',
+    async (name) => {
+      await expect(job(name, 'axolotl').then((j) => axolotlConfig(j, () => {}))).rejects.toThrow(
+        /^peft\.method: \w+: the axolotl export writes LoRA settings only; train this method with tunekit$/,
+      );
+    },
+  );
+});
 
 /** The job of an example config, as `tunekit export-config` reads it, written next to the repo root. */
 async function job(name: string, target: string, overrides: string[] = []) {
