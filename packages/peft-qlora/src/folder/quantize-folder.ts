@@ -5,7 +5,6 @@ import {
   type FamilySource,
   HF_CONFIG_FILE,
   type HostTensor,
-  Linear,
   ModelWeights,
   readHfConfig,
   SAFETENSORS_DTYPES,
@@ -14,11 +13,11 @@ import {
   writeModelFolder,
 } from '@tunekit/core';
 import { BLOCKSIZES_4BIT, type QuantType, quantize4bit } from '../quant/index.js';
+import { quantizedLinears } from '../quantized-linears.js';
 import { bnbQuantizationConfig } from './bnb-quantization-config.js';
 import { bnbWeightTensors } from './bnb-weight.js';
 import { moreTokenizerFiles } from './folder-files.js';
 import type { TorchFloatDType } from './quant-state.js';
-import { isSkippedModule } from './skip-modules.js';
 
 export interface QuantizeFolderOptions {
   /** The full-precision model folder (f32, f16 or bf16 safetensors). */
@@ -135,11 +134,9 @@ function linearPaths(
   opts: QuantizeFolderOptions,
 ): { paths: Set<string>; prefix: string } {
   const { model, family } = buildCausalLM(config, { families: opts.families, file });
-  const skipped = [OUTPUT_HEAD, ...(opts.llm_int8_skip_modules ?? [])];
-  const paths = model
-    .namedModules()
-    .filter(([path, m]) => m instanceof Linear && !isSkippedModule(path, skipped))
-    .map(([path]) => path);
+  const paths = quantizedLinears(model, OUTPUT_HEAD, opts.llm_int8_skip_modules ?? null).map(
+    ([path]) => path,
+  );
   return { paths: new Set(paths), prefix: family.baseModelPrefix };
 }
 

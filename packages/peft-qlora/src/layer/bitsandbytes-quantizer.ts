@@ -1,4 +1,5 @@
-import { Linear, type ModelQuantizer, UserError } from '@tunekit/core';
+import { type ModelQuantizer, UserError } from '@tunekit/core';
+import { quantizedLinears } from '../quantized-linears.js';
 import { Linear4bit } from './linear-4bit.js';
 
 /** transformers' block size for 4-bit weights (BitsAndBytesConfig has no setting for it). */
@@ -13,32 +14,20 @@ export const bitsAndBytesQuantizer: ModelQuantizer = {
   id: 'bitsandbytes',
   quantize(model, config, { outputHead }) {
     if (!config.load_in_4bit) return;
-    const skipped = [outputHead, ...(config.llm_int8_skip_modules ?? [])];
     const settings = {
       quant_type: config.bnb_4bit_quant_type,
       blocksize: BLOCKSIZE,
       compress_statistics: config.bnb_4bit_use_double_quant,
     };
-    const targets = model
-      .namedModules()
-      .filter(([path, m]) => m instanceof Linear && !isSkipped(path, skipped));
+    const targets = quantizedLinears(model, outputHead, config.llm_int8_skip_modules);
     if (targets.length === 0) {
       throw new UserError(
         'load_in_4bit: the model has no torch.nn.Linear layer to quantize (HF Conv1D, as in GPT-2, is not supported yet)',
       );
     }
     for (const [path, m] of targets) {
-      const { inFeatures, outFeatures, hasBias } = m as Linear;
+      const { inFeatures, outFeatures, hasBias } = m;
       model.setModule(path, new Linear4bit(inFeatures, outFeatures, hasBias, settings));
     }
   },
 };
-
-/**
- * transformers' test in `replace_with_bnb_linear`: the module's own name is listed, or its path is,
- * or a listed name is one of the modules it sits in.
- */
-function isSkipped(path: string, skipped: readonly string[]): boolean {
-  const name = path.slice(path.lastIndexOf('.') + 1);
-  return skipped.some((key) => key === name || key === path || path.includes(`${key}.`));
-}
