@@ -2,7 +2,7 @@
  * The review page's script (plain browser JavaScript, served as /review.js). It loads the session
  * once, shows one record at a time and posts each decision; everything it shows it sets as text.
  */
-export const REVIEW_SCRIPT = String.raw`'use strict';
+export const REVIEW_SCRIPT = `'use strict';
 const state = { session: null, index: 0, editing: false };
 const $ = (id) => document.getElementById(id);
 
