@@ -217,7 +217,9 @@ describe('serveReview', () => {
       const page = await fetch(server.url);
       expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
       expect(await page.text()).toContain('<script src="/review.js" defer></script>');
-      const state = await (await fetch(`${server.url}api/session`)).json();
+      const state = (await (await fetch(`${server.url}api/session`)).json()) as {
+        tasks: unknown[];
+      };
       expect(state.tasks).toHaveLength(3);
       const post = (body: unknown, headers: Record<string, string> = {}) =>
         fetch(`${server.url}api/decision`, {
@@ -233,9 +235,11 @@ describe('serveReview', () => {
       ).toBe(415);
       const bad = await post({ id: 'q1', verdict: 'edit' });
       expect(bad.status).toBe(400);
-      expect((await bad.json()).error).toMatch(/an edit needs the edited response/);
+      expect(((await bad.json()) as { error: string }).error).toMatch(
+        /an edit needs the edited response/,
+      );
       const good = await post({ id: 'q1', verdict: 'accept' }, { origin: server.url.slice(0, -1) });
-      expect((await good.json()).progress.decided).toBe(1);
+      expect(((await good.json()) as { progress: { decided: number } }).progress.decided).toBe(1);
       expect((await fetch(`${server.url}nothing`)).status).toBe(404);
       // a name that resolves to 127.0.0.1 (DNS rebinding) is not this server's host
       const rebound = await new Promise<number | undefined>((resolve, reject) =>

@@ -110,7 +110,8 @@ export class ReviewSession {
     return new ReviewSession(
       'arbitrate',
       opts.reviewer,
-      [...new Set([...(opts.labels ?? []), ...reviewLabels])],
+      // the labels named first, in their order (their keys), then the others the reviewers gave
+      [...new Set([...(opts.labels ?? []), ...reviewLabels.sort()])],
       queue,
       opts.out,
       decisions,
