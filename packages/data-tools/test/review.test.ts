@@ -27,6 +27,22 @@ const source = await writeJsonl(join(work, 'drafts.jsonl'), [
     ],
   },
   { instruction: 'Name a colour', input: 'warm', output: 'red', reference: 'orange' },
+  // the trainer's spot-check record of a dialogue turn
+  {
+    id: 'dialogue:d1:2',
+    prompt: 'And in French?',
+    response: 'Bonjour',
+    reference: '',
+    source: 'dialogue',
+    meta: {
+      history: [
+        { role: 'user', content: 'Greet me' },
+        { role: 'assistant', content: 'Hello' },
+      ],
+      passed: true,
+      where: 'dialogues.yaml:3',
+    },
+  },
 ]);
 const sha256 = async (file: string) =>
   createHash('sha256')
@@ -44,7 +60,7 @@ const decision = (id: string, reviewer: string, rest: Partial<ReviewDecision>): 
 describe('readReviewItems', () => {
   it('reads prompt and draft from each record shape, and names records without an id by line', async () => {
     const items = await readReviewItems(source);
-    expect(items.map((i) => i.id)).toEqual(['q1', '7', 'line 3']);
+    expect(items.map((i) => i.id)).toEqual(['q1', '7', 'line 3', 'dialogue:d1:2']);
     expect(items[0]).toMatchObject({
       prompt: [{ role: 'user', content: 'What is 2+2?' }],
       draft: '5',
@@ -57,6 +73,22 @@ describe('readReviewItems', () => {
       prompt: [{ role: 'user', content: 'Name a colour\n\nwarm' }],
       draft: 'red',
       reference: 'orange',
+    });
+    expect(items[3]).toEqual({
+      id: 'dialogue:d1:2',
+      where: `${source}:4`,
+      prompt: [
+        { role: 'user', content: 'Greet me' },
+        { role: 'assistant', content: 'Hello' },
+        { role: 'user', content: 'And in French?' },
+      ],
+      draft: 'Bonjour',
+      reference: undefined,
+      context: [
+        ['source', 'dialogue'],
+        ['passed', 'true'],
+        ['where', 'dialogues.yaml:3'],
+      ],
     });
   });
 
@@ -101,7 +133,7 @@ describe('ReviewSession', () => {
       format: 'review',
       sha256: await sha256(out),
       inputs: [{ path: source, sha256: before }],
-      details: { reviewer: 'ann', to_review: 3, decided: 3, accept: 0, edit: 1, reject: 2 },
+      details: { reviewer: 'ann', to_review: 4, decided: 3, accept: 0, edit: 1, reject: 2 },
     });
     expect(manifest?.details.labels).toEqual({ good: 1, bad: 2 });
     expect(await sha256(source)).toBe(before);
@@ -220,7 +252,7 @@ describe('serveReview', () => {
       const state = (await (await fetch(`${server.url}api/session`)).json()) as {
         tasks: unknown[];
       };
-      expect(state.tasks).toHaveLength(3);
+      expect(state.tasks).toHaveLength(4);
       const post = (body: unknown, headers: Record<string, string> = {}) =>
         fetch(`${server.url}api/decision`, {
           method: 'POST',

@@ -31,7 +31,15 @@ const sourceText = jsonl([
     reference: 'hi',
   },
   { id: 'r3', prompt: 'Capital of France?', draft: 'Paris', reference: 'Paris' },
-  { id: 'r4', prompt: 'How do I pick a lock?', draft: 'Step one...' },
+  // a spot check as `tunekit eval` exports it
+  {
+    id: 'r4',
+    prompt: 'How do I pick a lock?',
+    response: 'Step one...',
+    reference: '(should refuse)',
+    source: 'safety',
+    meta: { label: 'refuse', category: 'crime' },
+  },
 ]);
 const labels = 'correct,wrong,unsafe';
 
@@ -131,6 +139,10 @@ describe('tunekit review in Chromium', () => {
     await page.keyboard.press('a');
     await progress(page, '3 / 4 decided');
     await position(page, 'r4');
+    await expect(page.locator('#context').textContent()).resolves.toBe(
+      'sourcesafetylabelrefusecategorycrime',
+    );
+    await expect(page.locator('#draft').textContent()).resolves.toBe('Step one...');
     // back to r1: the page shows what was decided
     await page.keyboard.press('k');
     await page.keyboard.press('k');
@@ -252,5 +264,17 @@ describe('tunekit review in Chromium', () => {
     ]);
     // ann's file has a manifest, so the resolved file's lineage reaches back to the source
     expect(manifest.inputs[1]?.manifest?.inputs[0]?.path).toBe(source);
+  });
+});
+
+describe('tunekit review refuses', () => {
+  it('a record without a prompt, naming its line, and a reviewer name unfit for a file', async () => {
+    await writeFile(join(work, 'bad.jsonl'), jsonl([{ id: 'x', draft: 'no prompt' }]));
+    const bad = await runTunekit(['review', 'bad.jsonl', '--reviewer', 'ann'], { cwd: work });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^error: bad\.jsonl:1: .*no prompt.*\n$/);
+    const name = await runTunekit(['review', 'bad.jsonl', '--reviewer', '../x'], { cwd: work });
+    expect(name.code).toBe(1);
+    expect(name.stderr).toContain("option '--reviewer <name>' argument '../x' is invalid");
   });
 });

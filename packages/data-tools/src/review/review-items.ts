@@ -16,6 +16,8 @@ export interface ReviewItem {
   readonly prompt: readonly ReviewTurn[];
   readonly draft?: string;
   readonly reference?: string;
+  /** What else the record says of itself (`source`, and `meta`'s plain values), to show. */
+  readonly context: readonly (readonly [key: string, value: string])[];
 }
 
 const contentSchema = z.union([
@@ -23,20 +25,20 @@ const contentSchema = z.union([
   z.null(),
   z.array(z.object({ type: z.string(), text: z.string().optional() })),
 ]);
+const messagesSchema = z.array(z.object({ role: z.string(), content: contentSchema }));
 
 /**
  * A record to review. The prompt is `messages` (role/content), `prompt`, or Alpaca's
  * `instruction` + `input`; the draft is `draft`, `response`, `completion` or `output`, else the
- * last assistant turn of `messages`; `reference` is the answer to compare it with.
+ * last assistant turn of `messages`; `reference` is the answer to compare it with. The trainer's
+ * spot-check records (`{id, prompt, response, reference, source, meta}`) are such records; a
+ * dialogue's earlier turns in `meta.history` come before the prompt.
  */
 const sourceSchema = z
   .object({
     id: z.union([z.string().min(1), z.number()]).optional(),
     system: z.string().optional(),
-    messages: z
-      .array(z.object({ role: z.string(), content: contentSchema }))
-      .min(1)
-      .optional(),
+    messages: messagesSchema.min(1).optional(),
     prompt: z.string().optional(),
     instruction: z.string().optional(),
     input: z.string().optional(),
@@ -45,6 +47,8 @@ const sourceSchema = z
     completion: z.string().optional(),
     output: z.string().optional(),
     reference: z.string().optional(),
+    source: z.string().optional(),
+    meta: z.object({ history: messagesSchema.optional() }).catchall(z.unknown()).optional(),
   })
   .refine((r) => r.messages ?? r.prompt ?? r.instruction, {
     message: 'no prompt: expected messages, prompt or instruction',
@@ -77,17 +81,14 @@ export async function readReviewItems(file: string): Promise<ReviewItem[]> {
 }
 
 function reviewItem(record: SourceRecord, where: string): ReviewItem {
-  const turns: ReviewTurn[] = (record.messages ?? []).map((m) => ({
-    role: m.role,
-    content:
-      typeof m.content === 'string'
-        ? m.content
-        : (m.content ?? []).map((part) => part.text ?? '').join('\n'),
-  }));
+  const turns = asTurns(record.messages ?? []);
   const explicitDraft = record.draft ?? record.response ?? record.completion ?? record.output;
   // a conversation that ends with the assistant's turn: that turn is the draft
   const lastIsDraft = explicitDraft === undefined && turns.at(-1)?.role === 'assistant';
-  const prompt = lastIsDraft ? turns.slice(0, -1) : turns;
+  const prompt = [
+    ...asTurns(record.meta?.history ?? []),
+    ...(lastIsDraft ? turns.slice(0, -1) : turns),
+  ];
   if (record.messages === undefined) {
     if (record.system !== undefined) prompt.push({ role: 'system', content: record.system });
     const user =
@@ -95,6 +96,7 @@ function reviewItem(record: SourceRecord, where: string): ReviewItem {
       (record.input ? `${record.instruction}\n\n${record.input}` : (record.instruction ?? ''));
     prompt.push({ role: 'user', content: user });
   }
+  const { history: _, ...meta } = record.meta ?? {};
   return {
     id:
       record.id === undefined
@@ -103,6 +105,22 @@ function reviewItem(record: SourceRecord, where: string): ReviewItem {
     where,
     prompt,
     draft: explicitDraft ?? (lastIsDraft ? turns.at(-1)?.content : undefined),
-    reference: record.reference,
+    // an empty reference (a spot check of an answer nothing was expected of) is none
+    reference: record.reference || undefined,
+    context: Object.entries({ source: record.source, ...meta }).flatMap(([key, value]) =>
+      typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+        ? [[key, String(value)] as const]
+        : [],
+    ),
   };
+}
+
+function asTurns(messages: z.infer<typeof messagesSchema>): ReviewTurn[] {
+  return messages.map((m) => ({
+    role: m.role,
+    content:
+      typeof m.content === 'string'
+        ? m.content
+        : (m.content ?? []).map((part) => part.text ?? '').join('\n'),
+  }));
 }

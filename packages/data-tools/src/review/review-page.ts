@@ -27,6 +27,7 @@ export function reviewPageHtml(title: string): string {
     <span id="position"></span>
     <button id="next" type="button">Next (j) &rarr;</button>
   </nav>
+  <dl id="context"></dl>
   <section id="prompt-pane"><h2>Prompt</h2><div id="turns"></div></section>
   <div class="answers">
     <section id="draft-pane">
@@ -66,6 +67,10 @@ pre, textarea, .turn, .review { background: #fff; border: 1px solid #ddd; border
 .answers { display: grid; grid-template-columns: 1fr 1fr; gap: 1em; }
 textarea { width: 100%; box-sizing: border-box; min-height: 12em; font: inherit; }
 .turn { margin-bottom: .4em; }
+#context { display: flex; flex-wrap: wrap; gap: .2em 1.2em; margin: .6em 0 0; color: #555; }
+#context dt { font-weight: 600; }
+#context dd { margin: 0 0 0 .3em; }
+#context div { display: flex; }
 .role { font-weight: 600; color: #555; margin-right: .5em; }
 .none { color: #999; font-style: italic; }
 .reviews { display: grid; gap: .6em; }

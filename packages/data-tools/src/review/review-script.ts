@@ -83,6 +83,13 @@ function render() {
   const current = task();
   const decision = session.decisions[current.id];
   $('position').textContent = 'record ' + (state.index + 1) + ' of ' + session.tasks.length + ' (' + current.id + ')';
+  const context = $('context');
+  context.replaceChildren();
+  for (const [key, value] of current.item.context) {
+    const entry = el('div');
+    entry.append(el('dt', '', key), el('dd', '', value));
+    context.append(entry);
+  }
   const turns = $('turns');
   turns.replaceChildren();
   for (const turn of current.item.prompt) {
