@@ -169,6 +169,7 @@ describe('arbitration', () => {
     ...i,
     where: 'x',
     prompt: [],
+    context: [],
     draft: 'd',
   }));
 
