@@ -249,7 +249,9 @@ describe('serveReview', () => {
       expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
       const page = await fetch(server.url);
       expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
-      expect(await page.text()).toContain('<script src="/review.js" defer></script>');
+      const html = await page.text();
+      expect(html).toContain('<script src="/review.js" defer></script>');
+      expect(html).toContain('<title>Review of drafts.jsonl</title>');
       const state = (await (await fetch(`${server.url}api/session`)).json()) as {
         tasks: unknown[];
       };

@@ -59,6 +59,7 @@ export function reviewCommand(streams: CliStreams): Command {
       write(`Open ${server.url} (Ctrl-C when done)`);
       await untilStopped();
       await server.close();
+      await session.written();
       write(`${session.out}: ${summary(session)}`);
     });
   return command;

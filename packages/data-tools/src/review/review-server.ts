@@ -30,7 +30,7 @@ export async function serveReview(
 ): Promise<ReviewServer> {
   const title =
     opts.title ??
-    `${session.mode === 'arbitrate' ? 'Arbitration' : 'Review'} of ${basename(session.out)}`;
+    `${session.mode === 'arbitrate' ? 'Arbitration' : 'Review'} of ${basename(session.source)}`;
   let origins: string[] = [];
   const server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) =>

@@ -52,40 +52,56 @@ export interface OpenArbitrationOptions extends OpenReviewOptions {
  * file they are written to, whole and atomically with its manifest after every decision, so an
  * interrupted review loses nothing and resumes where it stopped.
  */
+/** What a session is made of, as `open` and `openArbitration` find it. */
+interface SessionParts {
+  readonly mode: 'review' | 'arbitrate';
+  readonly options: OpenReviewOptions;
+  readonly labels: readonly string[];
+  readonly tasks: readonly ReviewTask[];
+  /** Every record of the source, for the order of the file written. */
+  readonly items: readonly ReviewItem[];
+  /** The reviewer's decisions so far (from `out` when resumed). */
+  readonly decisions: Map<string, ReviewDecision>;
+  /** Decisions written besides the reviewer's own: the agreed ones in arbitration. */
+  readonly agreed: readonly ReviewDecision[];
+  /** The source, and the review files in arbitration, as the manifest lists them. */
+  readonly inputs: readonly DataInput[];
+}
+
 export class ReviewSession {
+  readonly mode: 'review' | 'arbitrate';
+  readonly source: string;
+  readonly reviewer: string;
+  readonly out: string;
+  readonly labels: readonly string[];
+  readonly tasks: readonly ReviewTask[];
+  private readonly decisions: Map<string, ReviewDecision>;
+  private readonly order: ReadonlyMap<string, number>;
   private writing: Promise<unknown> = Promise.resolve();
 
-  private constructor(
-    readonly mode: 'review' | 'arbitrate',
-    readonly reviewer: string,
-    readonly labels: readonly string[],
-    readonly tasks: readonly ReviewTask[],
-    readonly out: string,
-    private readonly decisions: Map<string, ReviewDecision>,
-    /** Decisions written besides the reviewer's own: the agreed ones in arbitration. */
-    private readonly settled: readonly ReviewDecision[],
-    private readonly sourceOrder: ReadonlyMap<string, number>,
-    private readonly inputs: readonly DataInput[],
-    private readonly command: string,
-  ) {}
+  private constructor(private readonly parts: SessionParts) {
+    this.mode = parts.mode;
+    ({ source: this.source, reviewer: this.reviewer, out: this.out } = parts.options);
+    this.labels = parts.labels;
+    this.tasks = parts.tasks;
+    this.decisions = parts.decisions;
+    this.order = new Map(parts.items.map((item, i) => [item.id, i]));
+  }
 
   /** A review of `source` by `reviewer`, resumed from `out` when it exists. */
   static async open(opts: OpenReviewOptions): Promise<ReviewSession> {
     const items = await readReviewItems(opts.source);
     await checkOut(opts.out, [opts.source]);
-    const decisions = await resumed(opts, new Set(items.map((i) => i.id)));
-    return new ReviewSession(
-      'review',
-      opts.reviewer,
-      opts.labels ?? [],
-      items.map((item) => ({ item, reviews: [] })),
-      opts.out,
-      decisions,
-      [],
-      orderOf(items),
-      [await describeDataInput(opts.source)],
-      opts.command,
-    );
+    return new ReviewSession({
+      mode: 'review',
+      options: opts,
+      labels: opts.labels ?? [],
+      tasks: items.map((item) => ({ item, reviews: [] })),
+      items,
+      decisions: await resumed(opts, new Set(items.map((i) => i.id))),
+      agreed: [],
+      inputs: [await describeDataInput(opts.source)],
+    });
   }
 
   /**
@@ -104,22 +120,20 @@ export class ReviewSession {
           throw new UserError(`${opts.reviews[i]}: record ${id} is not in ${opts.source}`);
     });
     const { agreed, queue } = arbitrate(items, files);
-    const queued = new Set(queue.map((task) => task.item.id));
-    const decisions = await resumed(opts, queued);
     const reviewLabels = files.flatMap((file) => [...file.values()].flatMap((d) => d.label ?? []));
-    return new ReviewSession(
-      'arbitrate',
-      opts.reviewer,
+    return new ReviewSession({
+      mode: 'arbitrate',
+      options: opts,
       // the labels named first, in their order (their keys), then the others the reviewers gave
-      [...new Set([...(opts.labels ?? []), ...reviewLabels.sort()])],
-      queue,
-      opts.out,
-      decisions,
+      labels: [...new Set([...(opts.labels ?? []), ...reviewLabels.sort()])],
+      tasks: queue,
+      items,
+      decisions: await resumed(opts, new Set(queue.map((task) => task.item.id))),
       agreed,
-      orderOf(items),
-      await Promise.all([opts.source, ...opts.reviews].map((file) => describeDataInput(file))),
-      opts.command,
-    );
+      inputs: await Promise.all(
+        [opts.source, ...opts.reviews].map((file) => describeDataInput(file)),
+      ),
+    });
   }
 
   /** The reviewer's decision on record `id`, if any. */
@@ -179,10 +193,15 @@ export class ReviewSession {
     return decision;
   }
 
+  /** Resolves once every decision taken so far is on disk (a failed write has been reported). */
+  async written(): Promise<void> {
+    await this.writing;
+  }
+
   /** The review file (every decision, in source order) and its manifest. */
   private async save(): Promise<DataManifest> {
-    const records = [...this.settled, ...this.decisions.values()].sort(
-      (a, b) => (this.sourceOrder.get(a.id) ?? 0) - (this.sourceOrder.get(b.id) ?? 0),
+    const records = [...this.parts.agreed, ...this.decisions.values()].sort(
+      (a, b) => (this.order.get(a.id) ?? 0) - (this.order.get(b.id) ?? 0),
     );
     await mkdir(dirname(resolve(this.out)), { recursive: true });
     await atomicWrite(this.out, records.map((r) => `${JSON.stringify(r)}\n`).join(''));
@@ -190,13 +209,13 @@ export class ReviewSession {
     return writeDataManifest(this.out, {
       records: records.length,
       format: 'review',
-      command: this.command,
-      inputs: this.inputs,
+      command: this.parts.options.command,
+      inputs: this.parts.inputs,
       details: {
         reviewer: this.reviewer,
         mode: this.mode,
         ...(this.mode === 'arbitrate'
-          ? { agreed: this.settled.length, to_arbitrate: progress.total }
+          ? { agreed: this.parts.agreed.length, to_arbitrate: progress.total }
           : { to_review: progress.total }),
         decided: progress.decided,
         ...progress.verdicts,
@@ -232,8 +251,4 @@ async function resumed(
     decisions.set(id, decision);
   }
   return decisions;
-}
-
-function orderOf(items: readonly ReviewItem[]): Map<string, number> {
-  return new Map(items.map((item, i) => [item.id, i]));
 }
