@@ -42,6 +42,8 @@ const sourceText = jsonl([
   },
 ]);
 const labels = 'correct,wrong,unsafe';
+/** Each browser test starts tunekit (a few seconds each, more on a busy machine). */
+const SLOW = 180_000;
 
 let browser: Browser;
 
@@ -171,7 +173,7 @@ describe('tunekit review in Chromium', () => {
     expect(manifest.details).toMatchObject({ decided: 3, to_review: 4, accept: 1 });
     // the source is as it was
     expect(await readFile(source, 'utf8')).toBe(sourceText);
-  });
+  }, SLOW);
 
   it('measures agreement with a second reviewer and arbitrates the disagreements', async () => {
     const at = '2026-12-01T00:00:00.000Z';
@@ -264,7 +266,7 @@ describe('tunekit review in Chromium', () => {
     ]);
     // ann's file has a manifest, so the resolved file's lineage reaches back to the source
     expect(manifest.inputs[1]?.manifest?.inputs[0]?.path).toBe(source);
-  });
+  }, SLOW);
 });
 
 describe('tunekit review refuses', () => {
