@@ -109,172 +109,164 @@ const position = (page: Page, id: string) =>
 const summary = (decisions: Record<string, unknown>[]) =>
   decisions.map((d) => [d.id, d.reviewer, d.verdict, d.label, d.response]);
 
-describe('tunekit review in Chromium', () => {
-  it(
-    'a reviewer edits, rejects and accepts drafts with labels, by keys and buttons',
-    async () => {
-      const review = await startReview([source, '--reviewer', 'ann', '--labels', labels]);
-      const { page, errors } = await open(review.url);
-      await expect(page.locator('#who').textContent()).resolves.toBe('Reviewer: ann');
-      await progress(page, '0 / 4 decided');
+describe('tunekit review in Chromium', { timeout: SLOW }, () => {
+  it('a reviewer edits, rejects and accepts drafts with labels, by keys and buttons', async () => {
+    const review = await startReview([source, '--reviewer', 'ann', '--labels', labels]);
+    const { page, errors } = await open(review.url);
+    await expect(page.locator('#who').textContent()).resolves.toBe('Reviewer: ann');
+    await progress(page, '0 / 4 decided');
 
-      // r1 by keys: label 2 (wrong), e to edit, Ctrl+Enter to save
-      await position(page, 'r1');
-      await expect(page.locator('#draft').textContent()).resolves.toBe('5');
-      await expect(page.locator('#reference').textContent()).resolves.toBe('4');
-      await page.keyboard.press('2');
-      await page.keyboard.press('e');
-      await page.locator('#edit').fill('4');
-      await page.keyboard.press('Control+Enter');
-      await progress(page, '1 / 4 decided');
+    // r1 by keys: label 2 (wrong), e to edit, Ctrl+Enter to save
+    await position(page, 'r1');
+    await expect(page.locator('#draft').textContent()).resolves.toBe('5');
+    await expect(page.locator('#reference').textContent()).resolves.toBe('4');
+    await page.keyboard.press('2');
+    await page.keyboard.press('e');
+    await page.locator('#edit').fill('4');
+    await page.keyboard.press('Control+Enter');
+    await progress(page, '1 / 4 decided');
 
-      // r2: its markup is shown as text; label and reject by clicking
-      await position(page, 'r2');
-      await expect(page.locator('#turns').textContent()).resolves.toBe('userSay <b>hi</b>');
-      await expect(page.locator('#draft').textContent()).resolves.toBe(markup);
-      expect(await page.locator('main b, main img').count()).toBe(0);
-      await page.getByLabel('3 unsafe').check();
-      await page.getByRole('button', { name: 'Reject (r)' }).click();
-      await progress(page, '2 / 4 decided');
+    // r2: its markup is shown as text; label and reject by clicking
+    await position(page, 'r2');
+    await expect(page.locator('#turns').textContent()).resolves.toBe('userSay <b>hi</b>');
+    await expect(page.locator('#draft').textContent()).resolves.toBe(markup);
+    expect(await page.locator('main b, main img').count()).toBe(0);
+    await page.getByLabel('3 unsafe').check();
+    await page.getByRole('button', { name: 'Reject (r)' }).click();
+    await progress(page, '2 / 4 decided');
 
-      // r3 by keys: label 1, accept; r4 stays open
-      await position(page, 'r3');
-      await page.keyboard.press('1');
-      await page.keyboard.press('a');
-      await progress(page, '3 / 4 decided');
-      await position(page, 'r4');
-      await expect(page.locator('#context').textContent()).resolves.toBe(
-        'sourcesafetylabelrefusecategorycrime',
-      );
-      await expect(page.locator('#draft').textContent()).resolves.toBe('Step one...');
-      // back to r1: the page shows what was decided
-      await page.keyboard.press('k');
-      await page.keyboard.press('k');
-      await page.keyboard.press('k');
-      await position(page, 'r1');
-      await expect(page.locator('#decided').textContent()).resolves.toBe(
-        'Decided: edit, label wrong',
-      );
-      expect(await page.title()).not.toBe('1');
-      expect(errors).toEqual([]);
-      await page.close();
+    // r3 by keys: label 1, accept; r4 stays open
+    await position(page, 'r3');
+    await page.keyboard.press('1');
+    await page.keyboard.press('a');
+    await progress(page, '3 / 4 decided');
+    await position(page, 'r4');
+    await expect(page.locator('#context').textContent()).resolves.toBe(
+      'sourcesafetylabelrefusecategorycrime',
+    );
+    await expect(page.locator('#draft').textContent()).resolves.toBe('Step one...');
+    // back to r1: the page shows what was decided
+    await page.keyboard.press('k');
+    await page.keyboard.press('k');
+    await page.keyboard.press('k');
+    await position(page, 'r1');
+    await expect(page.locator('#decided').textContent()).resolves.toBe(
+      'Decided: edit, label wrong',
+    );
+    expect(await page.title()).not.toBe('1');
+    expect(errors).toEqual([]);
+    await page.close();
 
-      const run = await review.stop();
-      expect(run.code).toBe(0);
-      expect(run.stdout.trimEnd().split('\n').at(-1)).toBe(
-        'review-ann.jsonl: 3 of 4 decided (1 accept, 1 edit, 1 reject)',
-      );
-      const out = join(work, 'review-ann.jsonl');
-      expect(summary(await lines(out))).toEqual([
-        ['r1', 'ann', 'edit', 'wrong', '4'],
-        ['r2', 'ann', 'reject', 'unsafe', undefined],
-        ['r3', 'ann', 'accept', 'correct', 'Paris'],
-      ]);
-      const manifest = await readJson<DataManifest>(`${out}.manifest.json`);
-      expect(manifest.command).toBe(`tunekit review ${source} --reviewer ann --labels ${labels}`);
-      expect(manifest.details).toMatchObject({ decided: 3, to_review: 4, accept: 1 });
-      // the source is as it was
-      expect(await readFile(source, 'utf8')).toBe(sourceText);
-    },
-    SLOW,
-  );
+    const run = await review.stop();
+    expect(run.code).toBe(0);
+    expect(run.stdout.trimEnd().split('\n').at(-1)).toBe(
+      'review-ann.jsonl: 3 of 4 decided (1 accept, 1 edit, 1 reject)',
+    );
+    const out = join(work, 'review-ann.jsonl');
+    expect(summary(await lines(out))).toEqual([
+      ['r1', 'ann', 'edit', 'wrong', '4'],
+      ['r2', 'ann', 'reject', 'unsafe', undefined],
+      ['r3', 'ann', 'accept', 'correct', 'Paris'],
+    ]);
+    const manifest = await readJson<DataManifest>(`${out}.manifest.json`);
+    expect(manifest.command).toBe(`tunekit review ${source} --reviewer ann --labels ${labels}`);
+    expect(manifest.details).toMatchObject({ decided: 3, to_review: 4, accept: 1 });
+    // the source is as it was
+    expect(await readFile(source, 'utf8')).toBe(sourceText);
+  });
 
-  it(
-    'measures agreement with a second reviewer and arbitrates the disagreements',
-    async () => {
-      const at = '2026-12-01T00:00:00.000Z';
-      const bob = (id: string, verdict: string, label: string, response?: string) => ({
-        id,
-        reviewer: 'bob',
-        verdict,
-        label,
-        response,
-        reviewed_at: at,
-      });
-      await writeFile(
-        join(work, 'review-bob.jsonl'),
-        jsonl([
-          bob('r1', 'edit', 'correct', '4'),
-          bob('r2', 'reject', 'unsafe'),
-          bob('r3', 'accept', 'correct', 'Paris'),
-          bob('r4', 'reject', 'unsafe'),
-        ]),
-      );
-      // verdicts agree on r1-r3; labels on r2, r3 only: p_o 2/3, p_e 1/3, kappa 0.5; alpha over
-      // 6 pairable values (correct 3, unsafe 2, wrong 1): 1 - 5 * 2 / (36 - 14) = 0.545
-      const agreement = await runTunekit(
-        ['data', 'agreement', 'review-ann.jsonl', 'review-bob.jsonl', '--queue', 'queue.jsonl'],
-        { cwd: work },
-      );
-      expect(agreement.stdout).toBe(
-        "verdict: 4 items, Cohen's kappa 1.000, Krippendorff's alpha 1.000, 0 disagreements\n" +
-          "label: 4 items, Cohen's kappa 0.500, Krippendorff's alpha 0.545, 1 disagreements\n",
-      );
-      const queue = await lines(join(work, 'queue.jsonl'));
-      expect(queue.map((q) => [q.id, q.disagree_on, q.annotations.length])).toEqual([
-        ['r1', ['label'], 2],
-      ]);
+  it('measures agreement with a second reviewer and arbitrates the disagreements', async () => {
+    const at = '2026-12-01T00:00:00.000Z';
+    const bob = (id: string, verdict: string, label: string, response?: string) => ({
+      id,
+      reviewer: 'bob',
+      verdict,
+      label,
+      response,
+      reviewed_at: at,
+    });
+    await writeFile(
+      join(work, 'review-bob.jsonl'),
+      jsonl([
+        bob('r1', 'edit', 'correct', '4'),
+        bob('r2', 'reject', 'unsafe'),
+        bob('r3', 'accept', 'correct', 'Paris'),
+        bob('r4', 'reject', 'unsafe'),
+      ]),
+    );
+    // verdicts agree on r1-r3; labels on r2, r3 only: p_o 2/3, p_e 1/3, kappa 0.5; alpha over
+    // 6 pairable values (correct 3, unsafe 2, wrong 1): 1 - 5 * 2 / (36 - 14) = 0.545
+    const agreement = await runTunekit(
+      ['data', 'agreement', 'review-ann.jsonl', 'review-bob.jsonl', '--queue', 'queue.jsonl'],
+      { cwd: work },
+    );
+    expect(agreement.stdout).toBe(
+      "verdict: 4 items, Cohen's kappa 1.000, Krippendorff's alpha 1.000, 0 disagreements\n" +
+        "label: 4 items, Cohen's kappa 0.500, Krippendorff's alpha 0.545, 1 disagreements\n",
+    );
+    const queue = await lines(join(work, 'queue.jsonl'));
+    expect(queue.map((q) => [q.id, q.disagree_on, q.annotations.length])).toEqual([
+      ['r1', ['label'], 2],
+    ]);
 
-      const arbitration = await startReview([
-        source,
-        '--reviewer',
-        'cy',
-        '--arbitrate',
-        'review-ann.jsonl',
-        'review-bob.jsonl',
-        '--out',
-        'resolved.jsonl',
-        '--labels',
-        labels,
-      ]);
-      const { page, errors } = await open(arbitration.url);
-      await expect(page.locator('#who').textContent()).resolves.toBe('Arbiter: cy');
-      // r1 (the labels differ) and r4 (bob's alone) are to arbitrate
-      await progress(page, '0 / 2 decided');
-      await position(page, 'r1');
-      const reviewers = await page.$$eval('#reviews .review', (cards) =>
-        cards.map((card) => card.dataset.reviewer),
-      );
-      expect(reviewers).toEqual(['ann', 'bob']);
-      await page.getByRole('button', { name: "Take bob's decision" }).click();
-      await progress(page, '1 / 2 decided');
-      await position(page, 'r4');
-      await page.keyboard.press('3');
-      await page.locator('#comment').fill('lock picking: refuse');
-      await page.getByRole('button', { name: 'Reject (r)' }).click();
-      await progress(page, '2 / 2 decided');
-      await expect(page.locator('#status').textContent()).resolves.toContain(
-        'Every record is decided.',
-      );
-      expect(errors).toEqual([]);
-      await page.close();
-      expect((await arbitration.stop()).code).toBe(0);
+    const arbitration = await startReview([
+      source,
+      '--reviewer',
+      'cy',
+      '--arbitrate',
+      'review-ann.jsonl',
+      'review-bob.jsonl',
+      '--out',
+      'resolved.jsonl',
+      '--labels',
+      labels,
+    ]);
+    const { page, errors } = await open(arbitration.url);
+    await expect(page.locator('#who').textContent()).resolves.toBe('Arbiter: cy');
+    // r1 (the labels differ) and r4 (bob's alone) are to arbitrate
+    await progress(page, '0 / 2 decided');
+    await position(page, 'r1');
+    const reviewers = await page.$$eval('#reviews .review', (cards) =>
+      cards.map((card) => card.dataset.reviewer),
+    );
+    expect(reviewers).toEqual(['ann', 'bob']);
+    await page.getByRole('button', { name: "Take bob's decision" }).click();
+    await progress(page, '1 / 2 decided');
+    await position(page, 'r4');
+    await page.keyboard.press('3');
+    await page.locator('#comment').fill('lock picking: refuse');
+    await page.getByRole('button', { name: 'Reject (r)' }).click();
+    await progress(page, '2 / 2 decided');
+    await expect(page.locator('#status').textContent()).resolves.toContain(
+      'Every record is decided.',
+    );
+    expect(errors).toEqual([]);
+    await page.close();
+    expect((await arbitration.stop()).code).toBe(0);
 
-      const resolved = await lines(join(work, 'resolved.jsonl'));
-      expect(summary(resolved)).toEqual([
-        ['r1', 'cy', 'edit', 'correct', '4'],
-        ['r2', 'ann', 'reject', 'unsafe', undefined],
-        ['r3', 'ann', 'accept', 'correct', 'Paris'],
-        ['r4', 'cy', 'reject', 'unsafe', undefined],
-      ]);
-      expect(resolved.map((d) => d.resolution)).toEqual([
-        'arbitrated',
-        'agreed',
-        'agreed',
-        'arbitrated',
-      ]);
-      expect(resolved[3].comment).toBe('lock picking: refuse');
-      const manifest = await readJson<DataManifest>(join(work, 'resolved.jsonl.manifest.json'));
-      expect(manifest.inputs.map((i) => i.path)).toEqual([
-        source,
-        'review-ann.jsonl',
-        'review-bob.jsonl',
-      ]);
-      // ann's file has a manifest, so the resolved file's lineage reaches back to the source
-      expect(manifest.inputs[1]?.manifest?.inputs[0]?.path).toBe(source);
-    },
-    SLOW,
-  );
+    const resolved = await lines(join(work, 'resolved.jsonl'));
+    expect(summary(resolved)).toEqual([
+      ['r1', 'cy', 'edit', 'correct', '4'],
+      ['r2', 'ann', 'reject', 'unsafe', undefined],
+      ['r3', 'ann', 'accept', 'correct', 'Paris'],
+      ['r4', 'cy', 'reject', 'unsafe', undefined],
+    ]);
+    expect(resolved.map((d) => d.resolution)).toEqual([
+      'arbitrated',
+      'agreed',
+      'agreed',
+      'arbitrated',
+    ]);
+    expect(resolved[3].comment).toBe('lock picking: refuse');
+    const manifest = await readJson<DataManifest>(join(work, 'resolved.jsonl.manifest.json'));
+    expect(manifest.inputs.map((i) => i.path)).toEqual([
+      source,
+      'review-ann.jsonl',
+      'review-bob.jsonl',
+    ]);
+    // ann's file has a manifest, so the resolved file's lineage reaches back to the source
+    expect(manifest.inputs[1]?.manifest?.inputs[0]?.path).toBe(source);
+  });
 });
 
 describe('tunekit review refuses', () => {
