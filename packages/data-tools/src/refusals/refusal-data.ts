@@ -28,7 +28,7 @@ export interface RefusalRecord {
 export interface RefusalDataOptions {
   /** A model writes more requests of each kind and answers the near misses. */
   readonly generator?: TextGenerator;
-  /** Requests made per category and label, by templates or the model; default 8. */
+  /** Requests made per category, label and origin (templates, the model); default 8. */
   readonly perCategory?: number;
   /** A made request is dropped when its ROUGE-L with one kept before is above this; default 0.7. */
   readonly rougeL?: number;
@@ -49,10 +49,11 @@ interface Request {
 /**
  * Should-refuse and should-answer pairs from a policy. Each category's examples are refused in
  * its style; its near misses (benign requests close to it, the counterfactual side) are answered.
- * More requests come from the request templates filled with the category's keywords, or, with a
- * model, from the model continuing a numbered list of the category's requests (which must then
- * name a keyword and be no repeat: ROUGE-L at most 0.7 against those kept). Refusals are the
- * policy's wording, never a model's; answers are the policy's, else the model's.
+ * More requests come from the request templates filled with the category's keywords (near
+ * misses only with a model, which answers them) and, with a model, from the model continuing a
+ * numbered list of the category's requests (which must name a keyword and be no repeat: ROUGE-L
+ * at most 0.7 against those kept). Refusals are the policy's wording, never a model's; answers
+ * are the policy's, else the model's.
  */
 export async function refusalData(
   policy: RefusalPolicy,
@@ -80,7 +81,9 @@ export async function refusalData(
             : origin === 'model' && !namesKeyword(prompt, category)
               ? 'no_keyword'
               : seen.has(normalizeText(prompt)) ||
-                  pool.some((kept) => rougeL(kept, tokens).fmeasure > threshold)
+                  // template-made requests differ only in the keyword: ROUGE-L is for a model's
+                  (origin === 'model' &&
+                    pool.some((kept) => rougeL(kept, tokens).fmeasure > threshold))
                 ? 'similar'
                 : undefined;
         if (why) {
@@ -106,17 +109,22 @@ export async function refusalData(
       origin: 'policy' as const,
     }));
     given(category.near_misses.map((m) => m.prompt));
-    const made = async (label: 'refuse' | 'answer', examples: readonly string[]) =>
+    const templates = (label: 'refuse' | 'answer') =>
+      admit(templateRequests(policy, category, label, perCategory, random), 'template');
+    const modelMade = async (label: 'refuse' | 'answer', examples: readonly string[]) =>
       generator
         ? admit(await modelRequests(generator, category, label, examples, perCategory), 'model')
-        : admit(templateRequests(policy, category, label, perCategory, random), 'template');
-    refuse.push(...(await made('refuse', category.examples)));
-    answer.push(
-      ...(await made(
-        'answer',
-        category.near_misses.map((m) => m.prompt),
-      )),
-    );
+        : [];
+    refuse.push(...templates('refuse'), ...(await modelMade('refuse', category.examples)));
+    // made near misses need an answer, so only a model's run gets them
+    if (generator)
+      answer.push(
+        ...templates('answer'),
+        ...(await modelMade(
+          'answer',
+          category.near_misses.map((m) => m.prompt),
+        )),
+      );
     const refusal = refusalText(policy, category);
     for (const r of refuse)
       records.push({
@@ -168,7 +176,7 @@ function templateRequests(
   return shuffle(filled, random).slice(0, count);
 }
 
-/** `count` prompts, each a numbered list of the label's requests for the model to continue. */
+/** The requests of `count` continuations of a numbered list of the label's requests for the model to continue. */
 async function modelRequests(
   generator: TextGenerator,
   category: RefusalCategory,
@@ -183,7 +191,7 @@ async function modelRequests(
       : `Harmless requests${about} that do not ask for ${category.description}:`;
   const prompt = numberedListPrompt(heading, examples);
   const continuations = await generator.complete(Array.from({ length: count }, () => prompt));
-  return continuations.flatMap(parseNumberedList).slice(0, count);
+  return continuations.flatMap(parseNumberedList);
 }
 
 function namesKeyword(prompt: string, category: RefusalCategory): boolean {
