@@ -21,7 +21,6 @@ const sample = (line: number, prediction: string): GeneratedSample => ({
   prediction,
   finishReason: 'eos',
   maxNewTokens: 16,
-  tokens: [],
 });
 
 async function evalRun(name: string, samples: GeneratedSample[]) {

@@ -1,5 +1,5 @@
 import { shuffle } from '@tunekit/trainer';
-import type { DataRecord } from '../records/index.js';
+import { absoluteWhere, type DataRecord } from '../records/index.js';
 import { words } from '../text/index.js';
 
 /** Whether a source record counts as hard, by some signal. */
@@ -12,9 +12,12 @@ export function lengthDifficulty(records: readonly DataRecord[]): Difficulty {
   return (record) => words(record.conversation.response).length > median;
 }
 
-/** Hard: a record a model failed (`where` among `failed`, as hard-examples finds them). */
-export function failureDifficulty(failed: ReadonlySet<string>): Difficulty {
-  return (record) => failed.has(record.where);
+/**
+ * Hard: a record a model failed. `failed` holds their places made absolute (`absoluteWhere`, as
+ * `hardExamples` finds them in an eval run); records' places are relative to `baseDir`.
+ */
+export function failureDifficulty(failed: ReadonlySet<string>, baseDir: string): Difficulty {
+  return (record) => failed.has(absoluteWhere(record.where, baseDir));
 }
 
 /**
