@@ -105,7 +105,7 @@ describe('model-made variants', () => {
       'Name three primary colours.': 'Describe the weather on Mars today please',
     };
     const generator = fakeGenerator({
-      answer: (text) => replies[text.split('Request: ')[1] ?? ''] ?? '',
+      answer: (text) => replies[text.split('\n')[1] ?? ''] ?? '',
     });
     const result = await augmentRecords(alpaca, {
       methods: ['paraphrase'],
@@ -123,7 +123,7 @@ describe('model-made variants', () => {
       },
     ]);
     expect(result.dropped).toEqual({ too_similar: 1, too_different: 1 });
-    expect(generator.asked[0]).toMatch(/^Rewrite this request in other words/);
+    expect(generator.asked[0]).toMatch(/^Reword this request/);
   });
 
   it('counterfactual edits are answered by the model, in the conversation, once they pass', async () => {
@@ -140,7 +140,7 @@ describe('model-made variants', () => {
     ]);
     const generator = fakeGenerator({
       answer: (text, messages) =>
-        text.startsWith('Change one detail')
+        text.startsWith('Change a detail')
           ? 'How many legs does an ant have?'
           : `Six (after ${messages.length} turns).`,
     });
@@ -160,7 +160,7 @@ describe('model-made variants', () => {
     ]);
     // the second edit is the same ant question, a repeat, so only one edit was answered
     expect(result.dropped).toEqual({ duplicate: 1 });
-    expect(generator.asked.filter((t) => !t.startsWith('Change one detail'))).toEqual([
+    expect(generator.asked.filter((t) => !t.startsWith('Change a detail'))).toEqual([
       'How many legs does an ant have?',
     ]);
   });
@@ -192,7 +192,7 @@ describe('hard/easy balance', () => {
     ]);
     const generator = fakeGenerator({
       answer: (text) => {
-        const instruction = text.split('Request: ')[1] ?? '';
+        const instruction = text.split('\n')[1] ?? '';
         // the capital of France is copied back, so it yields no paraphrase
         return instruction.includes('France') ? instruction : `Please kindly ${instruction}`;
       },

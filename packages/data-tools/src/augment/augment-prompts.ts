@@ -1,11 +1,13 @@
 import type { ChatMessage } from '@tunekit/core';
 
+// The requests are short so that they fit small models' positions beside the instruction.
+
 /** The user turn that asks a model to reword an instruction, keeping what it asks for. */
 export function paraphraseRequest(instruction: string): ChatMessage[] {
   return [
     {
       role: 'user',
-      content: `Rewrite this request in other words, keeping its meaning. Reply with the rewritten request only.\n\nRequest: ${instruction}`,
+      content: `Reword this request, keeping its meaning; reply with it only.\n${instruction}`,
     },
   ];
 }
@@ -15,7 +17,7 @@ export function counterfactualRequest(instruction: string): ChatMessage[] {
   return [
     {
       role: 'user',
-      content: `Change one detail of this request (a number, a name or a condition) so that it needs a different answer. Reply with the changed request only.\n\nRequest: ${instruction}`,
+      content: `Change a detail so the answer changes; reply with it only.\n${instruction}`,
     },
   ];
 }

@@ -88,7 +88,9 @@ export async function augmentRecords(
   /** Why a new instruction is dropped (the filters against its source, a repeat), or undefined. */
   const rejected = (source: DataRecord, instruction: string, rouge: boolean) => {
     produced++;
+    // an empty reply: the model wrote nothing, or the request did not fit its positions
     const why =
+      (instruction === '' ? 'no_reply' : undefined) ??
       variantRejection(source.conversation.instruction, instruction, filters, { rouge }) ??
       (seen.has(normalizeText(instruction)) ? 'duplicate' : undefined);
     if (why === undefined) seen.add(normalizeText(instruction));

@@ -189,7 +189,13 @@ async function modelRequests(
     label === 'refuse'
       ? `Requests that ask for ${category.description}${about}:`
       : `Harmless requests${about} that do not ask for ${category.description}:`;
-  const prompt = numberedListPrompt(heading, examples);
+  // as many examples as fit beside the answer in the model's positions
+  const room = generator.positions - generator.maxNewTokens;
+  const fitting = examples.map((_, i) =>
+    numberedListPrompt(heading, examples.slice(0, examples.length - i)),
+  );
+  const prompt =
+    fitting.find((p) => generator.countTokens(p) <= room) ?? numberedListPrompt(heading, []);
   const continuations = await generator.complete(Array.from({ length: count }, () => prompt));
   return continuations.flatMap(parseNumberedList);
 }
