@@ -15,6 +15,7 @@ import {
 } from '@tunekit/data-tools';
 import { EVAL_RESULTS_FILE, EVAL_SAMPLES_FILE, readEvalRun } from '@tunekit/trainer';
 import { Command, Option } from 'commander';
+import type { DependencyContainer } from 'tsyringe';
 import { collect, integerIn, listOf, numberIn } from '../option-parsers.js';
 import type { CliStreams } from '../run-cli.js';
 import { commandLine, type DataFlags, dataContainer, readOptions } from './data-context.js';
@@ -92,17 +93,18 @@ export function augmentCommand(streams: CliStreams): Command {
     { withoutModel: 'only the rule-based edits' },
   ).action(async (files: string[], flags: AugmentFlags) => {
     const methods = flags.method ?? (flags.model === undefined ? ['rules'] : AUGMENT_METHODS);
-    if (flags.balance === 'failures' && flags.evalRun === undefined)
+    if ((flags.balance === 'failures') !== (flags.evalRun !== undefined))
       throw new UserError(
-        '--balance failures: give --eval-run, the eval run whose failures are the hard records',
+        '--balance failures and --eval-run go together: the eval run names the records a model failed, which are the hard ones',
       );
-    await checkOutputs({ '--out': flags.out }, files, flags);
-    const container = await dataContainer(flags);
-    const data = await readDataSet(files, readOptions(container, flags));
+    const swaps = flags.swap?.map(swapPair);
     const evalInputs =
       flags.evalRun === undefined
         ? []
         : [EVAL_RESULTS_FILE, EVAL_SAMPLES_FILE].map((f) => join(flags.evalRun ?? '', f));
+    await checkOutputs({ '--out': flags.out }, [...files, ...evalInputs], flags);
+    const container = await dataContainer(flags);
+    const data = await readDataSet(files, readOptions(container, flags));
     const difficulty = await difficultyOf(flags, data.records, container);
     const result = await withOptionalGenerator(flags, (generator) =>
       augmentRecords(data.records, {
@@ -110,7 +112,7 @@ export function augmentCommand(streams: CliStreams): Command {
         generator,
         perRecord: flags.perRecord,
         filters: variantFilters(flags),
-        swaps: flags.swap?.map(swapPair),
+        swaps,
         balance: difficulty && { difficulty, hardFraction: flags.hardFraction },
         includeSources: flags.sources,
         seed: flags.randomSeed,
@@ -141,7 +143,7 @@ export function augmentCommand(streams: CliStreams): Command {
 async function difficultyOf(
   flags: AugmentFlags,
   records: readonly DataRecord[],
-  container: Awaited<ReturnType<typeof dataContainer>>,
+  container: DependencyContainer,
 ): Promise<Difficulty | undefined> {
   if (flags.balance === 'length') return lengthDifficulty(records);
   if (flags.balance !== 'failures' || flags.evalRun === undefined) return undefined;

@@ -59,94 +59,66 @@ export async function refusalData(
   policy: RefusalPolicy,
   opts: RefusalDataOptions = {},
 ): Promise<RefusalDataResult> {
-  const { generator } = opts;
   const random = seededRandom(opts.seed ?? 42);
-  const perCategory = opts.perCategory ?? 8;
-  const threshold = opts.rougeL ?? 0.7;
   const dropped: Record<string, number> = {};
   const drop = (why: string) => {
     dropped[why] = (dropped[why] ?? 0) + 1;
   };
   const records: RefusalRecord[] = [];
-  for (const category of policy.categories) {
-    const pool: string[][] = [];
-    const seen = new Set<string>();
-    /** The made requests that pass: a keyword named, no repeat of one kept before. */
-    const admit = (prompts: readonly string[], origin: Request['origin']): Request[] =>
-      prompts.flatMap((prompt) => {
-        const tokens = rougeTokenize(prompt);
-        const why =
-          words(prompt).length < 3
-            ? 'too_short'
-            : origin === 'model' && !namesKeyword(prompt, category)
-              ? 'no_keyword'
-              : seen.has(normalizeText(prompt)) ||
-                  // template-made requests differ only in the keyword: ROUGE-L is for a model's
-                  (origin === 'model' &&
-                    pool.some((kept) => rougeL(kept, tokens).fmeasure > threshold))
-                ? 'similar'
-                : undefined;
-        if (why) {
-          drop(why);
-          return [];
-        }
-        pool.push(tokens);
-        seen.add(normalizeText(prompt));
-        return [{ prompt, origin }];
-      });
-    const given = (prompts: readonly string[]) =>
-      prompts.map((prompt) => {
-        pool.push(rougeTokenize(prompt));
-        seen.add(normalizeText(prompt));
-        return prompt;
-      });
-    const refuse: Request[] = given(category.examples).map((prompt) => ({
-      prompt,
-      origin: 'policy',
-    }));
-    const answer: Request[] = category.near_misses.map((m) => ({
-      ...m,
-      origin: 'policy' as const,
-    }));
-    given(category.near_misses.map((m) => m.prompt));
-    const templates = (label: 'refuse' | 'answer') =>
-      admit(templateRequests(policy, category, label, perCategory, random), 'template');
-    const modelMade = async (label: 'refuse' | 'answer', examples: readonly string[]) =>
-      generator
-        ? admit(await modelRequests(generator, category, label, examples, perCategory), 'model')
-        : [];
-    refuse.push(...templates('refuse'), ...(await modelMade('refuse', category.examples)));
-    // made near misses need an answer, so only a model's run gets them
-    if (generator)
-      answer.push(
-        ...templates('answer'),
-        ...(await modelMade(
-          'answer',
-          category.near_misses.map((m) => m.prompt),
-        )),
-      );
-    const refusal = refusalText(policy, category);
-    for (const r of refuse)
-      records.push({
-        messages: [
-          { role: 'user', content: r.prompt },
-          { role: 'assistant', content: refusal },
-        ],
-        label: 'refuse',
-        category: category.name,
-        style: category.style,
-        origin: r.origin,
-      });
-    const unanswered = answer.filter((a) => a.response === undefined);
-    const replies = generator
-      ? await generator.answer(unanswered.map((a) => [{ role: 'user', content: a.prompt }]))
+  for (const category of policy.categories)
+    records.push(...(await categoryRecords(policy, category, opts, random, drop)));
+  return { records, dropped };
+}
+
+async function categoryRecords(
+  policy: RefusalPolicy,
+  category: RefusalCategory,
+  opts: RefusalDataOptions,
+  random: () => number,
+  drop: (why: string) => void,
+): Promise<RefusalRecord[]> {
+  const { generator } = opts;
+  const perCategory = opts.perCategory ?? 8;
+  const pool = new RequestPool(category, opts.rougeL ?? 0.7, drop);
+  const refuse: Request[] = pool.given(category.examples);
+  const answer: Request[] = pool
+    .given(category.near_misses.map((m) => m.prompt))
+    .map((request, i) => ({ ...request, response: category.near_misses[i]?.response }));
+  const templates = (label: 'refuse' | 'answer') =>
+    pool.admit(templateRequests(policy, category, label, perCategory, random), 'template');
+  const modelMade = async (label: 'refuse' | 'answer', examples: readonly string[]) =>
+    generator
+      ? pool.admit(await modelRequests(generator, category, label, examples, perCategory), 'model')
       : [];
-    for (const a of answer) {
-      const reply = a.response ?? replies[unanswered.indexOf(a)]?.trim() ?? '';
-      if (reply === '') {
-        drop(generator ? 'empty_response' : 'no_response');
-        continue;
-      }
+  refuse.push(...templates('refuse'), ...(await modelMade('refuse', category.examples)));
+  // made near misses need an answer, so only a model's run gets them
+  if (generator)
+    answer.push(
+      ...templates('answer'),
+      ...(await modelMade(
+        'answer',
+        category.near_misses.map((m) => m.prompt),
+      )),
+    );
+  const refusal = refusalText(policy, category);
+  const records: RefusalRecord[] = refuse.map((r) => ({
+    messages: [
+      { role: 'user', content: r.prompt },
+      { role: 'assistant', content: refusal },
+    ],
+    label: 'refuse',
+    category: category.name,
+    style: category.style,
+    origin: r.origin,
+  }));
+  const unanswered = answer.filter((a) => a.response === undefined);
+  const replies = generator
+    ? await generator.answer(unanswered.map((a) => [{ role: 'user', content: a.prompt }]))
+    : [];
+  for (const a of answer) {
+    const reply = a.response ?? replies[unanswered.indexOf(a)]?.trim() ?? '';
+    if (reply === '') drop(generator ? 'empty_response' : 'no_response');
+    else
       records.push({
         messages: [
           { role: 'user', content: a.prompt },
@@ -156,9 +128,56 @@ export async function refusalData(
         category: category.name,
         origin: a.origin,
       });
-    }
   }
-  return { records, dropped };
+  return records;
+}
+
+/** A category's requests so far, and the checks a made one passes to join them. */
+class RequestPool {
+  private readonly tokens: string[][] = [];
+  private readonly seen = new Set<string>();
+
+  constructor(
+    private readonly category: RefusalCategory,
+    private readonly threshold: number,
+    private readonly drop: (why: string) => void,
+  ) {}
+
+  /** The policy's own requests, taken as they are. */
+  given(prompts: readonly string[]): Request[] {
+    for (const prompt of prompts) this.add(prompt);
+    return prompts.map((prompt) => ({ prompt, origin: 'policy' }));
+  }
+
+  /** The made requests that pass, each then in the pool. */
+  admit(prompts: readonly string[], origin: Request['origin']): Request[] {
+    return prompts.flatMap((prompt) => {
+      const why = this.rejection(prompt, origin);
+      if (why !== undefined) {
+        this.drop(why);
+        return [];
+      }
+      this.add(prompt);
+      return [{ prompt, origin }];
+    });
+  }
+
+  private add(prompt: string): void {
+    this.tokens.push(rougeTokenize(prompt));
+    this.seen.add(normalizeText(prompt));
+  }
+
+  private rejection(prompt: string, origin: Request['origin']): string | undefined {
+    if (words(prompt).length < 3) return 'too_short';
+    if (this.seen.has(normalizeText(prompt))) return 'duplicate';
+    if (origin !== 'model') return undefined;
+    if (!namesKeyword(prompt, this.category)) return 'no_keyword';
+    // template-made requests differ only in the keyword by design: ROUGE-L checks a model's
+    const tokens = rougeTokenize(prompt);
+    return this.tokens.some((kept) => rougeL(kept, tokens).fmeasure > this.threshold)
+      ? 'similar'
+      : undefined;
+  }
 }
 
 /** Up to `count` requests: the label's templates filled with each keyword, drawn at random. */
