@@ -36,7 +36,7 @@ export async function openModelGenerator(opts: ModelGeneratorOptions): Promise<T
   const batchSize = opts.batchSize ?? 8;
   let seed = opts.seed ?? 0;
   // a prompt that leaves no room for max_new_tokens is not generated: its reply is ''
-  const room = positions - (config.max_new_tokens ?? 0);
+  const room = positions - config.max_new_tokens;
   const run = async (texts: readonly string[]) => {
     const ids = texts.map((text) => tokenizer.encode(text));
     const fitting = ids.flatMap((row, i) => (row.length <= room ? [i] : []));
