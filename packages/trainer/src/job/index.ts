@@ -7,6 +7,11 @@ export {
 export { type DecodingConfig, decodingConfig } from './decoding-config.js';
 export { describeCutAnswers, evalGeneration, noteCutAnswersOnce } from './eval-generation.js';
 export {
+  type EvaluateBehaviourOptions,
+  type EvaluateBehaviourResult,
+  evaluateBehaviour,
+} from './evaluate-behaviour.js';
+export {
   type EvaluateModelOptions,
   type EvaluateModelResult,
   evaluateModel,
