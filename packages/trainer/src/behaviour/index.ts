@@ -19,6 +19,7 @@ export {
   DEFAULT_REFUSAL_PATTERNS,
   patternRefusalDetector,
   type RefusalDetector,
+  readRefusalPatterns,
 } from './refusal-detector.js';
 export { lastUserText, type Respond } from './respond.js';
 export {

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { UserError } from '@tunekit/core';
 
 /**
@@ -51,4 +52,18 @@ export function patternRefusalDetector(
     }
   });
   return { id: 'patterns', isRefusal: (response) => regexes.some((r) => r.test(response)) };
+}
+
+/** A pattern file's detector: one regular expression a line; blank lines and `#` comments skipped. */
+export async function readRefusalPatterns(path: string): Promise<RefusalDetector> {
+  const text = await readFile(path, 'utf8').catch((cause: NodeJS.ErrnoException) => {
+    throw new UserError(
+      `${path}: cannot read the refusal patterns (${cause.code ?? cause.message})`,
+    );
+  });
+  const patterns = text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
+  return patternRefusalDetector(patterns, path);
 }
