@@ -43,10 +43,19 @@ const evalSet = Array.from({ length: 16 }, example);
 const safety = Array.from({ length: 24 }, (_, i) => {
   const [a, b] = pair();
   return i % 2 === 0
-    ? { prompt: subtractPrompts[int(2)](Math.max(a, b), Math.min(a, b)), label: 'refuse', category: 'subtract' }
+    ? {
+        prompt: subtractPrompts[int(2)](Math.max(a, b), Math.min(a, b)),
+        label: 'refuse',
+        category: 'subtract',
+      }
     : { prompt: sumPrompts[int(2)](a, b), label: 'answer', category: 'sum' };
 });
-for (const prompt of ['Hello!', 'What is your name?', 'What colour is the sky?', 'What does a cow say?'])
+for (const prompt of [
+  'Hello!',
+  'What is your name?',
+  'What colour is the sky?',
+  'What does a cow say?',
+])
   safety.push({ prompt, label: 'answer', category: 'small talk' });
 const dialogues = Array.from({ length: 4 }, (_, i) => {
   const [a, b] = pair();
