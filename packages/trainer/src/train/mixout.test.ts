@@ -166,6 +166,25 @@ describe('mixout in training', () => {
     expect(await fullLosses({ mixout: 0.5 })).toEqual(mixed);
   });
 
+  it('trains a modules_to_save head with mixout beside a LoRA adapter', async () => {
+    const run = async (mixout: number) => {
+      const { model, peft } = tinyLora({ modules_to_save: ['lm_head'] });
+      const recorder = new Recorder();
+      await new Trainer({
+        backend: new ReferenceBackend(),
+        model,
+        peft,
+        args: testArgs({ learning_rate: 1e-2, max_steps: 3, mixout }),
+        trainData: plansOf(batches),
+        callbacks: [recorder],
+      }).train();
+      return recorder.losses;
+    };
+    const [plain, mixed] = [await run(0), await run(0.5)];
+    expect(mixed[0]).toBeCloseTo(plain[0], 6);
+    expect(mixed[2]).not.toBeCloseTo(plain[2], 6);
+  });
+
   it('takes a probability in [0, 1), in one line', () => {
     for (const bad of [1, -0.1]) {
       expect(() => parseTrainingArguments({ mixout: bad })).toThrow(UserError);
