@@ -1,6 +1,5 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { UserError } from '@tunekit/core';
 import {
   type EvalReport,
   type EvaluateBehaviourResult,
@@ -33,8 +32,6 @@ export async function writeEvalOutputs(
   result: EvaluateModelResult | undefined,
   behaviour: EvaluateBehaviourResult | undefined,
 ): Promise<string[]> {
-  if (flags.spotCheckFile !== undefined && flags.spotCheck === undefined)
-    throw new UserError('--spot-check-file needs --spot-check <n>, the number of answers to write');
   if (flags.report !== undefined) await mkdir(flags.report, { recursive: true });
   const written: string[] = [];
   let spotCheck: EvalReport['spot_check'];

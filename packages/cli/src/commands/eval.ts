@@ -88,6 +88,8 @@ export function evalCommand(streams: CliStreams): Command {
 async function runEval(flags: EvalFlags, streams: CliStreams): Promise<void> {
   if (!flags.data && !flags.safety && !flags.dialogues)
     throw new UserError('tunekit eval: give --data, --safety or --dialogues (or several)');
+  if (flags.spotCheckFile !== undefined && flags.spotCheck === undefined)
+    throw new UserError('--spot-check-file needs --spot-check <n>, the number of answers to write');
   const container = await loadFolderPlugins(
     flags.adapter ?? flags.model,
     flags.plugin,

@@ -70,7 +70,7 @@ describe('examples/safety-eval.yaml', () => {
       );
   }, 240_000);
 
-  it('asks for something to evaluate, in one line, before loading anything', async () => {
+  it('asks for something to evaluate, and n with a spot-check file, in one line, before loading anything', async () => {
     const run = await runTunekit(['eval', '--model', bundledModel]);
     expect(run.code).toBe(1);
     expect(run.stderr).toBe(
