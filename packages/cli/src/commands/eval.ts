@@ -119,16 +119,13 @@ async function runEval(flags: EvalFlags, streams: CliStreams): Promise<void> {
 
 /** The safety and dialogue rates, flat, as `--json` prints them beside the data's metrics. */
 function behaviourMetrics(behaviour: EvaluateBehaviourResult | undefined): Record<string, number> {
-  const { prompts: _p, ...safety } = behaviour?.safety?.metrics ?? { prompts: 0 };
-  const {
-    dialogues: _d,
-    turns: _t,
-    ...dialogues
-  } = behaviour?.dialogues?.metrics ?? {
-    dialogues: 0,
-    turns: 0,
+  const rates: Record<string, number> = {
+    ...behaviour?.safety?.metrics,
+    ...behaviour?.dialogues?.metrics,
   };
-  return { ...safety, ...dialogues };
+  // the counts stay in the report; --json holds metrics only
+  for (const count of ['prompts', 'dialogues', 'turns']) delete rates[count];
+  return rates;
 }
 
 function writeBehaviour(
