@@ -10,7 +10,23 @@ export {
   writeDataManifest,
 } from './data-manifest.js';
 export type { DeferredTensor } from './deferred-tensor.js';
+export { blobSource } from './blob-source.js';
 export { readFileIfPresent } from './file-io.js';
+export {
+  bytesFile,
+  type FileSource,
+  isFileSource,
+  type RandomAccessFile,
+  readSourceBytes,
+  readSourceText,
+} from './file-source.js';
+export {
+  type FileInput,
+  type FolderInput,
+  folderSource,
+  openFile,
+  writeFolderFiles,
+} from './folder-source.js';
 export {
   findCachedSnapshot,
   hubCacheDir,
@@ -57,4 +73,5 @@ export {
 } from './safetensors-read.js';
 export { encodeSafetensors, type TensorMap, writeSafetensors } from './safetensors-write.js';
 export { tunekitCacheDir } from './tunekit-cache.js';
+export { urlSource } from './url-source.js';
 export { widenToF32 } from './widen-to-f32.js';
