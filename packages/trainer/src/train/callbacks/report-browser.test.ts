@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../../../test/chromium.js';
+import { launchChromium } from '@tunekit/test-chromium';
 import { tempDir } from '../test-utils.js';
 import { type ReportData, reportHtml } from './report-html.js';
 

@@ -26,12 +26,20 @@ export function ensureChromium(): void {
   }
 }
 
+export interface LaunchOptions {
+  /**
+   * Turn WebGPU on (`--enable-unsafe-webgpu`): headless Chromium on a machine without a GPU then
+   * offers SwiftShader, a software adapter (correct, about 1 GFLOP/s).
+   */
+  readonly webgpu?: boolean;
+}
+
 /** Headless Chromium; as root it needs --no-sandbox. */
-export async function launchChromium(): Promise<Browser> {
+export async function launchChromium(opts: LaunchOptions = {}): Promise<Browser> {
   ensureChromium();
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: process.getuid?.() === 0 ? ['--no-sandbox'] : [],
-  });
+  const args = [
+    ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
+    ...(opts.webgpu ? ['--enable-unsafe-webgpu'] : []),
+  ];
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args });
 }
