@@ -38,6 +38,8 @@ function bundledAssets(): Plugin {
 }
 
 export default defineConfig({
+  // No fallback to index.html for unknown paths: a model folder's optional files must 404.
+  appType: 'mpa',
   // Workspace packages resolve to their TypeScript source; `browser` picks their browser files
   // (a string names a URL, not a path on disk; no Dawn for Node).
   resolve: { conditions: ['@tunekit/source', 'module', 'browser', 'development|production'] },

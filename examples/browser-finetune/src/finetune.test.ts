@@ -4,8 +4,8 @@ import {
   ADAPTER_CONFIG_FILE,
   ADAPTER_WEIGHTS_FILE,
   blobSource,
-  readAdapterFolder,
   ReferenceBackend,
+  readAdapterFolder,
   UserError,
 } from '@tunekit/core';
 import { describe, expect, it } from 'vitest';
@@ -24,7 +24,7 @@ function droppedFolder(dir: string): File[] {
     .map((e) => new File([readFileSync(join(dir, e.name))], e.name));
 }
 
-describe('the page\'s fine-tuning, on the reference backend', () => {
+describe("the page's fine-tuning, on the reference backend", () => {
   it('loads the model from File objects, lowers the loss and saves a PEFT adapter that loads back', async () => {
     const model = await loadLoraModel(blobSource(droppedFolder(MODEL), 'tunekit-tiny-chat'), 42);
     const examples = tokenizeJsonl(readFileSync(TRAIN, 'utf8'), 'train.jsonl', model.tokenizer, 64);
@@ -42,7 +42,7 @@ describe('the page\'s fine-tuning, on the reference backend', () => {
 
     const files = await model.peft.savedFiles();
     expect([...files.keys()].sort()).toEqual([ADAPTER_CONFIG_FILE, ADAPTER_WEIGHTS_FILE]);
-    const saved = [...files].map(([name, bytes]) => new File([bytes], name));
+    const saved = [...files].map(([name, bytes]) => new File([new Uint8Array(bytes)], name));
     const back = await readAdapterFolder(blobSource(saved));
     expect(back.config).toMatchObject({ peft_type: 'LORA', r: 8, lora_alpha: 16 });
     const trained = model.peft.stateDict();
@@ -52,7 +52,8 @@ describe('the page\'s fine-tuning, on the reference backend', () => {
 
   it('names the line of a record it cannot read', async () => {
     const model = await loadLoraModel(MODEL, 42);
-    const text = '{"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"yo"}]}\n{oops\n';
+    const text =
+      '{"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"yo"}]}\n{oops\n';
     expect(() => tokenizeJsonl(text, 'mine.jsonl', model.tokenizer, 64)).toThrow(UserError);
     expect(() => tokenizeJsonl(text, 'mine.jsonl', model.tokenizer, 64)).toThrow(/mine\.jsonl:2/);
   });

@@ -58,7 +58,11 @@ export async function finetune(
     maxGradNorm: 1,
   });
   const runner = TrainStepRunner.create(backend, step, ctx.weights());
-  const schedule = { type: 'linear', warmupSteps: opts.warmupSteps, totalSteps: opts.steps } as const;
+  const schedule = {
+    type: 'linear',
+    warmupSteps: opts.warmupSteps,
+    totalSteps: opts.steps,
+  } as const;
   const order = batchOrder(examples.length, B, seededRandom(opts.seed));
   const losses: number[] = [];
   try {
@@ -72,7 +76,8 @@ export async function finetune(
       opts.onStep?.(s + 1, value);
     }
     const trained = await runner.params();
-    for (const [name, p] of model.namedParameters()) if (p.trainable && trained[name]) p.value = trained[name];
+    for (const [name, p] of model.namedParameters())
+      if (p.trainable && trained[name]) p.value = trained[name];
   } finally {
     runner.dispose();
     peft.train(false);

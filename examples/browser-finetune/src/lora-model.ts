@@ -37,7 +37,7 @@ export async function loadLoraModel(folder: FolderInput, seed: number): Promise<
   const peft = PeftModel.create(model, loraMethod, LORA_CONFIG, {
     methods: [loraMethod],
     dispatchers: [denseLinearDispatcher],
-    modelType: config.model_type,
+    modelType: String(config.model_type),
     modelConfig: config,
     seed,
   });

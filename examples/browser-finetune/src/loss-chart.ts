@@ -5,7 +5,7 @@ export class LossChart {
   private readonly label: SVGTextElement;
 
   constructor(
-    private readonly svg: SVGSVGElement,
+    svg: SVGSVGElement,
     private readonly totalSteps: number,
   ) {
     const ns = 'http://www.w3.org/2000/svg';

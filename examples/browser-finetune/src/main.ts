@@ -3,8 +3,8 @@ import { Chat } from './chat.js';
 import { type Example, tokenizeJsonl } from './data.js';
 import { downloadFiles } from './download.js';
 import { finetune } from './finetune.js';
-import { LossChart } from './loss-chart.js';
 import { loadLoraModel } from './lora-model.js';
+import { LossChart } from './loss-chart.js';
 
 // The page's state is mirrored in <body data-state>: loading, ready, training, trained, answered,
 // error. Tests wait for it (and read the losses from data-losses); people read #status.
@@ -67,7 +67,10 @@ async function main(): Promise<void> {
       chat = new Chat(model, backend);
       $<HTMLButtonElement>('send').disabled = false;
       $<HTMLButtonElement>('download').disabled = false;
-      setState('trained', `Trained ${steps} steps: loss ${losses[0].toFixed(3)} → ${losses.at(-1)?.toFixed(3)}`);
+      setState(
+        'trained',
+        `Trained ${steps} steps: loss ${losses[0].toFixed(3)} → ${losses.at(-1)?.toFixed(3)}`,
+      );
     }),
   );
   $('chat').addEventListener('submit', (event) => {

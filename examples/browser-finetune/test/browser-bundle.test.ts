@@ -95,8 +95,6 @@ describe('the browser page', () => {
         },
       },
     };
-    expect(reachableNodeImports(metafile)).toEqual([
-      'node:fs/promises (from src/disk.ts)',
-    ]);
+    expect(reachableNodeImports(metafile)).toEqual(['node:fs/promises (from src/disk.ts)']);
   });
 });

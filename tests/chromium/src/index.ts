@@ -2,6 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
 
+export type { Browser, Page } from 'playwright-core';
+
 /** Debian's Chromium: playwright-core drives it as it is and never downloads a browser. */
 export const CHROMIUM = '/usr/bin/chromium';
 

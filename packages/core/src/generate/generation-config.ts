@@ -74,9 +74,7 @@ export async function readGenerationConfigFile(
 ): Promise<GenerationConfig | undefined> {
   const source = folderSource(dir);
   const raw = await readGenerationConfig(source);
-  return (
-    raw && parseOrThrow(generationConfigSchema, raw, source.pathOf(HF_GENERATION_CONFIG_FILE))
-  );
+  return raw && parseOrThrow(generationConfigSchema, raw, source.pathOf(HF_GENERATION_CONFIG_FILE));
 }
 
 /** eos_token_id as a set (HF allows one id or a list), with the tokenizer's eos when given. */

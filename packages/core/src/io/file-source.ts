@@ -47,7 +47,10 @@ export async function readSourceBytes(
 }
 
 /** File `name` as UTF-8 text, or undefined when there is no such file. */
-export async function readSourceText(source: FileSource, name: string): Promise<string | undefined> {
+export async function readSourceText(
+  source: FileSource,
+  name: string,
+): Promise<string | undefined> {
   const bytes = await readSourceBytes(source, name);
   return bytes && new TextDecoder().decode(bytes);
 }

@@ -1,5 +1,5 @@
-import { type FileSource, isFileSource, type RandomAccessFile } from './file-source.js';
 import { hostFolder, openHostFile, writeFolderFiles } from '#host-folder';
+import { type FileSource, isFileSource, type RandomAccessFile } from './file-source.js';
 
 export { writeFolderFiles };
 

@@ -1,5 +1,6 @@
 export { TMP_FOLDER_PREFIX, writeFolderAtomically } from './atomic-folder.js';
 export { atomicWrite, type FileContent } from './atomic-write.js';
+export { blobSource } from './blob-source.js';
 export {
   type DataInput,
   type DataManifest,
@@ -10,7 +11,6 @@ export {
   writeDataManifest,
 } from './data-manifest.js';
 export type { DeferredTensor } from './deferred-tensor.js';
-export { blobSource } from './blob-source.js';
 export { readFileIfPresent } from './file-io.js';
 export {
   bytesFile,

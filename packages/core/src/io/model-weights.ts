@@ -30,7 +30,9 @@ export class ModelWeights {
     // A source that cannot be listed (a URL) is tried for the index; a folder is listed first,
     // to name what it holds instead.
     const names = await source.list().catch((err) => {
-      throw err instanceof UserError ? new UserError(`${source.location}: no such model folder`) : err;
+      throw err instanceof UserError
+        ? new UserError(`${source.location}: no such model folder`)
+        : err;
     });
     if (!names || names.includes(HF_WEIGHTS_INDEX_FILE)) {
       const sharded = await ModelWeights.openSharded(source, names !== undefined);
@@ -56,7 +58,9 @@ export class ModelWeights {
       for (const shard of index.shards) {
         const opened = await source.open(shard);
         if (!opened) {
-          throw new UserError(`${indexPath} names shard ${shard}, which is not in ${source.location}`);
+          throw new UserError(
+            `${indexPath} names shard ${shard}, which is not in ${source.location}`,
+          );
         }
         files.push(await SafetensorsFile.open(opened));
       }

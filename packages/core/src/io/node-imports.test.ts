@@ -16,7 +16,9 @@ const NODE_ONLY = [/^io\//, /^testing\//, /\.test\.ts$/, /test-utils\.ts$/];
 /** The node built-ins each source file imports (static or dynamic), by path under src/. */
 function nodeImports(): Map<string, string[]> {
   const out = new Map<string, string[]>();
-  const files = readdirSync(SRC, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
+  const files = readdirSync(SRC, { recursive: true, encoding: 'utf8' }).filter((f) =>
+    f.endsWith('.ts'),
+  );
   for (const file of files) {
     const text = readFileSync(join(SRC, file), 'utf8');
     const specifiers = [...text.matchAll(/(?:from|import)\s*\(?\s*'([^']+)'/g)].map((m) => m[1]);
@@ -34,7 +36,7 @@ describe('core outside its IO layer', () => {
     expect(outside).toEqual([]);
   });
 
-  it('is checked by a scan that sees the IO layer\'s imports', () => {
+  it("is checked by a scan that sees the IO layer's imports", () => {
     expect(nodeImports().get('io/disk-source.ts')).toEqual(['node:fs/promises', 'node:path']);
   });
 });

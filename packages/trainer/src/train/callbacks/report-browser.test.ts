@@ -1,9 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { launchChromium } from '@tunekit/test-chromium';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '@tunekit/test-chromium';
 import { tempDir } from '../test-utils.js';
 import { type ReportData, reportHtml } from './report-html.js';
 
