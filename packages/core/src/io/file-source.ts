@@ -37,7 +37,13 @@ export async function readSourceBytes(
   source: FileSource,
   name: string,
 ): Promise<Uint8Array | undefined> {
-  const file = await source.open(name);
+  return readAllAndClose(await source.open(name));
+}
+
+/** All of an opened file's bytes (undefined for no file); the file is closed after. */
+export async function readAllAndClose(
+  file: RandomAccessFile | undefined,
+): Promise<Uint8Array | undefined> {
   if (!file) return undefined;
   try {
     return await file.read(0, file.size);

@@ -1,5 +1,5 @@
 import { UserError } from '../errors/index.js';
-import { type FileSource, readSourceText } from './file-source.js';
+import { type FileSource, readAllAndClose, readSourceText } from './file-source.js';
 import { openFile } from './folder-source.js';
 import { parseJsonText } from './json-text.js';
 
@@ -49,13 +49,8 @@ export async function readOptionalJsonObject(
 }
 
 async function readHostText(path: string): Promise<string | undefined> {
-  const file = await openFile(path);
-  if (!file) return undefined;
-  try {
-    return new TextDecoder().decode(await file.read(0, file.size));
-  } finally {
-    await file.close();
-  }
+  const bytes = await readAllAndClose(await openFile(path));
+  return bytes && new TextDecoder().decode(bytes);
 }
 
 function parseJsonObject(text: string, path: string): Record<string, unknown> {
