@@ -21,7 +21,7 @@ export function diskSource(dir: string): FileSource {
   };
 }
 
-/** A file on disk opened for positioned reads; undefined when there is none. */
+/** A file on disk opened for positioned reads; undefined when there is none (EISDIR for a folder). */
 export async function openDiskFile(path: string): Promise<RandomAccessFile | undefined> {
   let handle: FileHandle;
   try {
@@ -33,7 +33,10 @@ export async function openDiskFile(path: string): Promise<RandomAccessFile | und
   const stats = await handle.stat();
   if (stats.isDirectory()) {
     await handle.close();
-    return undefined;
+    // as fs.readFile says of a folder, so callers tell it from a missing file
+    throw Object.assign(new Error(`EISDIR: illegal operation on a directory, read '${path}'`), {
+      code: 'EISDIR',
+    });
   }
   return {
     path,

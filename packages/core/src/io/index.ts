@@ -17,6 +17,7 @@ export {
   type FileSource,
   isFileSource,
   type RandomAccessFile,
+  readAllAndClose,
   readSourceBytes,
   readSourceText,
 } from './file-source.js';
