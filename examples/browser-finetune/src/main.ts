@@ -61,6 +61,8 @@ async function main(): Promise<void> {
           losses.push(loss);
           chart.add(loss);
           progress.value = step / steps;
+          $('status').textContent =
+            `Training on ${backend.gpu.adapterInfo}: step ${step} of ${steps}`;
           document.body.dataset.losses = JSON.stringify(losses);
         },
       });

@@ -10,6 +10,7 @@ const HERE = join(import.meta.dirname, '..');
 const ROOT = join(HERE, '../..');
 const CLI = join(ROOT, 'packages/cli/bin/tunekit.js');
 const MODEL = join(ROOT, 'models/tunekit-tiny-chat');
+const TRAIN_DATA = join(ROOT, 'examples/quickstart/data/train.jsonl');
 const EVAL_DATA = join(ROOT, 'examples/quickstart/data/eval.jsonl');
 // SwiftShader runs a step of 4 x ~23 tokens in a few seconds: a few steps show the loss falling.
 const STEPS = 6;
@@ -39,7 +40,7 @@ describe('examples/browser-finetune in Chromium (WebGPU on SwiftShader)', () => 
     await rm(work, { recursive: true, force: true });
   });
 
-  it('trains LoRA a few steps with the loss falling, chats, and downloads an adapter that `tunekit eval --adapter` loads', async () => {
+  it('trains LoRA on a picked JSONL a few steps with the loss falling, chats, and downloads an adapter that `tunekit eval --adapter` loads', async () => {
     const outDir = join(work, 'dist');
     const adapterDir = join(work, 'adapter');
     await build({ root: HERE, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
@@ -56,6 +57,16 @@ describe('examples/browser-finetune in Chromium (WebGPU on SwiftShader)', () => 
       await page.goto(server.resolvedUrls?.local[0] as string);
       await reach(page, 'ready', 120_000);
       expect(await page.textContent('#data-info')).toContain('2000 examples');
+      // a JSONL file the user picks replaces the quickstart data: the first 64 training records
+      const picked = (await readFile(TRAIN_DATA, 'utf8')).split('\n').slice(0, 64).join('\n');
+      await page.setInputFiles('#file', {
+        name: 'mine.jsonl',
+        mimeType: 'application/jsonl',
+        buffer: Buffer.from(picked),
+      });
+      await page.waitForFunction(() =>
+        document.querySelector('#data-info')?.textContent?.startsWith('mine.jsonl: 64 examples'),
+      );
       await page.fill('#steps', String(STEPS));
       await page.fill('#batch', '4');
       await page.click('#train');
