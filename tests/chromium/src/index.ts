@@ -15,8 +15,9 @@ export function ensureChromium(): void {
   if (existsSync(CHROMIUM)) return;
   if (process.getuid?.() !== 0)
     throw new Error(`${CHROMIUM} is missing and this is not root: apt-get install chromium`);
+  // other test packages may be installing at the same time: wait for dpkg's lock, do not fail on it
   const install = () =>
-    execFileSync('apt-get', ['install', '-y', 'chromium'], {
+    execFileSync('apt-get', ['-o', 'DPkg::Lock::Timeout=600', 'install', '-y', 'chromium'], {
       stdio: 'inherit',
       env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
     });
