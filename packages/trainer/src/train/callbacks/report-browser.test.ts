@@ -1,8 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { launchChromium } from '@tunekit/test-chromium';
-import type { Browser, Page } from 'playwright-core';
+import { type Browser, launchChromium, type Page } from '@tunekit/test-chromium';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../test-utils.js';
 import { type ReportData, reportHtml } from './report-html.js';
