@@ -35,6 +35,7 @@ export default defineConfig({
           { text: 'Write a PEFT plugin', link: '/guides/peft-plugin' },
           { text: 'Write a backend', link: '/guides/backend' },
           { text: 'Compose a custom trainer', link: '/guides/custom-trainer' },
+          { text: 'Fine-tune in a browser', link: '/guides/browser' },
         ],
       },
       {

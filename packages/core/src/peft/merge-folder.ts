@@ -1,13 +1,13 @@
-import { join } from 'node:path';
 import type { DependencyContainer } from 'tsyringe';
 import { UserError } from '../errors/index.js';
 import { type DType, isFloat } from '../graph/index.js';
 import {
   countNonFinite,
+  folderSource,
   ModelWeights,
   type NonFiniteOptions,
-  readFileIfPresent,
   readHfConfig,
+  readSourceBytes,
   SAFETENSORS_DTYPES,
   writeModelFolder,
 } from '../io/index.js';
@@ -92,8 +92,9 @@ export async function mergeAdapterIntoFolder(opts: MergeAdapterOptions): Promise
     weights.set(name, asStored);
   }
   const extraFiles: Record<string, Uint8Array> = {};
+  const adapter = folderSource(opts.adapter);
   for (const file of ADAPTER_TOKENIZER_FILES) {
-    const bytes = await readFileIfPresent(join(opts.adapter, file));
+    const bytes = await readSourceBytes(adapter, file);
     if (bytes) extraFiles[file] = bytes;
   }
   const outConfig = opts.dtype ? { ...config, torch_dtype: MERGE_DTYPES[opts.dtype] } : config;
