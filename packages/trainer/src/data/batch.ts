@@ -23,6 +23,16 @@ export interface TrainBatch {
   readonly supervisedTokens: number;
   /** Indices of the examples in the batch, in row order (for reports); padding rows have none. */
   readonly examples: readonly number[];
+  /**
+   * Preference batches: the number of pairs P, rows [0, P) the chosen answers and [P, 2P) the
+   * rejected ones (TRL's concatenated batch); a window's loss is the mean over its pairs.
+   */
+  readonly pairs?: number;
+  /**
+   * Extra per-batch inputs of the loss's own (precomputed reference log-probs `ref_logps`), fed
+   * to the step graph by name.
+   */
+  readonly lossInputs?: Readonly<Record<string, HostTensor>>;
 }
 
 /**

@@ -6,6 +6,8 @@ export {
   LOSS_CHUNKING,
   type LossChunking,
   type LossInputs,
+  type LossWithOutputs,
+  lossAndOutputs,
   rdropLoss,
   shiftForNextToken,
 } from './causal-lm-loss.js';
@@ -22,10 +24,12 @@ export type { DataCursor, EpochPlans } from './data-windows.js';
 export type { EvaluateFn, TrainerEvaluation } from './evaluate-fn.js';
 export { type LrSchedule, lrFactor, warmupStepsFor } from './lr-schedule.js';
 export { inputEmbeddingPath, NEFTUNE_SEED_INPUT } from './neftune.js';
+export { lossItems } from './optimizer-step.js';
 export { type ClaimOptions, claimOutputDir, type OutputDirClaim } from './output-dir-claim.js';
 export { LOCK_FILE } from './output-dir-lock.js';
 export { decayParameterNames, layerDepth, planParamGroups } from './param-groups.js';
-export { Trainer, type TrainerOptions, type TrainOutput } from './trainer.js';
+export { NUM_ITEMS_INPUT } from './trace-loss.js';
+export { Trainer, type TrainerOptions, type TrainOutput, withoutAdapter } from './trainer.js';
 export {
   LR_SCHEDULER_TYPES,
   type LrSchedulerType,

@@ -220,6 +220,7 @@ export class Trainer {
         neftuneNoiseAlpha: args.neftune_noise_alpha,
         twoPasses: args.rdrop_alpha > 0,
         gradientCheckpointing: args.gradient_checkpointing,
+        withoutAdapter: opts.peft && withoutAdapter(opts.peft),
       },
       optimizer: opts.optimizer ?? adamwTorch(args),
       groups,
@@ -352,6 +353,18 @@ function trainableParameters(model: CausalLM, full: boolean): [string, Parameter
   const trainable = all.filter(([, p]) => p.trainable);
   if (trainable.length === 0) throw new UserError('Trainer: the model has no trainable parameter');
   return trainable;
+}
+
+/** Traces with `peft`'s adapters disabled: the reference model of a preference loss, in the same graph. */
+export function withoutAdapter(peft: PeftModel): <T>(trace: () => T) => T {
+  return (trace) => {
+    peft.disableAdapters();
+    try {
+      return trace();
+    } finally {
+      peft.enableAdapters();
+    }
+  };
 }
 
 /** core's adamw_torch from the arguments; any other `optim` comes resolved through the container. */
