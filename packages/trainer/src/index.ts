@@ -1,6 +1,7 @@
 export * from './chat/index.js';
 export * from './compare/index.js';
 export * from './data/index.js';
+export * from './dpo/index.js';
 export * from './eval/index.js';
 export { escapeHtml } from './html/index.js';
 export * from './job/index.js';

@@ -24,8 +24,9 @@ export interface TrainBatch {
   /** Indices of the examples in the batch, in row order (for reports); padding rows have none. */
   readonly examples: readonly number[];
   /**
-   * Preference batches: the number of pairs P, rows [0, P) the chosen answers and [P, 2P) the
-   * rejected ones (TRL's concatenated batch); a window's loss is the mean over its pairs.
+   * Preference batches: how many pairs they hold. Their 2S rows are S slots of a pair, rows
+   * [0, S) the chosen answers and [S, 2S) the rejected ones (TRL's concatenated batch); slots past
+   * the last pair are empty rows. A window's loss is the mean over its pairs.
    */
   readonly pairs?: number;
   /**
