@@ -70,3 +70,26 @@ export function dpoSettings(config: DpoFields): DpoSettings {
   const { trainer: _trainer, ...settings } = config;
   return settings;
 }
+
+/**
+ * What DPO cannot combine with: packed rows (a pair's answers share one prompt, TRL does not pack
+ * DPO data either) and R-Drop (one loss over two passes of the same rows).
+ */
+export function refineDpo(
+  config: { trainer: 'sft' | 'dpo'; packing: boolean; rdrop_alpha: number },
+  ctx: z.RefinementCtx,
+): void {
+  if (config.trainer !== 'dpo') return;
+  if (config.packing)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['packing'],
+      message: 'trainer: dpo batches whole pairs; set packing: false',
+    });
+  if (config.rdrop_alpha > 0)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['rdrop_alpha'],
+      message: 'trainer: dpo has its own loss; R-Drop applies to sft only (rdrop_alpha: 0)',
+    });
+}

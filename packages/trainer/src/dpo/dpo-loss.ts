@@ -1,5 +1,5 @@
 import { type Tensor, UserError } from '@tunekit/core';
-import type { ComputeLoss } from '../train/index.js';
+import type { ComputeLossWithOutputs } from '../train/index.js';
 import { completionLogps } from './completion-logps.js';
 import type { DpoSettings } from './dpo-config.js';
 
@@ -88,7 +88,7 @@ export const DPO_METRICS = [
  * (precompute_ref_log_probs), or are 0 (reference_free). Empty rows (a short last batch) are pairs
  * without answer tokens and count nowhere.
  */
-export function dpoLoss(s: DpoSettings): ComputeLoss {
+export function dpoLoss(s: DpoSettings): ComputeLossWithOutputs {
   return ({ logits, labels, numItemsInBatch, referenceLogits }) => {
     const rows = labels.dim(0);
     const pairs = rows / 2;

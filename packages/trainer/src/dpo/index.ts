@@ -5,6 +5,7 @@ export {
   type DpoSettings,
   dpoFields,
   dpoSettings,
+  refineDpo,
 } from './dpo-config.js';
 export {
   DPO_METRICS,

@@ -44,6 +44,8 @@ export interface PreferenceData {
    * precomputed log-probs per training pair) they feed it to the loss.
    */
   train(epoch: number, reference?: Float64Array): BatchPlan;
+  /** Every training pair once, in data order: what the reference log-probs are precomputed on. */
+  trainInOrder(): BatchPlan;
   /** Evaluation batches in data order; undefined without eval pairs. */
   eval(reference?: Float64Array): BatchPlan | undefined;
   readonly trainPairs: readonly TokenizedPair[];
@@ -182,6 +184,12 @@ export async function loadPreferenceData(
         reference,
       });
     },
+    trainInOrder: () =>
+      pairPlan(
+        trainPairs.map((_, i) => i),
+        trainPairs,
+        { ...plan, batchSize: c.per_device_eval_batch_size },
+      ),
     eval: (reference) =>
       evalPairs.length === 0
         ? undefined

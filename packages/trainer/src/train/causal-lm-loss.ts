@@ -31,13 +31,13 @@ export interface LossWithOutputs {
   readonly outputs: Readonly<Record<string, Tensor>>;
 }
 
-/**
- * A loss as transformers' `compute_loss_func`: a scalar built from the step's logits and labels,
- * optionally with outputs to log.
- */
-export type ComputeLoss = (inputs: LossInputs) => Tensor | LossWithOutputs;
+/** A loss as transformers' `compute_loss_func`: a scalar built from the step's logits and labels. */
+export type ComputeLoss = (inputs: LossInputs) => Tensor;
 
-/** The scalar loss and the outputs (none for a plain tensor) of what a ComputeLoss returned. */
+/** A loss that also brings values of its forward back to log (DPO's rewards and log-probs). */
+export type ComputeLossWithOutputs = (inputs: LossInputs) => LossWithOutputs;
+
+/** The scalar loss and the outputs (none for a plain tensor) of what a loss returned. */
 export function lossAndOutputs(result: Tensor | LossWithOutputs): LossWithOutputs {
   return 'outputs' in result ? result : { loss: result, outputs: {} };
 }
@@ -100,7 +100,7 @@ export function causalLmLoss(labelSmoothing = 0, chunking = LOSS_CHUNKING): Comp
  * positions and divided by num_items_in_batch (the paper's code sums; per token keeps the scale of
  * the cross-entropy).
  */
-export function rdropLoss(base: ComputeLoss, alpha: number): ComputeLoss {
+export function rdropLoss(base: ComputeLoss | ComputeLossWithOutputs, alpha: number): ComputeLoss {
   const ceOf = (inputs: LossInputs) => lossAndOutputs(base(inputs)).loss;
   return ({ logits, labels, numItemsInBatch }) => {
     const rows = labels.dim(0);

@@ -1,6 +1,7 @@
 export * from './callbacks/index.js';
 export {
   type ComputeLoss,
+  type ComputeLossWithOutputs,
   causalLmLoss,
   IGNORE_INDEX,
   LOSS_CHUNKING,

@@ -6,7 +6,7 @@ import {
   type Tensor,
   TraceContext,
 } from '@tunekit/core';
-import { type ComputeLoss, lossAndOutputs } from './causal-lm-loss.js';
+import { type ComputeLoss, type ComputeLossWithOutputs, lossAndOutputs } from './causal-lm-loss.js';
 import { withNeftune } from './neftune.js';
 
 /** What one compiled step graph is specialised to: the batch shape and whether it is packed. */
@@ -18,7 +18,7 @@ export interface StepShape {
 }
 
 export interface LossTraceOptions {
-  readonly computeLoss: ComputeLoss;
+  readonly computeLoss: ComputeLoss | ComputeLossWithOutputs;
   readonly neftuneNoiseAlpha: number | null;
   /** Run the batch twice in one pass (R-Drop): the loss sees logits [2B, T, V]. */
   readonly twoPasses: boolean;

@@ -13,7 +13,12 @@ import {
   UserError,
 } from '@tunekit/core';
 import { CallbackList } from './callback-list.js';
-import { type ComputeLoss, causalLmLoss, rdropLoss } from './causal-lm-loss.js';
+import {
+  type ComputeLoss,
+  type ComputeLossWithOutputs,
+  causalLmLoss,
+  rdropLoss,
+} from './causal-lm-loss.js';
 import { checkpointFiles } from './checkpoint-content.js';
 import { writeCheckpointFiles } from './checkpoint-files.js';
 import { rotateCheckpoints, writeCheckpointFolder } from './checkpoint-folder.js';
@@ -52,8 +57,11 @@ export interface TrainerOptions {
   readonly evaluate?: EvaluateFn;
   /** In call order: the registered TrainerCallback plugins, then the caller's own. */
   readonly callbacks?: readonly TrainerCallback[];
-  /** Replaces the causal-LM cross-entropy (transformers' `compute_loss_func`). */
-  readonly computeLoss?: ComputeLoss;
+  /**
+   * Replaces the causal-LM cross-entropy (transformers' `compute_loss_func`); a loss with outputs
+   * (DPO) has them logged as means over the logging window's items.
+   */
+  readonly computeLoss?: ComputeLoss | ComputeLossWithOutputs;
   /** What else a resume must agree on (PEFT config, data fingerprint, model): hashed into checkpoints. */
   readonly identity?: Readonly<Record<string, unknown>>;
   /**
