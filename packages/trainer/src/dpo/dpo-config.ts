@@ -65,10 +65,17 @@ type DpoFields = z.output<z.ZodObject<typeof dpoFields>>;
 /** The DPO settings the loss, the data and the evaluation read. */
 export type DpoSettings = Omit<DpoFields, 'trainer'>;
 
-/** The DPOConfig keys of a parsed config. */
+/** The DPOConfig keys of a parsed config, and nothing else of it. */
 export function dpoSettings(config: DpoFields): DpoSettings {
-  const { trainer: _trainer, ...settings } = config;
-  return settings;
+  return {
+    beta: config.beta,
+    loss_type: config.loss_type,
+    label_smoothing: config.label_smoothing,
+    reference_free: config.reference_free,
+    precompute_ref_log_probs: config.precompute_ref_log_probs,
+    max_prompt_length: config.max_prompt_length,
+    max_completion_length: config.max_completion_length,
+  };
 }
 
 /**

@@ -79,7 +79,8 @@ export async function loadPreferenceData(
     context,
     system: c.system,
     maxLength: c.max_length,
-    ...dpo,
+    max_prompt_length: dpo.max_prompt_length,
+    max_completion_length: dpo.max_completion_length,
   };
   const tally = new DataTally();
 
@@ -159,7 +160,8 @@ export async function loadPreferenceData(
     tokenizer: await tokenizerHash(tokenizer, deps.tokenizerDir),
     settings: {
       task: 'preference',
-      ...dpo,
+      max_prompt_length: dpo.max_prompt_length,
+      max_completion_length: dpo.max_completion_length,
       max_length: c.max_length,
       system: c.system,
       eval_split: c.eval_split,
