@@ -1,6 +1,6 @@
 // Writes examples/dpo/data/{train,eval}.jsonl, each with its data manifest: preference pairs for
 // the bundled tunekit-tiny-chat model, a sum of two numbers 0-99 asked in a chat, the right sum
-// chosen and a wrong one (off by 1-9 or by ten) rejected. Eval pairs use operand pairs that train
+// chosen and a wrong one (any other number 0-198) rejected. Eval pairs use operand pairs that train
 // never asks, in either order. No dependencies: run it with `node examples/dpo/make-data.mjs`.
 import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -27,11 +27,10 @@ function seeded(seed) {
 const random = seeded(SEED);
 const pick = (items) => items[Math.floor(random() * items.length)];
 
-/** A wrong sum: the right one off by 1-9, or by ten (a carry dropped or added), never negative. */
+/** A wrong sum: any other number a sum of two numbers 0-99 can be. */
 function wrongSum(sum) {
-  const offsets = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10].flatMap((d) => [d, -d]);
-  const candidates = offsets.map((d) => sum + d).filter((v) => v >= 0);
-  return pick(candidates);
+  const wrong = Math.floor(random() * 198);
+  return wrong >= sum ? wrong + 1 : wrong;
 }
 
 function pair(a, b) {
@@ -72,7 +71,7 @@ for (const [name, chosen] of splits) {
     details: {
       generator: 'examples/dpo/make-data.mjs',
       seed: SEED,
-      task: 'sums of two numbers 0-99 asked in a chat: the right sum chosen, one off by 1-10 rejected; eval operand pairs held out of train in either order',
+      task: 'sums of two numbers 0-99 asked in a chat: the right sum chosen, another number 0-198 rejected; eval operand pairs held out of train in either order',
     },
   };
   await writeFile(`${path}.manifest.json`, `${JSON.stringify(manifest, null, 2)}\n`);
