@@ -18,6 +18,7 @@ import {
   trainableParametersLine,
 } from '@tunekit/core';
 import type { DependencyContainer } from 'tsyringe';
+import { dpoSettings } from '../dpo/index.js';
 import {
   type ComputeLoss,
   claimOutputDir,
@@ -210,7 +211,13 @@ async function trainClaimed(
         beforeAfter,
       ],
       computeLoss: data.computeLoss ?? job.computeLoss,
-      identity: { model: config.model, peft: config.peft ?? null, data: stats.fingerprint },
+      identity: {
+        model: config.model,
+        peft: config.peft ?? null,
+        data: stats.fingerprint,
+        // a resumed DPO run must keep its loss
+        ...(config.trainer === 'dpo' && { dpo: dpoSettings(config) }),
+      },
       outputDirClaim: claim,
       warn: logger.warn,
     });
