@@ -1,12 +1,10 @@
 import { resolve } from 'node:path';
 import {
   type CausalLM,
-  inputPositionsOf,
   type Logger,
   loadCausalLM,
   PeftModel,
   type PeftModelOptions,
-  readGenerationConfigFile,
   readHfConfig,
   resolveAllOf,
   resolveBackend,
