@@ -163,6 +163,46 @@ describe('DPO in the Trainer', () => {
     expect(precomputed.evaluation.loss).toBeCloseTo(inGraph.evaluation.loss, 4);
   });
 
+  it('two micro-batches of 2 pairs give the same update as one batch of 4: the mean over the window’s pairs (f64)', async () => {
+    const run = async (batches: TrainBatch[], accumulation: number) => {
+      const { model, peft } = tinyLora();
+      const recorder = new Recorder();
+      await new Trainer({
+        backend: new ReferenceBackend({ precision: 'f64' }),
+        model,
+        peft,
+        args: testArgs({
+          learning_rate: 1e-2,
+          max_steps: 2,
+          gradient_accumulation_steps: accumulation,
+        }),
+        trainData: plansOf(batches),
+        computeLoss: dpoLoss(settings),
+        callbacks: [recorder],
+      }).train();
+      return { logs: recorder.logs, adapter: peft.stateDict() };
+    };
+    const all = pairs();
+    const whole = await run(
+      [collatePairs([0, 1, 2, 3], all, 8, { batchSize: 4, padTokenId: 0 })],
+      1,
+    );
+    // the second micro-batch has an empty slot (a short last batch), which counts nowhere
+    const halves = await run(
+      [
+        collatePairs([0, 1], all, 8, { batchSize: 2, padTokenId: 0 }),
+        collatePairs([2, 3], all, 8, { batchSize: 3, padTokenId: 0 }),
+      ],
+      2,
+    );
+    expect(halves.logs[1].loss).toBeCloseTo(whole.logs[1].loss, 10);
+    expect(halves.logs[1]['rewards/margins']).toBeCloseTo(whole.logs[1]['rewards/margins'], 10);
+    for (const [key, t] of whole.adapter) {
+      const other = halves.adapter.get(key)?.toArray() ?? [];
+      expect(other).toEqual(t.toArray().map((v) => expect.closeTo(v, 10)));
+    }
+  });
+
   it('refuses full fine-tuning with a reference pass in the step (there is no adapter to disable)', async () => {
     const trainer = new Trainer({
       backend: new ReferenceBackend(),
