@@ -7,6 +7,7 @@ import {
   TraceContext,
 } from '@tunekit/core';
 import { type ComputeLoss, type ComputeLossWithOutputs, lossAndOutputs } from './causal-lm-loss.js';
+import { type MixoutPlan, MixoutTraceContext } from './mixout.js';
 import { withNeftune } from './neftune.js';
 
 /** What one compiled step graph is specialised to: the batch shape and whether it is packed. */
@@ -29,6 +30,8 @@ export interface LossTraceOptions {
    * reference model's logits; absent without an adapter.
    */
   readonly withoutAdapter?: <T>(trace: () => T) => T;
+  /** Mixout on the planned weights (their reads become mixout(w; w0, p)); absent: off. */
+  readonly mixout?: MixoutPlan;
 }
 
 /** The f32 scalar input holding the supervised tokens of the accumulation window. */
@@ -44,8 +47,8 @@ export interface TracedLoss {
 
 /**
  * Traces the training loss of `model` for one batch shape: inputs input_ids, position_ids, labels
- * and segment_ids (packed only), i32 [B, T], and num_items_in_batch; dropout
- * and NEFTune add their seed inputs. Parameters become 'param' or 'frozen' inputs by their flag.
+ * and segment_ids (packed only), i32 [B, T], and num_items_in_batch; dropout,
+ * NEFTune and Mixout add their seed inputs (Mixout also its targets, as frozen inputs). Parameters become 'param' or 'frozen' inputs by their flag.
  */
 export function traceTrainingLoss(
   model: CausalLM,
@@ -54,7 +57,10 @@ export function traceTrainingLoss(
 ): TracedLoss {
   const { batch: B, seq: T } = shape;
   const b = new GraphBuilder();
-  const ctx = new TraceContext(b, model, { gradientCheckpointing: opts.gradientCheckpointing });
+  const traceOpts = { gradientCheckpointing: opts.gradientCheckpointing };
+  const ctx = opts.mixout
+    ? new MixoutTraceContext(b, model, traceOpts, opts.mixout)
+    : new TraceContext(b, model, traceOpts);
   const labels = b.input('labels', [B, T], 'i32');
   const numItemsInBatch = b.input(NUM_ITEMS_INPUT, [], 'f32');
   let ids = b.input('input_ids', [B, T], 'i32');
