@@ -31,6 +31,7 @@ export default defineConfig({
           { text: 'Evaluate safety and conversations', link: '/guides/evaluate-behaviour' },
           { text: 'Use the model’s chat template', link: '/guides/model-chat-template' },
           { text: 'LoRA and the methods after it', link: '/guides/lora-and-after' },
+          { text: 'Preference tuning with DPO', link: '/guides/dpo' },
           { text: 'Export to transformers.js', link: '/guides/export-transformers-js' },
           { text: 'Write a PEFT plugin', link: '/guides/peft-plugin' },
           { text: 'Write a backend', link: '/guides/backend' },

@@ -33,7 +33,8 @@ const PREFIX_FAMILY = /^\s*method: (prefix_tuning|p_tuning_v2|p_tuning|prompt_tu
 const allExamples = readdirSync(examples).filter((name) => name.endsWith('.yaml'));
 const isPrefixFamily = (name: string) =>
   PREFIX_FAMILY.test(readFileSync(join(examples, name), 'utf8'));
-const exampleConfigs = allExamples.filter((name) => !isPrefixFamily(name));
+const isDpo = (name: string) => /^trainer: dpo$/m.test(readFileSync(join(examples, name), 'utf8'));
+const exampleConfigs = allExamples.filter((name) => !isPrefixFamily(name) && !isDpo(name));
 
 describe('export-config of a prefix-family example', () => {
   it.each(allExamples.filter(isPrefixFamily))(
@@ -44,6 +45,20 @@ describe('export-config of a prefix-family example', () => {
       );
     },
   );
+});
+
+describe('export-config of a DPO example', () => {
+  it.each(allExamples.filter(isDpo))('%s is refused in one line', async (name) => {
+    await expect(job(name, 'TRL').then((j) => trlScript(j, name, () => {}))).rejects.toThrow(
+      /^format preference: no TRL SFT dataset type; export SFT data only$/,
+    );
+    // on SFT data, trainer: dpo itself is what has no equivalent
+    await expect(
+      job('quickstart.yaml', 'TRL', ['trainer=dpo']).then((j) => trlScript(j, name, () => {})),
+    ).rejects.toThrow(
+      /^trainer: "dpo" has no TRL equivalent \(the export writes supervised fine-tuning jobs; train DPO with tunekit\); remove it to export$/,
+    );
+  });
 });
 
 /** The job of an example config, as `tunekit export-config` reads it, written next to the repo root. */

@@ -34,6 +34,10 @@ export function describeEvaluation(metrics: TrainerLogs): string {
     parts.push(`token accuracy ${percent(metrics.eval_token_accuracy)}`);
   if (metrics.eval_exact_match !== undefined)
     parts.push(`exact match ${percent(metrics.eval_exact_match)}`);
+  const accuracies = metrics['eval_rewards/accuracies'];
+  if (accuracies !== undefined) parts.push(`rewards/accuracies ${percent(accuracies)}`);
+  const margins = metrics['eval_rewards/margins'];
+  if (margins !== undefined) parts.push(`rewards/margins ${margins.toFixed(4)}`);
   return parts.join(' | ');
 }
 

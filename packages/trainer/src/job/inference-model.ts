@@ -28,6 +28,8 @@ export interface InferenceModel {
   readonly generationConfig: GenerationConfig;
   /** The training record of the adapter (or of a model `tunekit train` saved), if any. */
   readonly record?: TrainingRecord;
+  /** The adapter on the model, when one was loaded (frozen, dropout off). */
+  readonly peft?: PeftModel;
 }
 
 /**
@@ -51,9 +53,10 @@ export async function loadInferenceModel(
     ...nonFinite,
     quantize: quantizeOnLoad(container, record?.quantization_config),
   });
+  let peft: PeftModel | undefined;
   if (adapter !== undefined) {
     const modelType = (await readHfConfig(folder)).model_type;
-    const peft = await PeftModel.fromPretrained(model, adapter, {
+    peft = await PeftModel.fromPretrained(model, adapter, {
       ...nonFinite,
       methods: resolveAllOf(container, TOKENS.PeftMethod),
       dispatchers: resolveAllOf(container, TOKENS.LinearDispatcher),
@@ -69,6 +72,7 @@ export async function loadInferenceModel(
     tokenizerDir,
     generationConfig: (await readGenerationConfigFile(folder)) ?? {},
     record,
+    peft,
   };
 }
 

@@ -22,6 +22,41 @@ describe('trainConfigSchema', () => {
     expect(schema.parse({ model: 'm', train: 'a.jsonl' }).peft).toBeUndefined();
   });
 
+  it("takes TRL's DPOConfig keys flat, with TRL's defaults, and refuses what DPO cannot combine with", () => {
+    const config = schema.parse({ model: 'm', train: 'p.jsonl', trainer: 'dpo' });
+    expect(config).toMatchObject({
+      trainer: 'dpo',
+      beta: 0.1,
+      loss_type: 'sigmoid',
+      label_smoothing: 0,
+      reference_free: false,
+      precompute_ref_log_probs: false,
+      max_prompt_length: 512,
+      max_completion_length: null,
+    });
+    expect(schema.parse({ model: 'm', train: 'a.jsonl' }).trainer).toBe('sft');
+    expect(
+      issues({
+        model: 'm',
+        train: 'p.jsonl',
+        trainer: 'dpo',
+        packing: true,
+        rdrop_alpha: 0.5,
+        loss_type: 'kto',
+        label_smoothing: 0.5,
+      }),
+    ).toEqual([
+      expect.stringMatching(/^loss_type: .*sigmoid/),
+      expect.stringMatching(/^label_smoothing: /),
+    ]);
+    expect(
+      issues({ model: 'm', train: 'p.jsonl', trainer: 'dpo', packing: true, rdrop_alpha: 0.5 }),
+    ).toEqual([
+      'packing: trainer: dpo batches whole pairs; set packing: false',
+      'rdrop_alpha: trainer: dpo has its own loss; R-Drop applies to sft only (rdrop_alpha: 0)',
+    ]);
+  });
+
   it("checks the peft section with the method's own schema, under peft.", () => {
     expect(
       issues({ model: 'm', train: 'a.jsonl', peft: { method: 'lora', r: 0, rank: 4 } }),

@@ -2,6 +2,7 @@ import { bitsAndBytesFields, parseOrThrow } from '@tunekit/core';
 import type { DependencyContainer } from 'tsyringe';
 import { z } from 'zod';
 import { refineSftData, sftDataFields } from '../data/index.js';
+import { dpoFields, refineDpo } from '../dpo/index.js';
 import { DEFAULT_EVAL_MAX_NEW_TOKENS } from '../eval/index.js';
 import { trainingArgumentsSchema } from '../train/index.js';
 import { peftSectionSchema } from './peft-section.js';
@@ -83,6 +84,7 @@ export function trainConfigSchema(container: DependencyContainer) {
         ),
       ...bitsAndBytesFields,
       ...sftDataFields,
+      ...dpoFields,
       ...trainingArgumentsSchema.shape,
       output_dir: trainingArgumentsSchema.shape.output_dir.describe(
         'where the adapter (or model), checkpoints, metrics.jsonl and report.html go; relative to the working directory, as in transformers',
@@ -99,6 +101,7 @@ export function trainConfigSchema(container: DependencyContainer) {
     })
     .superRefine(refineSftData)
     .superRefine(refineAdapter)
+    .superRefine(refineDpo)
     .transform((config) =>
       config.adapter === 'qlora' ? { ...config, load_in_4bit: true } : config,
     );

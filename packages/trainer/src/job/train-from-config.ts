@@ -1,12 +1,10 @@
 import { resolve } from 'node:path';
 import {
   type CausalLM,
-  inputPositionsOf,
   type Logger,
   loadCausalLM,
   PeftModel,
   type PeftModelOptions,
-  readGenerationConfigFile,
   readHfConfig,
   resolveAllOf,
   resolveBackend,
@@ -18,8 +16,7 @@ import {
   trainableParametersLine,
 } from '@tunekit/core';
 import type { DependencyContainer } from 'tsyringe';
-import { loadSftData } from '../data/index.js';
-import { Evaluator } from '../eval/index.js';
+import { dpoSettings } from '../dpo/index.js';
 import {
   type ComputeLoss,
   claimOutputDir,
@@ -35,13 +32,13 @@ import {
   describeSamples,
   type Evaluation,
 } from './before-after.js';
-import { evalGeneration, noteCutAnswersOnce } from './eval-generation.js';
 import { resolveModelFolder } from './model-folder.js';
 import type { PeftSection } from './peft-section.js';
 import { describeQuantization, quantizationOf, quantizeOnLoad } from './quantize-on-load.js';
 import { SAVED_FILES, saveTrained } from './save-trained.js';
 import type { TrainConfig } from './train-config.js';
 import { trainerVersion } from './trainer-version.js';
+import { loadTrainingData } from './training-data.js';
 import {
   dataRecord,
   TRAINING_RECORD_FILE,
@@ -175,34 +172,25 @@ async function trainClaimed(
       print('full fine-tuning: every parameter trains');
     }
 
-    const data = await loadSftData(config, {
+    const data = await loadTrainingData(config, {
       container: run,
+      backend,
+      model,
+      peft,
       tokenizer,
-      baseDir: job.configDir,
-      tokenizerDir: folder,
+      folder,
+      configDir: job.configDir,
+      logger,
+      warn: job.warn,
     });
     const { stats } = data;
+    const unit = config.trainer === 'dpo' ? 'pairs' : 'examples';
     print(
-      `data: ${stats.examples} training examples (${stats.sources.map((s) => s.format).join(', ')}), ` +
-        `${stats.evalExamples} eval examples, template ${data.template.id}, fingerprint ${stats.fingerprint.slice(0, 12)}`,
+      `data: ${stats.examples} training ${unit} (${stats.sources.map((s) => s.format).join(', ')}), ` +
+        `${stats.evalExamples} eval ${unit}, template ${data.template.id}, fingerprint ${stats.fingerprint.slice(0, 12)}`,
     );
     for (const line of stats.warnings) logger.warn(line);
-
-    const evalBatches = data.eval;
-    const evaluator =
-      evalBatches &&
-      new Evaluator({
-        model,
-        backend,
-        tokenizer,
-        generation: evalGeneration(
-          config.generation,
-          config.per_device_eval_batch_size,
-          (await readGenerationConfigFile(folder)) ?? {},
-        ),
-        metrics: resolveAllOf(run, TOKENS.Metric),
-      });
-    if (!evaluator)
+    if (!data.evaluate)
       logger.warn(
         'no eval data (set eval: or eval_split:), so nothing is measured before and after',
       );
@@ -213,25 +201,25 @@ async function trainClaimed(
       peft,
       args,
       optimizer,
-      trainData: (epoch) => data.train(epoch),
-      evaluate:
-        evaluator &&
-        noteCutAnswersOnce(
-          () => evaluator.evaluate(evalBatches, data.evalPrompts),
-          { maxNewTokens: config.generation.max_new_tokens, positions: inputPositionsOf(model) },
-          job.warn,
-        ),
+      trainData: data.trainData,
+      evaluate: data.evaluate,
       callbacks: [
         ...resolveAllOf(run, TOKENS.TrainerCallback),
         ...(job.callbacks ?? []),
         beforeAfter,
       ],
-      computeLoss: job.computeLoss,
-      identity: { model: config.model, peft: config.peft ?? null, data: stats.fingerprint },
+      computeLoss: data.computeLoss ?? job.computeLoss,
+      identity: {
+        model: config.model,
+        peft: config.peft ?? null,
+        data: stats.fingerprint,
+        // a resumed DPO run must keep its loss
+        ...(config.trainer === 'dpo' && { dpo: dpoSettings(config) }),
+      },
       outputDirClaim: claim,
       warn: logger.warn,
     });
-    const result = await trainer.train().finally(() => evaluator?.dispose());
+    const result = await trainer.train().finally(() => data.dispose());
 
     const outputDir = resolve(config.output_dir);
     const files = await saveTrained({

@@ -1,11 +1,14 @@
 export * from './callbacks/index.js';
 export {
   type ComputeLoss,
+  type ComputeLossWithOutputs,
   causalLmLoss,
   IGNORE_INDEX,
   LOSS_CHUNKING,
   type LossChunking,
   type LossInputs,
+  type LossWithOutputs,
+  lossAndOutputs,
   rdropLoss,
   shiftForNextToken,
 } from './causal-lm-loss.js';
@@ -30,10 +33,12 @@ export {
   planMixout,
 } from './mixout.js';
 export { inputEmbeddingPath, NEFTUNE_SEED_INPUT } from './neftune.js';
+export { lossItems } from './optimizer-step.js';
 export { type ClaimOptions, claimOutputDir, type OutputDirClaim } from './output-dir-claim.js';
 export { LOCK_FILE } from './output-dir-lock.js';
 export { decayParameterNames, layerDepth, planParamGroups } from './param-groups.js';
-export { Trainer, type TrainerOptions, type TrainOutput } from './trainer.js';
+export { NUM_ITEMS_INPUT } from './trace-loss.js';
+export { Trainer, type TrainerOptions, type TrainOutput, withoutAdapter } from './trainer.js';
 export {
   LR_SCHEDULER_TYPES,
   type LrSchedulerType,

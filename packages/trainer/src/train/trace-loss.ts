@@ -6,7 +6,7 @@ import {
   type Tensor,
   TraceContext,
 } from '@tunekit/core';
-import type { ComputeLoss } from './causal-lm-loss.js';
+import { type ComputeLoss, type ComputeLossWithOutputs, lossAndOutputs } from './causal-lm-loss.js';
 import { type MixoutPlan, MixoutTraceContext } from './mixout.js';
 import { withNeftune } from './neftune.js';
 
@@ -19,12 +19,17 @@ export interface StepShape {
 }
 
 export interface LossTraceOptions {
-  readonly computeLoss: ComputeLoss;
+  readonly computeLoss: ComputeLoss | ComputeLossWithOutputs;
   readonly neftuneNoiseAlpha: number | null;
   /** Run the batch twice in one pass (R-Drop): the loss sees logits [2B, T, V]. */
   readonly twoPasses: boolean;
   /** transformers' gradient_checkpointing: the backward recomputes each decoder layer. */
   readonly gradientCheckpointing?: boolean;
+  /**
+   * Runs a trace with the adapter disabled (PEFT's `disable_adapter()`), for a loss that reads the
+   * reference model's logits; absent without an adapter.
+   */
+  readonly withoutAdapter?: <T>(trace: () => T) => T;
   /** Mixout on the planned weights (their reads become mixout(w; w0, p)); absent: off. */
   readonly mixout?: MixoutPlan;
 }
@@ -34,6 +39,8 @@ export const NUM_ITEMS_INPUT = 'num_items_in_batch';
 
 export interface TracedLoss {
   readonly loss: Tensor;
+  /** The loss's extra outputs (`LossWithOutputs`), by name. */
+  readonly outputs: Readonly<Record<string, Tensor>>;
   /** Host values of the parameters and frozen weights the graph reads, by input name. */
   readonly weights: Record<string, HostTensor>;
 }
@@ -71,6 +78,21 @@ export function traceTrainingLoss(
     opts.neftuneNoiseAlpha === null
       ? forward()
       : withNeftune(model, opts.neftuneNoiseAlpha, forward);
-  const loss = opts.computeLoss({ logits, head, labels, numItemsInBatch });
-  return { loss, weights: ctx.weights() };
+  const { withoutAdapter } = opts;
+  let reference: Tensor | undefined;
+  // no NEFTune noise and no adapter dropout: the reference is the plain base model
+  const referenceLogits =
+    withoutAdapter &&
+    (() => {
+      reference ??= withoutAdapter(
+        () =>
+          model.forward(ctx, { input_ids: ids, position_ids: positions, segment_ids: segments })
+            .logits,
+      );
+      return reference;
+    });
+  const { loss, outputs } = lossAndOutputs(
+    opts.computeLoss({ logits, head, labels, numItemsInBatch, referenceLogits }),
+  );
+  return { loss, outputs, weights: ctx.weights() };
 }
