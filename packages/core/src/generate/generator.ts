@@ -23,6 +23,11 @@ export interface GeneratorOptions {
   readonly maxLength: number;
   /** Padded prompt widths are rounded up to a multiple of this, so few prefill graphs compile. */
   readonly promptBucket?: number;
+  /**
+   * Names the model's current configuration when it changes between calls (the active adapters, as
+   * a router switches them): graphs are compiled and kept per name. Default: one configuration.
+   */
+  readonly variant?: () => string;
 }
 
 export interface GenerateOptions {
@@ -61,6 +66,7 @@ export class Generator {
   private readonly caches = new Map<string, Map<string, DeviceTensor>>();
   private readonly maxLength: number;
   private readonly promptBucket: number;
+  private readonly variant: () => string;
   private running = false;
 
   constructor(
@@ -77,6 +83,7 @@ export class Generator {
       );
     this.maxLength = maxLength;
     this.promptBucket = promptBucket;
+    this.variant = opts.variant ?? (() => '');
     this.reloadWeights();
   }
 
@@ -252,7 +259,7 @@ export class Generator {
     cacheLength: number | false,
     primePrefix: boolean,
   ): Executable {
-    const key = `${batch}x${tokens}${cacheLength ? `+cache${cacheLength}` : ''}${primePrefix ? '+prefix' : ''}`;
+    const key = `${this.variant()}:${batch}x${tokens}${cacheLength ? `+cache${cacheLength}` : ''}${primePrefix ? '+prefix' : ''}`;
     let e = this.executables.get(key);
     if (!e) {
       const graph = traceStepGraph(this.model, batch, tokens, cacheLength || undefined, {

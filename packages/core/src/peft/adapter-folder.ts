@@ -1,4 +1,4 @@
-import { access, mkdir } from 'node:fs/promises';
+import { access, mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../errors/index.js';
 import {
@@ -72,6 +72,35 @@ export async function readAdapterFolder(
   } finally {
     await file.close();
   }
+}
+
+/** The Trainer's checkpoint folders, which sit beside a saved adapter's sub-folders. */
+const CHECKPOINT_FOLDER = /^checkpoint-\d+$/;
+
+/**
+ * The adapters of a folder in PEFT's layout for several adapters (`save_pretrained` of a model with
+ * more than one): `adapter_config.json` at the root is adapter 'default', and each sub-folder that
+ * holds one is the adapter named after it. Checkpoint folders (`checkpoint-<step>`) are not adapters.
+ */
+export async function adapterFoldersIn(
+  dir: string,
+  defaultName: string,
+): Promise<{ readonly name: string; readonly dir: string }[]> {
+  if (!(await exists(join(dir, ADAPTER_CONFIG_FILE))))
+    throw new UserError(`${dir} is not a PEFT adapter folder: it has no ${ADAPTER_CONFIG_FILE}`);
+  const found = [{ name: defaultName, dir }];
+  const entries = await readdir(dir, { withFileTypes: true });
+  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    if (!entry.isDirectory() || CHECKPOINT_FOLDER.test(entry.name)) continue;
+    const sub = join(dir, entry.name);
+    if (await exists(join(sub, ADAPTER_CONFIG_FILE))) found.push({ name: entry.name, dir: sub });
+  }
+  return found;
+}
+
+/** Whether `name` can name an adapter saved in a sub-folder: not a checkpoint folder's name. */
+export function isCheckpointFolderName(name: string): boolean {
+  return CHECKPOINT_FOLDER.test(name);
 }
 
 async function exists(path: string): Promise<boolean> {

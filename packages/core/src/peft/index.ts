@@ -2,6 +2,8 @@ export {
   ADAPTER_CONFIG_FILE,
   ADAPTER_WEIGHTS_FILE,
   type AdapterFiles,
+  adapterFoldersIn,
+  isCheckpointFolderName,
   readAdapterFolder,
   writeAdapterFolder,
 } from './adapter-folder.js';

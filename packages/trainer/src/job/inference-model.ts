@@ -32,7 +32,7 @@ export interface InferenceModel {
 
 /**
  * A model folder or hub id (a relative folder from the working directory) with an optional PEFT
- * adapter folder on top, frozen, for inference: evaluation, chat, generation. An adapter saved by
+ * adapter folder on top (with the adapters saved beside it in sub-folders, all active), frozen, for inference: evaluation, chat, generation. An adapter saved by
  * `trainFromConfig` carries the tokenizer with the chat template it was trained with; its
  * tokenizer is used then, else the base model's. A record's `quantization_config` (an adapter
  * trained with `load_in_4bit`) quantizes the base as in training.
@@ -53,7 +53,8 @@ export async function loadInferenceModel(
   });
   if (adapter !== undefined) {
     const modelType = (await readHfConfig(folder)).model_type;
-    const peft = await PeftModel.fromPretrained(model, adapter, {
+    // every adapter saved there: a composition (LoRA with a prefix) was saved as several
+    const peft = await PeftModel.fromPretrainedAll(model, adapter, {
       ...nonFinite,
       methods: resolveAllOf(container, TOKENS.PeftMethod),
       dispatchers: resolveAllOf(container, TOKENS.LinearDispatcher),

@@ -29,6 +29,7 @@ import {
   REPORT_FILE,
   Trainer,
 } from '../train/index.js';
+import { addMoreAdapters, describeAdapters } from './add-more-adapters.js';
 import {
   BeforeAfterCallback,
   describeEvaluation,
@@ -169,6 +170,10 @@ async function trainClaimed(
         modelConfig: hfConfig,
         tokenizer,
       });
+      if (config.adapters) {
+        await addMoreAdapters(run, peft, config.adapters, job.configDir);
+        print(`adapters: ${describeAdapters(peft)}`);
+      }
       const { trainable, all } = peft.parameterCounts();
       print(`peft: ${config.peft.method}: ${trainableParametersLine(trainable, all)}`);
     } else {
@@ -227,7 +232,12 @@ async function trainClaimed(
         beforeAfter,
       ],
       computeLoss: job.computeLoss,
-      identity: { model: config.model, peft: config.peft ?? null, data: stats.fingerprint },
+      identity: {
+        model: config.model,
+        peft: config.peft ?? null,
+        ...(config.adapters && { adapters: config.adapters }),
+        data: stats.fingerprint,
+      },
       outputDirClaim: claim,
       warn: logger.warn,
     });
@@ -302,6 +312,7 @@ function addAdapter(
   const { method: id, ...config } = section;
   const method = resolveById(container, TOKENS.PeftMethod, id, 'peft method');
   return PeftModel.createParsed(model, method, config, {
+    methods: resolveAllOf(container, TOKENS.PeftMethod),
     dispatchers: resolveAllOf(container, TOKENS.LinearDispatcher),
     ...opts,
   });
