@@ -17,6 +17,7 @@ export {
   loadSource,
   type ParsedRecord,
 } from './load-source.js';
+export { type DataFile, expandPaths, type RawRecord, readRecords } from './read/index.js';
 export { shuffle } from './seeded-order.js';
 export type { DataFileInput, DataStats, SftData, SourceStats } from './sft-data.js';
 export {

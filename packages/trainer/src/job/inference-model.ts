@@ -12,6 +12,7 @@ import {
   TOKENIZER_FILE,
   TOKENS,
   Tokenizer,
+  UserError,
 } from '@tunekit/core';
 import type { DependencyContainer } from 'tsyringe';
 import { resolveModelFolder } from './model-folder.js';
@@ -28,6 +29,20 @@ export interface InferenceModel {
   readonly generationConfig: GenerationConfig;
   /** The training record of the adapter (or of a model `tunekit train` saved), if any. */
   readonly record?: TrainingRecord;
+  /** The adapters on the model, when there are any. */
+  readonly peft?: PeftModel;
+}
+
+/** What `loadInferenceModel` loads: a model, with one adapter folder or several named ones. */
+export interface InferenceSource {
+  readonly model: string;
+  /** A PEFT adapter folder (with the adapters saved beside it in sub-folders, all active). */
+  readonly adapter?: string;
+  /**
+   * Adapters by name (folders), loaded side by side for a router to switch between: the first is
+   * active; its tokenizer and training record stand for all. Not with `adapter`.
+   */
+  readonly adapters?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -39,11 +54,14 @@ export interface InferenceModel {
  */
 export async function loadInferenceModel(
   container: DependencyContainer,
-  source: { readonly model: string; readonly adapter?: string },
+  source: InferenceSource,
   nonFinite: NonFiniteOptions = {},
 ): Promise<InferenceModel> {
   const folder = await resolveModelFolder(source.model, process.cwd());
-  const { adapter } = source;
+  const named = Object.entries(source.adapters ?? {});
+  if (source.adapter !== undefined && named.length > 0)
+    throw new UserError('give one adapter folder, or several named ones for a router, not both');
+  const adapter = source.adapter ?? named[0]?.[1];
   const record = await readTrainingRecord(adapter ?? folder);
   // an adapter trained on a base quantized as it loaded runs on the base quantized alike
   const { model } = await loadCausalLM(folder, {
@@ -51,15 +69,23 @@ export async function loadInferenceModel(
     ...nonFinite,
     quantize: quantizeOnLoad(container, record?.quantization_config),
   });
+  let peft: PeftModel | undefined;
   if (adapter !== undefined) {
     const modelType = (await readHfConfig(folder)).model_type;
-    // every adapter saved there: a composition (LoRA with a prefix) was saved as several
-    const peft = await PeftModel.fromPretrainedAll(model, adapter, {
+    const options = {
       ...nonFinite,
       methods: resolveAllOf(container, TOKENS.PeftMethod),
       dispatchers: resolveAllOf(container, TOKENS.LinearDispatcher),
       modelType: typeof modelType === 'string' ? modelType : undefined,
-    });
+    };
+    if (named.length > 0) {
+      const [[first], ...others] = named;
+      peft = await PeftModel.fromPretrained(model, adapter, { ...options, adapterName: first });
+      for (const [name, dir] of others) await peft.loadAdapter(dir, name, nonFinite);
+    } else {
+      // every adapter saved there: a composition (LoRA with a prefix) was saved as several
+      peft = await PeftModel.fromPretrainedAll(model, adapter, options);
+    }
     peft.train(false);
   }
   const tokenizerDir =
@@ -70,6 +96,7 @@ export async function loadInferenceModel(
     tokenizerDir,
     generationConfig: (await readGenerationConfigFile(folder)) ?? {},
     record,
+    peft,
   };
 }
 
