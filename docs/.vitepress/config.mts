@@ -34,6 +34,7 @@ export default defineConfig({
           { text: 'Write a PEFT plugin', link: '/guides/peft-plugin' },
           { text: 'Write a backend', link: '/guides/backend' },
           { text: 'Compose a custom trainer', link: '/guides/custom-trainer' },
+          { text: 'Several adapters: composition and a router', link: '/guides/router' },
         ],
       },
       {

@@ -13,7 +13,7 @@ export const ADAPTER_FLAG_HELP =
   'a PEFT adapter folder to apply; with --router, name=folder once per adapter it chooses between (repeatable)';
 
 export const ROUTER_FLAG_HELP =
-  'router.yaml: rules and a learned classifier that pick an adapter (or none) per message; see docs/router.md';
+  'router.yaml: rules and a learned classifier that pick an adapter (or none) per message; see docs/guides/router.md';
 
 /** What the library API takes for `--adapter` and `--router`. */
 export interface AdapterChoice {

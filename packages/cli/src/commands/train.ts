@@ -64,7 +64,7 @@ export function trainCommand(streams: CliStreams): Command {
     .action((file: string, flags: TrainFlags) => train(file, flags, streams));
 }
 
-// `task: router` trains an adapter router's classifier instead of a model (docs/router.md)
+// `task: router` trains an adapter router's classifier instead of a model (docs/guides/router.md)
 const taskSchema = z.looseObject({ task: z.literal('router').optional() });
 
 async function train(file: string, flags: TrainFlags, streams: CliStreams): Promise<void> {
