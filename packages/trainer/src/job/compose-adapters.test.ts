@@ -7,6 +7,7 @@ import {
   createContainer,
   evaluate,
   loadCausalLM,
+  mergeAdapterIntoFolder,
   PeftModel,
   readAdapterFolder,
   resolveAllOf,
@@ -122,6 +123,11 @@ describe('LoRA and prefix tuning on one model', () => {
     })();
     expect(both).not.toEqual(loraOnly);
     expect(both.every(Number.isFinite)).toBe(true);
+
+    // merging would drop the prefix, which has no weight to fold in: refused, naming it
+    await expect(
+      mergeAdapterIntoFolder({ model, adapter: out, out: join(work, 'merged'), container }),
+    ).rejects.toThrow("adapter 'task' (PREFIX_TUNING) cannot be merged");
   });
 
   it('keeps a loaded adapter frozen while a new one trains beside it, and saves it unchanged', async () => {
