@@ -7,6 +7,7 @@ export * from './lineage/index.js';
 export * from './mix/index.js';
 export * from './output/index.js';
 export * from './records/index.js';
+export * from './review/index.js';
 export * from './self-instruct/index.js';
 export * from './split/index.js';
 export * from './stats/index.js';

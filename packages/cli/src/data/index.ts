@@ -1,5 +1,6 @@
 export { agreementCommand } from './agreement-command.js';
 export { convertCommand } from './convert-command.js';
+export { commandLine } from './data-context.js';
 export { dedupeCommand } from './dedupe-command.js';
 export { filterCommand } from './filter-command.js';
 export { lineageCommand } from './lineage-command.js';
