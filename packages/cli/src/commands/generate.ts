@@ -38,7 +38,7 @@ export function generateCommand(streams: CliStreams): Command {
     .requiredOption('-m, --model <folder|hub-id>', 'model folder, or a Hugging Face Hub id')
     .requiredOption(
       '-p, --prompt <text>',
-      'the text to continue; with --router repeatable, each routed on its own and batched per adapter',
+      'the text to continue; with --router repeatable, each routed on its own (LoRA and base rows share one batch)',
       collect,
     )
     .option('-a, --adapter <folder|name=folder>', ADAPTER_FLAG_HELP, collect)

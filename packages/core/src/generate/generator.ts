@@ -47,6 +47,11 @@ export interface GenerateOptions {
    * exists to check the cached path). Default true.
    */
   readonly useCache?: boolean;
+  /**
+   * Graph inputs the model's graphs take besides tokens and weights, fed at every step: the row
+   * masks of adapters applied per row (`PeftModel.setAdapterPerRow`), f32 [prompts].
+   */
+  readonly inputs?: Readonly<Record<string, HostTensor>>;
 }
 
 /**
@@ -149,7 +154,8 @@ export class Generator {
     const slots = prompts.map((p, b) => [...new Array(batch.pads[b]).fill(pad), ...p]);
     const vocab = this.model.shape.vocabSize;
 
-    let logits = await this.forward(batch, slots, 0, width, useCache);
+    const extra = opts.inputs ?? {};
+    let logits = await this.forward(batch, slots, 0, width, useCache, extra);
     for (;;) {
       const scores = logits.toFloat64();
       rows.forEach((row, b) => {
@@ -164,8 +170,8 @@ export class Generator {
       if (rows.every((r) => r.finished)) return rows.map((r) => r.result());
       const length = slots[0].length;
       logits = useCache
-        ? await this.forward(batch, slots, length - 1, 1, true)
-        : await this.forward(batch, slots, 0, length, false);
+        ? await this.forward(batch, slots, length - 1, 1, true, extra)
+        : await this.forward(batch, slots, 0, length, false, extra);
     }
   }
 
@@ -225,6 +231,7 @@ export class Generator {
     start: number,
     tokens: number,
     useCache: boolean,
+    extra: Readonly<Record<string, HostTensor>>,
   ): Promise<HostTensor> {
     const cacheLength = batch.prefix + this.maxLength;
     const keys = useCache ? cacheLength : tokens;
@@ -245,7 +252,7 @@ export class Generator {
     const primePrefix = useCache && start === 0 && batch.prefix > 0;
     const executable = this.executable(batch.rows, tokens, useCache && cacheLength, primePrefix);
     for (const input of executable.graph.inputs) {
-      const w = this.weights.get(input.name);
+      const w = this.weights.get(input.name) ?? extra[input.name];
       if (w) feeds[input.name] = w;
     }
     const out = await executable.run(feeds);

@@ -8,6 +8,11 @@ export {
   writeAdapterFolder,
 } from './adapter-folder.js';
 export { AdapterLayer, isAdapterLayer } from './adapter-layer.js';
+export {
+  ADAPTER_ROWS_INPUT_PREFIX,
+  adapterRowMask,
+  adapterRowsInput,
+} from './adapter-rows.js';
 export { denseDispatcher, isDenseLinear } from './dense-dispatcher.js';
 export { DROPOUT_SEED_INPUT, dropoutSeed } from './dropout-seed.js';
 export {

@@ -135,6 +135,14 @@ describe('PeftModel', () => {
     expect(await outputOf(loaded.model)).toEqual(both);
   });
 
+  it('applies adapters per row only where every layer of theirs can', () => {
+    const peft = toy({ target_modules: ['q_proj'], init: 2 });
+    expect(peft.supportsPerRow('default')).toBe(false);
+    expect(() => peft.setAdapterPerRow(['default'])).toThrow(
+      "adapter 'default' cannot apply per row of a batch; run its rows in a batch of their own",
+    );
+  });
+
   it('keeps an adapter loaded for inference frozen while one beside it trains', async () => {
     const frozen = toy({ target_modules: ['v_proj'], init: 3 });
     await frozen.save(dir);

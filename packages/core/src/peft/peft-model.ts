@@ -54,6 +54,8 @@ export class PeftModel<M extends Module = Module> {
   private readonly adapters = new Map<string, Adapter>();
   /** The adapters used in forward (several when they compose: LoRA in the Linears, a prefix in attention). */
   private active: string[] = [DEFAULT_ADAPTER];
+  /** Whether the active adapters apply per row (`setAdapterPerRow`) rather than to every row. */
+  private perRow = false;
   private enabled = true;
   private readonly context: PeftContext;
 
@@ -201,7 +203,33 @@ export class PeftModel<M extends Module = Module> {
           'only one can be active at a time (it may be combined with LoRA-family adapters)',
       );
     this.active = names;
+    this.perRow = false;
     this.refresh();
+  }
+
+  /**
+   * Makes `names` active for a batch that mixes them: each applies only to the rows its graph input
+   * `adapter_rows.<name>` (f32 [batch], 1 or 0) selects, so rows answered by different adapters, or
+   * by none, share one batch. Only for adapters whose every layer supports it (LoRA's do; a
+   * prompt-learning adapter changes the whole batch's prefix and cannot).
+   */
+  setAdapterPerRow(names: readonly string[]): void {
+    const unsupported = names.filter((name) => !this.supportsPerRow(name));
+    if (unsupported.length > 0)
+      throw new UserError(
+        `adapter${unsupported.length > 1 ? 's' : ''} ${unsupported.map((n) => `'${n}'`).join(', ')} cannot apply per row of a batch; run its rows in a batch of their own`,
+      );
+    this.setAdapter(names);
+    this.perRow = true;
+    this.refresh();
+  }
+
+  /** Whether adapter `name` can apply per row of a batch (`setAdapterPerRow`). */
+  supportsPerRow(name: string): boolean {
+    if (this.entry(name).method.isPromptLearning) return false;
+    return this.layers()
+      .filter(([, layer]) => layer.adapterNames().includes(name))
+      .every(([, layer]) => layer.supportsPerRowAdapters());
   }
 
   /** The base model's exact outputs until `enableAdapters` (merged adapters are taken out first). */
@@ -487,6 +515,7 @@ export class PeftModel<M extends Module = Module> {
     for (const [, layer] of this.layers()) {
       layer.setActiveAdapters(this.active);
       layer.enabled = this.enabled;
+      layer.perRowAdapters = this.perRow && layer.supportsPerRowAdapters();
     }
     for (const [, p] of this.model.namedParameters()) p.trainable = false;
     for (const name of this.active) {

@@ -76,8 +76,8 @@ const router = {
 };
 
 describe('generateRouted', () => {
-  it('answers each prompt with the adapter its rule picks, in batches per adapter', async () => {
-    // one row per LoRA route and the base: batches of one shape, whose graphs differ by adapter
+  it('answers each prompt with the adapter its rule picks: LoRA and base rows in one batch, a prefix in its own', async () => {
+    // the LoRA rows and the base row share a batch, each adapter masked to its own rows
     const prompts = ['1 + 2 =', 'spell cat', 'hello', 'SHOUT it', 'Spell dog'];
     const generation = { max_new_tokens: 4 };
     const routed = await generateRouted({

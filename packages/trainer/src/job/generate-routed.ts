@@ -30,9 +30,10 @@ export interface RoutedText extends GeneratedText {
 
 /**
  * Routes every prompt (`AdapterRouter`: rules, then the classifier, then the default) and
- * continues them in batches, one per adapter: rows are grouped by the adapter chosen, since the
- * adapters' graphs differ (a prefix changes the cache's length; LoRA rows could share one graph
- * with per-row masks, which is not done). Results come back in the prompts' order.
+ * continues them in as few batches as the methods allow: the rows of every LoRA-family adapter and
+ * of the base model share one batch, each adapter applied to its own rows by a per-row mask
+ * (`PeftModel.setAdapterPerRow`); a prefix-family adapter's rows make a batch of their own, since
+ * its prefix is the whole batch's. Results come back in the prompts' order.
  *
  * @example
  * const rows = await generateRouted({ container, model: 'models/tiny', prompts: ['What is 2 + 3?'],
@@ -61,20 +62,23 @@ export async function generateRouted(options: GenerateRoutedOptions): Promise<Ro
   try {
     const routes = await routing.router.routeAll(requests);
     const results: RoutedText[] = new Array(requests.length);
-    for (const adapter of new Set(routes.map((r) => r.adapter))) {
-      const rows = routes.flatMap((r, i) => (r.adapter === adapter ? [i] : []));
+    // rows of LoRA adapters and of the base share one batch (per-row masks); each prefix its own
+    const batchOf = (adapter: string) => (routing.sharesBatch(adapter) ? '' : adapter);
+    for (const batchKey of new Set(routes.map((r) => batchOf(r.adapter)))) {
+      const rows = routes.flatMap((r, i) => (batchOf(r.adapter) === batchKey ? [i] : []));
       const streams = rows.map(
         (i) =>
           options.onText &&
           new TextStream(decode, (t) => options.onText?.(i, t), config.stop_strings),
       );
-      routing.activate(adapter);
+      const inputs = routing.activatePerRow(rows.map((i) => routes[i].adapter));
       const generated: GeneratedRow[] = await generator.generate(
         rows.map((i) => promptIds[i]),
         config,
         {
           seed: options.seed ?? 0,
           decode,
+          inputs,
           onToken: (b, token) => {
             if (!eos.has(token)) streams[b]?.push(token);
           },

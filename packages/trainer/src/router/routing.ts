@@ -1,7 +1,9 @@
 import { resolve } from 'node:path';
 import {
+  adapterRowsInput,
   type Backend,
   type CausalLM,
+  HostTensor,
   inputPositionsOf,
   type PeftModel,
   type Tokenizer,
@@ -40,6 +42,16 @@ export interface Routing {
   readonly router: AdapterRouter;
   /** Makes `route` the active adapter; `none` disables the adapters (the base model alone). */
   activate(route: string): void;
+  /**
+   * Whether rows of `route` can share a batch with other such routes' rows (`activatePerRow`):
+   * `none`, and adapters that apply per row (LoRA; not a prefix, which changes the whole batch).
+   */
+  sharesBatch(route: string): boolean;
+  /**
+   * Activates the adapters of a batch whose rows take `routes` (one per row) and returns the row
+   * masks to feed the Generator (`inputs`); a batch of one route needs none.
+   */
+  activatePerRow(routes: readonly string[]): Record<string, HostTensor>;
   /** The route active now, which names the Generator's graphs (`variant`). */
   current(): string;
   /** The positions left for a prompt and its answer under every route (prefixes take some). */
@@ -71,6 +83,27 @@ export async function openRouting(
     }
     route = next;
   };
+  const sharesBatch = (r: string) => r === NO_ADAPTER || peft.supportsPerRow(r);
+  const activatePerRow = (rowRoutes: readonly string[]): Record<string, HostTensor> => {
+    const names = [...new Set(rowRoutes)].filter((r) => r !== NO_ADAPTER);
+    if (names.length === 0 || (names.length === 1 && rowRoutes.every((r) => r === names[0]))) {
+      activate(names[0] ?? NO_ADAPTER);
+      return {};
+    }
+    peft.enableAdapters();
+    peft.setAdapterPerRow(names);
+    route = `rows:${names.join('+')}`;
+    return Object.fromEntries(
+      names.map((name) => [
+        adapterRowsInput(name),
+        HostTensor.from(
+          'f32',
+          [rowRoutes.length],
+          rowRoutes.map((r) => (r === name ? 1 : 0)),
+        ),
+      ]),
+    );
+  };
   const routes = [...peft.adapterNames(), NO_ADAPTER];
   const inputPositions = Math.min(
     ...routes.map((r) => {
@@ -79,5 +112,13 @@ export async function openRouting(
     }),
   );
   activate(peft.adapterNames()[0]);
-  return { router, activate, current: () => route, inputPositions, dispose };
+  return {
+    router,
+    activate,
+    sharesBatch,
+    activatePerRow,
+    current: () => route,
+    inputPositions,
+    dispose,
+  };
 }
