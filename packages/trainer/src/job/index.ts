@@ -7,6 +7,20 @@ export {
 export { type DecodingConfig, decodingConfig } from './decoding-config.js';
 export { describeCutAnswers, evalGeneration, noteCutAnswersOnce } from './eval-generation.js';
 export {
+  EVAL_RESULTS_FILE,
+  EVAL_SAMPLES_FILE,
+  type EvalResults,
+  type EvalRun,
+  type EvalRunSample,
+  readEvalRun,
+  writeEvalRun,
+} from './eval-run.js';
+export {
+  type EvaluateBehaviourOptions,
+  type EvaluateBehaviourResult,
+  evaluateBehaviour,
+} from './evaluate-behaviour.js';
+export {
   type EvaluateModelOptions,
   type EvaluateModelResult,
   evaluateModel,

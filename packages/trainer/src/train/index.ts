@@ -21,6 +21,14 @@ export { CHECKPOINT_MANIFEST_FILE } from './checkpoint-manifest.js';
 export type { DataCursor, EpochPlans } from './data-windows.js';
 export type { EvaluateFn, TrainerEvaluation } from './evaluate-fn.js';
 export { type LrSchedule, lrFactor, warmupStepsFor } from './lr-schedule.js';
+export {
+  MIXOUT_SEED_INPUT,
+  type MixoutPlan,
+  type MixoutTarget,
+  mixout,
+  mixoutTargetName,
+  planMixout,
+} from './mixout.js';
 export { inputEmbeddingPath, NEFTUNE_SEED_INPUT } from './neftune.js';
 export { type ClaimOptions, claimOutputDir, type OutputDirClaim } from './output-dir-claim.js';
 export { LOCK_FILE } from './output-dir-lock.js';
