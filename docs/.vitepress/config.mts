@@ -37,6 +37,7 @@ export default defineConfig({
           { text: 'Write a backend', link: '/guides/backend' },
           { text: 'Compose a custom trainer', link: '/guides/custom-trainer' },
           { text: 'Fine-tune in a browser', link: '/guides/browser' },
+          { text: 'Several adapters: composition and a router', link: '/guides/router' },
         ],
       },
       {

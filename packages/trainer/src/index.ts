@@ -7,4 +7,5 @@ export * from './eval/index.js';
 export { escapeHtml } from './html/index.js';
 export * from './job/index.js';
 export { plugin } from './plugin.js';
+export * from './router/index.js';
 export * from './train/index.js';

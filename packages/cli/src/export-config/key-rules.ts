@@ -65,6 +65,10 @@ export function applyKeyRules(
 export const COMMON_RULES = {
   model: { handled: 'base model' },
   peft: { handled: 'LoRA settings' },
+  adapters: {
+    error: 'several adapters at once (LoRA with a prefix); export a single-adapter config',
+    unless: (value: unknown) => value === undefined,
+  },
   train: { handled: 'datasets' },
   eval: { handled: 'datasets' },
   eval_split: { handled: 'datasets' },

@@ -1,7 +1,15 @@
-import { hostFolder, openHostFile, writeFolderFiles } from '#host-folder';
+import { hostFolder, hostSubFolders, openHostFile, writeFolderFiles } from '#host-folder';
 import { type FileSource, isFileSource, type RandomAccessFile } from './file-source.js';
 
 export { writeFolderFiles };
+
+/**
+ * The folders inside a folder given as a string (sorted); undefined where they cannot be listed
+ * (a URL, or a FileSource).
+ */
+export function subFolders(folder: FolderInput): Promise<string[] | undefined> {
+  return typeof folder === 'string' ? hostSubFolders(folder) : Promise.resolve(undefined);
+}
 
 /** A folder given as a string (a path on disk in Node, a URL in a browser) or as a FileSource. */
 export type FolderInput = string | FileSource;

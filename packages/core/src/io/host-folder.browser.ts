@@ -23,3 +23,6 @@ export const writeFolderFiles: typeof NodeHost.writeFolderFiles = async (dir) =>
     `cannot write ${dir} in a browser; offer the files as downloads (e.g. adapterFileBytes)`,
   );
 };
+
+/** A URL's folder cannot be listed. */
+export const hostSubFolders: typeof NodeHost.hostSubFolders = async () => undefined;

@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { atomicWrite } from './atomic-write.js';
 import { diskSource, openDiskFile } from './disk-source.js';
@@ -27,4 +27,13 @@ export async function writeFolderFiles(
     await mkdir(dirname(path), { recursive: true });
     await atomicWrite(path, bytes);
   }
+}
+
+/** The names of the folders inside `dir`, sorted. */
+export async function hostSubFolders(dir: string): Promise<string[] | undefined> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  return entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
 }

@@ -26,6 +26,7 @@ export {
   type FolderInput,
   folderSource,
   openFile,
+  subFolders,
   writeFolderFiles,
 } from './folder-source.js';
 export {

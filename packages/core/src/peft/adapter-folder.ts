@@ -7,6 +7,7 @@ import {
   type NonFiniteOptions,
   readOptionalJsonObject,
   SafetensorsFile,
+  subFolders,
   writeFolderFiles,
 } from '../io/index.js';
 import type { HostTensor } from '../tensor/index.js';
@@ -83,4 +84,39 @@ export async function readAdapterFolder(
   } finally {
     await file.close();
   }
+}
+
+/** The Trainer's checkpoint folders, which sit beside a saved adapter's sub-folders. */
+const CHECKPOINT_FOLDER = /^checkpoint-\d+$/;
+
+/**
+ * The adapters of a folder in PEFT's layout for several adapters (`save_pretrained` of a model with
+ * more than one): `adapter_config.json` at the root is adapter `defaultName`, and each sub-folder
+ * that holds one is the adapter named after it. Checkpoint folders (`checkpoint-<step>`) are not
+ * adapters; a folder that cannot be listed (a URL) gives its root adapter alone.
+ */
+export async function adapterFoldersIn(
+  dir: string,
+  defaultName: string,
+): Promise<{ readonly name: string; readonly dir: string }[]> {
+  if (!(await hasAdapterConfig(dir)))
+    throw new UserError(`${dir} is not a PEFT adapter folder: it has no ${ADAPTER_CONFIG_FILE}`);
+  const found = [{ name: defaultName, dir }];
+  for (const name of (await subFolders(dir)) ?? []) {
+    if (CHECKPOINT_FOLDER.test(name)) continue;
+    const sub = `${dir}/${name}`;
+    if (await hasAdapterConfig(sub)) found.push({ name, dir: sub });
+  }
+  return found;
+}
+
+/** Whether `name` can name an adapter saved in a sub-folder: not a checkpoint folder's name. */
+export function isCheckpointFolderName(name: string): boolean {
+  return CHECKPOINT_FOLDER.test(name);
+}
+
+async function hasAdapterConfig(dir: string): Promise<boolean> {
+  const file = await folderSource(dir).open(ADAPTER_CONFIG_FILE);
+  await file?.close();
+  return file !== undefined;
 }

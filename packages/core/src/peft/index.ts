@@ -3,10 +3,17 @@ export {
   ADAPTER_WEIGHTS_FILE,
   type AdapterFiles,
   adapterFileBytes,
+  adapterFoldersIn,
+  isCheckpointFolderName,
   readAdapterFolder,
   writeAdapterFolder,
 } from './adapter-folder.js';
 export { AdapterLayer, isAdapterLayer } from './adapter-layer.js';
+export {
+  ADAPTER_ROWS_INPUT_PREFIX,
+  adapterRowMask,
+  adapterRowsInput,
+} from './adapter-rows.js';
 export { denseDispatcher, isDenseLinear } from './dense-dispatcher.js';
 export { DROPOUT_SEED_INPUT, dropoutSeed } from './dropout-seed.js';
 export {

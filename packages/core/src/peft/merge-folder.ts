@@ -73,7 +73,8 @@ export async function mergeAdapterIntoFolder(opts: MergeAdapterOptions): Promise
     allowNonfinite,
     warn,
   });
-  const peft = await PeftModel.fromPretrained(model, opts.adapter, {
+  // every adapter saved there: a prefix composed with the LoRA one is refused, not left out
+  const peft = await PeftModel.fromPretrainedAll(model, opts.adapter, {
     allowNonfinite,
     warn,
     methods: plugins.methods,

@@ -30,6 +30,14 @@ export interface ChatSessionOptions {
   /** Most tokens the rendered history may take: the model's positions less max_new_tokens. */
   readonly historyTokens: number;
   readonly seed: number;
+  /**
+   * Called before each answer with the new user message and the system message, e.g. to switch
+   * the model's adapter (a router); the answer is generated after it resolves.
+   */
+  readonly beforeAnswer?: (turn: {
+    readonly message: string;
+    readonly system?: string;
+  }) => Promise<void>;
 }
 
 /**
@@ -70,6 +78,7 @@ export class ChatSession {
   /** Answers `text`, writing the answer as it is generated; returns the whole answer. */
   async reply(text: string, write: (text: string) => void): Promise<string> {
     const { tokenizer, template, context, variables } = this.opts;
+    await this.opts.beforeAnswer?.({ message: text, system: this.opts.system });
     // Rendered for inference: text only, no loss spans looked for.
     const renderOpts = { addGenerationPrompt: true, context, tools: this.tools, variables };
     const render = (messages: readonly ChatMessage[]) =>

@@ -21,6 +21,7 @@ export {
   type ParsedRecord,
 } from './load-source.js';
 export { mixedLength, mixSources, type WeightedSource } from './mix-sources.js';
+export { type DataFile, expandPaths, type RawRecord, readRecords } from './read/index.js';
 export { epochRandom, shuffle } from './seeded-order.js';
 export type { DataFileInput, DataStats, SftData, SourceStats } from './sft-data.js';
 export {

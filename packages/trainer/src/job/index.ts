@@ -25,8 +25,18 @@ export {
   type EvaluateModelResult,
   evaluateModel,
 } from './evaluate-model.js';
+export {
+  type GenerateRoutedOptions,
+  generateRouted,
+  type RoutedText,
+} from './generate-routed.js';
 export { type GeneratedText, type GenerateTextOptions, generateText } from './generate-text.js';
-export { type InferenceModel, loadInferenceModel, templateSetting } from './inference-model.js';
+export {
+  type InferenceModel,
+  type InferenceSource,
+  loadInferenceModel,
+  templateSetting,
+} from './inference-model.js';
 export { resolveModelFolder } from './model-folder.js';
 export {
   type OpenChatSessionOptions,
@@ -47,6 +57,13 @@ export {
   type TrainFromConfigResult,
   trainFromConfig,
 } from './train-from-config.js';
+export {
+  parseRouterTrainConfig,
+  type RouterTrainConfig,
+  routerTrainConfigSchema,
+  type TrainRouterResult,
+  trainRouterFromConfig,
+} from './train-router-from-config.js';
 export {
   type DataRecord,
   dataRecord,

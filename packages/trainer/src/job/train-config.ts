@@ -5,6 +5,7 @@ import { refineSftData, sftDataFields } from '../data/index.js';
 import { dpoFields, refineDpo } from '../dpo/index.js';
 import { DEFAULT_EVAL_MAX_NEW_TOKENS } from '../eval/index.js';
 import { trainingArgumentsSchema } from '../train/index.js';
+import { adaptersSectionSchema } from './adapters-section.js';
 import { peftSectionSchema } from './peft-section.js';
 
 /** How evaluations generate answers for exact match, BLEU and ROUGE (always greedy). */
@@ -76,6 +77,11 @@ export function trainConfigSchema(container: DependencyContainer) {
         .describe(
           'the PEFT method and its config ({ method: lora, r: 8, ... }); absent: full fine-tuning',
         ),
+      adapters: adaptersSectionSchema(container)
+        .optional()
+        .describe(
+          'more adapters beside peft:’s, by name, all active together (LoRA with prefix tuning): a PEFT method’s config, trained along, or { path, is_trainable } to load a saved one; saved in output_dir/<name>',
+        ),
       adapter: z
         .enum(['lora', 'qlora'])
         .optional()
@@ -112,7 +118,12 @@ export function trainConfigSchema(container: DependencyContainer) {
  * 4-bit base only trains an adapter: its packed weights are frozen, as in transformers.
  */
 function refineAdapter(
-  config: { adapter?: 'lora' | 'qlora'; peft?: { method: string }; load_in_4bit: boolean },
+  config: {
+    adapter?: 'lora' | 'qlora';
+    peft?: { method: string };
+    adapters?: object;
+    load_in_4bit: boolean;
+  },
   ctx: z.RefinementCtx,
 ): void {
   if (config.adapter !== undefined && config.peft?.method !== 'lora') {
@@ -120,6 +131,14 @@ function refineAdapter(
       code: 'custom',
       path: config.peft ? ['peft', 'method'] : ['adapter'],
       message: `adapter: ${config.adapter} trains LoRA: add a peft: section with method: lora (and its r, lora_alpha, target_modules)`,
+    });
+  }
+  if (config.adapters !== undefined && config.peft === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['adapters'],
+      message:
+        'adapters: are added beside the peft: section’s adapter (PEFT’s default one); add a peft: section',
     });
   }
   if (config.load_in_4bit && config.adapter === undefined && config.peft === undefined) {

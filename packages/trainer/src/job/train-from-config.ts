@@ -26,6 +26,7 @@ import {
   REPORT_FILE,
   Trainer,
 } from '../train/index.js';
+import { addMoreAdapters, describeAdapters } from './add-more-adapters.js';
 import {
   BeforeAfterCallback,
   describeEvaluation,
@@ -166,6 +167,10 @@ async function trainClaimed(
         modelConfig: hfConfig,
         tokenizer,
       });
+      if (config.adapters) {
+        await addMoreAdapters(run, peft, config.adapters, job.configDir);
+        print(`adapters: ${describeAdapters(peft)}`);
+      }
       const { trainable, all } = peft.parameterCounts();
       print(`peft: ${config.peft.method}: ${trainableParametersLine(trainable, all)}`);
     } else {
@@ -212,6 +217,7 @@ async function trainClaimed(
       identity: {
         model: config.model,
         peft: config.peft ?? null,
+        ...(config.adapters && { adapters: config.adapters }),
         data: stats.fingerprint,
         // a resumed DPO run must keep its loss
         ...(config.trainer === 'dpo' && { dpo: dpoSettings(config) }),
@@ -290,6 +296,7 @@ function addAdapter(
   const { method: id, ...config } = section;
   const method = resolveById(container, TOKENS.PeftMethod, id, 'peft method');
   return PeftModel.createParsed(model, method, config, {
+    methods: resolveAllOf(container, TOKENS.PeftMethod),
     dispatchers: resolveAllOf(container, TOKENS.LinearDispatcher),
     ...opts,
   });
