@@ -12,6 +12,7 @@ export {
   type StoresCheckpointTensors,
   storesCheckpointTensors,
 } from './checkpoint-storage.js';
+export type { DecoderBody } from './causal-lm-head.js';
 export { builtinModelFamilies } from './families.js';
 export * from './gpt2/index.js';
 export * from './llama/index.js';
@@ -38,6 +39,12 @@ export {
   ropeParametersOf,
   ropeParametersSchema,
 } from './rope-parameters.js';
+export {
+  type LoadedSequenceClassifier,
+  type LoadSequenceClassifierOptions,
+  loadSequenceClassifier,
+} from './load-sequence-classifier.js';
+export { SCORE_HEAD, SequenceClassifier } from './sequence-classifier.js';
 export { type TracedLogits, traceLogits } from './trace-logits.js';
 export {
   isVirtualTokens,

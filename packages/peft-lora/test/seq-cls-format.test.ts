@@ -1,0 +1,67 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  loadSequenceClassifier,
+  PeftModel,
+  readSafetensorsHeader,
+  type SequenceClassifier,
+} from '@tunekit/core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loraMethod } from '../src/index.js';
+import { BASE, LORA_OPTIONS, logitsOf } from './helpers.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'tunekit-seq-cls-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const classifier = async () => (await loadSequenceClassifier(BASE, { numLabels: 3 })).model;
+
+async function seqClsAdapter(): Promise<PeftModel<SequenceClassifier>> {
+  return PeftModel.create(
+    await classifier(),
+    loraMethod,
+    { task_type: 'SEQ_CLS', target_modules: 'all-linear', r: 4, init_lora_weights: false },
+    { ...LORA_OPTIONS, outputHead: 'score' },
+  );
+}
+
+// PEFT's PeftModelForSequenceClassification extends modules_to_save with ["classifier", "score"]
+// before injecting (so LoRA never targets the head), wraps `score` in a ModulesToSaveWrapper and
+// get_peft_model_state_dict saves its copy as "base_model.model.score.weight" (the
+// "modules_to_save." part and the adapter name stripped): transformers' LlamaForSequenceClassification
+// has `model` (LlamaModel) and `score`, nn.Linear(hidden_size, num_labels, bias=False).
+describe('a SEQ_CLS adapter', () => {
+  it("writes PEFT's keys and shapes, the score head among them", async () => {
+    const peft = await seqClsAdapter();
+    await peft.save(dir);
+    const config = JSON.parse(await readFile(join(dir, 'adapter_config.json'), 'utf8'));
+    expect(config.task_type).toBe('SEQ_CLS');
+    expect(config.modules_to_save).toEqual(['classifier', 'score']);
+    expect(config.target_modules).not.toContain('score');
+    const header = await readSafetensorsHeader(join(dir, 'adapter_model.safetensors'));
+    const shapes = Object.fromEntries([...header.tensors].map(([key, t]) => [key, t.shape]));
+    expect(shapes['base_model.model.score.weight']).toEqual([3, 16]);
+    expect(shapes['base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight']).toEqual([4, 16]);
+    expect(Object.keys(shapes).filter((k) => !k.includes('.lora_'))).toEqual([
+      'base_model.model.score.weight',
+    ]);
+    expect(Object.keys(shapes).some((k) => k.includes('lm_head'))).toBe(false);
+  });
+
+  it('trains the score head and loads back with identical class logits', async () => {
+    const peft = await seqClsAdapter();
+    const score = new Map(peft.trainableParameters()).get('score.modules_to_save.default.weight');
+    expect(score?.trainable).toBe(true);
+    await peft.save(dir);
+    const loaded = await PeftModel.fromPretrained(await classifier(), dir, LORA_OPTIONS);
+    const rows = [[5, 3, 0, 7, 1]];
+    const logits = await logitsOf(loaded.model, rows);
+    expect(logits.shape).toEqual([1, 5, 3]);
+    expect(logits.data).toEqual((await logitsOf(peft.model, rows)).data);
+  });
+});
