@@ -46,7 +46,9 @@ describe('a SEQ_CLS adapter', () => {
     const header = await readSafetensorsHeader(join(dir, 'adapter_model.safetensors'));
     const shapes = Object.fromEntries([...header.tensors].map(([key, t]) => [key, t.shape]));
     expect(shapes['base_model.model.score.weight']).toEqual([3, 16]);
-    expect(shapes['base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight']).toEqual([4, 16]);
+    expect(shapes['base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight']).toEqual([
+      4, 16,
+    ]);
     expect(Object.keys(shapes).filter((k) => !k.includes('.lora_'))).toEqual([
       'base_model.model.score.weight',
     ]);

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import type { Parameter } from '../nn/index.js';
 import { HF_CONFIG_FILE, loadWeights, type NonFiniteOptions, readHfConfig } from '../io/index.js';
+import type { Parameter } from '../nn/index.js';
 import { buildCausalLM, loadCheckpoint } from './build-causal-lm.js';
 import type { HfConfig, ModelFamily } from './model-family.js';
 import type { FamilySource } from './resolve-family.js';
@@ -43,7 +43,8 @@ export async function loadSequenceClassifier(
   const weights = new Map(await loadWeights(dir, { ...opts, dtype: 'f32' }));
   for (const name of [...weights.keys()]) if (name.startsWith('lm_head.')) weights.delete(name);
   const score = `${SCORE_HEAD}.weight`;
-  if (!weights.has(score)) weights.set(score, (new Map(model.namedParameters()).get(score) as Parameter).value);
+  if (!weights.has(score))
+    weights.set(score, (new Map(model.namedParameters()).get(score) as Parameter).value);
   loadCheckpoint(model, family, weights, dir, file);
   return { model, config, family };
 }

@@ -461,7 +461,10 @@ const SEQ_CLS_HEADS = ['classifier', 'score'];
 function withClassifierHeads<C extends PeftConfig>(config: C): C {
   if (config.task_type !== 'SEQ_CLS' || !('modules_to_save' in config)) return config;
   const listed = config.modules_to_save ?? [];
-  return { ...config, modules_to_save: [...listed, ...SEQ_CLS_HEADS.filter((h) => !listed.includes(h))] };
+  return {
+    ...config,
+    modules_to_save: [...listed, ...SEQ_CLS_HEADS.filter((h) => !listed.includes(h))],
+  };
 }
 
 function listed(label: string, items: readonly string[]): string {

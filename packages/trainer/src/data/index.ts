@@ -7,9 +7,11 @@ export {
   packRows,
   planBatches,
 } from './batching/index.js';
+export { ClassLabels } from './class-labels.js';
 export type { EvalPrompt } from './eval-prompt.js';
 export type { Example } from './example.js';
 export * from './formats/index.js';
+export { type ClassificationData, loadClassificationData } from './load-classification-data.js';
 export { type LoadSftDataDeps, loadSftData } from './load-sft-data.js';
 export {
   type LoadedSource,

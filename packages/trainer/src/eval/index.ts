@@ -5,6 +5,12 @@ export {
   corpusBleu,
 } from './bleu.js';
 export {
+  ClassificationEvaluator,
+  type ClassificationResult,
+  classifierEvaluation,
+} from './classification-evaluator.js';
+export { type ClassificationScores, classificationScores } from './classification-metrics.js';
+export {
   BUILTIN_METRICS,
   bleuMetric,
   exactMatchMetric,

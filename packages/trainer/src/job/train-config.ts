@@ -81,6 +81,12 @@ export function trainConfigSchema(container: DependencyContainer) {
         .describe(
           'axolotl’s adapter key: lora, or qlora (LoRA on a base quantized to 4 bits, load_in_4bit: true); the peft: section holds the LoRA settings',
         ),
+      id2label: z
+        .record(z.string().regex(/^\d+$/), z.string().min(1))
+        .optional()
+        .describe(
+          'task_type SEQ_CLS: the class names by id ({0: even, 1: odd}), as transformers’ config holds them; default the labels of the training records (names sorted, or ids 0..max)',
+        ),
       ...bitsAndBytesFields,
       ...sftDataFields,
       ...trainingArgumentsSchema.shape,

@@ -4,6 +4,7 @@ import {
   inputPositionsOf,
   type Logger,
   loadCausalLM,
+  loadSequenceClassifier,
   PeftModel,
   type PeftModelOptions,
   readGenerationConfigFile,
@@ -12,13 +13,14 @@ import {
   resolveBackend,
   resolveById,
   resolveOptimizer,
+  SCORE_HEAD,
   TOKENS,
   Tokenizer,
   type TrainerCallback,
   trainableParametersLine,
 } from '@tunekit/core';
 import type { DependencyContainer } from 'tsyringe';
-import { loadSftData } from '../data/index.js';
+import { loadClassificationData, loadSftData } from '../data/index.js';
 import { Evaluator } from '../eval/index.js';
 import {
   type ComputeLoss,
@@ -27,6 +29,7 @@ import {
   type OutputDirClaim,
   pickTrainingArguments,
   REPORT_FILE,
+  sequenceClassificationLoss,
   Trainer,
 } from '../train/index.js';
 import {
@@ -35,6 +38,7 @@ import {
   describeSamples,
   type Evaluation,
 } from './before-after.js';
+import { ClassifierEvaluation, taskTypeOf } from './classification-job.js';
 import { evalGeneration, noteCutAnswersOnce } from './eval-generation.js';
 import { resolveModelFolder } from './model-folder.js';
 import type { PeftSection } from './peft-section.js';
@@ -153,12 +157,22 @@ async function trainClaimed(
     const modelType = typeof hfConfig.model_type === 'string' ? hfConfig.model_type : undefined;
     const tokenizer = await Tokenizer.fromFolder(folder);
     const quantization = quantizationOf(config);
-    const { model } = await loadCausalLM(folder, {
+    const dataDeps = { container: run, tokenizer, baseDir: job.configDir, tokenizerDir: folder };
+    // a classifier's head is sized by its labels, so its data loads first
+    const classification =
+      taskTypeOf(config) === 'SEQ_CLS' ? await loadClassificationData(config, dataDeps) : undefined;
+    const loadOptions = {
       families: run,
       allowNonfinite: config.allow_nonfinite,
       warn: logger.warn,
-      quantize: quantizeOnLoad(run, quantization),
-    });
+    };
+    const { model } = classification
+      ? await loadSequenceClassifier(folder, {
+          ...loadOptions,
+          numLabels: classification.labels.numLabels,
+          seed: config.seed,
+        })
+      : await loadCausalLM(folder, { ...loadOptions, quantize: quantizeOnLoad(run, quantization) });
     print(`model: ${folder} (${modelType ?? 'unknown type'}) on backend ${backend.id}`);
     if (quantization) print(describeQuantization(quantization, backend.id));
     let peft: PeftModel | undefined;
@@ -168,6 +182,7 @@ async function trainClaimed(
         modelType,
         modelConfig: hfConfig,
         tokenizer,
+        ...(classification && { outputHead: SCORE_HEAD }),
       });
       const { trainable, all } = peft.parameterCounts();
       print(`peft: ${config.peft.method}: ${trainableParametersLine(trainable, all)}`);
@@ -175,12 +190,7 @@ async function trainClaimed(
       print('full fine-tuning: every parameter trains');
     }
 
-    const data = await loadSftData(config, {
-      container: run,
-      tokenizer,
-      baseDir: job.configDir,
-      tokenizerDir: folder,
-    });
+    const data = classification ?? (await loadSftData(config, dataDeps));
     const { stats } = data;
     print(
       `data: ${stats.examples} training examples (${stats.sources.map((s) => s.format).join(', ')}), ` +
@@ -189,7 +199,10 @@ async function trainClaimed(
     for (const line of stats.warnings) logger.warn(line);
 
     const evalBatches = data.eval;
+    const classifierEval =
+      classification?.eval && new ClassifierEvaluation(model, backend, classification);
     const evaluator =
+      classification === undefined &&
       evalBatches &&
       new Evaluator({
         model,
@@ -202,7 +215,7 @@ async function trainClaimed(
         ),
         metrics: resolveAllOf(run, TOKENS.Metric),
       });
-    if (!evaluator)
+    if (!evaluator && !classifierEval)
       logger.warn(
         'no eval data (set eval: or eval_split:), so nothing is measured before and after',
       );
@@ -214,24 +227,32 @@ async function trainClaimed(
       args,
       optimizer,
       trainData: (epoch) => data.train(epoch),
-      evaluate:
-        evaluator &&
-        noteCutAnswersOnce(
-          () => evaluator.evaluate(evalBatches, data.evalPrompts),
-          { maxNewTokens: config.generation.max_new_tokens, positions: inputPositionsOf(model) },
-          job.warn,
-        ),
+      evaluate: classifierEval
+        ? () => classifierEval.evaluate()
+        : evaluator
+          ? noteCutAnswersOnce(
+              () => evaluator.evaluate(evalBatches, data.evalPrompts),
+              {
+                maxNewTokens: config.generation.max_new_tokens,
+                positions: inputPositionsOf(model),
+              },
+              job.warn,
+            )
+          : undefined,
       callbacks: [
         ...resolveAllOf(run, TOKENS.TrainerCallback),
         ...(job.callbacks ?? []),
         beforeAfter,
       ],
-      computeLoss: job.computeLoss,
+      computeLoss: job.computeLoss ?? (classification && sequenceClassificationLoss()),
       identity: { model: config.model, peft: config.peft ?? null, data: stats.fingerprint },
       outputDirClaim: claim,
       warn: logger.warn,
     });
-    const result = await trainer.train().finally(() => evaluator?.dispose());
+    const result = await trainer.train().finally(() => {
+      if (evaluator) evaluator.dispose();
+      if (classifierEval) classifierEval.dispose();
+    });
 
     const outputDir = resolve(config.output_dir);
     const files = await saveTrained({
@@ -242,6 +263,8 @@ async function trainClaimed(
       baseModel: config.model,
       template: data.template,
     });
+    const classificationReport = await classifierEval?.writeReport(outputDir);
+    if (classificationReport) files.push(classificationReport);
     const { first, last } = beforeAfter;
     const metrics = { before: first?.metrics, after: last?.metrics, train: result.metrics };
     await writeTrainingRecord(outputDir, {
@@ -253,6 +276,7 @@ async function trainClaimed(
       template: { id: data.template.id, sha256: data.template.sha256 },
       data: dataRecord(stats),
       config,
+      ...(classification && { task_type: 'SEQ_CLS', ...classification.labels.toConfig() }),
       ...(quantization && { quantization_config: quantization }),
       plugins: job.plugins ?? config.plugins,
       global_step: result.globalStep,

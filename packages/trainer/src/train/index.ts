@@ -25,6 +25,7 @@ export { inputEmbeddingPath, NEFTUNE_SEED_INPUT } from './neftune.js';
 export { type ClaimOptions, claimOutputDir, type OutputDirClaim } from './output-dir-claim.js';
 export { LOCK_FILE } from './output-dir-lock.js';
 export { decayParameterNames, layerDepth, planParamGroups } from './param-groups.js';
+export { sequenceClassificationLoss } from './sequence-classification-loss.js';
 export { Trainer, type TrainerOptions, type TrainOutput } from './trainer.js';
 export {
   LR_SCHEDULER_TYPES,
