@@ -13,10 +13,12 @@ export {
   type StoresCheckpointTensors,
   storesCheckpointTensors,
 } from './checkpoint-storage.js';
+export { EmbeddingModel } from './embedding-model.js';
 export { builtinModelFamilies } from './families.js';
 export * from './gpt2/index.js';
 export * from './llama/index.js';
 export { type LoadCausalLMOptions, loadCausalLM } from './load.js';
+export { type LoadedEmbeddingModel, loadEmbeddingModel } from './load-embedding-model.js';
 export {
   type LoadedSequenceClassifier,
   type LoadSequenceClassifierOptions,

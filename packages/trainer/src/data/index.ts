@@ -12,6 +12,13 @@ export type { EvalPrompt } from './eval-prompt.js';
 export type { Example } from './example.js';
 export * from './formats/index.js';
 export { type ClassificationData, loadClassificationData } from './load-classification-data.js';
+export {
+  type EmbeddingData,
+  type EmbeddingPair,
+  loadEmbeddingData,
+  POOLING_MODES,
+  type PoolingMode,
+} from './load-embedding-data.js';
 export { type LoadSftDataDeps, loadSftData } from './load-sft-data.js';
 export {
   type LoadedSource,

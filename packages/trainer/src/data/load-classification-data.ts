@@ -16,6 +16,7 @@ import { epochRandom, shuffle } from './seeded-order.js';
 import type { SftData } from './sft-data.js';
 import { type SftDataConfigInput, sftDataConfigSchema } from './sft-data-config.js';
 import { splitEval } from './split-eval.js';
+import { taskDataStats } from './task-data-stats.js';
 import { encodeText, readTextSource, type TextSource } from './text-records.js';
 
 /** Classification data: SFT's batches with one label per example, and the label set. */
@@ -127,7 +128,6 @@ export async function loadClassificationData(
     tokenizer: await tokenizerHash(tokenizer, deps.tokenizerDir),
     settings: { ...settings, template: template.id, bucket_lengths: bucketLengths },
   });
-  const fileStats = (sources: readonly TextSource[]) => sources.flatMap((s) => s.files);
   return {
     labels,
     evalTexts: held.map((h) => h.text),
@@ -156,42 +156,18 @@ export async function loadClassificationData(
     evalExamples,
     template: templatePrint,
     bucketLengths,
-    stats: {
-      examples: trainExamples.length,
-      evalExamples: evalExamples.length,
-      skipped: skipped.length,
-      truncated: truncated.length,
-      duplicates: 0,
-      unsupervised: 0,
-      supervisedTokens: trainExamples.length,
-      examplesPerEpoch: trainExamples.length,
+    stats: taskDataStats({
+      format: 'classification',
+      trainSources,
+      evalSources,
+      trainCount: trainExamples.length,
+      evalCount: evalExamples.length,
+      sourceCounts: trainSources.map((s) => s.records.length),
+      weights: c.train.map((s) => s.weight),
       fingerprint,
-      sources: trainSources.map((s, i) => ({
-        files: s.files.map((f) => f.path),
-        format: 'classification',
-        weight: c.train[i].weight,
-        examples: s.records.length,
-      })),
-      inputs: [
-        ...fileStats(trainSources).map((f, i) => ({
-          split: 'train' as const,
-          path: f.path,
-          sha256: trainSources.flatMap((s) => s.fileHashes)[i],
-        })),
-        ...fileStats(evalSources).map((f, i) => ({
-          split: 'eval' as const,
-          path: f.path,
-          sha256: evalSources.flatMap((s) => s.fileHashes)[i],
-        })),
-      ],
-      warnings: [
-        ...(skipped.length > 0 ? [`${skipped.length} invalid records skipped: ${skipped[0]}`] : []),
-        ...(truncated.length > 0
-          ? [
-              `${truncated.length} texts longer than max_length (${c.max_length}) were cut: ${truncated.slice(0, 3).join(', ')}`,
-            ]
-          : []),
-      ],
-    },
+      skipped,
+      truncated,
+      maxLength: c.max_length,
+    }),
   };
 }

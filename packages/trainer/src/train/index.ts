@@ -20,6 +20,7 @@ export { CHECKPOINT_PREFIX, type CheckpointEntry, listCheckpoints } from './chec
 export { CHECKPOINT_MANIFEST_FILE } from './checkpoint-manifest.js';
 export type { DataCursor, EpochPlans } from './data-windows.js';
 export type { EvaluateFn, TrainerEvaluation } from './evaluate-fn.js';
+export { infoNceLoss } from './info-nce-loss.js';
 export { type LrSchedule, lrFactor, warmupStepsFor } from './lr-schedule.js';
 export { inputEmbeddingPath, NEFTUNE_SEED_INPUT } from './neftune.js';
 export { type ClaimOptions, claimOutputDir, type OutputDirClaim } from './output-dir-claim.js';
