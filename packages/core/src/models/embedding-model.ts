@@ -1,3 +1,4 @@
+import type { Tensor } from '../graph/tensor.js';
 import { Module } from '../nn/module.js';
 import type { TraceContext } from '../nn/trace-context.js';
 import type { CausalLM, CausalLMInputs, CausalLMOutputs } from './causal-lm.js';
@@ -45,4 +46,16 @@ export class EmbeddingModel extends Module implements CausalLM {
     const { hidden } = this.body.forward(ctx, inputs);
     return { logits: hidden, head: { hidden, project: (h) => h } };
   }
+}
+
+/**
+ * Sentence embeddings from last hidden states [R, T, H]: each row's states averaged over the
+ * tokens `labels` marks (not -100: every token for mean pooling, the last for last-token pooling)
+ * and normalised to unit length (sentence-transformers' Pooling + Normalize). A row without marked
+ * tokens (batch padding) gives zeros.
+ */
+export function poolEmbeddings(hidden: Tensor, labels: Tensor, ignoreIndex = -100): Tensor {
+  const mask = labels.equal(ignoreIndex).cast('f32').neg().add(1).unsqueeze(-1);
+  const pooled = hidden.mul(mask).sum(1).div(mask.sum(1).maximum(1));
+  return pooled.mul(pooled.square().sum(-1, true).add(1e-12).rsqrt());
 }

@@ -13,7 +13,7 @@ export {
   type StoresCheckpointTensors,
   storesCheckpointTensors,
 } from './checkpoint-storage.js';
-export { EmbeddingModel } from './embedding-model.js';
+export { EmbeddingModel, poolEmbeddings } from './embedding-model.js';
 export { builtinModelFamilies } from './families.js';
 export * from './gpt2/index.js';
 export * from './llama/index.js';

@@ -10,6 +10,7 @@ export {
   classifierEvaluation,
 } from './classification-evaluator.js';
 export { type ClassificationScores, classificationScores } from './classification-metrics.js';
+export { Embedder } from './embedder.js';
 export {
   BUILTIN_METRICS,
   bleuMetric,
@@ -40,6 +41,8 @@ export {
   type NgramMetricName,
   ngramMetricApplies,
 } from './inapplicable-metrics.js';
+export { evaluateRetrieval, RECALL_AT } from './retrieval-evaluation.js';
+export { type RetrievalScores, retrievalScores } from './retrieval-metrics.js';
 export {
   type RougeScore,
   type RougeScores,

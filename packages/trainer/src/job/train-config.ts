@@ -1,7 +1,7 @@
 import { bitsAndBytesFields, parseOrThrow } from '@tunekit/core';
 import type { DependencyContainer } from 'tsyringe';
 import { z } from 'zod';
-import { refineSftData, sftDataFields } from '../data/index.js';
+import { POOLING_MODES, refineSftData, sftDataFields } from '../data/index.js';
 import { DEFAULT_EVAL_MAX_NEW_TOKENS } from '../eval/index.js';
 import { trainingArgumentsSchema } from '../train/index.js';
 import { peftSectionSchema } from './peft-section.js';
@@ -86,6 +86,19 @@ export function trainConfigSchema(container: DependencyContainer) {
         .optional()
         .describe(
           'task_type SEQ_CLS: the class names by id ({0: even, 1: odd}), as transformers’ config holds them; default the labels of the training records (names sorted, or ids 0..max)',
+        ),
+      pooling_mode: z
+        .enum(POOLING_MODES)
+        .default('mean')
+        .describe(
+          'task_type FEATURE_EXTRACTION: how token states become one embedding (sentence-transformers’ pooling_mode): mean, or lasttoken',
+        ),
+      temperature: z
+        .number()
+        .positive()
+        .default(0.05)
+        .describe(
+          'task_type FEATURE_EXTRACTION: InfoNCE’s temperature (sentence-transformers’ MultipleNegativesRankingLoss scale = 1 / temperature = 20)',
         ),
       ...bitsAndBytesFields,
       ...sftDataFields,

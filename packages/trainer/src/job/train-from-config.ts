@@ -4,6 +4,7 @@ import {
   inputPositionsOf,
   type Logger,
   loadCausalLM,
+  loadEmbeddingModel,
   loadSequenceClassifier,
   PeftModel,
   type PeftModelOptions,
@@ -20,12 +21,13 @@ import {
   trainableParametersLine,
 } from '@tunekit/core';
 import type { DependencyContainer } from 'tsyringe';
-import { loadClassificationData, loadSftData } from '../data/index.js';
+import { loadClassificationData, loadEmbeddingData, loadSftData } from '../data/index.js';
 import { Evaluator } from '../eval/index.js';
 import {
   type ComputeLoss,
   claimOutputDir,
   createTrainingRun,
+  infoNceLoss,
   type OutputDirClaim,
   pickTrainingArguments,
   REPORT_FILE,
@@ -39,6 +41,7 @@ import {
   type Evaluation,
 } from './before-after.js';
 import { ClassifierEvaluation, taskTypeOf } from './classification-job.js';
+import { EmbeddingEvaluation } from './embedding-job.js';
 import { evalGeneration, noteCutAnswersOnce } from './eval-generation.js';
 import { resolveModelFolder } from './model-folder.js';
 import type { PeftSection } from './peft-section.js';
@@ -159,8 +162,13 @@ async function trainClaimed(
     const quantization = quantizationOf(config);
     const dataDeps = { container: run, tokenizer, baseDir: job.configDir, tokenizerDir: folder };
     // a classifier's head is sized by its labels, so its data loads first
+    const taskType = taskTypeOf(config);
     const classification =
-      taskTypeOf(config) === 'SEQ_CLS' ? await loadClassificationData(config, dataDeps) : undefined;
+      taskType === 'SEQ_CLS' ? await loadClassificationData(config, dataDeps) : undefined;
+    const embeddings =
+      taskType === 'FEATURE_EXTRACTION'
+        ? await loadEmbeddingData(config, config.pooling_mode, dataDeps)
+        : undefined;
     const loadOptions = {
       families: run,
       allowNonfinite: config.allow_nonfinite,
@@ -172,7 +180,12 @@ async function trainClaimed(
           numLabels: classification.labels.numLabels,
           seed: config.seed,
         })
-      : await loadCausalLM(folder, { ...loadOptions, quantize: quantizeOnLoad(run, quantization) });
+      : embeddings
+        ? await loadEmbeddingModel(folder, loadOptions)
+        : await loadCausalLM(folder, {
+            ...loadOptions,
+            quantize: quantizeOnLoad(run, quantization),
+          });
     print(`model: ${folder} (${modelType ?? 'unknown type'}) on backend ${backend.id}`);
     if (quantization) print(describeQuantization(quantization, backend.id));
     let peft: PeftModel | undefined;
@@ -190,7 +203,7 @@ async function trainClaimed(
       print('full fine-tuning: every parameter trains');
     }
 
-    const data = classification ?? (await loadSftData(config, dataDeps));
+    const data = classification ?? embeddings ?? (await loadSftData(config, dataDeps));
     const { stats } = data;
     print(
       `data: ${stats.examples} training examples (${stats.sources.map((s) => s.format).join(', ')}), ` +
@@ -201,8 +214,17 @@ async function trainClaimed(
     const evalBatches = data.eval;
     const classifierEval =
       classification?.eval && new ClassifierEvaluation(model, backend, classification);
+    const embeddingEval =
+      embeddings &&
+      embeddings.evalPairs.length > 0 &&
+      new EmbeddingEvaluation(model, backend, embeddings, {
+        batchSize: config.per_device_eval_batch_size,
+        padTokenId: tokenizer.padTokenId ?? tokenizer.eosTokenId ?? 0,
+        temperature: config.temperature,
+      });
     const evaluator =
       classification === undefined &&
+      embeddings === undefined &&
       evalBatches &&
       new Evaluator({
         model,
@@ -215,7 +237,7 @@ async function trainClaimed(
         ),
         metrics: resolveAllOf(run, TOKENS.Metric),
       });
-    if (!evaluator && !classifierEval)
+    if (!evaluator && !classifierEval && !embeddingEval)
       logger.warn(
         'no eval data (set eval: or eval_split:), so nothing is measured before and after',
       );
@@ -229,22 +251,28 @@ async function trainClaimed(
       trainData: (epoch) => data.train(epoch),
       evaluate: classifierEval
         ? () => classifierEval.evaluate()
-        : evaluator
-          ? noteCutAnswersOnce(
-              () => evaluator.evaluate(evalBatches, data.evalPrompts),
-              {
-                maxNewTokens: config.generation.max_new_tokens,
-                positions: inputPositionsOf(model),
-              },
-              job.warn,
-            )
-          : undefined,
+        : embeddingEval
+          ? () => embeddingEval.evaluate()
+          : evaluator
+            ? noteCutAnswersOnce(
+                () => evaluator.evaluate(evalBatches, data.evalPrompts),
+                {
+                  maxNewTokens: config.generation.max_new_tokens,
+                  positions: inputPositionsOf(model),
+                },
+                job.warn,
+              )
+            : undefined,
       callbacks: [
         ...resolveAllOf(run, TOKENS.TrainerCallback),
         ...(job.callbacks ?? []),
         beforeAfter,
       ],
-      computeLoss: job.computeLoss ?? (classification && sequenceClassificationLoss()),
+      computeLoss:
+        job.computeLoss ??
+        (classification
+          ? sequenceClassificationLoss()
+          : embeddings && infoNceLoss(config.temperature, embeddings)),
       identity: { model: config.model, peft: config.peft ?? null, data: stats.fingerprint },
       outputDirClaim: claim,
       warn: logger.warn,
@@ -252,6 +280,7 @@ async function trainClaimed(
     const result = await trainer.train().finally(() => {
       if (evaluator) evaluator.dispose();
       if (classifierEval) classifierEval.dispose();
+      if (embeddingEval) embeddingEval.dispose();
     });
 
     const outputDir = resolve(config.output_dir);
@@ -276,7 +305,8 @@ async function trainClaimed(
       template: { id: data.template.id, sha256: data.template.sha256 },
       data: dataRecord(stats),
       config,
-      ...(classification && { task_type: 'SEQ_CLS', ...classification.labels.toConfig() }),
+      ...(taskType !== 'CAUSAL_LM' && { task_type: taskType }),
+      ...(classification && classification.labels.toConfig()),
       ...(quantization && { quantization_config: quantization }),
       plugins: job.plugins ?? config.plugins,
       global_step: result.globalStep,

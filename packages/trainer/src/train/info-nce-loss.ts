@@ -1,4 +1,4 @@
-import { ops } from '@tunekit/core';
+import { ops, poolEmbeddings } from '@tunekit/core';
 import { type ComputeLoss, IGNORE_INDEX } from './causal-lm-loss.js';
 
 /**
@@ -6,7 +6,7 @@ import { type ComputeLoss, IGNORE_INDEX } from './causal-lm-loss.js';
  * 1 / temperature) on an embedding batch: rows [queries (N) | positives (N) | negatives (N, optional)],
  * each row's `labels` -100 except at the tokens its pooling reads (every token for mean pooling,
  * the last for last-token pooling), so `logits` (the last hidden states [R, T, H]) pool to
- * e = sum_t(h_t m_t) / sum_t(m_t), normalised. Query i's scores are its cosine similarities with
+ * e = sum_t(h_t m_t) / sum_t(m_t), normalised (`poolEmbeddings`). Query i's scores are its cosine similarities with
  * every positive and negative of the batch over the temperature, and its target is positive i:
  * the cross-entropy summed over queries, divided by num_items_in_batch (the window's queries).
  */
@@ -20,9 +20,7 @@ export function infoNceLoss(
     if (rows % rowsPerQuery !== 0)
       throw new Error(`an embedding batch of ${rows} rows is not ${rowsPerQuery} rows per query`);
     const n = rows / rowsPerQuery;
-    const mask = labels.equal(IGNORE_INDEX).cast('f32').neg().add(1).unsqueeze(-1);
-    const pooled = hidden.mul(mask).sum(1).div(mask.sum(1));
-    const embeddings = pooled.mul(pooled.square().sum(-1, true).add(1e-12).rsqrt());
+    const embeddings = poolEmbeddings(hidden, labels, IGNORE_INDEX);
     const queries = embeddings.narrow(0, 0, n);
     const documents = embeddings.narrow(0, n, rows);
     const scores = queries.matmul(documents.transpose()).mul(1 / temperature);
