@@ -18,6 +18,7 @@ export {
   loadEmbeddingData,
   POOLING_MODES,
   type PoolingMode,
+  pooledExample,
 } from './load-embedding-data.js';
 export { type LoadSftDataDeps, loadSftData } from './load-sft-data.js';
 export {
@@ -37,3 +38,10 @@ export {
   sftDataConfigSchema,
   sftDataFields,
 } from './sft-data-config.js';
+export {
+  encodeText,
+  readTextSource,
+  recordText,
+  type TextRecord,
+  type TextSource,
+} from './text-records.js';

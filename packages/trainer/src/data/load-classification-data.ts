@@ -17,7 +17,7 @@ import type { SftData } from './sft-data.js';
 import { type SftDataConfigInput, sftDataConfigSchema } from './sft-data-config.js';
 import { splitEval } from './split-eval.js';
 import { taskDataStats } from './task-data-stats.js';
-import { encodeText, readTextSource, type TextSource } from './text-records.js';
+import { encodeText, readTextSource, recordText, type TextSource } from './text-records.js';
 
 /** Classification data: SFT's batches with one label per example, and the label set. */
 export interface ClassificationData extends SftData {
@@ -65,8 +65,7 @@ export async function loadClassificationData(
   const toExamples = (source: TextSource) =>
     source.records.flatMap(({ where, fields }) => {
       try {
-        const value = fields.text ?? fields.messages;
-        const field = fields.text !== undefined ? 'text' : 'messages';
+        const { field, value } = recordText(fields, where);
         const { ids, truncated: cut } = encodeText(value, where, field, fit);
         if (cut) truncated.push(where);
         const label = new Int32Array(ids.length).fill(IGNORE_INDEX);

@@ -22,6 +22,23 @@ import { encodeText, readTextSource, type TextSource } from './text-records.js';
 export const POOLING_MODES = ['mean', 'lasttoken'] as const;
 export type PoolingMode = (typeof POOLING_MODES)[number];
 
+/**
+ * A text as an Example for embedding: its labels mark the tokens `pooling` reads (0 there, -100
+ * elsewhere: every token for mean pooling, the last for last-token pooling); `weight` is what it
+ * adds to a batch's count of items (1 for a query, 0 for a document).
+ */
+export function pooledExample(
+  where: string,
+  ids: readonly number[],
+  pooling: PoolingMode,
+  weight = 0,
+): Example {
+  const labels = new Int32Array(ids.length).fill(IGNORE_INDEX);
+  if (pooling === 'mean') labels.fill(0);
+  else labels[ids.length - 1] = 0;
+  return { where, input_ids: Int32Array.from(ids), labels, supervisedTokens: weight };
+}
+
 /** A (query, positive[, negative]) example: indices into `texts`. */
 export interface EmbeddingPair {
   readonly query: number;
@@ -75,12 +92,8 @@ export async function loadEmbeddingData(
   const text = (texts: Example[], where: string, value: unknown, field: string, query: boolean) => {
     const { ids, truncated: cut } = encodeText(value, where, field, fit);
     if (cut) truncated.push(`${where} (${field})`);
-    const labels = new Int32Array(ids.length).fill(IGNORE_INDEX);
-    if (pooling === 'mean') labels.fill(0);
-    else labels[ids.length - 1] = 0;
     // a batch's loss is a mean over its queries: each query counts one
-    texts.push({ where, input_ids: Int32Array.from(ids), labels, supervisedTokens: query ? 1 : 0 });
-    return texts.length - 1;
+    return texts.push(pooledExample(where, ids, pooling, query ? 1 : 0)) - 1;
   };
   const toPairs = (source: TextSource, texts: Example[]) =>
     source.records.flatMap(({ where, fields }): EmbeddingPair[] => {

@@ -77,3 +77,18 @@ export function encodeText(
   if (ids.length === 0) throw new UserError(`${where}: ${field} is empty`);
   return { ids, truncated };
 }
+
+/**
+ * The text of a record that holds one (classification, `tunekit embed`): its `text`, else its
+ * `messages`; neither is an error naming the record.
+ */
+export function recordText(
+  fields: TextRecord['fields'],
+  where: string,
+): { field: string; value: unknown } {
+  for (const field of ['text', 'messages'])
+    if (fields[field] !== undefined) return { field, value: fields[field] };
+  throw new UserError(
+    `${where}: expected a "text" (a string) or "messages" (a list of messages) field; the record has ${Object.keys(fields).join(', ') || 'no fields'}`,
+  );
+}
