@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  loadEmbeddingModel,
   loadSequenceClassifier,
   PeftModel,
   readSafetensorsHeader,
@@ -65,5 +66,45 @@ describe('a SEQ_CLS adapter', () => {
     const logits = await logitsOf(loaded.model, rows);
     expect(logits.shape).toEqual([1, 5, 3]);
     expect(logits.data).toEqual((await logitsOf(peft.model, rows)).data);
+  });
+});
+
+// PEFT's FEATURE_EXTRACTION wraps transformers' AutoModel, the bare LlamaModel: its modules are
+// `layers.0.self_attn.q_proj`, so the saved keys are "base_model.model.layers.0...." (no "model.").
+describe('a FEATURE_EXTRACTION adapter', () => {
+  it("writes PEFT's keys of the bare base model and loads back with identical hidden states", async () => {
+    const encoder = async () => (await loadEmbeddingModel(BASE)).model;
+    const peft = PeftModel.create(
+      await encoder(),
+      loraMethod,
+      {
+        task_type: 'FEATURE_EXTRACTION',
+        target_modules: ['q_proj', 'v_proj'],
+        r: 2,
+        init_lora_weights: false,
+      },
+      LORA_OPTIONS,
+    );
+    expect(peft.model.namedParameters().some(([name]) => name.startsWith('lm_head'))).toBe(false);
+    await peft.save(dir);
+    const config = JSON.parse(await readFile(join(dir, 'adapter_config.json'), 'utf8'));
+    expect(config.task_type).toBe('FEATURE_EXTRACTION');
+    const header = await readSafetensorsHeader(join(dir, 'adapter_model.safetensors'));
+    expect([...header.tensors.keys()].sort()).toEqual(
+      [0, 1]
+        .flatMap((layer) =>
+          ['q_proj', 'v_proj'].flatMap((m) =>
+            ['lora_A', 'lora_B'].map(
+              (ab) => `base_model.model.layers.${layer}.self_attn.${m}.${ab}.weight`,
+            ),
+          ),
+        )
+        .sort(),
+    );
+    const loaded = await PeftModel.fromPretrained(await encoder(), dir, LORA_OPTIONS);
+    const rows = [[5, 3, 0, 7, 1]];
+    const hidden = await logitsOf(loaded.model, rows);
+    expect(hidden.shape).toEqual([1, 5, 16]);
+    expect(hidden.data).toEqual((await logitsOf(peft.model, rows)).data);
   });
 });
