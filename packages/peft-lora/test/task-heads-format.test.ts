@@ -2,15 +2,18 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  corePlugins,
+  createContainer,
   loadEmbeddingModel,
   loadSequenceClassifier,
+  mergeAdapterIntoFolder,
   PeftModel,
   readSafetensorsHeader,
   type SequenceClassifier,
 } from '@tunekit/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loraMethod } from '../src/index.js';
-import { BASE, LORA_OPTIONS, logitsOf } from './helpers.js';
+import { loraMethod, plugin } from '../src/index.js';
+import { BASE, LORA_OPTIONS, logitsOf, maxAbsDiff } from './helpers.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -106,5 +109,31 @@ describe('a FEATURE_EXTRACTION adapter', () => {
     const hidden = await logitsOf(loaded.model, rows);
     expect(hidden.shape).toEqual([1, 5, 16]);
     expect(hidden.data).toEqual((await logitsOf(peft.model, rows)).data);
+  });
+});
+
+describe('merging a task head adapter', () => {
+  it("writes transformers' *ForSequenceClassification folder that loads back with the same class logits", async () => {
+    const peft = await seqClsAdapter();
+    const adapter = join(dir, 'adapter');
+    await peft.save(adapter);
+    const out = join(dir, 'merged');
+    await mergeAdapterIntoFolder({
+      model: BASE,
+      adapter,
+      out,
+      container: createContainer([...corePlugins, plugin]),
+    });
+    const config = JSON.parse(await readFile(join(out, 'config.json'), 'utf8'));
+    expect(config.architectures).toEqual(['LlamaForSequenceClassification']);
+    expect(config.id2label).toEqual({ 0: 'LABEL_0', 1: 'LABEL_1', 2: 'LABEL_2' });
+    const header = await readSafetensorsHeader(join(out, 'model.safetensors'));
+    expect(header.tensors.get('score.weight')?.shape).toEqual([3, 16]);
+    expect(header.tensors.has('lm_head.weight')).toBe(false);
+    const merged = (await loadSequenceClassifier(out)).model;
+    const rows = [[5, 3, 0, 7, 1]];
+    const [got, want] = [await logitsOf(merged, rows), await logitsOf(peft.model, rows)];
+    expect(got.shape).toEqual([1, 5, 3]);
+    expect(maxAbsDiff(got.data, want.data)).toBeLessThan(1e-5);
   });
 });

@@ -69,5 +69,5 @@ describe('examples/embed.yaml (FEATURE_EXTRACTION) and tunekit embed', () => {
     const first = JSON.parse(jsonl.stdout.split('\n')[0]) as { text: string; embedding: number[] };
     expect(first.text).toBe('What is 2 + 3?');
     expect(first.embedding[0]).toBeCloseTo(row(0)[0], 5);
-  }, 300_000);
+  }, 480_000);
 });

@@ -8,12 +8,15 @@ import {
   PeftModel,
   readGenerationConfigFile,
   readHfConfig,
+  readOptionalJsonObject,
   resolveAllOf,
   TOKENIZER_FILE,
   TOKENS,
   Tokenizer,
+  UserError,
 } from '@tunekit/core';
 import type { DependencyContainer } from 'tsyringe';
+import { CLASSIFICATION_REPORT_FILE } from './classification-job.js';
 import { resolveModelFolder } from './model-folder.js';
 import { quantizeOnLoad } from './quantize-on-load.js';
 import { readTrainingRecord, type TrainingRecord } from './training-record.js';
@@ -52,6 +55,7 @@ export async function loadInferenceModel(
     quantize: quantizeOnLoad(container, record?.quantization_config),
   });
   if (adapter !== undefined) {
+    await refuseTaskHead(adapter);
     const modelType = (await readHfConfig(folder)).model_type;
     const peft = await PeftModel.fromPretrained(model, adapter, {
       ...nonFinite,
@@ -70,6 +74,20 @@ export async function loadInferenceModel(
     generationConfig: (await readGenerationConfigFile(folder)) ?? {},
     record,
   };
+}
+
+/** Generation, chat and evaluation run causal LMs; a task head's adapter is named as what it is. */
+async function refuseTaskHead(adapter: string): Promise<void> {
+  const config = await readOptionalJsonObject(join(adapter, 'adapter_config.json'));
+  const taskType = config?.task_type;
+  if (taskType === 'SEQ_CLS')
+    throw new UserError(
+      `${adapter}: a SEQ_CLS adapter classifies and does not generate; its eval metrics are in ${CLASSIFICATION_REPORT_FILE} and training_record.json beside it, and tunekit merge writes it as a *ForSequenceClassification model`,
+    );
+  if (taskType === 'FEATURE_EXTRACTION')
+    throw new UserError(
+      `${adapter}: a FEATURE_EXTRACTION adapter makes embeddings and does not generate; run tunekit embed --adapter ${adapter} <file>`,
+    );
 }
 
 /**
