@@ -14,8 +14,9 @@ export class ClassLabels {
   }
 
   /**
-   * The labels of `id2label` when given (keys 0..n-1), else those the training records hold: names
-   * sorted, or with integer labels 0..max named as transformers does (LABEL_0, LABEL_1, ...).
+   * The labels of `id2label` when given (keys 0..n-1), else those the training records hold: their
+   * names sorted (an integer label is an id among them), or with integer labels only, 0..max named
+   * as transformers names them (LABEL_0, LABEL_1, ...).
    */
   static of(
     id2label: Readonly<Record<string, string>> | undefined,
@@ -32,11 +33,10 @@ export class ClassLabels {
       });
       return new ClassLabels(names);
     }
-    if (seen.every((label) => Number.isInteger(label))) {
-      const max = Math.max(...(seen as number[]));
-      return new ClassLabels(Array.from({ length: max + 1 }, (_, id) => `LABEL_${id}`));
-    }
-    return new ClassLabels([...new Set(seen.map(String))].sort());
+    const names = seen.filter((label): label is string => typeof label === 'string');
+    if (names.length > 0) return new ClassLabels([...new Set(names)].sort());
+    const max = Math.max(...seen.filter((label): label is number => Number.isInteger(label)));
+    return new ClassLabels(Array.from({ length: max + 1 }, (_, id) => `LABEL_${id}`));
   }
 
   get numLabels(): number {
