@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readSafetensorsHeader } from '@tunekit/core';
@@ -40,6 +40,8 @@ describe('examples/classify.yaml (SEQ_CLS)', () => {
     const header = await readSafetensorsHeader(join(out, 'adapter_model.safetensors'));
     expect(header.tensors.get('base_model.model.score.weight')?.shape).toEqual([2, 128]);
 
+    const html = await readFile(join(out, 'report.html'), 'utf8');
+    expect(html).toContain('<h2>Confusion matrix</h2>');
     const report = await readJson<{
       accuracy: number;
       confusion_matrix: { labels: string[]; rows_true_columns_predicted: number[][] };

@@ -4,8 +4,10 @@ import type { ClassificationData } from '../data/index.js';
 import {
   ClassificationEvaluator,
   type ClassificationResult,
+  type ClassificationScores,
   classifierEvaluation,
 } from '../eval/index.js';
+import { escapeHtml } from '../html/index.js';
 import type { TrainerEvaluation } from '../train/index.js';
 
 /** The evaluation file of a classifier: the last evaluation's scores and confusion matrix. */
@@ -34,10 +36,15 @@ export class ClassifierEvaluation {
     this.evaluator = new ClassificationEvaluator(model, backend, data.labels.numLabels);
   }
 
+  /** Where each evaluation's confusion matrix goes as HTML (the report's section). */
+  onConfusionMatrix?: (html: string) => void;
+
   async evaluate(): Promise<TrainerEvaluation> {
     if (!this.data.eval) throw new Error('ClassifierEvaluation: no eval batches');
     this.last = await this.evaluator.run(this.data.eval);
-    return classifierEvaluation(this.last, this.data.labels.names, this.data.evalTexts);
+    const { names } = this.data.labels;
+    this.onConfusionMatrix?.(confusionMatrixHtml(names, this.last.scores));
+    return classifierEvaluation(this.last, names, this.data.evalTexts);
   }
 
   /**
@@ -69,4 +76,27 @@ export class ClassifierEvaluation {
   dispose(): void {
     this.evaluator.dispose();
   }
+}
+
+/**
+ * The confusion matrix as an HTML table (rows: true label, columns: predicted), with each class's
+ * precision, recall, F1 and support beside its row.
+ */
+export function confusionMatrixHtml(
+  names: readonly string[],
+  scores: ClassificationScores,
+): string {
+  const cell = (v: number) => `<td>${v}</td>`;
+  const fixed = (v: number) => `<td>${v.toFixed(3)}</td>`;
+  const head = names.map((n) => `<th>${escapeHtml(n)}</th>`).join('');
+  const rows = scores.confusion.map((row, k) => {
+    const c = scores.per_class[k];
+    return `<tr><th>${escapeHtml(names[k])}</th>${row.map(cell).join('')}${fixed(c.precision)}${fixed(c.recall)}${fixed(c.f1)}${cell(c.support)}</tr>`;
+  });
+  return [
+    `<p>accuracy ${scores.accuracy.toFixed(3)}, macro-F1 ${scores.macro_f1.toFixed(3)} (last evaluation; rows: true label, columns: predicted)</p>`,
+    `<table class="confusion"><tr><th>true \\ predicted</th>${head}<th>precision</th><th>recall</th><th>F1</th><th>support</th></tr>`,
+    ...rows,
+    '</table>',
+  ].join('\n');
 }

@@ -31,6 +31,7 @@ import {
   type OutputDirClaim,
   pickTrainingArguments,
   REPORT_FILE,
+  ReportCallback,
   sequenceClassificationLoss,
   Trainer,
 } from '../train/index.js';
@@ -212,8 +213,13 @@ async function trainClaimed(
     for (const line of stats.warnings) logger.warn(line);
 
     const evalBatches = data.eval;
+    const registered = resolveAllOf(run, TOKENS.TrainerCallback);
     const classifierEval =
       classification?.eval && new ClassifierEvaluation(model, backend, classification);
+    if (classifierEval) {
+      const report = registered.find((c): c is ReportCallback => c instanceof ReportCallback);
+      classifierEval.onConfusionMatrix = (html) => report?.setSection('Confusion matrix', html);
+    }
     const embeddingEval =
       embeddings &&
       embeddings.evalPairs.length > 0 &&
@@ -263,11 +269,7 @@ async function trainClaimed(
                 job.warn,
               )
             : undefined,
-      callbacks: [
-        ...resolveAllOf(run, TOKENS.TrainerCallback),
-        ...(job.callbacks ?? []),
-        beforeAfter,
-      ],
+      callbacks: [...registered, ...(job.callbacks ?? []), beforeAfter],
       computeLoss:
         job.computeLoss ??
         (classification
