@@ -20,6 +20,7 @@ const COMMANDS = {
   export: async () => (await import('./commands/export.js')).exportCommand,
   compare: async () => (await import('./commands/compare.js')).compareCommand,
   data: async () => (await import('./commands/data.js')).dataCommand,
+  review: async () => (await import('./commands/review.js')).reviewCommand,
   template: async () => (await import('./commands/template.js')).templateCommand,
   'export-config': async () => (await import('./commands/export-config.js')).exportConfigCommand,
 } satisfies Record<string, () => Promise<CommandFactory>>;

@@ -1,4 +1,4 @@
-import { type EvaluateModelOptions, evaluateModel } from '@tunekit/trainer';
+import { type EvaluateModelOptions, evaluateModel, writeEvalRun } from '@tunekit/trainer';
 import { Command } from 'commander';
 import { ALLOW_NONFINITE_FLAG, ALLOW_NONFINITE_HELP } from '../allow-nonfinite.js';
 import { integerIn } from '../option-parsers.js';
@@ -10,6 +10,7 @@ import { TEMPLATE_FLAG_HELP } from '../template-flag.js';
 interface EvalFlags extends Omit<EvaluateModelOptions, 'container' | 'warn'> {
   readonly plugin?: string[];
   readonly json?: boolean;
+  readonly out?: string;
 }
 
 /** `tunekit eval`: the trainer's evaluation of a model (and adapter) on a data file. */
@@ -42,6 +43,10 @@ export function evalCommand(streams: CliStreams): Command {
     .option(ALLOW_NONFINITE_FLAG, ALLOW_NONFINITE_HELP)
     .addOption(pluginOption("those the adapter's (or model's) training record lists"))
     .option('--json', 'print the metrics as one JSON object')
+    .option(
+      '-o, --out <folder>',
+      'also write the run there: eval_results.json (metrics) and eval_samples.jsonl (each answer beside its reference), which tunekit data hard-examples reads',
+    )
     .action((flags: EvalFlags) => runEval(flags, streams));
 }
 
@@ -55,6 +60,21 @@ async function runEval(flags: EvalFlags, streams: CliStreams): Promise<void> {
     ),
     warn: (line) => streams.stderr.write(`${line}\n`),
   });
+  if (flags.out !== undefined)
+    await writeEvalRun(
+      flags.out,
+      {
+        created_at: new Date().toISOString(),
+        model: flags.model,
+        adapter: flags.adapter,
+        data: flags.data,
+        base_dir: process.cwd(),
+        template: result.template,
+        examples: result.examples,
+        metrics: result.metrics,
+      },
+      result.samples,
+    );
   const write = (line: string) => streams.stdout.write(`${line}\n`);
   if (flags.json) {
     write(JSON.stringify(result.metrics));

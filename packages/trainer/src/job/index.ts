@@ -9,6 +9,15 @@ export { type DecodingConfig, decodingConfig } from './decoding-config.js';
 export { type EmbeddedTexts, type EmbedTextsOptions, embedTexts } from './embed-texts.js';
 export { describeCutAnswers, evalGeneration, noteCutAnswersOnce } from './eval-generation.js';
 export {
+  EVAL_RESULTS_FILE,
+  EVAL_SAMPLES_FILE,
+  type EvalResults,
+  type EvalRun,
+  type EvalRunSample,
+  readEvalRun,
+  writeEvalRun,
+} from './eval-run.js';
+export {
   type EvaluateModelOptions,
   type EvaluateModelResult,
   evaluateModel,
