@@ -4,6 +4,7 @@ import type { TraceContext } from '../nn/trace-context.js';
 import type { CausalLM, CausalLMInputs, CausalLMOutputs } from './causal-lm.js';
 import type { DecoderBody } from './causal-lm-head.js';
 import type { ModelFamily } from './model-family.js';
+import { refusePrefixAdapters } from './refuse-prefix-adapters.js';
 
 /**
  * transformers' `AutoModel` of a decoder family (`LlamaModel`, `GPT2Model`): the base model alone,
@@ -43,6 +44,7 @@ export class EmbeddingModel extends Module implements CausalLM {
   }
 
   forward(ctx: TraceContext, inputs: CausalLMInputs): CausalLMOutputs {
+    refusePrefixAdapters(this);
     const { hidden } = this.body.forward(ctx, inputs);
     return { logits: hidden, head: { hidden, project: (h) => h } };
   }

@@ -6,6 +6,7 @@ import { HostTensor, randomNormal, seededRandom } from '../tensor/index.js';
 import type { CausalLM, CausalLMInputs, CausalLMOutputs } from './causal-lm.js';
 import type { DecoderBody } from './causal-lm-head.js';
 import type { HfConfig, ModelFamily } from './model-family.js';
+import { refusePrefixAdapters } from './refuse-prefix-adapters.js';
 
 /** transformers' `*ForSequenceClassification` head name; PEFT's SEQ_CLS saves it (`modules_to_save`). */
 export const SCORE_HEAD = 'score';
@@ -67,6 +68,7 @@ export class SequenceClassifier extends Module implements CausalLM {
   }
 
   forward(ctx: TraceContext, inputs: CausalLMInputs): CausalLMOutputs {
+    refusePrefixAdapters(this);
     const { hidden } = this.sub<DecoderBody>(this.bodyName).forward(ctx, inputs);
     const project = (h: typeof hidden) => this.sub(SCORE_HEAD).forward(ctx, h);
     return { logits: project(hidden), head: { hidden, project } };

@@ -118,6 +118,7 @@ export function trainConfigSchema(container: DependencyContainer) {
     })
     .superRefine(refineSftData)
     .superRefine(refineAdapter)
+    .superRefine(refineTaskHead)
     .transform((config) =>
       config.adapter === 'qlora' ? { ...config, load_in_4bit: true } : config,
     );
@@ -146,6 +147,35 @@ function refineAdapter(
         'a base quantized to 4 bits is frozen; train an adapter on it (a peft: section, e.g. method: lora)',
     });
   }
+}
+
+/**
+ * A task head (task_type SEQ_CLS or FEATURE_EXTRACTION) loads its base in full precision and runs
+ * each batch once: a 4-bit base and R-Drop's double pass are causal-LM features.
+ */
+function refineTaskHead(
+  config: {
+    peft?: { task_type?: string | null };
+    adapter?: string;
+    load_in_4bit: boolean;
+    rdrop_alpha: number;
+  },
+  ctx: z.RefinementCtx,
+): void {
+  const taskType = config.peft?.task_type;
+  if (taskType !== 'SEQ_CLS' && taskType !== 'FEATURE_EXTRACTION') return;
+  if (config.load_in_4bit || config.adapter === 'qlora')
+    ctx.addIssue({
+      code: 'custom',
+      path: [config.load_in_4bit ? 'load_in_4bit' : 'adapter'],
+      message: `task_type ${taskType} trains on a full-precision base; drop load_in_4bit (or adapter: qlora)`,
+    });
+  if (config.rdrop_alpha > 0)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['rdrop_alpha'],
+      message: `R-Drop compares two passes of a causal LM's next-token predictions; task_type ${taskType} does not support it`,
+    });
 }
 
 /** A training job's config once validated, every default filled in (`parseTrainConfig`). */
