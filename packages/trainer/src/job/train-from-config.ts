@@ -4,8 +4,6 @@ import {
   inputPositionsOf,
   type Logger,
   loadCausalLM,
-  loadEmbeddingModel,
-  loadSequenceClassifier,
   PeftModel,
   type PeftModelOptions,
   readGenerationConfigFile,
@@ -14,25 +12,22 @@ import {
   resolveBackend,
   resolveById,
   resolveOptimizer,
-  SCORE_HEAD,
   TOKENS,
   Tokenizer,
   type TrainerCallback,
   trainableParametersLine,
 } from '@tunekit/core';
 import type { DependencyContainer } from 'tsyringe';
-import { loadClassificationData, loadEmbeddingData, loadSftData } from '../data/index.js';
+import { loadSftData } from '../data/index.js';
 import { Evaluator } from '../eval/index.js';
 import {
   type ComputeLoss,
   claimOutputDir,
   createTrainingRun,
-  infoNceLoss,
   type OutputDirClaim,
   pickTrainingArguments,
   REPORT_FILE,
   ReportCallback,
-  sequenceClassificationLoss,
   Trainer,
 } from '../train/index.js';
 import {
@@ -41,13 +36,12 @@ import {
   describeSamples,
   type Evaluation,
 } from './before-after.js';
-import { ClassifierEvaluation, taskTypeOf } from './classification-job.js';
-import { EmbeddingEvaluation } from './embedding-job.js';
 import { evalGeneration, noteCutAnswersOnce } from './eval-generation.js';
 import { resolveModelFolder } from './model-folder.js';
 import type { PeftSection } from './peft-section.js';
 import { describeQuantization, quantizationOf, quantizeOnLoad } from './quantize-on-load.js';
 import { SAVED_FILES, saveTrained } from './save-trained.js';
+import { openTaskHead } from './task-head.js';
 import type { TrainConfig } from './train-config.js';
 import { trainerVersion } from './trainer-version.js';
 import {
@@ -162,31 +156,20 @@ async function trainClaimed(
     const tokenizer = await Tokenizer.fromFolder(folder);
     const quantization = quantizationOf(config);
     const dataDeps = { container: run, tokenizer, baseDir: job.configDir, tokenizerDir: folder };
-    // a classifier's head is sized by its labels, so its data loads first
-    const taskType = taskTypeOf(config);
-    const classification =
-      taskType === 'SEQ_CLS' ? await loadClassificationData(config, dataDeps) : undefined;
-    const embeddings =
-      taskType === 'FEATURE_EXTRACTION'
-        ? await loadEmbeddingData(config, config.pooling_mode, dataDeps)
-        : undefined;
+    const head = await openTaskHead(config, dataDeps);
     const loadOptions = {
       families: run,
       allowNonfinite: config.allow_nonfinite,
       warn: logger.warn,
     };
-    const { model } = classification
-      ? await loadSequenceClassifier(folder, {
-          ...loadOptions,
-          numLabels: classification.labels.numLabels,
-          seed: config.seed,
-        })
-      : embeddings
-        ? await loadEmbeddingModel(folder, loadOptions)
-        : await loadCausalLM(folder, {
+    const model = head
+      ? await head.loadModel(folder, loadOptions)
+      : (
+          await loadCausalLM(folder, {
             ...loadOptions,
             quantize: quantizeOnLoad(run, quantization),
-          });
+          })
+        ).model;
     print(`model: ${folder} (${modelType ?? 'unknown type'}) on backend ${backend.id}`);
     if (quantization) print(describeQuantization(quantization, backend.id));
     let peft: PeftModel | undefined;
@@ -196,7 +179,7 @@ async function trainClaimed(
         modelType,
         modelConfig: hfConfig,
         tokenizer,
-        ...(classification && { outputHead: SCORE_HEAD }),
+        ...(head?.outputHead && { outputHead: head.outputHead }),
       });
       const { trainable, all } = peft.parameterCounts();
       print(`peft: ${config.peft.method}: ${trainableParametersLine(trainable, all)}`);
@@ -204,7 +187,7 @@ async function trainClaimed(
       print('full fine-tuning: every parameter trains');
     }
 
-    const data = classification ?? embeddings ?? (await loadSftData(config, dataDeps));
+    const data = head?.data ?? (await loadSftData(config, dataDeps));
     const { stats } = data;
     print(
       `data: ${stats.examples} training examples (${stats.sources.map((s) => s.format).join(', ')}), ` +
@@ -214,23 +197,12 @@ async function trainClaimed(
 
     const evalBatches = data.eval;
     const registered = resolveAllOf(run, TOKENS.TrainerCallback);
-    const classifierEval =
-      classification?.eval && new ClassifierEvaluation(model, backend, classification);
-    if (classifierEval) {
-      const report = registered.find((c): c is ReportCallback => c instanceof ReportCallback);
-      classifierEval.onConfusionMatrix = (html) => report?.setSection('Confusion matrix', html);
-    }
-    const embeddingEval =
-      embeddings &&
-      embeddings.evalPairs.length > 0 &&
-      new EmbeddingEvaluation(model, backend, embeddings, {
-        batchSize: config.per_device_eval_batch_size,
-        padTokenId: tokenizer.padTokenId ?? tokenizer.eosTokenId ?? 0,
-        temperature: config.temperature,
-      });
+    const headEval = head?.evaluation(model, backend, {
+      tokenizer,
+      report: registered.find((c): c is ReportCallback => c instanceof ReportCallback),
+    });
     const evaluator =
-      classification === undefined &&
-      embeddings === undefined &&
+      head === undefined &&
       evalBatches &&
       new Evaluator({
         model,
@@ -243,7 +215,7 @@ async function trainClaimed(
         ),
         metrics: resolveAllOf(run, TOKENS.Metric),
       });
-    if (!evaluator && !classifierEval && !embeddingEval)
+    if (!evaluator && !headEval)
       logger.warn(
         'no eval data (set eval: or eval_split:), so nothing is measured before and after',
       );
@@ -255,34 +227,27 @@ async function trainClaimed(
       args,
       optimizer,
       trainData: (epoch) => data.train(epoch),
-      evaluate: classifierEval
-        ? () => classifierEval.evaluate()
-        : embeddingEval
-          ? () => embeddingEval.evaluate()
-          : evaluator
-            ? noteCutAnswersOnce(
-                () => evaluator.evaluate(evalBatches, data.evalPrompts),
-                {
-                  maxNewTokens: config.generation.max_new_tokens,
-                  positions: inputPositionsOf(model),
-                },
-                job.warn,
-              )
-            : undefined,
+      evaluate: headEval
+        ? headEval.evaluate
+        : evaluator
+          ? noteCutAnswersOnce(
+              () => evaluator.evaluate(evalBatches, data.evalPrompts),
+              {
+                maxNewTokens: config.generation.max_new_tokens,
+                positions: inputPositionsOf(model),
+              },
+              job.warn,
+            )
+          : undefined,
       callbacks: [...registered, ...(job.callbacks ?? []), beforeAfter],
-      computeLoss:
-        job.computeLoss ??
-        (classification
-          ? sequenceClassificationLoss()
-          : embeddings && infoNceLoss(config.temperature, embeddings)),
+      computeLoss: job.computeLoss ?? head?.computeLoss,
       identity: { model: config.model, peft: config.peft ?? null, data: stats.fingerprint },
       outputDirClaim: claim,
       warn: logger.warn,
     });
     const result = await trainer.train().finally(() => {
       if (evaluator) evaluator.dispose();
-      if (classifierEval) classifierEval.dispose();
-      if (embeddingEval) embeddingEval.dispose();
+      headEval?.dispose();
     });
 
     const outputDir = resolve(config.output_dir);
@@ -294,8 +259,7 @@ async function trainClaimed(
       baseModel: config.model,
       template: data.template,
     });
-    const classificationReport = await classifierEval?.writeReport(outputDir);
-    if (classificationReport) files.push(classificationReport);
+    files.push(...((await headEval?.writeFiles(outputDir)) ?? []));
     const { first, last } = beforeAfter;
     const metrics = { before: first?.metrics, after: last?.metrics, train: result.metrics };
     await writeTrainingRecord(outputDir, {
@@ -307,8 +271,7 @@ async function trainClaimed(
       template: { id: data.template.id, sha256: data.template.sha256 },
       data: dataRecord(stats),
       config,
-      ...(taskType !== 'CAUSAL_LM' && { task_type: taskType }),
-      ...(classification && classification.labels.toConfig()),
+      ...head?.record,
       ...(quantization && { quantization_config: quantization }),
       plugins: job.plugins ?? config.plugins,
       global_step: result.globalStep,
