@@ -70,6 +70,9 @@ describe('trainConfigSchema', () => {
     expect(issues({ ...base, rdrop_alpha: 0.5 })).toEqual([
       expect.stringMatching(/^rdrop_alpha: R-Drop .* task_type SEQ_CLS does not support it/),
     ]);
+    expect(issues({ ...base, neftune_noise_alpha: 5 })).toEqual([
+      expect.stringMatching(/^neftune_noise_alpha: NEFTune .* does not support it/),
+    ]);
     expect(issues({ ...base, id2label: { zero: 'a' } })).toEqual([
       expect.stringMatching(/^id2label/),
     ]);

@@ -151,7 +151,8 @@ function refineAdapter(
 
 /**
  * A task head (task_type SEQ_CLS or FEATURE_EXTRACTION) loads its base in full precision and runs
- * each batch once: a 4-bit base and R-Drop's double pass are causal-LM features.
+ * each batch once without noise: a 4-bit base, NEFTune and R-Drop's double pass are causal-LM
+ * features.
  */
 function refineTaskHead(
   config: {
@@ -159,6 +160,7 @@ function refineTaskHead(
     adapter?: string;
     load_in_4bit: boolean;
     rdrop_alpha: number;
+    neftune_noise_alpha: number | null;
   },
   ctx: z.RefinementCtx,
 ): void {
@@ -169,6 +171,12 @@ function refineTaskHead(
       code: 'custom',
       path: [config.load_in_4bit ? 'load_in_4bit' : 'adapter'],
       message: `task_type ${taskType} trains on a full-precision base; drop load_in_4bit (or adapter: qlora)`,
+    });
+  if (config.neftune_noise_alpha !== null)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['neftune_noise_alpha'],
+      message: `NEFTune adds noise to a causal LM's input embeddings; task_type ${taskType} does not support it`,
     });
   if (config.rdrop_alpha > 0)
     ctx.addIssue({
