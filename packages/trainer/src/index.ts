@@ -1,3 +1,4 @@
+export * from './behaviour/index.js';
 export * from './chat/index.js';
 export * from './compare/index.js';
 export * from './data/index.js';

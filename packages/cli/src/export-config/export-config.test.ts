@@ -204,6 +204,7 @@ describe('export-config --to axolotl', () => {
       /^label_smoothing_factor: 0.1 has no axolotl equivalent/,
     );
     await expect(axolotl('quickstart.yaml', ['rdrop_alpha=0.5'])).rejects.toThrow(UserError);
+    await expect(axolotl('quickstart.yaml', ['mixout=0.1'])).rejects.toThrow(/^mixout: 0.1/);
     await expect(axolotl('quickstart.yaml', ['loss_policy=last_assistant'])).rejects.toThrow(
       /^loss_policy: last_assistant/,
     );

@@ -3,9 +3,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataManifest } from '@tunekit/core';
-import type { Browser, Page } from 'playwright-core';
+import { type Browser, launchChromium, type Page } from '@tunekit/test-chromium';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './chromium.js';
 import { readJson } from './read-json.js';
 import { runTunekit, tunekitBin } from './run-tunekit.js';
 

@@ -2,6 +2,7 @@ export {
   ADAPTER_CONFIG_FILE,
   ADAPTER_WEIGHTS_FILE,
   type AdapterFiles,
+  adapterFileBytes,
   readAdapterFolder,
   writeAdapterFolder,
 } from './adapter-folder.js';
@@ -40,7 +41,12 @@ export {
 } from './peft-config.js';
 export { PEFT_KEY_PREFIX, peftKey } from './peft-keys.js';
 export { type PeftContext, type PeftMethod, peftTypeOf } from './peft-method.js';
-export { DEFAULT_ADAPTER, PeftModel, type PeftModelOptions } from './peft-model.js';
+export {
+  DEFAULT_ADAPTER,
+  PeftModel,
+  type PeftModelOptions,
+  type SaveOptions,
+} from './peft-model.js';
 export { moduleNamesField, targetConfigFields } from './target-config-fields.js';
 export {
   ALL_LINEAR,

@@ -1,14 +1,14 @@
-import { join } from 'node:path';
 import type { DependencyContainer } from 'tsyringe';
 import { UserError } from '../errors/index.js';
 import { type DType, isFloat } from '../graph/index.js';
 import {
   countNonFinite,
+  folderSource,
   ModelWeights,
   type NonFiniteOptions,
-  readFileIfPresent,
   readHfConfig,
   readOptionalJsonObject,
+  readSourceBytes,
   SAFETENSORS_DTYPES,
   writeModelFolder,
 } from '../io/index.js';
@@ -95,12 +95,13 @@ export async function mergeAdapterIntoFolder(opts: MergeAdapterOptions): Promise
     weights.set(name, asStored);
   }
   const extraFiles: Record<string, Uint8Array> = {};
+  const adapter = folderSource(opts.adapter);
   for (const file of ADAPTER_TOKENIZER_FILES) {
-    const bytes = await readFileIfPresent(join(opts.adapter, file));
+    const bytes = await readSourceBytes(adapter, file);
     if (bytes) extraFiles[file] = bytes;
   }
   // a classifier's labels are in the training record tunekit writes beside its adapters
-  const record = await readOptionalJsonObject(join(opts.adapter, 'training_record.json'));
+  const record = await readOptionalJsonObject('training_record.json', adapter);
   const taskConfig = mergedTaskConfig(config, taskType, model.shape.vocabSize, record ?? undefined);
   const outConfig = opts.dtype
     ? { ...taskConfig, torch_dtype: MERGE_DTYPES[opts.dtype] }

@@ -1,11 +1,15 @@
-import { join } from 'node:path';
 import { UserError } from '../errors/index.js';
 import { formatShape, sameShape } from '../graph/index.js';
-import type { NonFiniteOptions } from '../io/index.js';
+import {
+  type FolderInput,
+  folderSource,
+  type NonFiniteOptions,
+  writeFolderFiles,
+} from '../io/index.js';
 import type { Module, Parameter } from '../nn/index.js';
 import { HostTensor, seededRandom } from '../tensor/index.js';
 import type { Tokenizer } from '../tokenizer/index.js';
-import { ADAPTER_CONFIG_FILE, readAdapterFolder, writeAdapterFolder } from './adapter-folder.js';
+import { ADAPTER_CONFIG_FILE, adapterFileBytes, readAdapterFolder } from './adapter-folder.js';
 import { type AdapterLayer, isAdapterLayer } from './adapter-layer.js';
 import { peftPluginHint } from './known-peft-plugins.js';
 import type { LinearDispatcher } from './linear-dispatcher.js';
@@ -17,6 +21,12 @@ import { trainableParametersLine } from './trainable-report.js';
 
 /** PEFT's name for the first adapter. */
 export const DEFAULT_ADAPTER = 'default';
+
+/** What `save` records beside the adapters. */
+export interface SaveOptions {
+  /** Written as `base_model_name_or_path` in each adapter_config.json. */
+  readonly baseModelNameOrPath?: string;
+}
 
 export interface PeftModelOptions {
   /** The registered PEFT methods (`resolveAllOf(container, TOKENS.PeftMethod)`), for loading folders. */
@@ -103,7 +113,7 @@ export class PeftModel<M extends Module = Module> {
    */
   static async fromPretrained<M extends Module>(
     model: M,
-    dir: string,
+    dir: FolderInput,
     options: PeftModelOptions &
       NonFiniteOptions & { readonly adapterName?: string; readonly isTrainable?: boolean },
   ): Promise<PeftModel<M>> {
@@ -331,7 +341,16 @@ export class PeftModel<M extends Module = Module> {
    * Saves every adapter as PEFT does: 'default' in `dir`, any other in `dir/<name>`, each as
    * `adapter_config.json` (with `peft_type`, `inference_mode: true`) and `adapter_model.safetensors`.
    */
-  async save(dir: string, opts: { readonly baseModelNameOrPath?: string } = {}): Promise<void> {
+  async save(dir: string, opts: SaveOptions = {}): Promise<void> {
+    await writeFolderFiles(dir, await this.savedFiles(opts));
+  }
+
+  /**
+   * What `save` writes, as bytes by relative path (`adapter_config.json`, `<name>/...`): in a
+   * browser, the downloads.
+   */
+  async savedFiles(opts: SaveOptions = {}): Promise<Map<string, Uint8Array>> {
+    const out = new Map<string, Uint8Array>();
     for (const [name, { method, config }] of this.adapters) {
       const saved: Record<string, unknown> = {
         ...(method.savedConfig?.(config) ?? config),
@@ -340,11 +359,11 @@ export class PeftModel<M extends Module = Module> {
       };
       if (opts.baseModelNameOrPath !== undefined)
         saved.base_model_name_or_path = opts.baseModelNameOrPath;
-      await writeAdapterFolder(name === DEFAULT_ADAPTER ? dir : join(dir, name), {
-        config: saved,
-        tensors: await this.tensorsToSave(name),
-      });
+      const files = adapterFileBytes({ config: saved, tensors: await this.tensorsToSave(name) });
+      for (const [file, bytes] of files)
+        out.set(name === DEFAULT_ADAPTER ? file : `${name}/${file}`, bytes);
     }
+    return out;
   }
 
   /**
@@ -352,16 +371,17 @@ export class PeftModel<M extends Module = Module> {
    * NaN or ±Inf is an error unless `allowNonfinite`.
    */
   async loadAdapter(
-    dir: string,
+    dir: FolderInput,
     name: string,
     opts: NonFiniteOptions & { readonly isTrainable?: boolean } = {},
   ): Promise<void> {
-    const files = await readAdapterFolder(dir, opts);
-    const method = this.methodOf(files.config, dir);
+    const source = folderSource(dir);
+    const files = await readAdapterFolder(source, opts);
+    const method = this.methodOf(files.config, source.location);
     const config = { ...files.config, inference_mode: !opts.isTrainable };
-    this.addAdapter(name, method, config, join(dir, ADAPTER_CONFIG_FILE));
+    this.addAdapter(name, method, config, source.pathOf(ADAPTER_CONFIG_FILE));
     try {
-      this.loadStateDict(files.tensors, name, dir);
+      this.loadStateDict(files.tensors, name, source.location);
     } catch (err) {
       this.removeFailed(name);
       throw err;

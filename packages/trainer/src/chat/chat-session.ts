@@ -62,6 +62,11 @@ export class ChatSession {
     this.messages = [];
   }
 
+  /** Replaces the conversation with `messages` (a scripted one's earlier turns); the opening stays. */
+  resetTo(messages: readonly ChatMessage[]): void {
+    this.messages = [...messages];
+  }
+
   /** Answers `text`, writing the answer as it is generated; returns the whole answer. */
   async reply(text: string, write: (text: string) => void): Promise<string> {
     const { tokenizer, template, context, variables } = this.opts;

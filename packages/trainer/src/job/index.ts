@@ -18,6 +18,11 @@ export {
   writeEvalRun,
 } from './eval-run.js';
 export {
+  type EvaluateBehaviourOptions,
+  type EvaluateBehaviourResult,
+  evaluateBehaviour,
+} from './evaluate-behaviour.js';
+export {
   type EvaluateModelOptions,
   type EvaluateModelResult,
   evaluateModel,

@@ -22,6 +22,14 @@ export type { DataCursor, EpochPlans } from './data-windows.js';
 export type { EvaluateFn, TrainerEvaluation } from './evaluate-fn.js';
 export { infoNceLoss } from './info-nce-loss.js';
 export { type LrSchedule, lrFactor, warmupStepsFor } from './lr-schedule.js';
+export {
+  MIXOUT_SEED_INPUT,
+  type MixoutPlan,
+  type MixoutTarget,
+  mixout,
+  mixoutTargetName,
+  planMixout,
+} from './mixout.js';
 export { inputEmbeddingPath, NEFTUNE_SEED_INPUT } from './neftune.js';
 export { type ClaimOptions, claimOutputDir, type OutputDirClaim } from './output-dir-claim.js';
 export { LOCK_FILE } from './output-dir-lock.js';

@@ -1,5 +1,6 @@
 import { DROPOUT_SEED_INPUT, HostTensor } from '@tunekit/core';
 import type { TrainBatch } from '../data/batch.js';
+import { MIXOUT_SEED_INPUT } from './mixout.js';
 import { NEFTUNE_SEED_INPUT } from './neftune.js';
 import type { StepGraphs } from './step-graphs.js';
 import { NUM_ITEMS_INPUT, type StepShape } from './trace-loss.js';
@@ -61,6 +62,7 @@ function batchFeeds(
     [NUM_ITEMS_INPUT]: new HostTensor('f32', [], Float64Array.of(numItems)),
     [DROPOUT_SEED_INPUT]: HostTensor.from('i32', [], [stepSeed(seed, microStep, 0)]),
     [NEFTUNE_SEED_INPUT]: HostTensor.from('i32', [], [stepSeed(seed, microStep, 1)]),
+    [MIXOUT_SEED_INPUT]: HostTensor.from('i32', [], [stepSeed(seed, microStep, 2)]),
   };
   if (batch.segment_ids) feeds.segment_ids = batch.segment_ids;
   return feeds;

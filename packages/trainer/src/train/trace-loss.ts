@@ -7,6 +7,7 @@ import {
   TraceContext,
 } from '@tunekit/core';
 import type { ComputeLoss } from './causal-lm-loss.js';
+import { type MixoutPlan, MixoutTraceContext } from './mixout.js';
 import { withNeftune } from './neftune.js';
 
 /** What one compiled step graph is specialised to: the batch shape and whether it is packed. */
@@ -24,6 +25,8 @@ export interface LossTraceOptions {
   readonly twoPasses: boolean;
   /** transformers' gradient_checkpointing: the backward recomputes each decoder layer. */
   readonly gradientCheckpointing?: boolean;
+  /** Mixout on the planned weights (their reads become mixout(w; w0, p)); absent: off. */
+  readonly mixout?: MixoutPlan;
 }
 
 /** The f32 scalar input holding the supervised tokens of the accumulation window. */
@@ -37,8 +40,8 @@ export interface TracedLoss {
 
 /**
  * Traces the training loss of `model` for one batch shape: inputs input_ids, position_ids, labels
- * and segment_ids (packed only), i32 [B, T], and num_items_in_batch; dropout
- * and NEFTune add their seed inputs. Parameters become 'param' or 'frozen' inputs by their flag.
+ * and segment_ids (packed only), i32 [B, T], and num_items_in_batch; dropout,
+ * NEFTune and Mixout add their seed inputs (Mixout also its targets, as frozen inputs). Parameters become 'param' or 'frozen' inputs by their flag.
  */
 export function traceTrainingLoss(
   model: CausalLM,
@@ -47,7 +50,10 @@ export function traceTrainingLoss(
 ): TracedLoss {
   const { batch: B, seq: T } = shape;
   const b = new GraphBuilder();
-  const ctx = new TraceContext(b, model, { gradientCheckpointing: opts.gradientCheckpointing });
+  const traceOpts = { gradientCheckpointing: opts.gradientCheckpointing };
+  const ctx = opts.mixout
+    ? new MixoutTraceContext(b, model, traceOpts, opts.mixout)
+    : new TraceContext(b, model, traceOpts);
   const labels = b.input('labels', [B, T], 'i32');
   const numItemsInBatch = b.input(NUM_ITEMS_INPUT, [], 'f32');
   let ids = b.input('input_ids', [B, T], 'i32');

@@ -22,6 +22,7 @@ import { DataWindows, type EpochPlans } from './data-windows.js';
 import { ensureFinite } from './ensure-finite.js';
 import type { EvaluateFn } from './evaluate-fn.js';
 import { type LrSchedule, lrFactor, warmupStepsFor } from './lr-schedule.js';
+import { type MixoutPlan, planMixout } from './mixout.js';
 import { runOptimizerStep } from './optimizer-step.js';
 import { claimOutputDir, type OutputDirClaim } from './output-dir-claim.js';
 import { planParamGroups } from './param-groups.js';
@@ -100,6 +101,8 @@ export class Trainer {
   private readonly weights: TrainedWeights;
   /** Trainable parameters under their graph input names. */
   private readonly trainable: [string, Parameter][];
+  /** Mixout's targets, taken before any step or checkpoint restore changes the weights. */
+  private readonly mixout?: MixoutPlan;
   private readonly warn: (message: string) => void;
 
   constructor(private readonly opts: TrainerOptions) {
@@ -109,6 +112,8 @@ export class Trainer {
     this.callbacks = new CallbackList(opts.callbacks ?? []);
     this.weights = opts.peft ? adapterWeights(opts.peft) : fullWeights(opts.model);
     this.trainable = trainableParameters(opts.model, !opts.peft);
+    if (opts.args.mixout > 0)
+      this.mixout = planMixout(opts.model, this.trainable, opts.args.mixout, !opts.peft);
     this.warn = opts.warn ?? ((message) => console.warn(`warning: ${message}`));
   }
 
@@ -220,6 +225,7 @@ export class Trainer {
         neftuneNoiseAlpha: args.neftune_noise_alpha,
         twoPasses: args.rdrop_alpha > 0,
         gradientCheckpointing: args.gradient_checkpointing,
+        mixout: this.mixout,
       },
       optimizer: opts.optimizer ?? adamwTorch(args),
       groups,

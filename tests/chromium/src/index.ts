@@ -1,7 +1,8 @@
-// A copy of packages/trainer/test/chromium.ts (the browser e2e tests will share one helper).
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
+
+export type { Browser, Page } from 'playwright-core';
 
 /** Debian's Chromium: playwright-core drives it as it is and never downloads a browser. */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -14,8 +15,9 @@ export function ensureChromium(): void {
   if (existsSync(CHROMIUM)) return;
   if (process.getuid?.() !== 0)
     throw new Error(`${CHROMIUM} is missing and this is not root: apt-get install chromium`);
+  // other test packages may be installing at the same time: wait for dpkg's lock, do not fail on it
   const install = () =>
-    execFileSync('apt-get', ['install', '-y', 'chromium'], {
+    execFileSync('apt-get', ['-o', 'DPkg::Lock::Timeout=600', 'install', '-y', 'chromium'], {
       stdio: 'inherit',
       env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
     });
@@ -27,12 +29,20 @@ export function ensureChromium(): void {
   }
 }
 
+export interface LaunchOptions {
+  /**
+   * Turn WebGPU on (`--enable-unsafe-webgpu`): headless Chromium on a machine without a GPU then
+   * offers SwiftShader, a software adapter (correct, about 1 GFLOP/s).
+   */
+  readonly webgpu?: boolean;
+}
+
 /** Headless Chromium; as root it needs --no-sandbox. */
-export async function launchChromium(): Promise<Browser> {
+export async function launchChromium(opts: LaunchOptions = {}): Promise<Browser> {
   ensureChromium();
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: process.getuid?.() === 0 ? ['--no-sandbox'] : [],
-  });
+  const args = [
+    ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
+    ...(opts.webgpu ? ['--enable-unsafe-webgpu'] : []),
+  ];
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args });
 }

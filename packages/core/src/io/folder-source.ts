@@ -1,0 +1,19 @@
+import { hostFolder, openHostFile, writeFolderFiles } from '#host-folder';
+import { type FileSource, isFileSource, type RandomAccessFile } from './file-source.js';
+
+export { writeFolderFiles };
+
+/** A folder given as a string (a path on disk in Node, a URL in a browser) or as a FileSource. */
+export type FolderInput = string | FileSource;
+
+export function folderSource(folder: FolderInput): FileSource {
+  return isFileSource(folder) ? folder : hostFolder(folder);
+}
+
+/** A file given as a string (a path, or a URL in a browser) or already open. */
+export type FileInput = string | RandomAccessFile;
+
+/** Opens a file given as a string; undefined when there is none. */
+export function openFile(file: FileInput): Promise<RandomAccessFile | undefined> {
+  return typeof file === 'string' ? openHostFile(file) : Promise.resolve(file);
+}
