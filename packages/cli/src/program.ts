@@ -14,6 +14,7 @@ const COMMANDS = {
   eval: async () => (await import('./commands/eval.js')).evalCommand,
   chat: async () => (await import('./commands/chat.js')).chatCommand,
   generate: async () => (await import('./commands/generate.js')).generateCommand,
+  embed: async () => (await import('./commands/embed.js')).embedCommand,
   merge: async () => (await import('./commands/merge.js')).mergeCommand,
   quantize: async () => (await import('./commands/quantize.js')).quantizeCommand,
   export: async () => (await import('./commands/export.js')).exportCommand,

@@ -34,7 +34,23 @@ const allExamples = readdirSync(examples).filter((name) => name.endsWith('.yaml'
 const isPrefixFamily = (name: string) =>
   PREFIX_FAMILY.test(readFileSync(join(examples, name), 'utf8'));
 const isDpo = (name: string) => /^trainer: dpo$/m.test(readFileSync(join(examples, name), 'utf8'));
-const exampleConfigs = allExamples.filter((name) => !isPrefixFamily(name) && !isDpo(name));
+/** The task-head examples (classification, embeddings): the targets export causal-LM SFT only. */
+const TASK_HEAD = /^\s*task_type: (SEQ_CLS|FEATURE_EXTRACTION)\s*$/m;
+const isTaskHead = (name: string) => TASK_HEAD.test(readFileSync(join(examples, name), 'utf8'));
+const exampleConfigs = allExamples.filter(
+  (name) => !isPrefixFamily(name) && !isDpo(name) && !isTaskHead(name),
+);
+
+describe('export-config of a task-head example', () => {
+  it.each(allExamples.filter(isTaskHead))(
+    '%s is refused in one line naming the task type',
+    async (name) => {
+      await expect(job(name, 'trl')).rejects.toThrow(
+        /^peft\.task_type: (SEQ_CLS|FEATURE_EXTRACTION): trl is written as causal-LM SFT; a classification or embedding job has no equivalent there$/,
+      );
+    },
+  );
+});
 
 describe('export-config of a prefix-family example', () => {
   it.each(allExamples.filter(isPrefixFamily))(

@@ -82,6 +82,10 @@ export const COMMON_RULES = {
   disable_tqdm: { tunekitOnly: 'the progress bar' },
   overwrite_output_dir: { tunekitOnly: "tunekit's refusal to train into a finished run" },
   allow_nonfinite: { tunekitOnly: "tunekit's check of the weights for NaN/Inf at load" },
+  // the task heads' settings: a job of those task types is refused as a whole (clusterJob)
+  id2label: { handled: 'task_type SEQ_CLS only' },
+  pooling_mode: { handled: 'task_type FEATURE_EXTRACTION only' },
+  temperature: { handled: 'task_type FEATURE_EXTRACTION only' },
   plugins: {
     warn: 'tunekit packages; load their equivalent on the target yourself',
     unless: isOff.empty,

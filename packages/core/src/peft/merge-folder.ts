@@ -7,16 +7,18 @@ import {
   ModelWeights,
   type NonFiniteOptions,
   readHfConfig,
+  readOptionalJsonObject,
   readSourceBytes,
   SAFETENSORS_DTYPES,
   writeModelFolder,
 } from '../io/index.js';
-import { type FamilySource, loadCausalLM } from '../models/index.js';
+import type { FamilySource } from '../models/index.js';
 import { resolveAllOf, TOKENS } from '../plugin/index.js';
 import { HostTensor } from '../tensor/index.js';
 import type { LinearDispatcher } from './linear-dispatcher.js';
 import type { PeftMethod } from './peft-method.js';
 import { PeftModel } from './peft-model.js';
+import { loadModelForAdapter, mergedTaskConfig } from './task-model.js';
 
 /** Tokenizer files an adapter folder may carry (with the chat template it was trained with). */
 const ADAPTER_TOKENIZER_FILES = [
@@ -68,7 +70,7 @@ export async function mergeAdapterIntoFolder(opts: MergeAdapterOptions): Promise
   const { allowNonfinite, warn } = opts;
   const config = await readHfConfig(opts.model);
   const plugins = 'container' in opts ? fromContainer(opts.container) : opts;
-  const { model } = await loadCausalLM(opts.model, {
+  const model = await loadModelForAdapter(opts.model, opts.adapter, {
     families: plugins.families,
     allowNonfinite,
     warn,
@@ -81,6 +83,7 @@ export async function mergeAdapterIntoFolder(opts: MergeAdapterOptions): Promise
     dispatchers: plugins.dispatchers,
     modelType: typeof config.model_type === 'string' ? config.model_type : undefined,
   });
+  const taskType = peft.config().task_type;
   const merged = peft.mergeAndUnload();
   const stored = await storedDtypes(opts.model);
   const weights = new Map<string, HostTensor>();
@@ -98,7 +101,12 @@ export async function mergeAdapterIntoFolder(opts: MergeAdapterOptions): Promise
     const bytes = await readSourceBytes(adapter, file);
     if (bytes) extraFiles[file] = bytes;
   }
-  const outConfig = opts.dtype ? { ...config, torch_dtype: MERGE_DTYPES[opts.dtype] } : config;
+  // a classifier's labels are in the training record tunekit writes beside its adapters
+  const record = await readOptionalJsonObject('training_record.json', adapter);
+  const taskConfig = mergedTaskConfig(config, taskType, model.shape.vocabSize, record ?? undefined);
+  const outConfig = opts.dtype
+    ? { ...taskConfig, torch_dtype: MERGE_DTYPES[opts.dtype] }
+    : taskConfig;
   return writeModelFolder(opts.out, {
     config: outConfig,
     weights,

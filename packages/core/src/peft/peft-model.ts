@@ -191,9 +191,11 @@ export class PeftModel<M extends Module = Module> {
    */
   addParsedAdapter<C extends PeftConfig>(name: string, method: PeftMethod<C>, config: C): void {
     if (this.adapters.has(name)) throw new UserError(`adapter '${name}' already exists`);
-    const applied = method.inject(this.model, config, name, this.context);
-    if (applied.modules_to_save && applied.modules_to_save.length > 0)
-      wrapModulesToSave(this.model, name, applied.modules_to_save);
+    const headed = withClassifierHeads(config);
+    const applied = method.inject(this.model, headed, name, this.context);
+    const toSave = [...(applied.modules_to_save ?? [])];
+    if (config.task_type === 'SEQ_CLS') toSave.push(...SEQ_CLS_HEADS);
+    if (toSave.length > 0) wrapModulesToSave(this.model, name, [...new Set(toSave)]);
     this.adapters.set(name, { method, config: applied });
     this.refresh();
   }
@@ -554,6 +556,23 @@ export class PeftModel<M extends Module = Module> {
   isTrainable(name: string): boolean {
     return !this.entry(name).config.inference_mode;
   }
+}
+
+/** The head names PEFT's `PeftModelForSequenceClassification` trains and saves in full. */
+const SEQ_CLS_HEADS = ['classifier', 'score'];
+
+/**
+ * A SEQ_CLS config with the heads added to its `modules_to_save`, as PEFT's
+ * `PeftModelForSequenceClassification` extends it before injecting (so the saved config lists them);
+ * a config without the field (prompt learning) is returned as is, its heads wrapped all the same.
+ */
+function withClassifierHeads<C extends PeftConfig>(config: C): C {
+  if (config.task_type !== 'SEQ_CLS' || !('modules_to_save' in config)) return config;
+  const listed = config.modules_to_save ?? [];
+  return {
+    ...config,
+    modules_to_save: [...listed, ...SEQ_CLS_HEADS.filter((h) => !listed.includes(h))],
+  };
 }
 
 function listed(label: string, items: readonly string[]): string {

@@ -4,7 +4,9 @@ export {
   describeSamples,
   type Evaluation,
 } from './before-after.js';
+export { CLASSIFICATION_REPORT_FILE } from './classification-job.js';
 export { type DecodingConfig, decodingConfig } from './decoding-config.js';
+export { type EmbeddedTexts, type EmbedTextsOptions, embedTexts } from './embed-texts.js';
 export { describeCutAnswers, evalGeneration, noteCutAnswersOnce } from './eval-generation.js';
 export {
   EVAL_RESULTS_FILE,

@@ -8,6 +8,7 @@ import {
   PeftModel,
   readGenerationConfigFile,
   readHfConfig,
+  readOptionalJsonObject,
   resolveAllOf,
   TOKENIZER_FILE,
   TOKENS,
@@ -15,6 +16,7 @@ import {
   UserError,
 } from '@tunekit/core';
 import type { DependencyContainer } from 'tsyringe';
+import { CLASSIFICATION_REPORT_FILE } from './classification-job.js';
 import { resolveModelFolder } from './model-folder.js';
 import { quantizeOnLoad } from './quantize-on-load.js';
 import { readTrainingRecord, type TrainingRecord } from './training-record.js';
@@ -71,6 +73,7 @@ export async function loadInferenceModel(
   });
   let peft: PeftModel | undefined;
   if (adapter !== undefined) {
+    await refuseTaskHead(adapter);
     const modelType = (await readHfConfig(folder)).model_type;
     const options = {
       ...nonFinite,
@@ -98,6 +101,20 @@ export async function loadInferenceModel(
     record,
     peft,
   };
+}
+
+/** Generation, chat and evaluation run causal LMs; a task head's adapter is named as what it is. */
+async function refuseTaskHead(adapter: string): Promise<void> {
+  const config = await readOptionalJsonObject(join(adapter, 'adapter_config.json'));
+  const taskType = config?.task_type;
+  if (taskType === 'SEQ_CLS')
+    throw new UserError(
+      `${adapter}: a SEQ_CLS adapter classifies and does not generate; its eval metrics are in ${CLASSIFICATION_REPORT_FILE} and training_record.json beside it, and tunekit merge writes it as a *ForSequenceClassification model`,
+    );
+  if (taskType === 'FEATURE_EXTRACTION')
+    throw new UserError(
+      `${adapter}: a FEATURE_EXTRACTION adapter makes embeddings and does not generate; run tunekit embed --adapter ${adapter} <file>`,
+    );
 }
 
 /**

@@ -96,6 +96,23 @@ describe('trainConfigSchema', () => {
     ]);
   });
 
+  it('trains task heads on a full-precision base, one pass a batch', () => {
+    const base = { model: 'm', train: 'a.jsonl', peft: { method: 'lora', task_type: 'SEQ_CLS' } };
+    expect(schema.parse(base)).toMatchObject({ pooling_mode: 'mean', temperature: 0.05 });
+    expect(issues({ ...base, adapter: 'qlora' })).toEqual([
+      expect.stringMatching(/^adapter: task_type SEQ_CLS trains on a full-precision base/),
+    ]);
+    expect(issues({ ...base, rdrop_alpha: 0.5 })).toEqual([
+      expect.stringMatching(/^rdrop_alpha: R-Drop .* task_type SEQ_CLS does not support it/),
+    ]);
+    expect(issues({ ...base, neftune_noise_alpha: 5 })).toEqual([
+      expect.stringMatching(/^neftune_noise_alpha: NEFTune .* does not support it/),
+    ]);
+    expect(issues({ ...base, id2label: { zero: 'a' } })).toEqual([
+      expect.stringMatching(/^id2label/),
+    ]);
+  });
+
   it('rejects unknown keys and data settings that contradict each other', () => {
     expect(issues({ model: 'm', train: 'a.jsonl', epochs: 3 })).toEqual([
       expect.stringMatching(/epochs/),

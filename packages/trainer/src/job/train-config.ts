@@ -1,7 +1,7 @@
 import { bitsAndBytesFields, parseOrThrow } from '@tunekit/core';
 import type { DependencyContainer } from 'tsyringe';
 import { z } from 'zod';
-import { refineSftData, sftDataFields } from '../data/index.js';
+import { POOLING_MODES, refineSftData, sftDataFields } from '../data/index.js';
 import { dpoFields, refineDpo } from '../dpo/index.js';
 import { DEFAULT_EVAL_MAX_NEW_TOKENS } from '../eval/index.js';
 import { trainingArgumentsSchema } from '../train/index.js';
@@ -88,6 +88,25 @@ export function trainConfigSchema(container: DependencyContainer) {
         .describe(
           'axolotl’s adapter key: lora, or qlora (LoRA on a base quantized to 4 bits, load_in_4bit: true); the peft: section holds the LoRA settings',
         ),
+      id2label: z
+        .record(z.string().regex(/^\d+$/), z.string().min(1))
+        .optional()
+        .describe(
+          'task_type SEQ_CLS: the class names by id ({0: even, 1: odd}), as transformers’ config holds them; default the labels of the training records (names sorted, or ids 0..max)',
+        ),
+      pooling_mode: z
+        .enum(POOLING_MODES)
+        .default('mean')
+        .describe(
+          'task_type FEATURE_EXTRACTION: how token states become one embedding (sentence-transformers’ pooling_mode): mean, or lasttoken',
+        ),
+      temperature: z
+        .number()
+        .positive()
+        .default(0.05)
+        .describe(
+          'task_type FEATURE_EXTRACTION: InfoNCE’s temperature (sentence-transformers’ MultipleNegativesRankingLoss scale = 1 / temperature = 20)',
+        ),
       ...bitsAndBytesFields,
       ...sftDataFields,
       ...dpoFields,
@@ -108,6 +127,7 @@ export function trainConfigSchema(container: DependencyContainer) {
     .superRefine(refineSftData)
     .superRefine(refineAdapter)
     .superRefine(refineDpo)
+    .superRefine(refineTaskHead)
     .transform((config) =>
       config.adapter === 'qlora' ? { ...config, load_in_4bit: true } : config,
     );
@@ -149,6 +169,50 @@ function refineAdapter(
         'a base quantized to 4 bits is frozen; train an adapter on it (a peft: section, e.g. method: lora)',
     });
   }
+}
+
+/**
+ * A task head (task_type SEQ_CLS or FEATURE_EXTRACTION) loads its base in full precision and runs
+ * each batch once without noise: a 4-bit base, NEFTune and R-Drop's double pass are causal-LM
+ * features.
+ */
+function refineTaskHead(
+  config: {
+    peft?: { task_type?: string | null };
+    adapter?: string;
+    load_in_4bit: boolean;
+    rdrop_alpha: number;
+    neftune_noise_alpha: number | null;
+    trainer: string;
+  },
+  ctx: z.RefinementCtx,
+): void {
+  const taskType = config.peft?.task_type;
+  if (taskType !== 'SEQ_CLS' && taskType !== 'FEATURE_EXTRACTION') return;
+  if (config.trainer === 'dpo')
+    ctx.addIssue({
+      code: 'custom',
+      path: ['trainer'],
+      message: `DPO compares a causal LM's log-probabilities of two answers; task_type ${taskType} has none (use trainer: sft)`,
+    });
+  if (config.load_in_4bit || config.adapter === 'qlora')
+    ctx.addIssue({
+      code: 'custom',
+      path: [config.load_in_4bit ? 'load_in_4bit' : 'adapter'],
+      message: `task_type ${taskType} trains on a full-precision base; drop load_in_4bit (or adapter: qlora)`,
+    });
+  if (config.neftune_noise_alpha !== null)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['neftune_noise_alpha'],
+      message: `NEFTune adds noise to a causal LM's input embeddings; task_type ${taskType} does not support it`,
+    });
+  if (config.rdrop_alpha > 0)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['rdrop_alpha'],
+      message: `R-Drop compares two passes of a causal LM's next-token predictions; task_type ${taskType} does not support it`,
+    });
 }
 
 /** A training job's config once validated, every default filled in (`parseTrainConfig`). */

@@ -24,6 +24,7 @@ import {
   type OutputDirClaim,
   pickTrainingArguments,
   REPORT_FILE,
+  ReportCallback,
   Trainer,
 } from '../train/index.js';
 import { addMoreAdapters, describeAdapters } from './add-more-adapters.js';
@@ -37,6 +38,7 @@ import { resolveModelFolder } from './model-folder.js';
 import type { PeftSection } from './peft-section.js';
 import { describeQuantization, quantizationOf, quantizeOnLoad } from './quantize-on-load.js';
 import { SAVED_FILES, saveTrained } from './save-trained.js';
+import { openTaskHead, taskHeadTraining } from './task-head.js';
 import type { TrainConfig } from './train-config.js';
 import { trainerVersion } from './trainer-version.js';
 import { loadTrainingData } from './training-data.js';
@@ -151,12 +153,21 @@ async function trainClaimed(
     const modelType = typeof hfConfig.model_type === 'string' ? hfConfig.model_type : undefined;
     const tokenizer = await Tokenizer.fromFolder(folder);
     const quantization = quantizationOf(config);
-    const { model } = await loadCausalLM(folder, {
+    const dataDeps = { container: run, tokenizer, baseDir: job.configDir, tokenizerDir: folder };
+    const head = await openTaskHead(config, dataDeps);
+    const loadOptions = {
       families: run,
       allowNonfinite: config.allow_nonfinite,
       warn: logger.warn,
-      quantize: quantizeOnLoad(run, quantization),
-    });
+    };
+    const model = head
+      ? await head.loadModel(folder, loadOptions)
+      : (
+          await loadCausalLM(folder, {
+            ...loadOptions,
+            quantize: quantizeOnLoad(run, quantization),
+          })
+        ).model;
     print(`model: ${folder} (${modelType ?? 'unknown type'}) on backend ${backend.id}`);
     if (quantization) print(describeQuantization(quantization, backend.id));
     let peft: PeftModel | undefined;
@@ -166,6 +177,7 @@ async function trainClaimed(
         modelType,
         modelConfig: hfConfig,
         tokenizer,
+        ...(head?.outputHead && { outputHead: head.outputHead }),
       });
       if (config.adapters) {
         await addMoreAdapters(run, peft, config.adapters, job.configDir);
@@ -177,17 +189,24 @@ async function trainClaimed(
       print('full fine-tuning: every parameter trains');
     }
 
-    const data = await loadTrainingData(config, {
-      container: run,
-      backend,
-      model,
-      peft,
+    const registered = resolveAllOf(run, TOKENS.TrainerCallback);
+    const headEval = head?.evaluation(model, backend, {
       tokenizer,
-      folder,
-      configDir: job.configDir,
-      logger,
-      warn: job.warn,
+      report: registered.find((c): c is ReportCallback => c instanceof ReportCallback),
     });
+    const data = head
+      ? taskHeadTraining(head, headEval)
+      : await loadTrainingData(config, {
+          container: run,
+          backend,
+          model,
+          peft,
+          tokenizer,
+          folder,
+          configDir: job.configDir,
+          logger,
+          warn: job.warn,
+        });
     const { stats } = data;
     const unit = config.trainer === 'dpo' ? 'pairs' : 'examples';
     print(
@@ -208,11 +227,7 @@ async function trainClaimed(
       optimizer,
       trainData: data.trainData,
       evaluate: data.evaluate,
-      callbacks: [
-        ...resolveAllOf(run, TOKENS.TrainerCallback),
-        ...(job.callbacks ?? []),
-        beforeAfter,
-      ],
+      callbacks: [...registered, ...(job.callbacks ?? []), beforeAfter],
       computeLoss: data.computeLoss ?? job.computeLoss,
       identity: {
         model: config.model,
@@ -236,6 +251,7 @@ async function trainClaimed(
       baseModel: config.model,
       template: data.template,
     });
+    files.push(...((await headEval?.writeFiles(outputDir)) ?? []));
     const { first, last } = beforeAfter;
     const metrics = { before: first?.metrics, after: last?.metrics, train: result.metrics };
     await writeTrainingRecord(outputDir, {
@@ -247,6 +263,7 @@ async function trainClaimed(
       template: { id: data.template.id, sha256: data.template.sha256 },
       data: dataRecord(stats),
       config,
+      ...head?.record,
       ...(quantization && { quantization_config: quantization }),
       plugins: job.plugins ?? config.plugins,
       global_step: result.globalStep,

@@ -20,7 +20,12 @@ import {
   referenceLogps,
 } from '../dpo/index.js';
 import { Evaluator } from '../eval/index.js';
-import type { ComputeLossWithOutputs, EpochPlans, EvaluateFn } from '../train/index.js';
+import type {
+  ComputeLoss,
+  ComputeLossWithOutputs,
+  EpochPlans,
+  EvaluateFn,
+} from '../train/index.js';
 import { evalGeneration, noteCutAnswersOnce } from './eval-generation.js';
 import type { TrainConfig } from './train-config.js';
 
@@ -31,8 +36,8 @@ export interface TrainingData {
   readonly trainData: EpochPlans;
   /** Absent without eval data. */
   readonly evaluate?: EvaluateFn;
-  /** DPO's loss; absent for SFT (the caller's, or the causal-LM cross-entropy). */
-  readonly computeLoss?: ComputeLossWithOutputs;
+  /** DPO's or a task head's loss; absent for SFT (the caller's, or the causal-LM cross-entropy). */
+  readonly computeLoss?: ComputeLoss | ComputeLossWithOutputs;
   /** Frees the evaluation graphs. */
   dispose(): void;
 }

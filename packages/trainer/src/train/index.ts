@@ -23,6 +23,7 @@ export { CHECKPOINT_PREFIX, type CheckpointEntry, listCheckpoints } from './chec
 export { CHECKPOINT_MANIFEST_FILE } from './checkpoint-manifest.js';
 export type { DataCursor, EpochPlans } from './data-windows.js';
 export type { EvaluateFn, TrainerEvaluation } from './evaluate-fn.js';
+export { infoNceLoss } from './info-nce-loss.js';
 export { type LrSchedule, lrFactor, warmupStepsFor } from './lr-schedule.js';
 export {
   MIXOUT_SEED_INPUT,
@@ -37,6 +38,7 @@ export { lossItems } from './optimizer-step.js';
 export { type ClaimOptions, claimOutputDir, type OutputDirClaim } from './output-dir-claim.js';
 export { LOCK_FILE } from './output-dir-lock.js';
 export { decayParameterNames, layerDepth, planParamGroups } from './param-groups.js';
+export { sequenceClassificationLoss } from './sequence-classification-loss.js';
 export { NUM_ITEMS_INPUT } from './trace-loss.js';
 export { Trainer, type TrainerOptions, type TrainOutput, withoutAdapter } from './trainer.js';
 export {
