@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { SWIFTSHADER_ICD } from '@tunekit/backend-webgpu';
-import { ensureChromium } from '@tunekit/test-chromium';
+import { ensureSwiftShaderVulkan } from '@tunekit/test-chromium';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
@@ -37,7 +37,7 @@ const positive = expect.toSatisfy((x: unknown) => typeof x === 'number' && x > 0
 // The webgpu bench end to end on the software adapter CI has: the same JSON as the onnx
 // workloads, with the adapter and its measured matmul rate; how fast is `pnpm bench`'s business.
 describe('pnpm bench -- --backend webgpu', () => {
-  beforeAll(ensureChromium); // SwiftShader's Vulkan driver comes with Debian's chromium
+  beforeAll(ensureSwiftShaderVulkan);
 
   // three node processes and a python probe on a CPU-bound adapter: slow on a loaded machine
   it('prints the adapter and its matmul rate, then a finite line per workload', {

@@ -12,12 +12,28 @@ export const CHROMIUM = '/usr/bin/chromium';
  * `apt-get update` first only when the plain install fails.
  */
 export function ensureChromium(): void {
-  if (existsSync(CHROMIUM)) return;
+  ensureInstalled(CHROMIUM, 'chromium');
+}
+
+/** The Vulkan loader Node's Dawn (the `webgpu` package) opens: Debian's libvulkan1. */
+export const VULKAN_LOADER = '/usr/lib/x86_64-linux-gnu/libvulkan.so.1';
+
+/**
+ * A software GPU for Dawn in Node: chromium (which brings SwiftShader's Vulkan driver,
+ * `@tunekit/backend-webgpu`'s SWIFTSHADER_ICD) and the Vulkan loader, installed when missing.
+ */
+export function ensureSwiftShaderVulkan(): void {
+  ensureChromium();
+  ensureInstalled(VULKAN_LOADER, 'libvulkan1');
+}
+
+function ensureInstalled(file: string, aptPackage: string): void {
+  if (existsSync(file)) return;
   if (process.getuid?.() !== 0)
-    throw new Error(`${CHROMIUM} is missing and this is not root: apt-get install chromium`);
+    throw new Error(`${file} is missing and this is not root: apt-get install ${aptPackage}`);
   // other test packages may be installing at the same time: wait for dpkg's lock, do not fail on it
   const install = () =>
-    execFileSync('apt-get', ['-o', 'DPkg::Lock::Timeout=600', 'install', '-y', 'chromium'], {
+    execFileSync('apt-get', ['-o', 'DPkg::Lock::Timeout=600', 'install', '-y', aptPackage], {
       stdio: 'inherit',
       env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
     });
