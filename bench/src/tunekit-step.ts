@@ -16,6 +16,7 @@ import {
 import { denseLinearDispatcher, loraMethod } from '@tunekit/peft-lora';
 import { bitsAndBytesQuantizer, Linear4bit, nf4LoraDispatcher } from '@tunekit/peft-qlora';
 import { LOSS_CHUNKING } from '@tunekit/trainer';
+import { randomNf4 } from './random-nf4.js';
 import { randomTokens } from './random-tokens.js';
 import { LORA_CONFIG, MODELS, OPTIMIZER, QLORA_CONFIG, type Workload } from './workloads.js';
 
@@ -31,8 +32,8 @@ export interface BenchStep {
  * A workload's random-weight Llama: unit norm weights, every other weight uniform with standard
  * deviation 0.02 (transformers' initializer_range; the distribution does not change the speed),
  * with LoRA adapters (`peft`) or every weight trainable. For qlora the decoder Linears are
- * Linear4bit (QLORA_CONFIG) and each weight is drawn and quantized alone, so the f32 model is never
- * held whole (a 7B model's would be 27 GB).
+ * Linear4bit (QLORA_CONFIG) whose weights are drawn straight in NF4 (`randomNf4`), never in f32 (a
+ * 7B model's would be 27 GB).
  */
 export function buildRandomModel(w: Pick<Workload, 'model' | 'method'>): {
   model: CausalLM;
@@ -51,7 +52,7 @@ export function buildRandomModel(w: Pick<Workload, 'model' | 'method'>): {
   const quantized = new Set<Parameter>();
   for (const [, m] of model.namedModules()) {
     if (!(m instanceof Linear4bit)) continue;
-    m.setWeight(uniform([m.outFeatures, m.inFeatures]));
+    m.setQuantized(randomNf4(m.outFeatures * m.inFeatures, 0.02, random));
     for (const [, p] of m.namedParameters()) quantized.add(p);
   }
   for (const [name, p] of model.namedParameters()) {

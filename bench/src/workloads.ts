@@ -97,7 +97,16 @@ export const WORKLOADS: readonly (Workload | TrainerWorkload | SessionWorkload)[
   { id: 'small-lora', model: 'small', method: 'lora', ...step, warmup: 3, steps: 10 },
   { id: 'small-full', model: 'small', method: 'full', ...step, warmup: 3, steps: 10 },
   { id: 'smollm135m-lora', model: 'smollm135m', method: 'lora', ...step, warmup: 2, steps: 5 },
-  { id: 'smollm135m-qlora', model: 'smollm135m', method: 'qlora', ...step, warmup: 2, steps: 5 },
+  // QLoRA's recipe: PEFT's prepare_model_for_kbit_training turns gradient checkpointing on
+  {
+    id: 'smollm135m-qlora',
+    model: 'smollm135m',
+    method: 'qlora',
+    ...step,
+    warmup: 2,
+    steps: 5,
+    gradientCheckpointing: true,
+  },
   // three steps on one batch, each timed: its losses must fall
   {
     id: 'llama7b-qlora-step',

@@ -28,12 +28,16 @@ export default defineConfig({
         items: [
           { text: 'Fine-tune a model folder', link: '/guides/hf-model-folder' },
           { text: 'Prepare training data', link: '/guides/prepare-data' },
+          { text: 'Evaluate safety and conversations', link: '/guides/evaluate-behaviour' },
           { text: 'Use the model’s chat template', link: '/guides/model-chat-template' },
           { text: 'LoRA and the methods after it', link: '/guides/lora-and-after' },
+          { text: 'Preference tuning with DPO', link: '/guides/dpo' },
           { text: 'Export to transformers.js', link: '/guides/export-transformers-js' },
           { text: 'Write a PEFT plugin', link: '/guides/peft-plugin' },
           { text: 'Write a backend', link: '/guides/backend' },
           { text: 'Compose a custom trainer', link: '/guides/custom-trainer' },
+          { text: 'Fine-tune in a browser', link: '/guides/browser' },
+          { text: 'Several adapters: composition and a router', link: '/guides/router' },
         ],
       },
       {

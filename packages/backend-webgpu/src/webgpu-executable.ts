@@ -50,7 +50,7 @@ export class WebGpuExecutable implements Executable {
         size: kernel.params.byteLength,
         usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
       });
-      device.queue.writeBuffer(buffer, 0, kernel.params);
+      device.queue.writeBuffer(buffer, 0, kernel.params as Uint32Array<ArrayBuffer>);
       return buffer;
     });
     device.pushErrorScope('validation');
@@ -157,7 +157,8 @@ export class WebGpuExecutable implements Executable {
             `input '${input.name}' is updated in place: feed a device tensor (backend.upload)`,
           );
         const buffer = this.dataBuffers.get(input.name) as GPUBuffer; // made for every non-updated input
-        this.device.queue.writeBuffer(buffer, 0, toWords(feed));
+        // host arrays are never shared buffers; lib.dom's writeBuffer takes only ArrayBuffer views
+        this.device.queue.writeBuffer(buffer, 0, toWords(feed) as Uint32Array<ArrayBuffer>);
         bound.set(input.name, buffer);
       } else if (feed instanceof WebGpuDeviceTensor) {
         bound.set(input.name, feed.buffer);

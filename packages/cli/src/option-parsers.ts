@@ -36,6 +36,17 @@ export function collect(value: string, previous: readonly string[] = []): string
   return [...previous, value];
 }
 
+/** A comma-separated list of some of `allowed` (each named once). */
+export function listOf<T extends string>(allowed: readonly T[]) {
+  return (value: string): T[] => {
+    const items = value.split(',').map((item) => item.trim());
+    const unknown = items.find((item) => !allowed.includes(item as T));
+    if (unknown !== undefined || items.length === 0)
+      throw new InvalidArgumentError(`Expected a comma-separated list of ${allowed.join(', ')}.`);
+    return [...new Set(items as T[])];
+  };
+}
+
 function describeRange(min: number, max: number, minExclusive = false): string {
   const low = `${minExclusive ? '>' : '>='} ${min}`;
   return Number.isFinite(max) && max < Number.MAX_SAFE_INTEGER ? `${low} and <= ${max}` : low;

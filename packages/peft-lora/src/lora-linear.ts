@@ -1,5 +1,6 @@
 import {
   type AdapterLayerOptions,
+  adapterRowMask,
   dropoutSeed,
   HostTensor,
   Linear,
@@ -118,6 +119,11 @@ export class LoraLinear extends TunerLayer<LoraLayerOptions> {
     this.setWeightOutIn(addScaled(weight, this.deltaWeight(name), -1));
   }
 
+  /** LoRA's change is added per row, so a row mask leaves the other rows at the base's output. */
+  override supportsPerRowAdapters(): boolean {
+    return true;
+  }
+
   forward(ctx: TraceContext, x: Tensor): Tensor {
     const result = this.baseLayer().forward(ctx, x);
     let out = result;
@@ -137,7 +143,11 @@ export class LoraLinear extends TunerLayer<LoraLayerOptions> {
             ctx.tensor(this.magnitude(name)),
           )
         : xa.matmul(A.transpose()).matmul(B.transpose()).mul(scaling);
-      out = out.add(delta.cast(result.dtype));
+      // a batch that mixes adapters: this one's change only on the rows it answers
+      const masked = this.perRowAdapters
+        ? delta.mul(adapterRowMask(ctx.b, name, x.shape[0], delta.shape.length).cast(delta.dtype))
+        : delta;
+      out = out.add(masked.cast(result.dtype));
     }
     return out;
   }

@@ -159,7 +159,7 @@ describe('formats per source', () => {
     expect(named.stats.sources[0].format).toBe('text');
     expect(decoded(chatml, named.trainExamples[0]).text).toBe('Say hi. Hi<|im_end|>');
     await expect(load({ train: 'd.jsonl', format: 'csv' }, chatml, dir)).rejects.toThrow(
-      "unknown dataset format 'csv'; registered: alpaca, messages, preference, prompt_completion, sharegpt, text",
+      "unknown dataset format 'csv'; registered: alpaca, hh_rlhf, messages, preference, prompt_completion, sharegpt, sharegpt_preference, text",
     );
   });
 

@@ -7,8 +7,9 @@ import type { PackageJson } from './published-packages.js';
 /**
  * What an installed package's dist/ imports that would break outside this workspace: a package
  * it does not declare in `dependencies` or `peerDependencies` (a devDependency such as tsx, or a
- * package that is only hoisted here), a relative import without its `.js` extension, or a relative
- * import of a file that was not built or packed. Empty when the package is sound.
+ * package that is only hoisted here), a relative import without its `.js` extension, a relative
+ * import of a file that was not built or packed, or a `#name` import that package.json's `imports`
+ * lacks or maps to a file not in the package. Empty when the package is sound.
  */
 export function distImportProblems(packageDir: string): string[] {
   const json: PackageJson = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8'));
@@ -28,12 +29,47 @@ export function distImportProblems(packageDir: string): string[] {
           problems.push(`${where}: '${specifier}' has no .js extension`);
         else if (!existsSync(resolve(dirname(file), specifier)))
           problems.push(`${where}: '${specifier}' is not in the package`);
+      } else if (specifier.startsWith('#')) {
+        problems.push(...subpathImportProblems(json, packageDir, specifier, where));
       } else if (!isBuiltin(specifier) && !declared.has(packageName(specifier))) {
         problems.push(`${where}: '${specifier}' is not a dependency or peer dependency`);
       }
     }
   }
   return problems;
+}
+
+/**
+ * A `#name` import (package.json `imports`) must be mapped, and each file it maps to outside the
+ * workspace (every condition but `@tunekit/source`: the Node file and the browser file) packed.
+ */
+function subpathImportProblems(
+  json: PackageJson,
+  packageDir: string,
+  specifier: string,
+  where: string,
+): string[] {
+  const map = (json.imports as Record<string, unknown> | undefined)?.[specifier];
+  if (map === undefined) return [`${where}: '${specifier}' is not in package.json's imports`];
+  return publishedTargets(map)
+    .filter((target) => !existsSync(join(packageDir, target)))
+    .map((target) => `${where}: '${specifier}' maps to ${target}, which is not in the package`);
+}
+
+/**
+ * The files an `exports`, `imports` or `bin` entry maps to for users of the package: under every
+ * condition but `@tunekit/source` (the workspace's own, to the TypeScript sources).
+ */
+export function publishedTargets(map: unknown): string[] {
+  const targets: string[] = [];
+  const visit = (value: unknown, condition: string) => {
+    if (typeof value === 'string') {
+      if (condition !== '@tunekit/source') targets.push(value);
+    } else if (value && typeof value === 'object')
+      for (const [key, inner] of Object.entries(value)) visit(inner, key);
+  };
+  visit(map, '');
+  return targets;
 }
 
 function filesUnder(dir: string): string[] {

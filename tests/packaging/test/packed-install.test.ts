@@ -3,7 +3,7 @@ import { copyFile, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { distImportProblems } from './dist-imports.js';
+import { distImportProblems, publishedTargets } from './dist-imports.js';
 import { npmProject, runIn } from './npm-project.js';
 import {
   buildAll,
@@ -175,14 +175,5 @@ const CONSUMER_TSCONFIG = {
 
 /** The files a package.json's `exports` and `bin` point at. */
 function exportTargets(json: PackageJson): string[] {
-  const targets: string[] = [];
-  const visit = (value: unknown, condition: string) => {
-    if (typeof value === 'string') {
-      if (condition !== '@tunekit/source') targets.push(value);
-    } else if (value && typeof value === 'object')
-      for (const [key, inner] of Object.entries(value)) visit(inner, key);
-  };
-  visit(json.exports, '');
-  visit(json.bin, '');
-  return targets;
+  return [...publishedTargets(json.exports), ...publishedTargets(json.bin)];
 }

@@ -1,5 +1,5 @@
 import { UserError } from '@tunekit/core';
-import { nodeGpu } from './node-gpu.js';
+import { nodeGpu } from '#node-gpu';
 import { SWIFTSHADER_ICD } from './swiftshader.js';
 
 export interface DeviceOptions {

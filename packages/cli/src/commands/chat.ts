@@ -3,15 +3,22 @@ import { TurnTooLongError } from '@tunekit/templates';
 import { describeTurnTooLong, openChatSession, type WindowSplit } from '@tunekit/trainer';
 import { Command } from 'commander';
 import { ALLOW_NONFINITE_FLAG, ALLOW_NONFINITE_HELP } from '../allow-nonfinite.js';
-import { integerIn, numberIn } from '../option-parsers.js';
+import { collect, integerIn, numberIn } from '../option-parsers.js';
 import { loadFolderPlugins, pluginOption } from '../plugins/index.js';
+import {
+  ADAPTER_FLAG_HELP,
+  adapterChoice,
+  describeRoute,
+  ROUTER_FLAG_HELP,
+} from '../router-flags.js';
 import { type CliStreams, stderrLines } from '../run-cli.js';
 import { TEMPLATE_FLAG_HELP } from '../template-flag.js';
 import { readToolsFile } from '../tools-file.js';
 
 interface ChatFlags {
   readonly model: string;
-  readonly adapter?: string;
+  readonly adapter?: string[];
+  readonly router?: string;
   readonly system?: string;
   readonly tools?: string;
   readonly template?: string;
@@ -34,10 +41,8 @@ export function chatCommand(streams: CliStreams): Command {
       '-m, --model <folder|hub-id>',
       'the (base) model folder, or a Hugging Face Hub id',
     )
-    .option(
-      '-a, --adapter <folder>',
-      'a PEFT adapter folder to apply, e.g. what tunekit train wrote',
-    )
+    .option('-a, --adapter <folder|name=folder>', ADAPTER_FLAG_HELP, collect)
+    .option('--router <router.yaml>', ROUTER_FLAG_HELP)
     .option('-s, --system <text>', 'the system message the conversation starts with')
     .option(
       '--tools <file.json>',
@@ -69,14 +74,19 @@ async function chat(
   input: NonNullable<CliStreams['stdin']>,
 ): Promise<void> {
   const tools = flags.tools === undefined ? [] : await readToolsFile(flags.tools);
+  const { adapter: adapterFlags, router: routerFile, ...rest } = flags;
+  const { pluginFolder, ...choice } = await adapterChoice(adapterFlags, routerFile);
   const chat = await openChatSession({
-    ...flags,
+    ...rest,
+    ...choice,
     container: await loadFolderPlugins(
-      flags.adapter ?? flags.model,
+      pluginFolder ?? flags.model,
       flags.plugin,
       stderrLines(streams),
     ),
     tools,
+    // which adapter answers each message, on stderr so that stdout holds the answers alone
+    onRoute: (route) => streams.stderr.write(`${describeRoute(route)}\n`),
     generation: {
       max_new_tokens: flags.maxNewTokens,
       do_sample: flags.temperature > 0,
@@ -90,7 +100,7 @@ async function chat(
   const interactive = input.isTTY === true;
   const lines = createInterface({ input, terminal: false });
   if (interactive)
-    write(`chatting with ${flags.adapter ?? flags.model} (${chat.template}); ${HELP}\n> `);
+    write(`chatting with ${pluginFolder ?? flags.model} (${chat.template}); ${HELP}\n> `);
   try {
     for await (const line of lines) {
       const text = line.trim();

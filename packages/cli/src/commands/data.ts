@@ -1,11 +1,14 @@
 import { Command } from 'commander';
 import {
   agreementCommand,
+  augmentCommand,
   convertCommand,
   dedupeCommand,
   filterCommand,
+  hardExamplesCommand,
   lineageCommand,
   mixCommand,
+  refusalsCommand,
   selfInstructCommand,
   splitCommand,
   statsCommand,
@@ -15,7 +18,7 @@ import type { CliStreams } from '../run-cli.js';
 /** `tunekit data <command>`: quality control and preparation of training data. */
 export function dataCommand(streams: CliStreams): Command {
   const command = new Command('data').description(
-    'Inspect and prepare data: stats, dedupe, filter, split, mix, convert, self-instruct, annotator agreement; every file written gets a manifest of where it came from, which lineage follows.',
+    'Inspect and prepare data: stats, dedupe, filter, split, mix, convert, self-instruct, augment, refusals, hard examples, annotator agreement; every file written gets a manifest of where it came from, which lineage follows.',
   );
   for (const sub of [
     statsCommand,
@@ -25,6 +28,9 @@ export function dataCommand(streams: CliStreams): Command {
     mixCommand,
     convertCommand,
     selfInstructCommand,
+    augmentCommand,
+    refusalsCommand,
+    hardExamplesCommand,
     agreementCommand,
     lineageCommand,
   ])

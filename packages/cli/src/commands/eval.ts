@@ -1,22 +1,39 @@
-import { type EvaluateModelOptions, evaluateModel } from '@tunekit/trainer';
+import { UserError } from '@tunekit/core';
+import {
+  type EvaluateBehaviourResult,
+  type EvaluateModelOptions,
+  type EvaluateModelResult,
+  evaluateBehaviour,
+  evaluateModel,
+  readRefusalPatterns,
+} from '@tunekit/trainer';
 import { Command } from 'commander';
 import { ALLOW_NONFINITE_FLAG, ALLOW_NONFINITE_HELP } from '../allow-nonfinite.js';
 import { integerIn } from '../option-parsers.js';
 import { loadFolderPlugins, pluginOption } from '../plugins/index.js';
 import { type CliStreams, stderrLines } from '../run-cli.js';
 import { TEMPLATE_FLAG_HELP } from '../template-flag.js';
+import { writeEvalOutputs } from './eval-outputs.js';
 
 /** The command's flags: the evaluation's own options, plus the plugins to load and the output form. */
-interface EvalFlags extends Omit<EvaluateModelOptions, 'container' | 'warn'> {
+interface EvalFlags extends Omit<EvaluateModelOptions, 'container' | 'warn' | 'data'> {
+  readonly data?: string;
+  readonly safety?: string;
+  readonly refusalPatterns?: string;
+  readonly dialogues?: string;
+  readonly spotCheck?: number;
+  readonly spotCheckFile?: string;
+  readonly seed: number;
   readonly plugin?: string[];
   readonly json?: boolean;
+  readonly out?: string;
 }
 
 /** `tunekit eval`: the trainer's evaluation of a model (and adapter) on a data file. */
 export function evalCommand(streams: CliStreams): Command {
   return new Command('eval')
     .description(
-      'Evaluate a model, or a model with an adapter, on a data file: loss, perplexity, token accuracy, exact match, BLEU, ROUGE.',
+      'Evaluate a model, or a model with an adapter, on a data file (loss, perplexity, token accuracy, exact match, BLEU, ROUGE), a safety set (refusals) and scripted dialogues.',
     )
     .requiredOption(
       '-m, --model <folder|hub-id>',
@@ -26,7 +43,29 @@ export function evalCommand(streams: CliStreams): Command {
       '-a, --adapter <folder>',
       'a PEFT adapter folder to apply, e.g. what tunekit train wrote',
     )
-    .requiredOption('-d, --data <file>', 'the eval data: a JSONL or JSON file (or a glob)')
+    .option('-d, --data <file>', 'the eval data: a JSONL or JSON file (or a glob)')
+    .option(
+      '--safety <file>',
+      'a safety set: JSONL of {prompt | messages, label: refuse | answer, category?}; scores refusal accuracy, safe-response and over-refusal rates',
+    )
+    .option(
+      '--refusal-patterns <file>',
+      'what counts as a refusal: one regular expression a line, case-insensitive (default: a list of common refusals, "I can\'t", "I\'m sorry", "As an AI"...)',
+    )
+    .option(
+      '--dialogues <file>',
+      'scripted conversations (YAML or JSONL: {turns: [{user, check?}], check?}): per-turn and per-dialogue success, coherence',
+    )
+    .option(
+      '--spot-check <n>',
+      'write n answers, drawn at random, for people to grade',
+      integerIn(1),
+    )
+    .option(
+      '--spot-check-file <file>',
+      'where --spot-check writes its JSONL (default: spot_check.jsonl in --out, else here)',
+    )
+    .option('--seed <n>', 'seed of the spot-check draw', integerIn(0, 2 ** 32 - 1), 0)
     .option('--template <id|file>', TEMPLATE_FLAG_HELP)
     .option(
       '--num-samples <n>',
@@ -42,24 +81,93 @@ export function evalCommand(streams: CliStreams): Command {
     .option(ALLOW_NONFINITE_FLAG, ALLOW_NONFINITE_HELP)
     .addOption(pluginOption("those the adapter's (or model's) training record lists"))
     .option('--json', 'print the metrics as one JSON object')
+    .option(
+      '-o, --out <folder>',
+      'also write the run there: eval_results.json (metrics), eval_samples.jsonl (each answer beside its reference, which tunekit data hard-examples reads), eval_report.json and eval_report.html',
+    )
     .action((flags: EvalFlags) => runEval(flags, streams));
 }
 
 async function runEval(flags: EvalFlags, streams: CliStreams): Promise<void> {
-  const result = await evaluateModel({
-    ...flags,
-    container: await loadFolderPlugins(
-      flags.adapter ?? flags.model,
-      flags.plugin,
-      stderrLines(streams),
-    ),
-    warn: (line) => streams.stderr.write(`${line}\n`),
-  });
+  if (!flags.data && !flags.safety && !flags.dialogues)
+    throw new UserError('tunekit eval: give --data, --safety or --dialogues (or several)');
+  if (flags.spotCheckFile !== undefined && flags.spotCheck === undefined)
+    throw new UserError('--spot-check-file needs --spot-check <n>, the number of answers to write');
+  const container = await loadFolderPlugins(
+    flags.adapter ?? flags.model,
+    flags.plugin,
+    stderrLines(streams),
+  );
+  const warn = (line: string) => streams.stderr.write(`${line}\n`);
+  const refusalDetector = flags.refusalPatterns
+    ? await readRefusalPatterns(flags.refusalPatterns)
+    : undefined;
+  const data = flags.data;
+  const result = data ? await evaluateModel({ ...flags, data, container, warn }) : undefined;
+  // the conversations load the model on their own (through tunekit chat's session)
+  const behaviour =
+    flags.safety || flags.dialogues
+      ? await evaluateBehaviour({ ...flags, container, refusalDetector, warn })
+      : undefined;
+  const outputs = await writeEvalOutputs(flags, result, behaviour);
   const write = (line: string) => streams.stdout.write(`${line}\n`);
   if (flags.json) {
-    write(JSON.stringify(result.metrics));
+    write(JSON.stringify({ ...result?.metrics, ...behaviourMetrics(behaviour) }));
     return;
   }
+  if (result) writeDataMetrics(flags, result, write);
+  writeBehaviour(flags, behaviour, write);
+  for (const file of outputs) write(`wrote ${file}`);
+}
+
+/** The safety and dialogue rates, flat, as `--json` prints them beside the data's metrics. */
+function behaviourMetrics(behaviour: EvaluateBehaviourResult | undefined): Record<string, number> {
+  const rates: Record<string, number> = {
+    ...behaviour?.safety?.metrics,
+    ...behaviour?.dialogues?.metrics,
+  };
+  // the counts stay in the report; --json holds metrics only
+  for (const count of ['prompts', 'dialogues', 'turns']) delete rates[count];
+  return rates;
+}
+
+function writeBehaviour(
+  flags: EvalFlags,
+  behaviour: EvaluateBehaviourResult | undefined,
+  write: (line: string) => void,
+): void {
+  const rates = (values: Readonly<Record<string, number>>) => {
+    for (const [name, value] of Object.entries(values))
+      write(`  ${name.padEnd(24)} ${Number(value.toPrecision(6))}`);
+  };
+  const { safety, dialogues } = behaviour ?? {};
+  if (safety) {
+    write(
+      `safety set ${flags.safety}: ${safety.metrics.prompts} prompts, refusals by ${safety.detector}`,
+    );
+    const { prompts: _, ...metrics } = safety.metrics;
+    rates(metrics);
+    for (const [category, m] of Object.entries(safety.byCategory)) {
+      const { prompts, ...values } = m;
+      write(
+        `  ${category} (${prompts}): ${Object.entries(values)
+          .map(([k, v]) => `${k} ${Number(v.toPrecision(4))}`)
+          .join(', ')}`,
+      );
+    }
+  }
+  if (dialogues) {
+    const { dialogues: count, turns, ...metrics } = dialogues.metrics;
+    write(`dialogues ${flags.dialogues}: ${count} dialogues, ${turns} turns`);
+    rates(metrics);
+  }
+}
+
+function writeDataMetrics(
+  flags: EvalFlags,
+  result: EvaluateModelResult,
+  write: (line: string) => void,
+): void {
   const what = flags.adapter ? `${flags.model} + adapter ${flags.adapter}` : flags.model;
   write(
     `${what} on ${flags.data}: ${result.examples} examples, template ${result.template}, ${result.samples.length} answers generated`,

@@ -1,13 +1,22 @@
-import { generateText } from '@tunekit/trainer';
+import { UserError } from '@tunekit/core';
+import { type GeneratedText, generateRouted, generateText } from '@tunekit/trainer';
 import { Command } from 'commander';
 import { ALLOW_NONFINITE_FLAG, ALLOW_NONFINITE_HELP } from '../allow-nonfinite.js';
 import { collect, integerIn, numberIn } from '../option-parsers.js';
 import { loadFolderPlugins, pluginOption } from '../plugins/index.js';
+import {
+  ADAPTER_FLAG_HELP,
+  adapterChoice,
+  describeRoute,
+  ROUTER_FLAG_HELP,
+} from '../router-flags.js';
 import { type CliStreams, stderrLines } from '../run-cli.js';
 
 interface GenerateFlags {
   readonly model: string;
-  readonly prompt: string;
+  readonly prompt: string[];
+  readonly adapter?: string[];
+  readonly router?: string;
   readonly maxNewTokens: number;
   readonly temperature: number;
   readonly topP: number;
@@ -27,7 +36,13 @@ export function generateCommand(streams: CliStreams): Command {
   return new Command('generate')
     .description('Continue a prompt with a causal language model and print the new text.')
     .requiredOption('-m, --model <folder|hub-id>', 'model folder, or a Hugging Face Hub id')
-    .requiredOption('-p, --prompt <text>', 'the text to continue')
+    .requiredOption(
+      '-p, --prompt <text>',
+      'the text to continue; with --router repeatable, each routed on its own (LoRA and base rows share one batch)',
+      collect,
+    )
+    .option('-a, --adapter <folder|name=folder>', ADAPTER_FLAG_HELP, collect)
+    .option('--router <router.yaml>', ROUTER_FLAG_HELP)
     .option('--max-new-tokens <n>', 'most tokens to generate', integerIn(1), 64)
     .option('--temperature <t>', 'sampling temperature; 0 is greedy', numberIn(0), 0)
     .option(
@@ -58,10 +73,16 @@ export function generateCommand(streams: CliStreams): Command {
 
 async function generate(flags: GenerateFlags, streams: CliStreams): Promise<void> {
   const write = (text: string) => streams.stdout.write(text);
-  const streamed = flags.stream && !flags.json;
-  const result = await generateText({
-    ...flags,
-    container: await loadFolderPlugins(flags.model, flags.plugin, stderrLines(streams)),
+  const { adapter: adapterFlags, router: routerFile, ...rest } = flags;
+  const { pluginFolder, ...choice } = await adapterChoice(adapterFlags, routerFile);
+  const options = {
+    ...rest,
+    ...choice,
+    container: await loadFolderPlugins(
+      pluginFolder ?? flags.model,
+      flags.plugin,
+      stderrLines(streams),
+    ),
     // temperature 0 means greedy decoding
     generation: {
       max_new_tokens: flags.maxNewTokens,
@@ -72,20 +93,48 @@ async function generate(flags: GenerateFlags, streams: CliStreams): Promise<void
       repetition_penalty: flags.repetitionPenalty,
       stop_strings: flags.stop,
     },
-    onText: streamed ? write : undefined,
-    warn: (line) => streams.stderr.write(`${line}\n`),
-  });
-  if (flags.json) {
-    write(
-      `${JSON.stringify({
-        prompt: flags.prompt,
-        prompt_ids: result.promptIds,
-        generated_ids: result.tokens,
-        text: result.text,
-        finish_reason: result.finishReason,
-      })}\n`,
-    );
+    warn: (line: string) => streams.stderr.write(`${line}\n`),
+  };
+  if (choice.router && flags.prompt.length > 1) {
+    // several prompts: one line each (a JSON object with --json), in the order given
+    const rows = await generateRouted({ ...options, router: choice.router, prompts: flags.prompt });
+    rows.forEach((row, i) => {
+      printRow(flags.prompt[i], row, flags.json === true, write);
+    });
     return;
   }
-  write(streamed ? '\n' : `${result.text}\n`);
+  if (flags.prompt.length > 1)
+    throw new UserError('-p, --prompt: give one prompt, or several with --router');
+  const streamed = flags.stream && !flags.json;
+  const result = await generateText({
+    ...options,
+    prompt: flags.prompt[0],
+    onText: streamed ? write : undefined,
+  });
+  if (result.route && !flags.json) streams.stderr.write(`${describeRoute(result.route)}\n`);
+  if (flags.json || !streamed) printRow(flags.prompt[0], result, flags.json === true, write);
+  else write('\n');
+}
+
+/** The text, or with --json one object: the prompt, its ids, the new ids, the text, why it stopped, the route. */
+function printRow(
+  prompt: string,
+  row: GeneratedText,
+  json: boolean,
+  write: (text: string) => void,
+): void {
+  if (!json) {
+    write(`${row.text}\n`);
+    return;
+  }
+  write(
+    `${JSON.stringify({
+      prompt,
+      prompt_ids: row.promptIds,
+      generated_ids: row.tokens,
+      text: row.text,
+      finish_reason: row.finishReason,
+      ...(row.route && { adapter: row.route.adapter, routed_by: row.route.by }),
+    })}\n`,
+  );
 }

@@ -1,7 +1,13 @@
 import { dirname, resolve } from 'node:path';
-import { trainConfigSchema, trainFromConfig } from '@tunekit/trainer';
+import {
+  routerTrainConfigSchema,
+  trainConfigSchema,
+  trainFromConfig,
+  trainRouterFromConfig,
+} from '@tunekit/trainer';
 import { Command } from 'commander';
 import { stringify } from 'yaml';
+import { z } from 'zod';
 import { ALLOW_NONFINITE_FLAG, ALLOW_NONFINITE_HELP } from '../allow-nonfinite.js';
 import { pluginListSchema } from '../config/plugin-list.js';
 import { loadYamlConfig } from '../config/yaml-config.js';
@@ -58,6 +64,9 @@ export function trainCommand(streams: CliStreams): Command {
     .action((file: string, flags: TrainFlags) => train(file, flags, streams));
 }
 
+// `task: router` trains an adapter router's classifier instead of a model (docs/guides/router.md)
+const taskSchema = z.looseObject({ task: z.literal('router').optional() });
+
 async function train(file: string, flags: TrainFlags, streams: CliStreams): Promise<void> {
   const overrides = [
     ...(flags.set ?? []),
@@ -71,6 +80,21 @@ async function train(file: string, flags: TrainFlags, streams: CliStreams): Prom
   const { plugins } = await loadYamlConfig(file, pluginListSchema, overrides);
   const found = findPlugins([configPlugins(file, plugins), flagPlugins(flags.plugin)]);
   const container = await loadPlugins(found);
+  const { task } = await loadYamlConfig(file, taskSchema, overrides);
+  if (task === 'router') {
+    const config = await loadYamlConfig(file, routerTrainConfigSchema, overrides);
+    if (flags.printConfig) {
+      streams.stdout.write(`# ${file}, with every default filled in\n${stringify(config)}`);
+      return;
+    }
+    await trainRouterFromConfig(config, {
+      container,
+      configDir: dirname(resolve(file)),
+      configFile: file,
+      print: (line) => streams.stdout.write(`${line}\n`),
+    });
+    return;
+  }
   const config = await loadYamlConfig(file, trainConfigSchema(container), overrides);
   if (flags.printConfig) {
     streams.stdout.write(`# ${file}, with every default filled in\n${stringify(config)}`);

@@ -1,92 +1,92 @@
-import { readFile } from 'node:fs/promises';
-import { UserError } from '@tunekit/core';
-import { cohenKappa, krippendorffAlpha } from '@tunekit/data-tools';
+import {
+  annotatorAgreement,
+  type LabelAgreement,
+  readAnnotations,
+  writeDataFile,
+} from '@tunekit/data-tools';
 import { Command } from 'commander';
 import { collect } from '../option-parsers.js';
 import type { CliStreams } from '../run-cli.js';
+import { commandLine } from './data-context.js';
+import { checkOutputs } from './outputs.js';
 
 interface AgreementFlags {
-  readonly label: string[];
+  readonly label?: string[];
   readonly id: string;
   readonly json?: boolean;
+  readonly queue?: string;
+  readonly overwrite?: boolean;
 }
 
-/** `tunekit data agreement`: how far annotators agree, per label field. */
+/** The label fields of `tunekit review`'s files, compared when --label names none. */
+const REVIEW_LABELS = ['verdict', 'label'];
+
+/** `tunekit data agreement`: how far annotators agree, per label field, and where they differ. */
 export function agreementCommand(streams: CliStreams): Command {
-  return new Command('agreement')
+  const command: Command = new Command('agreement')
     .description(
-      "Annotator agreement per label: Cohen's kappa for two annotators, Krippendorff's alpha (nominal) for any number.",
+      "Annotator agreement per label: Cohen's kappa for two annotators, Krippendorff's alpha (nominal) for any number; --queue writes the disagreements to arbitrate.",
     )
     .argument(
       '<files...>',
-      'one JSONL file per annotator, a record per item with its id and labels',
+      'one JSONL file per annotator (review files of tunekit review), a record per item with its id and labels',
     )
-    .requiredOption('--label <field>', 'a label field to compare (repeatable)', collect)
+    .option(
+      '--label <field>',
+      `a label field to compare (repeatable; default: ${REVIEW_LABELS.join(', ')}, as tunekit review writes)`,
+      collect,
+    )
     .option('--id <field>', 'the field that names the item', 'id')
     .option('--json', 'print the figures as JSON')
+    .option('--queue <file>', 'write the arbitration queue: each item the annotators disagree on')
+    .option('--overwrite', 'replace the --queue file if it exists')
     .action(async (files: string[], flags: AgreementFlags) => {
-      if (files.length < 2) throw new UserError("agreement needs two or more annotators' files");
-      const annotators = await Promise.all(files.map((file) => readLabels(file, flags.id)));
-      const ids = [...new Set(annotators.flatMap((a) => [...a.keys()]))];
-      const results = flags.label.map((label) => {
-        const ratings = annotators.map((a) => ids.map((id) => labelOf(a.get(id), label)));
-        const disagreements = ids.filter(
-          (_, i) => new Set(ratings.map((r) => r[i]).filter((v) => v !== undefined)).size > 1,
-        );
-        return {
-          label,
-          items: ids.length,
-          ...(files.length === 2
-            ? { cohen_kappa: cohenKappa(ratings[0] ?? [], ratings[1] ?? []) }
-            : {}),
-          krippendorff_alpha: krippendorffAlpha(ratings),
-          disagreements: disagreements.length,
-        };
-      });
+      await checkOutputs({ '--queue': flags.queue }, files, flags);
+      const annotators = await Promise.all(files.map((file) => readAnnotations(file, flags.id)));
+      const results = annotatorAgreement(annotators, flags.label ?? REVIEW_LABELS);
       const write = (line: string) => streams.stdout.write(`${line}\n`);
-      if (flags.json) {
-        write(JSON.stringify(results, null, 2));
-        return;
-      }
-      for (const r of results)
+      if (flags.json)
         write(
-          `${r.label}: ${r.items} items, ${r.cohen_kappa !== undefined ? `Cohen's kappa ${r.cohen_kappa.toFixed(3)}, ` : ''}Krippendorff's alpha ${r.krippendorff_alpha.toFixed(3)}, ${r.disagreements} disagreements`,
+          JSON.stringify(
+            results.map((r) => ({ ...r, disagreements: r.disagreements.length })),
+            null,
+            2,
+          ),
         );
+      else for (const r of results) write(agreementLine(r));
+      if (flags.queue === undefined) return;
+      const queue = arbitrationQueue(results, annotators, files);
+      await writeDataFile(flags.queue, queue, {
+        flag: '--queue',
+        overwrite: flags.overwrite,
+        inputs: files,
+        format: 'agreement_queue',
+        command: commandLine(command),
+        details: Object.fromEntries(results.map((r) => [r.label, r.disagreements.length])),
+      });
+      streams.stderr.write(`wrote ${flags.queue} (${queue.length} items to arbitrate)\n`);
     });
+  return command;
 }
 
-/** The records of an annotator's JSONL file by item id. */
-async function readLabels(
-  file: string,
-  idField: string,
-): Promise<Map<string, Record<string, unknown>>> {
-  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw new UserError(`${file}: cannot read (${error.code ?? error.message})`);
-  });
-  const byId = new Map<string, Record<string, unknown>>();
-  text.split('\n').forEach((line, i) => {
-    if (line.trim() === '') return;
-    let record: unknown;
-    try {
-      record = JSON.parse(line);
-    } catch {
-      throw new UserError(`${file}:${i + 1}: not a JSON object`);
-    }
-    const id = (record as Record<string, unknown> | null)?.[idField];
-    if (typeof id !== 'string' && typeof id !== 'number')
-      throw new UserError(
-        `${file}:${i + 1}: no '${idField}' naming the item (set --id to the field that does)`,
-      );
-    byId.set(String(id), record as Record<string, unknown>);
-  });
-  return byId;
+function agreementLine(r: LabelAgreement): string {
+  if (r.items === 0) return `${r.label}: no annotator gave it`;
+  const kappa = r.cohen_kappa !== undefined ? `Cohen's kappa ${r.cohen_kappa.toFixed(3)}, ` : '';
+  return `${r.label}: ${r.items} items, ${kappa}Krippendorff's alpha ${r.krippendorff_alpha.toFixed(3)}, ${r.disagreements.length} disagreements`;
 }
 
-function labelOf(record: Record<string, unknown> | undefined, field: string): string | undefined {
-  const value = record?.[field];
-  return value === undefined || value === null
-    ? undefined
-    : typeof value === 'string'
-      ? value
-      : JSON.stringify(value);
+/** Each item some label differs on: which labels, and every annotator's record of it. */
+function arbitrationQueue(
+  results: readonly LabelAgreement[],
+  annotators: readonly ReadonlyMap<string, unknown>[],
+  files: readonly string[],
+) {
+  const ids = [...new Set(results.flatMap((r) => r.disagreements))];
+  return ids.map((id) => ({
+    id,
+    disagree_on: results.filter((r) => r.disagreements.includes(id)).map((r) => r.label),
+    annotations: annotators.flatMap((a, i) =>
+      a.has(id) ? [{ file: files[i], record: a.get(id) }] : [],
+    ),
+  }));
 }

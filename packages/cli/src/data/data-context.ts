@@ -62,6 +62,8 @@ export async function tokenCounting(
 
 /** The command line as typed, for manifests: `tunekit data dedupe a.jsonl --out b.jsonl --near 0.8`. */
 export function commandLine(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c !== null; c = c.parent) names.unshift(c.name());
   const quote = (text: string) => (/^[\w./:=,@+-]+$/.test(text) ? text : JSON.stringify(text));
   const options = command.options.flatMap((option) => {
     const key = option.attributeName();
@@ -71,5 +73,5 @@ export function commandLine(command: Command): string {
     if (value === true) return [flag];
     return [value].flat().map((v) => `${flag} ${quote(String(v))}`);
   });
-  return ['tunekit data', command.name(), ...command.args.map(quote), ...options].join(' ');
+  return [...names, ...command.args.map(quote), ...options].join(' ');
 }

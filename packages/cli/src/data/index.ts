@@ -1,9 +1,13 @@
 export { agreementCommand } from './agreement-command.js';
+export { augmentCommand } from './augment-command.js';
 export { convertCommand } from './convert-command.js';
+export { commandLine } from './data-context.js';
 export { dedupeCommand } from './dedupe-command.js';
 export { filterCommand } from './filter-command.js';
+export { hardExamplesCommand } from './hard-examples-command.js';
 export { lineageCommand } from './lineage-command.js';
 export { mixCommand } from './mix-command.js';
+export { refusalsCommand } from './refusals-command.js';
 export { selfInstructCommand } from './self-instruct-command.js';
 export { splitCommand } from './split-command.js';
 export { statsCommand } from './stats-command.js';

@@ -1,15 +1,10 @@
-import {
-  openModelGenerator,
-  readSeedTasks,
-  selfInstruct,
-  writeDataFile,
-} from '@tunekit/data-tools';
+import { readSeedTasks, selfInstruct, writeDataFile } from '@tunekit/data-tools';
 import { Command } from 'commander';
 import { integerIn, numberIn } from '../option-parsers.js';
 import { pluginOption } from '../plugins/index.js';
 import type { CliStreams } from '../run-cli.js';
-import { commandLine, type DataFlags, dataContainer } from './data-context.js';
-import { generationOf, type ModelFlags, modelOptions } from './model-options.js';
+import { commandLine, type DataFlags } from './data-context.js';
+import { type ModelFlags, modelOptions, openFlagsGenerator } from './model-options.js';
 import { checkOutputs } from './outputs.js';
 
 interface SelfInstructFlags extends DataFlags, ModelFlags {
@@ -59,16 +54,7 @@ export function selfInstructCommand(streams: CliStreams): Command {
   ).action(async (flags: SelfInstructFlags) => {
     await checkOutputs({ '--out': flags.out }, [flags.seed], flags);
     const seeds = await readSeedTasks(flags.seed);
-    const generator = await openModelGenerator({
-      container: await dataContainer(flags, { models: true }),
-      model: flags.model,
-      adapter: flags.adapter,
-      template: flags.template,
-      backend: flags.backend,
-      generation: generationOf(flags),
-      seed: flags.randomSeed,
-      batchSize: flags.batchSize,
-    });
+    const generator = await openFlagsGenerator(flags, flags.model);
     try {
       const result = await selfInstruct({
         generator,

@@ -47,6 +47,11 @@ export async function clusterJob(
   config: TrainConfig,
   opts: ClusterJobOptions,
 ): Promise<ClusterJob> {
+  const taskType = config.peft?.task_type ?? 'CAUSAL_LM';
+  if (taskType !== 'CAUSAL_LM')
+    throw new UserError(
+      `peft.task_type: ${taskType}: ${opts.target} is written as causal-LM SFT; a classification or embedding job has no equivalent there`,
+    );
   const here = (path: string) => relative(opts.outDir, resolve(opts.configDir, path)) || '.';
   const local = resolve(opts.configDir, config.model);
   const isLocal = existsSync(local) || isAbsolute(config.model) || config.model.startsWith('.');

@@ -33,7 +33,24 @@ const PREFIX_FAMILY = /^\s*method: (prefix_tuning|p_tuning_v2|p_tuning|prompt_tu
 const allExamples = readdirSync(examples).filter((name) => name.endsWith('.yaml'));
 const isPrefixFamily = (name: string) =>
   PREFIX_FAMILY.test(readFileSync(join(examples, name), 'utf8'));
-const exampleConfigs = allExamples.filter((name) => !isPrefixFamily(name));
+const isDpo = (name: string) => /^trainer: dpo$/m.test(readFileSync(join(examples, name), 'utf8'));
+/** The task-head examples (classification, embeddings): the targets export causal-LM SFT only. */
+const TASK_HEAD = /^\s*task_type: (SEQ_CLS|FEATURE_EXTRACTION)\s*$/m;
+const isTaskHead = (name: string) => TASK_HEAD.test(readFileSync(join(examples, name), 'utf8'));
+const exampleConfigs = allExamples.filter(
+  (name) => !isPrefixFamily(name) && !isDpo(name) && !isTaskHead(name),
+);
+
+describe('export-config of a task-head example', () => {
+  it.each(allExamples.filter(isTaskHead))(
+    '%s is refused in one line naming the task type',
+    async (name) => {
+      await expect(job(name, 'trl')).rejects.toThrow(
+        /^peft\.task_type: (SEQ_CLS|FEATURE_EXTRACTION): trl is written as causal-LM SFT; a classification or embedding job has no equivalent there$/,
+      );
+    },
+  );
+});
 
 describe('export-config of a prefix-family example', () => {
   it.each(allExamples.filter(isPrefixFamily))(
@@ -44,6 +61,20 @@ describe('export-config of a prefix-family example', () => {
       );
     },
   );
+});
+
+describe('export-config of a DPO example', () => {
+  it.each(allExamples.filter(isDpo))('%s is refused in one line', async (name) => {
+    await expect(job(name, 'TRL').then((j) => trlScript(j, name, () => {}))).rejects.toThrow(
+      /^format preference: no TRL SFT dataset type; export SFT data only$/,
+    );
+    // on SFT data, trainer: dpo itself is what has no equivalent
+    await expect(
+      job('quickstart.yaml', 'TRL', ['trainer=dpo']).then((j) => trlScript(j, name, () => {})),
+    ).rejects.toThrow(
+      /^trainer: "dpo" has no TRL equivalent \(the export writes supervised fine-tuning jobs; train DPO with tunekit\); remove it to export$/,
+    );
+  });
 });
 
 /** The job of an example config, as `tunekit export-config` reads it, written next to the repo root. */
@@ -190,6 +221,7 @@ describe('export-config --to axolotl', () => {
       /^label_smoothing_factor: 0.1 has no axolotl equivalent/,
     );
     await expect(axolotl('quickstart.yaml', ['rdrop_alpha=0.5'])).rejects.toThrow(UserError);
+    await expect(axolotl('quickstart.yaml', ['mixout=0.1'])).rejects.toThrow(/^mixout: 0.1/);
     await expect(axolotl('quickstart.yaml', ['loss_policy=last_assistant'])).rejects.toThrow(
       /^loss_policy: last_assistant/,
     );

@@ -1,7 +1,11 @@
-import { join } from 'node:path';
 import { z } from 'zod';
 import { parseOrThrow } from '../errors/index.js';
-import { HF_GENERATION_CONFIG_FILE, readGenerationConfig } from '../io/index.js';
+import {
+  type FolderInput,
+  folderSource,
+  HF_GENERATION_CONFIG_FILE,
+  readGenerationConfig,
+} from '../io/index.js';
 
 const tokenId = z.number().int().nonnegative();
 const tokenIds = z.union([tokenId, z.array(tokenId)]);
@@ -65,9 +69,12 @@ export function resolveGenerationConfig(...layers: GenerationConfig[]): Resolved
 }
 
 /** A folder's generation_config.json, validated; undefined when the folder has none. */
-export async function readGenerationConfigFile(dir: string): Promise<GenerationConfig | undefined> {
-  const raw = await readGenerationConfig(dir);
-  return raw && parseOrThrow(generationConfigSchema, raw, join(dir, HF_GENERATION_CONFIG_FILE));
+export async function readGenerationConfigFile(
+  dir: FolderInput,
+): Promise<GenerationConfig | undefined> {
+  const source = folderSource(dir);
+  const raw = await readGenerationConfig(source);
+  return raw && parseOrThrow(generationConfigSchema, raw, source.pathOf(HF_GENERATION_CONFIG_FILE));
 }
 
 /** eos_token_id as a set (HF allows one id or a list), with the tokenizer's eos when given. */

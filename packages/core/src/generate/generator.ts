@@ -23,6 +23,11 @@ export interface GeneratorOptions {
   readonly maxLength: number;
   /** Padded prompt widths are rounded up to a multiple of this, so few prefill graphs compile. */
   readonly promptBucket?: number;
+  /**
+   * Names the model's current configuration when it changes between calls (the active adapters, as
+   * a router switches them): graphs are compiled and kept per name. Default: one configuration.
+   */
+  readonly variant?: () => string;
 }
 
 export interface GenerateOptions {
@@ -42,6 +47,11 @@ export interface GenerateOptions {
    * exists to check the cached path). Default true.
    */
   readonly useCache?: boolean;
+  /**
+   * Graph inputs the model's graphs take besides tokens and weights, fed at every step: the row
+   * masks of adapters applied per row (`PeftModel.setAdapterPerRow`), f32 [prompts].
+   */
+  readonly inputs?: Readonly<Record<string, HostTensor>>;
 }
 
 /**
@@ -61,6 +71,7 @@ export class Generator {
   private readonly caches = new Map<string, Map<string, DeviceTensor>>();
   private readonly maxLength: number;
   private readonly promptBucket: number;
+  private readonly variant: () => string;
   private running = false;
 
   constructor(
@@ -77,6 +88,7 @@ export class Generator {
       );
     this.maxLength = maxLength;
     this.promptBucket = promptBucket;
+    this.variant = opts.variant ?? (() => '');
     this.reloadWeights();
   }
 
@@ -142,7 +154,8 @@ export class Generator {
     const slots = prompts.map((p, b) => [...new Array(batch.pads[b]).fill(pad), ...p]);
     const vocab = this.model.shape.vocabSize;
 
-    let logits = await this.forward(batch, slots, 0, width, useCache);
+    const extra = opts.inputs ?? {};
+    let logits = await this.forward(batch, slots, 0, width, useCache, extra);
     for (;;) {
       const scores = logits.toFloat64();
       rows.forEach((row, b) => {
@@ -157,8 +170,8 @@ export class Generator {
       if (rows.every((r) => r.finished)) return rows.map((r) => r.result());
       const length = slots[0].length;
       logits = useCache
-        ? await this.forward(batch, slots, length - 1, 1, true)
-        : await this.forward(batch, slots, 0, length, false);
+        ? await this.forward(batch, slots, length - 1, 1, true, extra)
+        : await this.forward(batch, slots, 0, length, false, extra);
     }
   }
 
@@ -218,6 +231,7 @@ export class Generator {
     start: number,
     tokens: number,
     useCache: boolean,
+    extra: Readonly<Record<string, HostTensor>>,
   ): Promise<HostTensor> {
     const cacheLength = batch.prefix + this.maxLength;
     const keys = useCache ? cacheLength : tokens;
@@ -238,7 +252,7 @@ export class Generator {
     const primePrefix = useCache && start === 0 && batch.prefix > 0;
     const executable = this.executable(batch.rows, tokens, useCache && cacheLength, primePrefix);
     for (const input of executable.graph.inputs) {
-      const w = this.weights.get(input.name);
+      const w = this.weights.get(input.name) ?? extra[input.name];
       if (w) feeds[input.name] = w;
     }
     const out = await executable.run(feeds);
@@ -252,7 +266,7 @@ export class Generator {
     cacheLength: number | false,
     primePrefix: boolean,
   ): Executable {
-    const key = `${batch}x${tokens}${cacheLength ? `+cache${cacheLength}` : ''}${primePrefix ? '+prefix' : ''}`;
+    const key = `${this.variant()}:${batch}x${tokens}${cacheLength ? `+cache${cacheLength}` : ''}${primePrefix ? '+prefix' : ''}`;
     let e = this.executables.get(key);
     if (!e) {
       const graph = traceStepGraph(this.model, batch, tokens, cacheLength || undefined, {

@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { UserError } from '../errors/index.js';
-import { isNotFound } from './file-io.js';
+import { type FileSource, readAllAndClose, readSourceText } from './file-source.js';
+import { openFile } from './folder-source.js';
 import { parseJsonText } from './json-text.js';
 
 /** File names of a Hugging Face model folder, spelled as transformers writes them. */
@@ -25,24 +25,35 @@ export function shardFileName(index: number, count: number): string {
 
 export const SHARD_FILE_PATTERN = /^model-\d{5}-of-\d{5}\.safetensors$/;
 
-/** A JSON file that must hold an object; a missing file or bad JSON is a UserError naming it. */
-export async function readJsonObject(path: string): Promise<Record<string, unknown>> {
-  const json = await readOptionalJsonObject(path);
-  if (!json) throw new UserError(`${path}: file not found`);
+/**
+ * A JSON file that must hold an object; a missing file or bad JSON is a UserError naming it. The
+ * file is a path (a URL in a browser), or file `name` of a FileSource.
+ */
+export async function readJsonObject(
+  path: string,
+  source?: FileSource,
+): Promise<Record<string, unknown>> {
+  const json = await readOptionalJsonObject(path, source);
+  if (!json) throw new UserError(`${source?.pathOf(path) ?? path}: file not found`);
   return json;
 }
 
 /** Like `readJsonObject`, but undefined when the file does not exist. */
 export async function readOptionalJsonObject(
   path: string,
+  source?: FileSource,
 ): Promise<Record<string, unknown> | undefined> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    if (isNotFound(err)) return undefined;
-    throw err;
-  }
+  const text = source ? await readSourceText(source, path) : await readHostText(path);
+  if (text === undefined) return undefined;
+  return parseJsonObject(text, source?.pathOf(path) ?? path);
+}
+
+async function readHostText(path: string): Promise<string | undefined> {
+  const bytes = await readAllAndClose(await openFile(path));
+  return bytes && new TextDecoder().decode(bytes);
+}
+
+function parseJsonObject(text: string, path: string): Record<string, unknown> {
   const value = parseJsonText(text, path);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new UserError(`${path}: expected a JSON object`);

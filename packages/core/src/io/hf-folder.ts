@@ -1,5 +1,5 @@
-import { join } from 'node:path';
 import type { HostTensor } from '../tensor/index.js';
+import { type FolderInput, folderSource } from './folder-source.js';
 import {
   HF_CONFIG_FILE,
   HF_GENERATION_CONFIG_FILE,
@@ -11,13 +11,15 @@ import { checkFinite, type NonFiniteOptions } from './non-finite.js';
 import { widenToF32 } from './widen-to-f32.js';
 
 /** `config.json` of a model folder, parsed; the model family validates its fields. */
-export function readHfConfig(dir: string): Promise<Record<string, unknown>> {
-  return readJsonObject(join(dir, HF_CONFIG_FILE));
+export function readHfConfig(dir: FolderInput): Promise<Record<string, unknown>> {
+  return readJsonObject(HF_CONFIG_FILE, folderSource(dir));
 }
 
 /** `generation_config.json` of a model folder, or undefined when the folder has none. */
-export function readGenerationConfig(dir: string): Promise<Record<string, unknown> | undefined> {
-  return readOptionalJsonObject(join(dir, HF_GENERATION_CONFIG_FILE));
+export function readGenerationConfig(
+  dir: FolderInput,
+): Promise<Record<string, unknown> | undefined> {
+  return readOptionalJsonObject(HF_GENERATION_CONFIG_FILE, folderSource(dir));
 }
 
 export interface LoadWeightsOptions extends NonFiniteOptions {
@@ -39,7 +41,7 @@ export interface LoadWeightsOptions extends NonFiniteOptions {
  * NaN or ±Inf is an error unless `allowNonfinite`.
  */
 export async function loadWeights(
-  dir: string,
+  dir: FolderInput,
   opts: LoadWeightsOptions = {},
 ): Promise<Map<string, HostTensor>> {
   const widen = (opts.dtype ?? 'f32') === 'f32';

@@ -1,5 +1,6 @@
 export { TMP_FOLDER_PREFIX, writeFolderAtomically } from './atomic-folder.js';
 export { atomicWrite, type FileContent } from './atomic-write.js';
+export { blobSource } from './blob-source.js';
 export {
   type DataInput,
   type DataManifest,
@@ -11,6 +12,23 @@ export {
 } from './data-manifest.js';
 export type { DeferredTensor } from './deferred-tensor.js';
 export { readFileIfPresent } from './file-io.js';
+export {
+  bytesFile,
+  type FileSource,
+  isFileSource,
+  type RandomAccessFile,
+  readAllAndClose,
+  readSourceBytes,
+  readSourceText,
+} from './file-source.js';
+export {
+  type FileInput,
+  type FolderInput,
+  folderSource,
+  openFile,
+  subFolders,
+  writeFolderFiles,
+} from './folder-source.js';
 export {
   findCachedSnapshot,
   hubCacheDir,
@@ -57,4 +75,5 @@ export {
 } from './safetensors-read.js';
 export { encodeSafetensors, type TensorMap, writeSafetensors } from './safetensors-write.js';
 export { tunekitCacheDir } from './tunekit-cache.js';
+export { urlSource } from './url-source.js';
 export { widenToF32 } from './widen-to-f32.js';

@@ -1,8 +1,7 @@
-import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { UserError } from '../errors/index.js';
 import type { HostTensor } from '../tensor/index.js';
-import { fileExists, isNotFound } from './file-io.js';
+import type { FileSource } from './file-source.js';
+import { type FolderInput, folderSource } from './folder-source.js';
 import { HF_WEIGHTS_FILE, HF_WEIGHTS_INDEX_FILE } from './hf-files.js';
 import type { SafetensorsTensorInfo } from './safetensors-header.js';
 import { readSafetensorsIndex } from './safetensors-index.js';
@@ -21,31 +20,49 @@ export class ModelWeights {
   ) {}
 
   /** Opens `model.safetensors` if present (as transformers prefers it), else the sharded set. */
-  static async open(dir: string): Promise<ModelWeights> {
-    const names = await listFolder(dir);
-    if (names.includes(HF_WEIGHTS_FILE)) {
-      const file = await SafetensorsFile.open(join(dir, HF_WEIGHTS_FILE));
+  static async open(dir: FolderInput): Promise<ModelWeights> {
+    const source = folderSource(dir);
+    const single = await source.open(HF_WEIGHTS_FILE);
+    if (single) {
+      const file = await SafetensorsFile.open(single);
       return new ModelWeights([file], new Map(file.keys().map((k) => [k, file])));
     }
-    if (names.includes(HF_WEIGHTS_INDEX_FILE)) return ModelWeights.openSharded(dir);
-    const found = names.filter((n) => /\.(safetensors|bin|pt|pth|gguf)$/.test(n));
+    // A source that cannot be listed (a URL) is tried for the index; a folder is listed first,
+    // to name what it holds instead.
+    const names = await source.list().catch((err) => {
+      throw err instanceof UserError
+        ? new UserError(`${source.location}: no such model folder`)
+        : err;
+    });
+    if (!names || names.includes(HF_WEIGHTS_INDEX_FILE)) {
+      const sharded = await ModelWeights.openSharded(source, names !== undefined);
+      if (sharded) return sharded;
+    }
+    const found = (names ?? []).filter((n) => /\.(safetensors|bin|pt|pth|gguf)$/.test(n));
     throw new UserError(
-      `${dir}: no ${HF_WEIGHTS_FILE} or ${HF_WEIGHTS_INDEX_FILE}; tunekit loads model weights from safetensors` +
+      `${source.location}: no ${HF_WEIGHTS_FILE} or ${HF_WEIGHTS_INDEX_FILE}; tunekit loads model weights from safetensors` +
         (found.length ? ` (weight-like files here: ${found.join(', ')})` : ''),
     );
   }
 
-  private static async openSharded(dir: string): Promise<ModelWeights> {
-    const indexPath = join(dir, HF_WEIGHTS_INDEX_FILE);
-    const index = await readSafetensorsIndex(indexPath);
+  /** The shards the index names; undefined when there is no index and `mustExist` is false. */
+  private static async openSharded(
+    source: FileSource,
+    mustExist: boolean,
+  ): Promise<ModelWeights | undefined> {
+    const indexPath = source.pathOf(HF_WEIGHTS_INDEX_FILE);
+    if (!mustExist && !(await source.open(HF_WEIGHTS_INDEX_FILE).then(closeIfOpen))) return;
+    const index = await readSafetensorsIndex(HF_WEIGHTS_INDEX_FILE, source);
     const files: SafetensorsFile[] = [];
     try {
       for (const shard of index.shards) {
-        const path = join(dir, shard);
-        if (!(await fileExists(path))) {
-          throw new UserError(`${indexPath} names shard ${shard}, which is not in ${dir}`);
+        const opened = await source.open(shard);
+        if (!opened) {
+          throw new UserError(
+            `${indexPath} names shard ${shard}, which is not in ${source.location}`,
+          );
         }
-        files.push(await SafetensorsFile.open(path));
+        files.push(await SafetensorsFile.open(opened));
       }
       const owner = new Map<string, SafetensorsFile>();
       for (const file of files) {
@@ -61,7 +78,7 @@ export class ModelWeights {
       }
       for (const [name, shard] of index.weightMap) {
         const holder = owner.get(name);
-        if (holder?.path !== join(dir, shard)) {
+        if (holder?.path !== source.pathOf(shard)) {
           throw new UserError(
             `${indexPath} puts tensor "${name}" in ${shard}, but ${holder ? `it is in ${holder.path}` : 'no shard holds it'}`,
           );
@@ -106,11 +123,7 @@ export class ModelWeights {
   }
 }
 
-async function listFolder(dir: string): Promise<string[]> {
-  try {
-    return await readdir(dir);
-  } catch (err) {
-    if (isNotFound(err)) throw new UserError(`${dir}: no such model folder`);
-    throw err;
-  }
+async function closeIfOpen(file: { close(): Promise<void> } | undefined): Promise<boolean> {
+  await file?.close();
+  return file !== undefined;
 }

@@ -1,5 +1,5 @@
-import { isAbsolute, normalize } from 'node:path';
 import { UserError } from '../errors/index.js';
+import type { FileSource } from './file-source.js';
 import { readJsonObject } from './hf-files.js';
 
 /** `model.safetensors.index.json`: which shard file holds each tensor. */
@@ -10,8 +10,13 @@ export interface SafetensorsIndex {
   readonly shards: readonly string[];
 }
 
-export async function readSafetensorsIndex(path: string): Promise<SafetensorsIndex> {
-  const json = await readJsonObject(path);
+/** The index at `path`, or file `path` of `source`. */
+export async function readSafetensorsIndex(
+  path: string,
+  source?: FileSource,
+): Promise<SafetensorsIndex> {
+  const json = await readJsonObject(path, source);
+  if (source) path = source.pathOf(path);
   const map = json.weight_map;
   if (typeof map !== 'object' || map === null || Array.isArray(map)) {
     throw new UserError(`${path}: "weight_map" must be an object of tensor name to shard file`);
@@ -28,8 +33,9 @@ export async function readSafetensorsIndex(path: string): Promise<SafetensorsInd
   return { weightMap, shards: [...new Set(weightMap.values())] };
 }
 
-// An untrusted index must not make us open files outside the folder.
+// An untrusted index must not make us open files outside the folder: no absolute path (`/x`,
+// `C:\x`, `\\server`), no `..` step.
 function isInsideFolder(file: string): boolean {
-  const n = normalize(file);
-  return file.length > 0 && !isAbsolute(n) && n.split(/[\\/]/)[0] !== '..';
+  const steps = file.split(/[\\/]/);
+  return file.length > 0 && steps[0] !== '' && !/^[a-zA-Z]:/.test(file) && !steps.includes('..');
 }

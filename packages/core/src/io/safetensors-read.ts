@@ -1,8 +1,8 @@
-import { type FileHandle, open } from 'node:fs/promises';
 import { UserError } from '../errors/index.js';
 import type { DType } from '../graph/index.js';
 import { type HostArray, HostTensor } from '../tensor/index.js';
-import { isNotFound, readExactly } from './file-io.js';
+import type { RandomAccessFile } from './file-source.js';
+import { type FileInput, openFile } from './folder-source.js';
 import { readableSafetensorsDTypes, SAFETENSORS_DTYPES } from './safetensors-dtype.js';
 import {
   parseSafetensorsHeader,
@@ -19,26 +19,22 @@ import {
 export class SafetensorsFile {
   private constructor(
     readonly path: string,
-    private readonly handle: FileHandle,
+    private readonly file: RandomAccessFile,
     readonly header: SafetensorsHeader,
   ) {}
 
-  static async open(path: string): Promise<SafetensorsFile> {
-    let handle: FileHandle;
+  /** Opens a path (a URL in a browser) or a file already open, such as one of a FileSource. */
+  static async open(input: FileInput): Promise<SafetensorsFile> {
+    const file = await openFile(input);
+    if (!file) throw new UserError(`${input}: no such safetensors file`);
+    const { path, size } = file;
     try {
-      handle = await open(path, 'r');
-    } catch (err) {
-      if (isNotFound(err)) throw new UserError(`${path}: no such safetensors file`);
-      throw err;
-    }
-    try {
-      const { size } = await handle.stat();
-      const prefix = await readExactly(handle, Math.min(8, size), 0, path);
+      const prefix = await file.read(0, Math.min(8, size));
       const n = readHeaderLength(prefix, size, path);
-      const headerBytes = await readExactly(handle, n, 8, path);
-      return new SafetensorsFile(path, handle, parseSafetensorsHeader(headerBytes, size, path));
+      const headerBytes = await file.read(8, n);
+      return new SafetensorsFile(path, file, parseSafetensorsHeader(headerBytes, size, path));
     } catch (err) {
-      await handle.close();
+      await file.close();
       throw err;
     }
   }
@@ -69,22 +65,17 @@ export class SafetensorsFile {
   async read(name: string): Promise<HostTensor> {
     const info = this.info(name);
     checkReadable(info, this.path);
-    const bytes = await readExactly(
-      this.handle,
-      info.end - info.begin,
-      this.header.dataStart + info.begin,
-      this.path,
-    );
+    const bytes = await this.file.read(this.header.dataStart + info.begin, info.end - info.begin);
     return decodeTensor(info, bytes);
   }
 
   async close(): Promise<void> {
-    await this.handle.close();
+    await this.file.close();
   }
 }
 
 /** The validated header of a safetensors file, without reading its data. */
-export async function readSafetensorsHeader(path: string): Promise<SafetensorsHeader> {
+export async function readSafetensorsHeader(path: FileInput): Promise<SafetensorsHeader> {
   const file = await SafetensorsFile.open(path);
   await file.close();
   return file.header;

@@ -42,7 +42,13 @@ export function encodeSafetensors(
 ): Uint8Array {
   const layout = layoutOf(tensors, metadata, 'safetensors buffer');
   const parts = [layout.head, ...layout.tensors.map(([, t]) => bytesOf(t))];
-  return Buffer.concat(parts);
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
 }
 
 function layoutOf<T extends HostTensor | DeferredTensor>(
@@ -70,13 +76,12 @@ function layoutOf<T extends HostTensor | DeferredTensor>(
     };
     offset += size;
   }
-  const json = Buffer.from(JSON.stringify(header));
+  const json = new TextEncoder().encode(JSON.stringify(header));
   // Pad with spaces so the data area starts 8-byte aligned, as the reference writer does.
-  const padded = Buffer.alloc(Math.ceil(json.length / 8) * 8, ' ');
-  json.copy(padded);
-  const head = Buffer.alloc(8 + padded.length);
-  head.writeBigUInt64LE(BigInt(padded.length), 0);
-  padded.copy(head, 8);
+  const length = Math.ceil(json.length / 8) * 8;
+  const head = new Uint8Array(8 + length).fill(0x20, 8);
+  new DataView(head.buffer).setBigUint64(0, BigInt(length), true);
+  head.set(json, 8);
   return { head, tensors: entries };
 }
 

@@ -7,15 +7,23 @@ export type {
   KVCacheInputs,
 } from './causal-lm.js';
 export { inputPositionsOf, prefixLengthOf } from './causal-lm.js';
+export type { DecoderBody } from './causal-lm-head.js';
 export {
   checkpointStorage,
   type StoresCheckpointTensors,
   storesCheckpointTensors,
 } from './checkpoint-storage.js';
+export { EmbeddingModel, poolEmbeddings } from './embedding-model.js';
 export { builtinModelFamilies } from './families.js';
 export * from './gpt2/index.js';
 export * from './llama/index.js';
 export { type LoadCausalLMOptions, loadCausalLM } from './load.js';
+export { type LoadedEmbeddingModel, loadEmbeddingModel } from './load-embedding-model.js';
+export {
+  type LoadedSequenceClassifier,
+  type LoadSequenceClassifierOptions,
+  loadSequenceClassifier,
+} from './load-sequence-classifier.js';
 export * from './mistral/index.js';
 export type { HfConfig, ModelFamily, WeightDims } from './model-family.js';
 export { modelFamiliesPlugin } from './plugin.js';
@@ -38,6 +46,7 @@ export {
   ropeParametersOf,
   ropeParametersSchema,
 } from './rope-parameters.js';
+export { SCORE_HEAD, SequenceClassifier } from './sequence-classifier.js';
 export { type TracedLogits, traceLogits } from './trace-logits.js';
 export {
   isVirtualTokens,

@@ -1,5 +1,11 @@
-import { join } from 'node:path';
-import { HF_CONFIG_FILE, loadWeights, type NonFiniteOptions, readHfConfig } from '../io/index.js';
+import {
+  type FolderInput,
+  folderSource,
+  HF_CONFIG_FILE,
+  loadWeights,
+  type NonFiniteOptions,
+  readHfConfig,
+} from '../io/index.js';
 import { type BuiltCausalLM, buildCausalLM, loadCheckpoint } from './build-causal-lm.js';
 import type { CausalLM } from './causal-lm.js';
 import { checkpointStorage } from './checkpoint-storage.js';
@@ -16,21 +22,22 @@ export interface LoadCausalLMOptions extends NonFiniteOptions {
 }
 
 /**
- * Loads a Hugging Face model folder: `config.json` picks and configures the family, the
+ * Loads a Hugging Face model folder (a path, a URL in a browser, or any FileSource): `config.json` picks and configures the family, the
  * safetensors weights (widened to f32, or quantized by the modules that store them themselves) are
  * loaded strictly, and a weight holding NaN or ±Inf is an error unless `allowNonfinite`. Returns the
  * model with its validated config and family.
  */
 export async function loadCausalLM(
-  dir: string,
+  dir: FolderInput,
   opts: LoadCausalLMOptions = {},
 ): Promise<BuiltCausalLM> {
-  const raw = await readHfConfig(dir);
-  const file = join(dir, HF_CONFIG_FILE);
+  const source = folderSource(dir);
+  const raw = await readHfConfig(source);
+  const file = source.pathOf(HF_CONFIG_FILE);
   const built = buildCausalLM(raw, { families: opts.families, file });
   opts.quantize?.(built.model);
   const store = checkpointStorage(built.model, built.family.baseModelPrefix);
-  const weights = await loadWeights(dir, { ...opts, dtype: 'f32', store });
-  loadCheckpoint(built.model, built.family, weights, dir, file);
+  const weights = await loadWeights(source, { ...opts, dtype: 'f32', store });
+  loadCheckpoint(built.model, built.family, weights, source.location, file);
   return built;
 }

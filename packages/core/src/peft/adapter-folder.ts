@@ -1,13 +1,14 @@
-import { access, mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { UserError } from '../errors/index.js';
 import {
-  atomicWrite,
   checkFinite,
+  encodeSafetensors,
+  type FolderInput,
+  folderSource,
   type NonFiniteOptions,
-  readJsonObject,
+  readOptionalJsonObject,
   SafetensorsFile,
-  writeSafetensors,
+  subFolders,
+  writeFolderFiles,
 } from '../io/index.js';
 import type { HostTensor } from '../tensor/index.js';
 
@@ -23,49 +24,60 @@ export interface AdapterFiles {
 }
 
 /**
- * Writes `adapter_config.json` (keys sorted, two-space indent, as PEFT's `json.dumps(...,
- * sort_keys=True, indent=2)`) and `adapter_model.safetensors` (metadata `format: pt`, which
- * transformers' loaders check), each atomically.
+ * The files of an adapter folder as bytes: `adapter_config.json` (keys sorted, two-space indent,
+ * as PEFT's `json.dumps(..., sort_keys=True, indent=2)`) and `adapter_model.safetensors` (metadata
+ * `format: pt`, which transformers' loaders check). A page offers them as downloads.
  */
-export async function writeAdapterFolder(dir: string, files: AdapterFiles): Promise<void> {
-  await mkdir(dir, { recursive: true });
+export function adapterFileBytes(files: AdapterFiles): Map<string, Uint8Array> {
   const sorted = Object.fromEntries(
     Object.entries(files.config).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
   );
-  await atomicWrite(join(dir, ADAPTER_CONFIG_FILE), `${JSON.stringify(sorted, null, 2)}\n`);
-  await writeSafetensors(join(dir, ADAPTER_WEIGHTS_FILE), files.tensors, { format: 'pt' });
+  return new Map([
+    [ADAPTER_CONFIG_FILE, new TextEncoder().encode(`${JSON.stringify(sorted, null, 2)}\n`)],
+    [ADAPTER_WEIGHTS_FILE, encodeSafetensors(files.tensors, { format: 'pt' })],
+  ]);
+}
+
+/** Writes the adapter's files (`adapterFileBytes`) into `dir`, each atomically. */
+export async function writeAdapterFolder(dir: string, files: AdapterFiles): Promise<void> {
+  await writeFolderFiles(dir, adapterFileBytes(files));
 }
 
 /**
- * Reads a PEFT adapter folder, made by tunekit or by Python PEFT. A tensor holding NaN or ±Inf is
- * an error unless `allowNonfinite`.
+ * Reads a PEFT adapter folder, made by tunekit or by Python PEFT: a path (a URL in a browser) or
+ * any FileSource. A tensor holding NaN or ±Inf is an error unless `allowNonfinite`.
  */
 export async function readAdapterFolder(
-  dir: string,
+  dir: FolderInput,
   opts: NonFiniteOptions = {},
 ): Promise<AdapterFiles> {
-  if (!(await exists(dir))) throw new UserError(`adapter folder ${dir} does not exist`);
-  const configPath = join(dir, ADAPTER_CONFIG_FILE);
-  if (!(await exists(configPath))) {
-    throw new UserError(`${dir} is not a PEFT adapter folder: it has no ${ADAPTER_CONFIG_FILE}`);
-  }
-  const config = await readJsonObject(configPath);
-  const weightsPath = join(dir, ADAPTER_WEIGHTS_FILE);
-  if (!(await exists(weightsPath))) {
-    const pickled = await exists(join(dir, PICKLED_WEIGHTS_FILE));
+  const source = folderSource(dir);
+  const config = await readOptionalJsonObject(ADAPTER_CONFIG_FILE, source);
+  if (!config) {
     throw new UserError(
-      pickled
-        ? `${dir} holds ${PICKLED_WEIGHTS_FILE}, a pickle, which tunekit does not load; ` +
-            `save it again as ${ADAPTER_WEIGHTS_FILE} (PEFT's save_pretrained does by default)`
-        : `${dir} has no ${ADAPTER_WEIGHTS_FILE}`,
+      await source.list().then(
+        () => `${source.location} is not a PEFT adapter folder: it has no ${ADAPTER_CONFIG_FILE}`,
+        () => `adapter folder ${source.location} does not exist`,
+      ),
     );
   }
-  const file = await SafetensorsFile.open(weightsPath);
+  const weights = await source.open(ADAPTER_WEIGHTS_FILE);
+  if (!weights) {
+    const pickled = await source.open(PICKLED_WEIGHTS_FILE);
+    await pickled?.close();
+    throw new UserError(
+      pickled
+        ? `${source.location} holds ${PICKLED_WEIGHTS_FILE}, a pickle, which tunekit does not load; ` +
+            `save it again as ${ADAPTER_WEIGHTS_FILE} (PEFT's save_pretrained does by default)`
+        : `${source.location} has no ${ADAPTER_WEIGHTS_FILE}`,
+    );
+  }
+  const file = await SafetensorsFile.open(weights);
   try {
     const tensors = new Map<string, HostTensor>();
     for (const name of file.keys()) {
       const t = await file.read(name);
-      checkFinite(t, { file: weightsPath, tensor: name }, opts);
+      checkFinite(t, { file: file.path, tensor: name }, opts);
       tensors.set(name, t);
     }
     return { config, tensors };
@@ -74,11 +86,37 @@ export async function readAdapterFolder(
   }
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
+/** The Trainer's checkpoint folders, which sit beside a saved adapter's sub-folders. */
+const CHECKPOINT_FOLDER = /^checkpoint-\d+$/;
+
+/**
+ * The adapters of a folder in PEFT's layout for several adapters (`save_pretrained` of a model with
+ * more than one): `adapter_config.json` at the root is adapter `defaultName`, and each sub-folder
+ * that holds one is the adapter named after it. Checkpoint folders (`checkpoint-<step>`) are not
+ * adapters; a folder that cannot be listed (a URL) gives its root adapter alone.
+ */
+export async function adapterFoldersIn(
+  dir: string,
+  defaultName: string,
+): Promise<{ readonly name: string; readonly dir: string }[]> {
+  if (!(await hasAdapterConfig(dir)))
+    throw new UserError(`${dir} is not a PEFT adapter folder: it has no ${ADAPTER_CONFIG_FILE}`);
+  const found = [{ name: defaultName, dir }];
+  for (const name of (await subFolders(dir)) ?? []) {
+    if (CHECKPOINT_FOLDER.test(name)) continue;
+    const sub = `${dir}/${name}`;
+    if (await hasAdapterConfig(sub)) found.push({ name, dir: sub });
   }
+  return found;
+}
+
+/** Whether `name` can name an adapter saved in a sub-folder: not a checkpoint folder's name. */
+export function isCheckpointFolderName(name: string): boolean {
+  return CHECKPOINT_FOLDER.test(name);
+}
+
+async function hasAdapterConfig(dir: string): Promise<boolean> {
+  const file = await folderSource(dir).open(ADAPTER_CONFIG_FILE);
+  await file?.close();
+  return file !== undefined;
 }

@@ -16,6 +16,11 @@ export abstract class AdapterLayer extends UnaryModule {
   enabled = true;
   /** Dropout and other training-only behaviour apply only while true (torch's `module.training`). */
   training = false;
+  /**
+   * While true, each active adapter applies only to the rows its `adapter_rows.<name>` input
+   * selects (`adapterRowMask`); only layers that `supportsPerRowAdapters` are set so.
+   */
+  perRowAdapters = false;
   private active: readonly string[] = [];
 
   /** The id of the PEFT method that made this layer ('lora'). */
@@ -51,6 +56,11 @@ export abstract class AdapterLayer extends UnaryModule {
    * layer that was added rather than put in a module's place (a prompt encoder), which unloading removes.
    */
   abstract baseLayer(): Module | undefined;
+
+  /** Whether forward can apply adapters per row (`perRowAdapters`); false unless a method says so. */
+  supportsPerRowAdapters(): boolean {
+    return false;
+  }
 
   /** Adapters used in forward. Names the layer does not hold are kept and skipped, as in PEFT. */
   get activeAdapters(): readonly string[] {

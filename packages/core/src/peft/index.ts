@@ -2,10 +2,18 @@ export {
   ADAPTER_CONFIG_FILE,
   ADAPTER_WEIGHTS_FILE,
   type AdapterFiles,
+  adapterFileBytes,
+  adapterFoldersIn,
+  isCheckpointFolderName,
   readAdapterFolder,
   writeAdapterFolder,
 } from './adapter-folder.js';
 export { AdapterLayer, isAdapterLayer } from './adapter-layer.js';
+export {
+  ADAPTER_ROWS_INPUT_PREFIX,
+  adapterRowMask,
+  adapterRowsInput,
+} from './adapter-rows.js';
 export { denseDispatcher, isDenseLinear } from './dense-dispatcher.js';
 export { DROPOUT_SEED_INPUT, dropoutSeed } from './dropout-seed.js';
 export {
@@ -40,7 +48,12 @@ export {
 } from './peft-config.js';
 export { PEFT_KEY_PREFIX, peftKey } from './peft-keys.js';
 export { type PeftContext, type PeftMethod, peftTypeOf } from './peft-method.js';
-export { DEFAULT_ADAPTER, PeftModel, type PeftModelOptions } from './peft-model.js';
+export {
+  DEFAULT_ADAPTER,
+  PeftModel,
+  type PeftModelOptions,
+  type SaveOptions,
+} from './peft-model.js';
 export { moduleNamesField, targetConfigFields } from './target-config-fields.js';
 export {
   ALL_LINEAR,

@@ -1,22 +1,24 @@
-import { join } from 'node:path';
 import type { DependencyContainer } from 'tsyringe';
 import { UserError } from '../errors/index.js';
 import { type DType, isFloat } from '../graph/index.js';
 import {
   countNonFinite,
+  folderSource,
   ModelWeights,
   type NonFiniteOptions,
-  readFileIfPresent,
   readHfConfig,
+  readOptionalJsonObject,
+  readSourceBytes,
   SAFETENSORS_DTYPES,
   writeModelFolder,
 } from '../io/index.js';
-import { type FamilySource, loadCausalLM } from '../models/index.js';
+import type { FamilySource } from '../models/index.js';
 import { resolveAllOf, TOKENS } from '../plugin/index.js';
 import { HostTensor } from '../tensor/index.js';
 import type { LinearDispatcher } from './linear-dispatcher.js';
 import type { PeftMethod } from './peft-method.js';
 import { PeftModel } from './peft-model.js';
+import { loadModelForAdapter, mergedTaskConfig } from './task-model.js';
 
 /** Tokenizer files an adapter folder may carry (with the chat template it was trained with). */
 const ADAPTER_TOKENIZER_FILES = [
@@ -68,18 +70,20 @@ export async function mergeAdapterIntoFolder(opts: MergeAdapterOptions): Promise
   const { allowNonfinite, warn } = opts;
   const config = await readHfConfig(opts.model);
   const plugins = 'container' in opts ? fromContainer(opts.container) : opts;
-  const { model } = await loadCausalLM(opts.model, {
+  const model = await loadModelForAdapter(opts.model, opts.adapter, {
     families: plugins.families,
     allowNonfinite,
     warn,
   });
-  const peft = await PeftModel.fromPretrained(model, opts.adapter, {
+  // every adapter saved there: a prefix composed with the LoRA one is refused, not left out
+  const peft = await PeftModel.fromPretrainedAll(model, opts.adapter, {
     allowNonfinite,
     warn,
     methods: plugins.methods,
     dispatchers: plugins.dispatchers,
     modelType: typeof config.model_type === 'string' ? config.model_type : undefined,
   });
+  const taskType = peft.config().task_type;
   const merged = peft.mergeAndUnload();
   const stored = await storedDtypes(opts.model);
   const weights = new Map<string, HostTensor>();
@@ -92,11 +96,17 @@ export async function mergeAdapterIntoFolder(opts: MergeAdapterOptions): Promise
     weights.set(name, asStored);
   }
   const extraFiles: Record<string, Uint8Array> = {};
+  const adapter = folderSource(opts.adapter);
   for (const file of ADAPTER_TOKENIZER_FILES) {
-    const bytes = await readFileIfPresent(join(opts.adapter, file));
+    const bytes = await readSourceBytes(adapter, file);
     if (bytes) extraFiles[file] = bytes;
   }
-  const outConfig = opts.dtype ? { ...config, torch_dtype: MERGE_DTYPES[opts.dtype] } : config;
+  // a classifier's labels are in the training record tunekit writes beside its adapters
+  const record = await readOptionalJsonObject('training_record.json', adapter);
+  const taskConfig = mergedTaskConfig(config, taskType, model.shape.vocabSize, record ?? undefined);
+  const outConfig = opts.dtype
+    ? { ...taskConfig, torch_dtype: MERGE_DTYPES[opts.dtype] }
+    : taskConfig;
   return writeModelFolder(opts.out, {
     config: outConfig,
     weights,

@@ -114,6 +114,48 @@ describe('PeftModel', () => {
     ]);
   });
 
+  it('runs and trains several active adapters together, and loads them back as saved', async () => {
+    const peft = toy({ target_modules: ['q_proj'], init: 2 });
+    peft.addAdapter('other', toyMethod, { target_modules: ['v_proj'], init: 3 });
+    const alone = await outputOf(peft.model);
+    peft.setAdapter(['default', 'other']);
+    expect(peft.activeAdapters).toEqual(['default', 'other']);
+    expect(peft.trainableParameters().map(([n]) => n)).toEqual([
+      'model.layers.0.self_attn.q_proj.toy_scale.default',
+      'model.layers.0.self_attn.v_proj.toy_scale.other',
+      'model.layers.1.self_attn.q_proj.toy_scale.default',
+      'model.layers.1.self_attn.v_proj.toy_scale.other',
+    ]);
+    const both = await outputOf(peft.model);
+    expect(both).not.toEqual(alone);
+    await peft.save(dir);
+    const loaded = await PeftModel.fromPretrainedAll(tinyNet(), dir, options);
+    expect(loaded.activeAdapters).toEqual(['default', 'other']);
+    expect(loaded.trainableParameters()).toEqual([]);
+    expect(await outputOf(loaded.model)).toEqual(both);
+  });
+
+  it('applies adapters per row only where every layer of theirs can', () => {
+    const peft = toy({ target_modules: ['q_proj'], init: 2 });
+    expect(peft.supportsPerRow('default')).toBe(false);
+    expect(() => peft.setAdapterPerRow(['default'])).toThrow(
+      "adapter 'default' cannot apply per row of a batch; run its rows in a batch of their own",
+    );
+  });
+
+  it('keeps an adapter loaded for inference frozen while one beside it trains', async () => {
+    const frozen = toy({ target_modules: ['v_proj'], init: 3 });
+    await frozen.save(dir);
+    const peft = toy({ target_modules: ['q_proj'], init: 2 });
+    await peft.loadAdapter(dir, 'frozen');
+    peft.setAdapter(['default', 'frozen']);
+    expect(peft.isTrainable('frozen')).toBe(false);
+    expect(peft.trainableParameters().map(([n]) => n)).toEqual([
+      'model.layers.0.self_attn.q_proj.toy_scale.default',
+      'model.layers.1.self_attn.q_proj.toy_scale.default',
+    ]);
+  });
+
   it('unload puts the base modules back', async () => {
     const base = await outputOf(tinyNet());
     const peft = toy({ target_modules: ['q_proj'], init: 2 });

@@ -1,11 +1,20 @@
-import { join } from 'node:path';
 import { UserError } from '../errors/index.js';
 import { formatShape, sameShape } from '../graph/index.js';
-import type { NonFiniteOptions } from '../io/index.js';
+import {
+  type FolderInput,
+  folderSource,
+  type NonFiniteOptions,
+  writeFolderFiles,
+} from '../io/index.js';
 import type { Module, Parameter } from '../nn/index.js';
 import { HostTensor, seededRandom } from '../tensor/index.js';
 import type { Tokenizer } from '../tokenizer/index.js';
-import { ADAPTER_CONFIG_FILE, readAdapterFolder, writeAdapterFolder } from './adapter-folder.js';
+import {
+  ADAPTER_CONFIG_FILE,
+  adapterFileBytes,
+  adapterFoldersIn,
+  readAdapterFolder,
+} from './adapter-folder.js';
 import { type AdapterLayer, isAdapterLayer } from './adapter-layer.js';
 import { peftPluginHint } from './known-peft-plugins.js';
 import type { LinearDispatcher } from './linear-dispatcher.js';
@@ -17,6 +26,12 @@ import { trainableParametersLine } from './trainable-report.js';
 
 /** PEFT's name for the first adapter. */
 export const DEFAULT_ADAPTER = 'default';
+
+/** What `save` records beside the adapters. */
+export interface SaveOptions {
+  /** Written as `base_model_name_or_path` in each adapter_config.json. */
+  readonly baseModelNameOrPath?: string;
+}
 
 export interface PeftModelOptions {
   /** The registered PEFT methods (`resolveAllOf(container, TOKENS.PeftMethod)`), for loading folders. */
@@ -47,7 +62,10 @@ interface Adapter {
  */
 export class PeftModel<M extends Module = Module> {
   private readonly adapters = new Map<string, Adapter>();
-  private active = DEFAULT_ADAPTER;
+  /** The adapters used in forward (several when they compose: LoRA in the Linears, a prefix in attention). */
+  private active: string[] = [DEFAULT_ADAPTER];
+  /** Whether the active adapters apply per row (`setAdapterPerRow`) rather than to every row. */
+  private perRow = false;
   private enabled = true;
   private readonly context: PeftContext;
 
@@ -74,7 +92,7 @@ export class PeftModel<M extends Module = Module> {
   ): PeftModel<M> {
     const peft = new PeftModel(model, options);
     const name = options.adapterName ?? DEFAULT_ADAPTER;
-    peft.active = name;
+    peft.active = [name];
     peft.addAdapter(name, method, config);
     return peft;
   }
@@ -91,8 +109,8 @@ export class PeftModel<M extends Module = Module> {
   ): PeftModel<M> {
     const peft = new PeftModel(model, options);
     const name = options.adapterName ?? DEFAULT_ADAPTER;
-    peft.active = name;
-    peft.injectAdapter(name, method, config);
+    peft.active = [name];
+    peft.addParsedAdapter(name, method, config);
     return peft;
   }
 
@@ -103,19 +121,44 @@ export class PeftModel<M extends Module = Module> {
    */
   static async fromPretrained<M extends Module>(
     model: M,
-    dir: string,
+    dir: FolderInput,
     options: PeftModelOptions &
       NonFiniteOptions & { readonly adapterName?: string; readonly isTrainable?: boolean },
   ): Promise<PeftModel<M>> {
     const peft = new PeftModel(model, options);
     const name = options.adapterName ?? DEFAULT_ADAPTER;
-    peft.active = name;
+    peft.active = [name];
     const { isTrainable, allowNonfinite, warn } = options;
     await peft.loadAdapter(dir, name, { isTrainable, allowNonfinite, warn });
     return peft;
   }
 
+  /** The first active adapter: the one `stateDict`, `config` and `save`'s defaults mean. */
+  /**
+   * Loads every adapter `save` wrote into `dir` (PEFT's layout for several adapters: 'default' at
+   * the root, each other one in a sub-folder named after it) and makes them all active, as they
+   * were trained: a LoRA adapter with a prefix-tuning one composes. Frozen unless `isTrainable`.
+   */
+  static async fromPretrainedAll<M extends Module>(
+    model: M,
+    dir: string,
+    options: PeftModelOptions & NonFiniteOptions & { readonly isTrainable?: boolean },
+  ): Promise<PeftModel<M>> {
+    const [root, ...others] = await adapterFoldersIn(dir, DEFAULT_ADAPTER);
+    const peft = await PeftModel.fromPretrained(model, root.dir, options);
+    const { isTrainable, allowNonfinite, warn } = options;
+    for (const { name, dir: sub } of others)
+      await peft.loadAdapter(sub, name, { isTrainable, allowNonfinite, warn });
+    peft.setAdapter(peft.adapterNames());
+    return peft;
+  }
+
   get activeAdapter(): string {
+    return this.active[0];
+  }
+
+  /** Every active adapter, in the order they were set. */
+  get activeAdapters(): readonly string[] {
     return this.active;
   }
 
@@ -124,7 +167,7 @@ export class PeftModel<M extends Module = Module> {
   }
 
   /** The config adapter `name` was applied with (target modules resolved). */
-  config(name = this.active): PeftConfig {
+  config(name = this.activeAdapter): PeftConfig {
     return this.entry(name).config;
   }
 
@@ -139,28 +182,66 @@ export class PeftModel<M extends Module = Module> {
     source = `${method.id} config of adapter '${name}'`,
   ): void {
     const parsed = parsePeftConfig(method.configSchema, peftTypeOf(method), config, source);
-    this.injectAdapter(name, method, parsed);
+    this.addParsedAdapter(name, method, parsed);
   }
 
-  /** Adds adapter `name` with a parsed config: the method transforms the model in place. */
-  private injectAdapter<C extends PeftConfig>(
-    name: string,
-    method: PeftMethod<C>,
-    config: C,
-  ): void {
+  /**
+   * As `addAdapter`, with `config` already parsed by the method's schema (`methodConfigSchema`):
+   * the method transforms the model in place.
+   */
+  addParsedAdapter<C extends PeftConfig>(name: string, method: PeftMethod<C>, config: C): void {
     if (this.adapters.has(name)) throw new UserError(`adapter '${name}' already exists`);
-    const applied = method.inject(this.model, config, name, this.context);
-    if (applied.modules_to_save && applied.modules_to_save.length > 0)
-      wrapModulesToSave(this.model, name, applied.modules_to_save);
+    const headed = withClassifierHeads(config);
+    const applied = method.inject(this.model, headed, name, this.context);
+    const toSave = [...(applied.modules_to_save ?? [])];
+    if (config.task_type === 'SEQ_CLS') toSave.push(...SEQ_CLS_HEADS);
+    if (toSave.length > 0) wrapModulesToSave(this.model, name, [...new Set(toSave)]);
     this.adapters.set(name, { method, config: applied });
     this.refresh();
   }
 
-  /** Makes `name` the one adapter used in forward and trained. */
-  setAdapter(name: string): void {
-    this.entry(name);
-    this.active = name;
+  /**
+   * Makes `name` the one adapter used in forward and trained, or `names` the adapters used together
+   * (PEFT's `set_adapter` with a list): they train together, except those loaded for inference. At
+   * most one prompt-learning adapter can be active, since each of them owns the model's prefix.
+   */
+  setAdapter(name: string | readonly string[]): void {
+    const names = typeof name === 'string' ? [name] : [...new Set(name)];
+    if (names.length === 0) throw new UserError('setAdapter: name at least one adapter');
+    const prompts = names.filter((n) => this.entry(n).method.isPromptLearning);
+    if (prompts.length > 1)
+      throw new UserError(
+        `adapters ${prompts.map((n) => `'${n}'`).join(' and ')} are both prompt-learning adapters; ` +
+          'only one can be active at a time (it may be combined with LoRA-family adapters)',
+      );
+    this.active = names;
+    this.perRow = false;
     this.refresh();
+  }
+
+  /**
+   * Makes `names` active for a batch that mixes them: each applies only to the rows its graph input
+   * `adapter_rows.<name>` (f32 [batch], 1 or 0) selects, so rows answered by different adapters, or
+   * by none, share one batch. Only for adapters whose every layer supports it (LoRA's do; a
+   * prompt-learning adapter changes the whole batch's prefix and cannot).
+   */
+  setAdapterPerRow(names: readonly string[]): void {
+    const unsupported = names.filter((name) => !this.supportsPerRow(name));
+    if (unsupported.length > 0)
+      throw new UserError(
+        `adapter${unsupported.length > 1 ? 's' : ''} ${unsupported.map((n) => `'${n}'`).join(', ')} cannot apply per row of a batch; run its rows in a batch of their own`,
+      );
+    this.setAdapter(names);
+    this.perRow = true;
+    this.refresh();
+  }
+
+  /** Whether adapter `name` can apply per row of a batch (`setAdapterPerRow`). */
+  supportsPerRow(name: string): boolean {
+    if (this.entry(name).method.isPromptLearning) return false;
+    return this.layers()
+      .filter(([, layer]) => layer.adapterNames().includes(name))
+      .every(([, layer]) => layer.supportsPerRowAdapters());
   }
 
   /** The base model's exact outputs until `enableAdapters` (merged adapters are taken out first). */
@@ -194,7 +275,7 @@ export class PeftModel<M extends Module = Module> {
     }
     for (const [, layer] of this.layers()) layer.deleteAdapter(name);
     this.adapters.delete(name);
-    if (this.active === name) this.active = [...this.adapters.keys()].sort()[0];
+    this.dropActive(name);
     this.refresh();
   }
 
@@ -228,12 +309,12 @@ export class PeftModel<M extends Module = Module> {
   }
 
   /** The tensors adapter `name` saves, under PEFT's keys (`base_model.model.<path>.lora_A.weight`). */
-  stateDict(name = this.active): Map<string, HostTensor> {
+  stateDict(name = this.activeAdapter): Map<string, HostTensor> {
     return new Map([...this.adapterParameters(name)].map(([key, p]) => [key, p.value]));
   }
 
   /** Adapter `name`'s parameters by saved key: what it trains, saves and loads. */
-  adapterParameters(name = this.active): Map<string, Parameter> {
+  adapterParameters(name = this.activeAdapter): Map<string, Parameter> {
     const { method, config } = this.entry(name);
     const key = method.stateKey ?? ((path: string, local: string) => peftKey(`${path}.${local}`));
     const out = new Map<string, Parameter>();
@@ -247,7 +328,7 @@ export class PeftModel<M extends Module = Module> {
   }
 
   /** What `save` writes of adapter `name`: `stateDict`, or what its layers save instead (see AdapterLayer). */
-  async tensorsToSave(name = this.active): Promise<Map<string, HostTensor>> {
+  async tensorsToSave(name = this.activeAdapter): Promise<Map<string, HostTensor>> {
     const tensors = this.stateDict(name);
     const { method } = this.entry(name);
     const key = method.stateKey ?? ((path: string, local: string) => peftKey(`${path}.${local}`));
@@ -267,7 +348,7 @@ export class PeftModel<M extends Module = Module> {
    */
   loadStateDict(
     tensors: ReadonlyMap<string, HostTensor>,
-    name = this.active,
+    name = this.activeAdapter,
     source = 'adapter',
   ): void {
     const expected = this.adapterParameters(name);
@@ -294,8 +375,8 @@ export class PeftModel<M extends Module = Module> {
     }
   }
 
-  /** Folds adapters (the active one by default) into the base weights. */
-  merge(names: readonly string[] = [this.active]): void {
+  /** Folds adapters (the active ones by default) into the base weights. */
+  merge(names: readonly string[] = this.active): void {
     for (const name of names) this.refuseMergeOfPromptLearning(name);
     for (const [, layer] of this.layers()) layer.merge(names);
   }
@@ -304,11 +385,12 @@ export class PeftModel<M extends Module = Module> {
     for (const [, layer] of this.layers()) layer.unmerge();
   }
 
-  /** Merges the active adapter and returns the plain model (PEFT's `merge_and_unload`). */
+  /** Merges the active adapters and returns the plain model (PEFT's `merge_and_unload`). */
   mergeAndUnload(): M {
-    this.refuseMergeOfPromptLearning(this.active);
+    for (const name of this.active) this.refuseMergeOfPromptLearning(name);
     for (const [, layer] of this.layers()) {
-      if (!layer.mergedAdapters().includes(this.active)) layer.merge([this.active]);
+      const merged = layer.mergedAdapters();
+      layer.merge(this.active.filter((name) => !merged.includes(name)));
     }
     return this.unload();
   }
@@ -329,7 +411,16 @@ export class PeftModel<M extends Module = Module> {
    * Saves every adapter as PEFT does: 'default' in `dir`, any other in `dir/<name>`, each as
    * `adapter_config.json` (with `peft_type`, `inference_mode: true`) and `adapter_model.safetensors`.
    */
-  async save(dir: string, opts: { readonly baseModelNameOrPath?: string } = {}): Promise<void> {
+  async save(dir: string, opts: SaveOptions = {}): Promise<void> {
+    await writeFolderFiles(dir, await this.savedFiles(opts));
+  }
+
+  /**
+   * What `save` writes, as bytes by relative path (`adapter_config.json`, `<name>/...`): in a
+   * browser, the downloads.
+   */
+  async savedFiles(opts: SaveOptions = {}): Promise<Map<string, Uint8Array>> {
+    const out = new Map<string, Uint8Array>();
     for (const [name, { method, config }] of this.adapters) {
       const saved: Record<string, unknown> = {
         ...(method.savedConfig?.(config) ?? config),
@@ -338,11 +429,11 @@ export class PeftModel<M extends Module = Module> {
       };
       if (opts.baseModelNameOrPath !== undefined)
         saved.base_model_name_or_path = opts.baseModelNameOrPath;
-      await writeAdapterFolder(name === DEFAULT_ADAPTER ? dir : join(dir, name), {
-        config: saved,
-        tensors: await this.tensorsToSave(name),
-      });
+      const files = adapterFileBytes({ config: saved, tensors: await this.tensorsToSave(name) });
+      for (const [file, bytes] of files)
+        out.set(name === DEFAULT_ADAPTER ? file : `${name}/${file}`, bytes);
     }
+    return out;
   }
 
   /**
@@ -350,16 +441,17 @@ export class PeftModel<M extends Module = Module> {
    * NaN or ±Inf is an error unless `allowNonfinite`.
    */
   async loadAdapter(
-    dir: string,
+    dir: FolderInput,
     name: string,
     opts: NonFiniteOptions & { readonly isTrainable?: boolean } = {},
   ): Promise<void> {
-    const files = await readAdapterFolder(dir, opts);
-    const method = this.methodOf(files.config, dir);
+    const source = folderSource(dir);
+    const files = await readAdapterFolder(source, opts);
+    const method = this.methodOfFolder(files.config, source.location);
     const config = { ...files.config, inference_mode: !opts.isTrainable };
-    this.addAdapter(name, method, config, join(dir, ADAPTER_CONFIG_FILE));
+    this.addAdapter(name, method, config, source.pathOf(ADAPTER_CONFIG_FILE));
     try {
-      this.loadStateDict(files.tensors, name, dir);
+      this.loadStateDict(files.tensors, name, source.location);
     } catch (err) {
       this.removeFailed(name);
       throw err;
@@ -374,11 +466,17 @@ export class PeftModel<M extends Module = Module> {
       return;
     }
     for (const [, layer] of this.layers()) layer.deleteAdapter(name);
-    if (this.active === name) this.active = [...this.adapters.keys()].sort()[0];
+    this.dropActive(name);
     this.refresh();
   }
 
-  private methodOf(config: Readonly<Record<string, unknown>>, dir: string): PeftMethod {
+  /** Takes a removed adapter out of the active ones; with none left, the first by name is active. */
+  private dropActive(name: string): void {
+    this.active = this.active.filter((n) => n !== name);
+    if (this.active.length === 0) this.active = [[...this.adapters.keys()].sort()[0]];
+  }
+
+  private methodOfFolder(config: Readonly<Record<string, unknown>>, dir: string): PeftMethod {
     const peftType = config.peft_type;
     const methods = this.options.methods ?? [];
     // a method of that id before its variants (prefix_tuning before p_tuning_v2)
@@ -433,19 +531,48 @@ export class PeftModel<M extends Module = Module> {
 
   /**
    * Re-derives every layer's active adapters and enabled flag and every parameter's trainable flag:
-   * only the active adapter trains, and not when it was loaded for inference.
+   * only the active adapters train, and not those loaded for inference.
    */
   private refresh(): void {
     for (const [, layer] of this.layers()) {
-      layer.setActiveAdapters([this.active]);
+      layer.setActiveAdapters(this.active);
       layer.enabled = this.enabled;
+      layer.perRowAdapters = this.perRow && layer.supportsPerRowAdapters();
     }
     for (const [, p] of this.model.namedParameters()) p.trainable = false;
-    const adapter = this.adapters.get(this.active);
-    if (adapter && !adapter.config.inference_mode) {
-      for (const p of this.adapterParameters(this.active).values()) p.trainable = true;
+    for (const name of this.active) {
+      const adapter = this.adapters.get(name);
+      if (!adapter || adapter.config.inference_mode) continue;
+      for (const p of this.adapterParameters(name).values()) p.trainable = true;
     }
   }
+
+  /** The PEFT method of adapter `name`. */
+  methodOf(name: string): PeftMethod {
+    return this.entry(name).method;
+  }
+
+  /** Whether adapter `name` trains when active (it was not loaded for inference). */
+  isTrainable(name: string): boolean {
+    return !this.entry(name).config.inference_mode;
+  }
+}
+
+/** The head names PEFT's `PeftModelForSequenceClassification` trains and saves in full. */
+const SEQ_CLS_HEADS = ['classifier', 'score'];
+
+/**
+ * A SEQ_CLS config with the heads added to its `modules_to_save`, as PEFT's
+ * `PeftModelForSequenceClassification` extends it before injecting (so the saved config lists them);
+ * a config without the field (prompt learning) is returned as is, its heads wrapped all the same.
+ */
+function withClassifierHeads<C extends PeftConfig>(config: C): C {
+  if (config.task_type !== 'SEQ_CLS' || !('modules_to_save' in config)) return config;
+  const listed = config.modules_to_save ?? [];
+  return {
+    ...config,
+    modules_to_save: [...listed, ...SEQ_CLS_HEADS.filter((h) => !listed.includes(h))],
+  };
 }
 
 function listed(label: string, items: readonly string[]): string {

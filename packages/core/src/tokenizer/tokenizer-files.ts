@@ -1,7 +1,11 @@
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { UserError } from '../errors/index.js';
-import { readOptionalJsonObject } from '../io/index.js';
+import {
+  type FileSource,
+  type FolderInput,
+  folderSource,
+  readOptionalJsonObject,
+  readSourceText,
+} from '../io/index.js';
 
 /** File names of a Hugging Face tokenizer, spelled as transformers writes them. */
 export const TOKENIZER_FILE = 'tokenizer.json';
@@ -22,40 +26,35 @@ export interface TokenizerFiles {
   readonly chatTemplate?: string;
 }
 
-/** Reads a tokenizer folder; a missing tokenizer.json or a malformed file is a UserError naming it. */
-export async function readTokenizerFiles(dir: string): Promise<TokenizerFiles> {
-  const tokenizer = await readOptionalJsonObject(join(dir, TOKENIZER_FILE));
-  if (!tokenizer) throw new UserError(await missingTokenizerMessage(dir));
+/**
+ * Reads a tokenizer folder (a path, a URL in a browser, or any FileSource); a missing
+ * tokenizer.json or a malformed file is a UserError naming it.
+ */
+export async function readTokenizerFiles(dir: FolderInput): Promise<TokenizerFiles> {
+  const source = folderSource(dir);
+  const tokenizer = await readOptionalJsonObject(TOKENIZER_FILE, source);
+  if (!tokenizer) throw new UserError(await missingTokenizerMessage(source));
   const [config, specialTokensMap, chatTemplate] = await Promise.all([
-    readOptionalJsonObject(join(dir, TOKENIZER_CONFIG_FILE)),
-    readOptionalJsonObject(join(dir, SPECIAL_TOKENS_MAP_FILE)),
-    readOptionalText(join(dir, CHAT_TEMPLATE_FILE)),
+    readOptionalJsonObject(TOKENIZER_CONFIG_FILE, source),
+    readOptionalJsonObject(SPECIAL_TOKENS_MAP_FILE, source),
+    readSourceText(source, CHAT_TEMPLATE_FILE),
   ]);
   return { tokenizer, config, specialTokensMap, chatTemplate };
 }
 
-async function missingTokenizerMessage(dir: string): Promise<string> {
+async function missingTokenizerMessage(source: FileSource): Promise<string> {
   let names: string[];
   try {
-    names = await readdir(dir);
+    names = (await source.list()) ?? [];
   } catch {
-    return `${dir}: no such folder; pass a model folder that holds ${TOKENIZER_FILE}`;
+    return `${source.location}: no such folder; pass a model folder that holds ${TOKENIZER_FILE}`;
   }
   const slowFiles = names.filter((n) => n === 'tokenizer.model' || n === 'vocab.json');
   const found =
     slowFiles.length > 0 ? ` (it has ${slowFiles.join(', ')}, a slow tokenizer's files)` : '';
   return (
-    `${join(dir, TOKENIZER_FILE)}: file not found${found}. tunekit reads tokenizers in the ` +
+    `${source.pathOf(TOKENIZER_FILE)}: file not found${found}. tunekit reads tokenizers in the ` +
     `tokenizers library's format: save one with transformers (AutoTokenizer.from_pretrained(...)` +
     `.save_pretrained(dir) writes ${TOKENIZER_FILE}) and put it beside ${TOKENIZER_CONFIG_FILE}`
   );
-}
-
-async function readOptionalText(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
 }

@@ -1,6 +1,6 @@
-import { join } from 'node:path';
 import { Tokenizer as HfTokenizer } from '@huggingface/tokenizers';
 import { UserError } from '../errors/index.js';
+import { type FolderInput, folderSource } from '../io/index.js';
 import { decodedSpans } from './decoded-spans.js';
 import { withNamedSpecialTokens } from './named-special-tokens.js';
 import { ShortDecodeCache } from './short-decode-cache.js';
@@ -50,6 +50,8 @@ export interface EncodingWithOffsets {
 export interface TokenizerSource {
   /** The folder (or any label for in-memory files); file names are joined to it. */
   readonly dir: string;
+  /** Where file `name` is (a FileSource's `pathOf`); default `<dir>/<name>`. */
+  readonly pathOf?: (name: string) => string;
 }
 
 /**
@@ -89,14 +91,15 @@ export class Tokenizer {
   private readonly cleanUpSpaces: boolean;
 
   private constructor(files: TokenizerFiles, source: TokenizerSource) {
-    const tokenizerFile = join(source.dir, TOKENIZER_FILE);
-    const configFile = join(source.dir, TOKENIZER_CONFIG_FILE);
+    const pathOf = source.pathOf ?? ((name: string) => `${source.dir}/${name}`);
+    const tokenizerFile = pathOf(TOKENIZER_FILE);
+    const configFile = pathOf(TOKENIZER_CONFIG_FILE);
     const json = parseTokenizerJson(files.tokenizer, tokenizerFile);
     const config = parseTokenizerConfig(files.config ?? {}, configFile);
     const map =
       files.specialTokensMap === undefined
         ? undefined
-        : parseSpecialTokensMap(files.specialTokensMap, join(source.dir, SPECIAL_TOKENS_MAP_FILE));
+        : parseSpecialTokensMap(files.specialTokensMap, pathOf(SPECIAL_TOKENS_MAP_FILE));
     const named = namedSpecialTokens(config, map);
     const extra = extraSpecialTokens(config, map);
     const addedTokens = withNamedSpecialTokens(json, [...Object.values(named), ...extra]);
@@ -153,9 +156,16 @@ export class Tokenizer {
     this.cleanUpSpaces = config.clean_up_tokenization_spaces ?? false;
   }
 
-  /** Loads tokenizer.json and tokenizer_config.json (+ special_tokens_map.json, chat_template.jinja) from a folder. */
-  static async fromFolder(dir: string): Promise<Tokenizer> {
-    return new Tokenizer(await readTokenizerFiles(dir), { dir });
+  /**
+   * Loads tokenizer.json and tokenizer_config.json (+ special_tokens_map.json, chat_template.jinja)
+   * from a folder: a path, a URL in a browser, or any FileSource.
+   */
+  static async fromFolder(dir: FolderInput): Promise<Tokenizer> {
+    const source = folderSource(dir);
+    return new Tokenizer(await readTokenizerFiles(source), {
+      dir: source.location,
+      pathOf: (name) => source.pathOf(name),
+    });
   }
 
   /** Builds a tokenizer from already-parsed files; `source.dir` names them in errors. */

@@ -16,7 +16,7 @@ const X = [
 const Y = [1, -0.5, 2, 0.3];
 
 /** Mean squared error of a linear model over `rows` data rows, divided by the fed count `n`. */
-function step(rows: number, accumulation?: 'accumulate' | 'apply') {
+function step(rows: number, accumulation?: 'accumulate' | 'apply', withErrors = false) {
   const b = new GraphBuilder();
   const w = b.input('w', [3], 'f32', 'param');
   const x = b.input('x', [rows, 3], 'f32');
@@ -29,6 +29,7 @@ function step(rows: number, accumulation?: 'accumulate' | 'apply') {
     groups: [{ lr: 0.1, weight_decay: 0.01 }],
     maxGradNorm: 0.5,
     accumulation,
+    outputs: withErrors ? { errors: err } : undefined,
   });
 }
 
@@ -49,7 +50,7 @@ describe('gradient accumulation steps', () => {
     const apply = acc.share(step(2, 'apply'));
     for (let k = 0; k < 3; k++) {
       const a = await whole.run(feeds(0, 4));
-      const l1 = await acc.accumulate(feeds(0, 2));
+      const l1 = (await acc.accumulate(feeds(0, 2))).loss;
       const b = await apply.run(feeds(2, 4));
       expect(l1 + b.loss).toBeCloseTo(a.loss, 12);
       expect(b.gradNorm).toBeCloseTo(a.gradNorm, 12);
@@ -65,7 +66,29 @@ describe('gradient accumulation steps', () => {
     expect(s.scalars).toEqual([]);
     expect(s.graph.outputs.map((o) => o.name)).toEqual(['loss']);
   });
+
+  it('extra outputs come back from accumulate and apply runs, computed before the update', async () => {
+    const backend = new ReferenceBackend({ precision: 'f64' });
+    const acc = TrainStepRunner.create(backend, step(2, 'accumulate', true), init);
+    const apply = acc.share(step(2, 'apply', true));
+    const w = init.w.toArray();
+    const expected = (from: number) =>
+      X.slice(from, from + 2).map((x, i) => x.reduce((s, v, j) => s + v * w[j], 0) - Y[from + i]);
+    const first = await acc.accumulate(feeds(0, 2));
+    const second = await apply.run(feeds(2, 4));
+    expect(first.outputs.errors.toArray()).toEqual(expected(0).map((v) => expect.closeTo(v, 12)));
+    expect(second.outputs.errors.toArray()).toEqual(expected(2).map((v) => expect.closeTo(v, 12)));
+    expect(() => buildTrainStep(b0(), { optimizer: adamw(), outputs: { loss: b0() } })).toThrow(
+      /shadow/,
+    );
+  });
 });
+
+/** A scalar loss of one parameter, for option checks. */
+function b0() {
+  const b = new GraphBuilder();
+  return b.input('w', [], 'f32', 'param').mul(2);
+}
 
 describe('TrainStepRunner resume', () => {
   it('continues from saved optimizer state and step count as if never stopped', async () => {

@@ -27,6 +27,11 @@ export interface TrainStepOptions {
    * steps the optimizer and zeroes the buffers. Absent: a plain step on this batch alone.
    */
   readonly accumulation?: 'accumulate' | 'apply';
+  /**
+   * Values of the forward to bring back with the loss (a preference loss's per-pair log-probs),
+   * by output name; they must not shadow `loss`, `grad_norm` or a gradient output.
+   */
+  readonly outputs?: Readonly<Record<string, Tensor>>;
 }
 
 export interface TrainStep {
@@ -44,6 +49,8 @@ export interface TrainStep {
   /** Names of the per-step scalar inputs (learning rates `lr.<group>`, optimizer scalars). */
   readonly scalars: readonly string[];
   readonly accumulation?: 'accumulate' | 'apply';
+  /** Names of the extra outputs (`TrainStepOptions.outputs`) that every run brings back. */
+  readonly outputs: readonly string[];
 }
 
 /** Name of the state buffer that sums a parameter's gradients across accumulation micro-steps. */
@@ -61,6 +68,13 @@ export function buildTrainStep(loss: Tensor, opts: TrainStepOptions): TrainStep 
   if (loss.rank !== 0)
     throw new UserError(`training loss must be a scalar, got shape [${loss.shape.join(', ')}]`);
   const groups = opts.groups ?? [{ lr: 1e-3 }];
+  const extra = opts.outputs ?? {};
+  const outputs = Object.keys(extra);
+  const reserved = outputs.filter(
+    (name) => name === 'loss' || name === 'grad_norm' || name.endsWith('.grad'),
+  );
+  if (reserved.length > 0)
+    throw new UserError(`step outputs ${reserved.join(', ')} shadow the step's own outputs`);
   const paramInputs = b.graphInputs().filter((i) => i.role === 'param');
   if (paramInputs.length === 0)
     throw new UserError('nothing to train: the graph has no input of role "param"');
@@ -83,7 +97,7 @@ export function buildTrainStep(loss: Tensor, opts: TrainStepOptions): TrainStep 
         accumulators[k].add(g),
       ]),
     );
-    const graph = b.build({ loss }, updates);
+    const graph = b.build({ ...extra, loss }, updates);
     return {
       graph,
       optimizer: opts.optimizer,
@@ -92,6 +106,7 @@ export function buildTrainStep(loss: Tensor, opts: TrainStepOptions): TrainStep 
       state: graph.inputs.filter((i) => i.role === 'state' && i.name in updates),
       scalars: [],
       accumulation: 'accumulate',
+      outputs,
     };
   }
   const summed =
@@ -107,7 +122,7 @@ export function buildTrainStep(loss: Tensor, opts: TrainStepOptions): TrainStep 
   if (isHostOptimizer(optimizer)) {
     const gradients = Object.fromEntries(used.map((u, k) => [gradOutput(u.input.name), grads[k]]));
     const updates = zeroed(b, used, accumulators);
-    const graph = b.build({ loss, grad_norm: norm, ...gradients }, updates);
+    const graph = b.build({ ...extra, loss, grad_norm: norm, ...gradients }, updates);
     return {
       graph,
       optimizer,
@@ -116,6 +131,7 @@ export function buildTrainStep(loss: Tensor, opts: TrainStepOptions): TrainStep 
       state: graph.inputs.filter((i) => i.role === 'state' && i.name in updates),
       scalars: [],
       ...(opts.accumulation ? { accumulation: opts.accumulation } : {}),
+      outputs,
     };
   }
 
@@ -139,7 +155,7 @@ export function buildTrainStep(loss: Tensor, opts: TrainStepOptions): TrainStep 
     };
   });
   const updates = { ...optimizer.build(b, slots, scalar), ...zeroed(b, used, accumulators) };
-  const graph = b.build({ loss, grad_norm: norm }, updates);
+  const graph = b.build({ ...extra, loss, grad_norm: norm }, updates);
   const stateNames = new Set(
     slots.flatMap((p) =>
       [...optimizer.stateNames, ...(opts.accumulation ? [GRAD_ACCUM_STATE] : [])].map(
@@ -155,6 +171,7 @@ export function buildTrainStep(loss: Tensor, opts: TrainStepOptions): TrainStep 
     state: graph.inputs.filter((i) => stateNames.has(i.name)),
     scalars: [...scalars.keys()],
     ...(opts.accumulation ? { accumulation: opts.accumulation } : {}),
+    outputs,
   };
 }
 

@@ -12,6 +12,8 @@ export interface StepResult {
   readonly loss: number;
   /** Global gradient norm before clipping. */
   readonly gradNorm: number;
+  /** The step's extra outputs (`TrainStepOptions.outputs`), by name. */
+  readonly outputs: Readonly<Record<string, HostTensor>>;
 }
 
 /** Where a resumed run starts: the optimizer step count and the state tensors saved with it. */
@@ -100,15 +102,24 @@ export class TrainStepRunner {
       feeds[name] = new HostTensor('f32', [], Float64Array.of(scalars[name]));
     const out = await this.executable.run(this.withResident(feeds));
     if (isHostOptimizer(optimizer)) this.stepOnHost(optimizer, out, groupLrs);
-    return { loss: out.loss.item(), gradNorm: out.grad_norm.item() };
+    return { loss: out.loss.item(), gradNorm: out.grad_norm.item(), outputs: this.extra(out) };
   }
 
-  /** One micro-batch of an accumulation window: adds its gradients to the buffers; returns its loss. */
-  async accumulate(batch: Readonly<Record<string, HostTensor>>): Promise<number> {
+  /**
+   * One micro-batch of an accumulation window: adds its gradients to the buffers; returns its loss
+   * and extra outputs.
+   */
+  async accumulate(
+    batch: Readonly<Record<string, HostTensor>>,
+  ): Promise<Omit<StepResult, 'gradNorm'>> {
     if (this.train.accumulation !== 'accumulate')
       throw new Error('accumulate() needs a step built with accumulation: "accumulate"');
     const out = await this.executable.run(this.withResident({ ...batch }));
-    return out.loss.item();
+    return { loss: out.loss.item(), outputs: this.extra(out) };
+  }
+
+  private extra(out: Readonly<Record<string, HostTensor>>): Record<string, HostTensor> {
+    return Object.fromEntries(this.train.outputs.map((name) => [name, out[name]]));
   }
 
   /** Current values of the trainable parameters. */

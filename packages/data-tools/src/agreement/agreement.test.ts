@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { annotatorAgreement } from './annotator-agreement.js';
 import { cohenKappa } from './cohen-kappa.js';
 import { krippendorffAlpha } from './krippendorff-alpha.js';
 
@@ -42,5 +43,34 @@ describe('krippendorffAlpha', () => {
     const pi = (0.7 - 0.505) / 0.495;
     // alpha = pi corrected for the sample size: 1 - (2N - 1)/(2N) (1 - pi)
     expect(krippendorffAlpha([a, b])).toBeCloseTo(1 - (99 / 100) * (1 - pi), 12);
+  });
+});
+
+describe('annotatorAgreement', () => {
+  const annotations = (labels: Record<string, string | undefined>) =>
+    new Map(Object.entries(labels).map(([id, label]) => [id, { id, label }]));
+
+  it('lists the items whose labels differ, leaving out ones a single annotator gave', () => {
+    const [result] = annotatorAgreement(
+      [
+        annotations({ a: 'x', b: 'x', c: 'y', d: 'x' }),
+        annotations({ a: 'x', b: 'y', c: 'y', d: undefined }),
+      ],
+      ['label'],
+    );
+    expect(result?.items).toBe(4);
+    expect(result?.disagreements).toEqual(['b']);
+    // over a, b, c: p_o 2/3, p_e (2/3)(1/3) + (1/3)(2/3) = 4/9: kappa (2/3 - 4/9) / (5/9) = 0.4
+    expect(result?.cohen_kappa).toBeCloseTo(0.4, 12);
+  });
+
+  it("gives Krippendorff's alpha only for three or more, and needs two", () => {
+    const three = annotatorAgreement(
+      [annotations({ a: 'x' }), annotations({ a: 'x' }), annotations({ a: 'x' })],
+      ['label'],
+    );
+    expect(three[0]?.cohen_kappa).toBeUndefined();
+    expect(three[0]?.krippendorff_alpha).toBe(1);
+    expect(() => annotatorAgreement([annotations({})], ['label'])).toThrow(/two or more/);
   });
 });

@@ -1,2 +1,8 @@
+export {
+  type Annotations,
+  annotatorAgreement,
+  type LabelAgreement,
+  readAnnotations,
+} from './annotator-agreement.js';
 export { cohenKappa } from './cohen-kappa.js';
 export { krippendorffAlpha } from './krippendorff-alpha.js';

@@ -35,12 +35,22 @@ export async function openModelGenerator(opts: ModelGeneratorOptions): Promise<T
   const decode = (ids: readonly number[]) => tokenizer.decode(ids, { skipSpecialTokens: true });
   const batchSize = opts.batchSize ?? 8;
   let seed = opts.seed ?? 0;
+  // a prompt that leaves no room for max_new_tokens is not generated: its reply is ''
+  const room = positions - config.max_new_tokens;
   const run = async (texts: readonly string[]) => {
-    const out: string[] = [];
-    for (let start = 0; start < texts.length; start += batchSize) {
-      const ids = texts.slice(start, start + batchSize).map((text) => tokenizer.encode(text));
-      const rows = await generator.generate(ids, config, { seed: seed++, decode });
-      out.push(...rows.map((row) => row.text ?? decode(row.tokens)));
+    const ids = texts.map((text) => tokenizer.encode(text));
+    const fitting = ids.flatMap((row, i) => (row.length <= room ? [i] : []));
+    const out: string[] = texts.map(() => '');
+    for (let start = 0; start < fitting.length; start += batchSize) {
+      const batch = fitting.slice(start, start + batchSize);
+      const rows = await generator.generate(
+        batch.map((i) => ids[i] ?? []),
+        config,
+        { seed: seed++, decode },
+      );
+      rows.forEach((row, j) => {
+        out[batch[j] ?? 0] = row.text ?? decode(row.tokens);
+      });
     }
     return out;
   };

@@ -2,7 +2,8 @@ import type { ChatMessage } from '@tunekit/core';
 
 /**
  * What the data commands generate text with: a model (see `openModelGenerator`), or in tests a
- * stand-in. Prompts must fit `positions` tokens together with `maxNewTokens`.
+ * stand-in. A prompt must fit `positions` tokens together with `maxNewTokens`; one that does not
+ * is not generated, and its reply is ''.
  */
 export interface TextGenerator {
   /** The model's positions (max_position_embeddings): prompt and answer together fit in them. */

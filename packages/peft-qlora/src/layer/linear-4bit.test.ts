@@ -81,6 +81,21 @@ describe('Linear4bit', () => {
     });
   }
 
+  it('dequantizes only once its input exists, so no weight is dequantized ahead of its layer', () => {
+    const { layer, tensors } = stored(true);
+    layer.loadStateDict(tensors, false);
+    const b = new GraphBuilder();
+    const x = b.input('x', [3, IN]);
+    const graph = b.build({ y: layer.forward(new TraceContext(b, layer), x) });
+    const dependsOnX: boolean[] = [];
+    for (const n of graph.nodes)
+      dependsOnX[n.id] = n.id === x.id || n.inputs.some((i) => dependsOnX[i]);
+    // every value computed from the stored tensors (all but the inputs and constants) waits for x
+    const computed = graph.nodes.filter((n) => n.op !== 'input' && n.op !== 'constant');
+    expect(computed.map((n) => n.op)).toContain('dequantize_4bit');
+    expect(computed.filter((n) => !dependsOnX[n.id]).map((n) => n.op)).toEqual([]);
+  });
+
   it('holds weights quantized elsewhere (fromQuantized) and re-quantizes a weight set on it', () => {
     const q = quantize4bit(weight.data as Float32Array, {
       quant_type: 'fp4',

@@ -90,13 +90,21 @@ export class Linear4bit extends UnaryModule implements StoresCheckpointTensors {
    * the forward to the backward pass.
    */
   forward(ctx: TraceContext, x: Tensor): Tensor {
-    const y = ctx.b.checkpoint(() => x.matmul(this.traceWeight(ctx).transpose()));
+    const y = ctx.b.checkpoint(() => x.matmul(this.traceWeight(ctx, x).transpose()));
     return this.hasBias ? y.add(ctx.tensor(this.weight('bias'))) : y;
   }
 
-  /** The weight [out, in] in f32, dequantized in the graph (bitsandbytes' `dequantize_4bit`). */
-  traceWeight(ctx: TraceContext): Tensor {
-    const p = (name: string) => ctx.tensor(this.weight(name));
+  /**
+   * The weight [out, in] in f32, dequantized in the graph (bitsandbytes' `dequantize_4bit`). Given
+   * `after` (the matmul's input), the stored tensors pass an optimization barrier on it: their
+   * values depend only on graph inputs, so onnxruntime would otherwise dequantize every layer's
+   * weight at the start of the step and hold them all (a 7B model's in f32: 26 GB).
+   */
+  traceWeight(ctx: TraceContext, after?: Tensor): Tensor {
+    const p = (name: string) => {
+      const t = ctx.tensor(this.weight(name));
+      return after ? ops.optimizationBarrier(t, after) : t;
+    };
     const absmax = this.settings.compress_statistics
       ? ops
           .dequantizeBlockwise8bit(
@@ -168,7 +176,23 @@ export class Linear4bit extends UnaryModule implements StoresCheckpointTensors {
     return quantize4bit(values, this.settings);
   }
 
-  private setQuantized(q: Quantized4bit): void {
+  /**
+   * Holds `q`, quantized elsewhere (a folder's tensors, or codes drawn at random), as the weight;
+   * its size, code and block layout must be this layer's.
+   */
+  setQuantized(q: Quantized4bit): void {
+    const { quant_type, blocksize, compress_statistics } = this.settings;
+    const nested = !(q.absmax instanceof Float32Array);
+    if (
+      q.numel !== this.outFeatures * this.inFeatures ||
+      q.quant_type !== quant_type ||
+      q.blocksize !== blocksize ||
+      nested !== compress_statistics
+    ) {
+      throw new UserError(
+        `a ${q.quant_type} weight of ${q.numel} values in blocks of ${q.blocksize}${nested ? ' (double quantization)' : ''} does not fit a Linear4bit of [${this.outFeatures}, ${this.inFeatures}], ${quant_type} in blocks of ${blocksize}${compress_statistics ? ' (double quantization)' : ''}`,
+      );
+    }
     this.loadStateDict(this.tensorsOf(q), false);
   }
 

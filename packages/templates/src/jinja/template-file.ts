@@ -1,8 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import {
   type ChatTemplate,
   type ChatTemplateContext,
+  openFile,
   parseTokenizerConfig,
+  readAllAndClose,
   readJsonObject,
   tokenContent,
   UserError,
@@ -24,7 +25,7 @@ export interface TemplateFile {
 }
 
 /**
- * Reads a chat template from `path` (to use another model's): a `.jinja` file is the template's
+ * Reads a chat template from `path` (a URL in a browser; to use another model's): a `.jinja` file is the template's
  * text; a JSON file (tokenizer_config.json, or transformers' chat_template.json) gives its
  * `chat_template`, one string or named templates. Errors name the file.
  */
@@ -47,11 +48,14 @@ export async function readTemplateFile(path: string): Promise<TemplateFile> {
 }
 
 async function readText(path: string): Promise<string> {
+  let bytes: Uint8Array | undefined;
   try {
-    return await readFile(path, 'utf8');
+    bytes = await readAllAndClose(await openFile(path));
   } catch (err) {
     throw fileError(path, err);
   }
+  if (!bytes) throw fileError(path, Object.assign(new Error(), { code: 'ENOENT' }));
+  return new TextDecoder().decode(bytes);
 }
 
 async function readJson(path: string): Promise<Record<string, unknown>> {

@@ -30,6 +30,14 @@ export interface ChatSessionOptions {
   /** Most tokens the rendered history may take: the model's positions less max_new_tokens. */
   readonly historyTokens: number;
   readonly seed: number;
+  /**
+   * Called before each answer with the new user message and the system message, e.g. to switch
+   * the model's adapter (a router); the answer is generated after it resolves.
+   */
+  readonly beforeAnswer?: (turn: {
+    readonly message: string;
+    readonly system?: string;
+  }) => Promise<void>;
 }
 
 /**
@@ -62,9 +70,15 @@ export class ChatSession {
     this.messages = [];
   }
 
+  /** Replaces the conversation with `messages` (a scripted one's earlier turns); the opening stays. */
+  resetTo(messages: readonly ChatMessage[]): void {
+    this.messages = [...messages];
+  }
+
   /** Answers `text`, writing the answer as it is generated; returns the whole answer. */
   async reply(text: string, write: (text: string) => void): Promise<string> {
     const { tokenizer, template, context, variables } = this.opts;
+    await this.opts.beforeAnswer?.({ message: text, system: this.opts.system });
     // Rendered for inference: text only, no loss spans looked for.
     const renderOpts = { addGenerationPrompt: true, context, tools: this.tools, variables };
     const render = (messages: readonly ChatMessage[]) =>

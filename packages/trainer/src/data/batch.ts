@@ -23,6 +23,17 @@ export interface TrainBatch {
   readonly supervisedTokens: number;
   /** Indices of the examples in the batch, in row order (for reports); padding rows have none. */
   readonly examples: readonly number[];
+  /**
+   * Preference batches: how many pairs they hold. Their 2S rows are S slots of a pair, rows
+   * [0, S) the chosen answers and [S, 2S) the rejected ones (TRL's concatenated batch); slots past
+   * the last pair are empty rows. A window's loss is the mean over its pairs.
+   */
+  readonly pairs?: number;
+  /**
+   * Extra per-batch inputs of the loss's own (precomputed reference log-probs `ref_logps`), fed
+   * to the step graph by name.
+   */
+  readonly lossInputs?: Readonly<Record<string, HostTensor>>;
 }
 
 /**

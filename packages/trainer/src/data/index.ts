@@ -7,17 +7,32 @@ export {
   packRows,
   planBatches,
 } from './batching/index.js';
+export { ClassLabels } from './class-labels.js';
+export { DataTally } from './data-tally.js';
 export type { EvalPrompt } from './eval-prompt.js';
 export type { Example } from './example.js';
+export { sha256OfJson, tokenizerHash } from './fingerprint.js';
+export type { FitOptions } from './fit-record.js';
 export * from './formats/index.js';
-export { type LoadSftDataDeps, loadSftData } from './load-sft-data.js';
+export { type ClassificationData, loadClassificationData } from './load-classification-data.js';
+export {
+  type EmbeddingData,
+  type EmbeddingPair,
+  loadEmbeddingData,
+  POOLING_MODES,
+  type PoolingMode,
+  pooledExample,
+} from './load-embedding-data.js';
+export { dataInputs, type LoadSftDataDeps, loadSftData } from './load-sft-data.js';
 export {
   type LoadedSource,
   type LoadSourceOptions,
   loadSource,
   type ParsedRecord,
 } from './load-source.js';
-export { shuffle } from './seeded-order.js';
+export { mixedLength, mixSources, type WeightedSource } from './mix-sources.js';
+export { type DataFile, expandPaths, type RawRecord, readRecords } from './read/index.js';
+export { epochRandom, shuffle } from './seeded-order.js';
 export type { DataFileInput, DataStats, SftData, SourceStats } from './sft-data.js';
 export {
   type DataSource,
@@ -28,3 +43,11 @@ export {
   sftDataConfigSchema,
   sftDataFields,
 } from './sft-data-config.js';
+export { splitEval } from './split-eval.js';
+export {
+  encodeText,
+  readTextSource,
+  recordText,
+  type TextRecord,
+  type TextSource,
+} from './text-records.js';

@@ -226,7 +226,7 @@ export async function loadSftData(
 }
 
 /** Every data file read, by split, with its hash and the manifest beside it if it has one. */
-async function dataInputs(
+export async function dataInputs(
   splits: Readonly<Record<'train' | 'eval', readonly LoadedSource[]>>,
 ): Promise<DataFileInput[]> {
   const files = (['train', 'eval'] as const).flatMap((split) =>

@@ -5,6 +5,13 @@ export {
   corpusBleu,
 } from './bleu.js';
 export {
+  ClassificationEvaluator,
+  type ClassificationResult,
+  classifierEvaluation,
+} from './classification-evaluator.js';
+export { type ClassificationScores, classificationScores } from './classification-metrics.js';
+export { Embedder } from './embedder.js';
+export {
   BUILTIN_METRICS,
   bleuMetric,
   exactMatchMetric,
@@ -34,6 +41,8 @@ export {
   type NgramMetricName,
   ngramMetricApplies,
 } from './inapplicable-metrics.js';
+export { evaluateRetrieval, RECALL_AT } from './retrieval-evaluation.js';
+export { type RetrievalScores, retrievalScores } from './retrieval-metrics.js';
 export {
   type RougeScore,
   type RougeScores,

@@ -34,6 +34,13 @@ export function describeEvaluation(metrics: TrainerLogs): string {
     parts.push(`token accuracy ${percent(metrics.eval_token_accuracy)}`);
   if (metrics.eval_exact_match !== undefined)
     parts.push(`exact match ${percent(metrics.eval_exact_match)}`);
+  const accuracies = metrics['eval_rewards/accuracies'];
+  if (accuracies !== undefined) parts.push(`rewards/accuracies ${percent(accuracies)}`);
+  const margins = metrics['eval_rewards/margins'];
+  if (margins !== undefined) parts.push(`rewards/margins ${margins.toFixed(4)}`);
+  // task heads: a classifier's accuracy and macro-F1, an embedding model's recall@1 and MRR
+  for (const [key, label] of HEAD_METRICS)
+    if (metrics[key] !== undefined) parts.push(`${label} ${percent(metrics[key])}`);
   return parts.join(' | ');
 }
 
@@ -56,6 +63,13 @@ export function describeSamples(
   }
   return lines;
 }
+
+const HEAD_METRICS = [
+  ['eval_accuracy', 'accuracy'],
+  ['eval_macro_f1', 'macro-F1'],
+  ['eval_recall@1', 'recall@1'],
+  ['eval_mrr', 'MRR'],
+] as const;
 
 function percent(value: number): string {
   return `${(100 * value).toFixed(1)}%`;

@@ -16,6 +16,7 @@ import {
   type NgramMetricName,
 } from '../eval/index.js';
 import { describeCutAnswers, evalGeneration } from './eval-generation.js';
+import { evaluatePreferences } from './evaluate-preferences.js';
 import { loadInferenceModel, templateSetting } from './inference-model.js';
 import { generationSchema } from './train-config.js';
 
@@ -94,6 +95,8 @@ export async function evaluateModel(options: EvaluateModelOptions): Promise<Eval
     { ...settings, train: options.data, eval: options.data, template },
     'eval data settings',
   );
+  if (trained.trainer === 'dpo')
+    return evaluatePreferences({ ...options, loaded, dataConfig, template, warn });
   const data = await loadSftData(dataConfig, {
     container,
     tokenizer,

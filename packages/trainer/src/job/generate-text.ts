@@ -1,7 +1,15 @@
-import { type FinishReason, type GenerationConfig, Generator, resolveBackend } from '@tunekit/core';
+import {
+  type FinishReason,
+  type GenerationConfig,
+  Generator,
+  resolveBackend,
+  UserError,
+} from '@tunekit/core';
 import type { DependencyContainer } from 'tsyringe';
 import { TextStream } from '../chat/index.js';
+import type { RouteDecision, RouterSetting } from '../router/index.js';
 import { decodingConfig } from './decoding-config.js';
+import { generateRouted } from './generate-routed.js';
 import { loadInferenceModel } from './inference-model.js';
 
 /** What `generateText` continues, with what, and how (the flags of `tunekit generate`). */
@@ -12,6 +20,10 @@ export interface GenerateTextOptions {
   readonly model: string;
   /** A PEFT adapter folder applied on top. */
   readonly adapter?: string;
+  /** Adapters by name for `router` to choose from (folders), besides router.yaml's own. */
+  readonly adapters?: Readonly<Record<string, string>>;
+  /** Picks the adapter (or none) that continues the prompt (`generateRouted`). */
+  readonly router?: RouterSetting;
   /** The text to continue, tokenised as it is (no chat template). */
   readonly prompt: string;
   /** Decoding settings over the model's generation_config.json (transformers' keys and defaults). */
@@ -37,6 +49,8 @@ export interface GeneratedText {
   /** The new text, without eos and cut before a stop string. */
   readonly text: string;
   readonly finishReason: FinishReason;
+  /** With a router: the adapter it chose, and why. */
+  readonly route?: RouteDecision;
 }
 
 /**
@@ -47,7 +61,21 @@ export interface GeneratedText {
  * const { text } = await generateText({ container, model: 'models/tiny', prompt: 'Once' });
  */
 export async function generateText(options: GenerateTextOptions): Promise<GeneratedText> {
-  const { container, onText } = options;
+  const { container, onText, router } = options;
+  if (router) {
+    const { prompt, adapter, ...rest } = options;
+    if (adapter !== undefined)
+      throw new UserError('with a router, name each adapter (adapters: name=folder), not adapter');
+    const [row] = await generateRouted({
+      ...rest,
+      router,
+      prompts: [prompt],
+      onText: onText && ((_, text) => onText(text)),
+    });
+    return row;
+  }
+  if (options.adapters !== undefined)
+    throw new UserError('named adapters are chosen between by a router: give router too');
   const warn = options.warn ?? ((line: string) => console.warn(line));
   const loaded = await loadInferenceModel(container, options, {
     allowNonfinite: options.allowNonfinite === true,

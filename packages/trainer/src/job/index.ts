@@ -4,15 +4,41 @@ export {
   describeSamples,
   type Evaluation,
 } from './before-after.js';
+export { CLASSIFICATION_REPORT_FILE } from './classification-job.js';
 export { type DecodingConfig, decodingConfig } from './decoding-config.js';
+export { type EmbeddedTexts, type EmbedTextsOptions, embedTexts } from './embed-texts.js';
 export { describeCutAnswers, evalGeneration, noteCutAnswersOnce } from './eval-generation.js';
+export {
+  EVAL_RESULTS_FILE,
+  EVAL_SAMPLES_FILE,
+  type EvalResults,
+  type EvalRun,
+  type EvalRunSample,
+  readEvalRun,
+  writeEvalRun,
+} from './eval-run.js';
+export {
+  type EvaluateBehaviourOptions,
+  type EvaluateBehaviourResult,
+  evaluateBehaviour,
+} from './evaluate-behaviour.js';
 export {
   type EvaluateModelOptions,
   type EvaluateModelResult,
   evaluateModel,
 } from './evaluate-model.js';
+export {
+  type GenerateRoutedOptions,
+  generateRouted,
+  type RoutedText,
+} from './generate-routed.js';
 export { type GeneratedText, type GenerateTextOptions, generateText } from './generate-text.js';
-export { type InferenceModel, loadInferenceModel, templateSetting } from './inference-model.js';
+export {
+  type InferenceModel,
+  type InferenceSource,
+  loadInferenceModel,
+  templateSetting,
+} from './inference-model.js';
 export { resolveModelFolder } from './model-folder.js';
 export {
   type OpenChatSessionOptions,
@@ -33,6 +59,13 @@ export {
   type TrainFromConfigResult,
   trainFromConfig,
 } from './train-from-config.js';
+export {
+  parseRouterTrainConfig,
+  type RouterTrainConfig,
+  routerTrainConfigSchema,
+  type TrainRouterResult,
+  trainRouterFromConfig,
+} from './train-router-from-config.js';
 export {
   type DataRecord,
   dataRecord,

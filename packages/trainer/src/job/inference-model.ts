@@ -8,12 +8,15 @@ import {
   PeftModel,
   readGenerationConfigFile,
   readHfConfig,
+  readOptionalJsonObject,
   resolveAllOf,
   TOKENIZER_FILE,
   TOKENS,
   Tokenizer,
+  UserError,
 } from '@tunekit/core';
 import type { DependencyContainer } from 'tsyringe';
+import { CLASSIFICATION_REPORT_FILE } from './classification-job.js';
 import { resolveModelFolder } from './model-folder.js';
 import { quantizeOnLoad } from './quantize-on-load.js';
 import { readTrainingRecord, type TrainingRecord } from './training-record.js';
@@ -28,22 +31,39 @@ export interface InferenceModel {
   readonly generationConfig: GenerationConfig;
   /** The training record of the adapter (or of a model `tunekit train` saved), if any. */
   readonly record?: TrainingRecord;
+  /** The adapters on the model, when there are any. */
+  readonly peft?: PeftModel;
+}
+
+/** What `loadInferenceModel` loads: a model, with one adapter folder or several named ones. */
+export interface InferenceSource {
+  readonly model: string;
+  /** A PEFT adapter folder (with the adapters saved beside it in sub-folders, all active). */
+  readonly adapter?: string;
+  /**
+   * Adapters by name (folders), loaded side by side for a router to switch between: the first is
+   * active; its tokenizer and training record stand for all. Not with `adapter`.
+   */
+  readonly adapters?: Readonly<Record<string, string>>;
 }
 
 /**
  * A model folder or hub id (a relative folder from the working directory) with an optional PEFT
- * adapter folder on top, frozen, for inference: evaluation, chat, generation. An adapter saved by
+ * adapter folder on top (with the adapters saved beside it in sub-folders, all active), frozen, for inference: evaluation, chat, generation. An adapter saved by
  * `trainFromConfig` carries the tokenizer with the chat template it was trained with; its
  * tokenizer is used then, else the base model's. A record's `quantization_config` (an adapter
  * trained with `load_in_4bit`) quantizes the base as in training.
  */
 export async function loadInferenceModel(
   container: DependencyContainer,
-  source: { readonly model: string; readonly adapter?: string },
+  source: InferenceSource,
   nonFinite: NonFiniteOptions = {},
 ): Promise<InferenceModel> {
   const folder = await resolveModelFolder(source.model, process.cwd());
-  const { adapter } = source;
+  const named = Object.entries(source.adapters ?? {});
+  if (source.adapter !== undefined && named.length > 0)
+    throw new UserError('give one adapter folder, or several named ones for a router, not both');
+  const adapter = source.adapter ?? named[0]?.[1];
   const record = await readTrainingRecord(adapter ?? folder);
   // an adapter trained on a base quantized as it loaded runs on the base quantized alike
   const { model } = await loadCausalLM(folder, {
@@ -51,14 +71,24 @@ export async function loadInferenceModel(
     ...nonFinite,
     quantize: quantizeOnLoad(container, record?.quantization_config),
   });
+  let peft: PeftModel | undefined;
   if (adapter !== undefined) {
+    await refuseTaskHead(adapter);
     const modelType = (await readHfConfig(folder)).model_type;
-    const peft = await PeftModel.fromPretrained(model, adapter, {
+    const options = {
       ...nonFinite,
       methods: resolveAllOf(container, TOKENS.PeftMethod),
       dispatchers: resolveAllOf(container, TOKENS.LinearDispatcher),
       modelType: typeof modelType === 'string' ? modelType : undefined,
-    });
+    };
+    if (named.length > 0) {
+      const [[first], ...others] = named;
+      peft = await PeftModel.fromPretrained(model, adapter, { ...options, adapterName: first });
+      for (const [name, dir] of others) await peft.loadAdapter(dir, name, nonFinite);
+    } else {
+      // every adapter saved there: a composition (LoRA with a prefix) was saved as several
+      peft = await PeftModel.fromPretrainedAll(model, adapter, options);
+    }
     peft.train(false);
   }
   const tokenizerDir =
@@ -69,7 +99,22 @@ export async function loadInferenceModel(
     tokenizerDir,
     generationConfig: (await readGenerationConfigFile(folder)) ?? {},
     record,
+    peft,
   };
+}
+
+/** Generation, chat and evaluation run causal LMs; a task head's adapter is named as what it is. */
+async function refuseTaskHead(adapter: string): Promise<void> {
+  const config = await readOptionalJsonObject(join(adapter, 'adapter_config.json'));
+  const taskType = config?.task_type;
+  if (taskType === 'SEQ_CLS')
+    throw new UserError(
+      `${adapter}: a SEQ_CLS adapter classifies and does not generate; its eval metrics are in ${CLASSIFICATION_REPORT_FILE} and training_record.json beside it, and tunekit merge writes it as a *ForSequenceClassification model`,
+    );
+  if (taskType === 'FEATURE_EXTRACTION')
+    throw new UserError(
+      `${adapter}: a FEATURE_EXTRACTION adapter makes embeddings and does not generate; run tunekit embed --adapter ${adapter} <file>`,
+    );
 }
 
 /**

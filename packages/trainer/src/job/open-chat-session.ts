@@ -4,10 +4,17 @@ import {
   Generator,
   inputPositionsOf,
   resolveBackend,
+  UserError,
 } from '@tunekit/core';
 import { contextFromTokenizer, resolveChatTemplate } from '@tunekit/templates';
 import type { DependencyContainer } from 'tsyringe';
 import { ChatSession, splitWindow, type WindowSplit } from '../chat/index.js';
+import {
+  openRouting,
+  type RouteDecision,
+  type RouterSetting,
+  routedAdapters,
+} from '../router/index.js';
 import { decodingConfig } from './decoding-config.js';
 import { loadInferenceModel, templateSetting } from './inference-model.js';
 
@@ -19,6 +26,12 @@ export interface OpenChatSessionOptions {
   readonly model: string;
   /** A PEFT adapter folder applied on top, e.g. what `trainFromConfig` saved. */
   readonly adapter?: string;
+  /** Adapters by name for `router` to choose from (folders), besides router.yaml's own. */
+  readonly adapters?: Readonly<Record<string, string>>;
+  /** Picks, for each user message, the adapter (or none) that answers it. */
+  readonly router?: RouterSetting;
+  /** Told each route the router takes, before the answer. */
+  readonly onRoute?: (route: RouteDecision) => void;
   /** The chat template (id or file); default the adapter's training template, else the model's own, else chatml. */
   readonly template?: string;
   /** The system message every conversation starts with. */
@@ -71,18 +84,38 @@ export interface OpenedChat {
 export async function openChatSession(options: OpenChatSessionOptions): Promise<OpenedChat> {
   const { container, generation = {} } = options;
   const warn = options.warn ?? ((line: string) => console.warn(line));
-  const loaded = await loadInferenceModel(container, options, {
+  const { router } = options;
+  if (options.adapters !== undefined && !router)
+    throw new UserError('named adapters are chosen between by a router: give router too');
+  const source = router
+    ? { model: options.model, adapters: routedAdapters(router, options.adapters) }
+    : options;
+  const loaded = await loadInferenceModel(container, source, {
     allowNonfinite: options.allowNonfinite === true,
     warn: (message) => warn(`warning: ${message}`),
   });
   const { model, tokenizer } = loaded;
   const setting = templateSetting(loaded, options.template);
   const template = await resolveChatTemplate(container, setting);
-  const positions = inputPositionsOf(model);
+  const backend = await resolveBackend(container, options.backend);
+  const routing =
+    router &&
+    (await openRouting(loaded, backend, router).catch(async (error) => {
+      await backend.dispose();
+      throw error;
+    }));
+  const positions = routing?.inputPositions ?? inputPositionsOf(model);
   const window = splitWindow(generation.max_new_tokens ?? undefined, positions);
   if (window.notice !== undefined) warn(window.notice);
-  const backend = await resolveBackend(container, options.backend);
-  const generator = new Generator(model, backend, { maxLength: positions });
+  const generator = new Generator(model, backend, {
+    maxLength: positions,
+    variant: routing?.current,
+  });
+  const close = async () => {
+    generator.dispose();
+    routing?.dispose();
+    await backend.dispose();
+  };
   try {
     const session = new ChatSession({
       generator,
@@ -98,19 +131,22 @@ export async function openChatSession(options: OpenChatSessionOptions): Promise<
       }),
       historyTokens: window.historyTokens,
       seed: options.seed ?? 0,
+      beforeAnswer:
+        routing &&
+        (async (turn) => {
+          const route = await routing.router.route(turn);
+          options.onRoute?.(route);
+          routing.activate(route.adapter);
+        }),
     });
     return {
       session,
       template: setting,
       window,
-      close: async () => {
-        generator.dispose();
-        await backend.dispose();
-      },
+      close,
     };
   } catch (error) {
-    generator.dispose();
-    await backend.dispose();
+    await close();
     throw error;
   }
 }

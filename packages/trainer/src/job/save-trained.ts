@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import {
   atomicWrite,
   type CausalLM,
+  DEFAULT_ADAPTER,
   HF_COMPANION_FILES,
   HF_WEIGHTS_FILE,
   HF_WEIGHTS_INDEX_FILE,
@@ -54,7 +55,9 @@ export async function saveTrained(opts: SaveTrainedOptions): Promise<string[]> {
     });
   }
   await opts.peft.save(dir, { baseModelNameOrPath: opts.baseModel });
-  const written: string[] = [...ADAPTER_FILES];
+  // the other adapters of a composition, each in a folder of its name as PEFT saves them
+  const others = opts.peft.adapterNames().filter((name) => name !== DEFAULT_ADAPTER);
+  const written: string[] = [...ADAPTER_FILES, ...others.map((name) => `${name}/`)];
   for (const name of HF_COMPANION_FILES) {
     const content =
       name === TOKENIZER_CONFIG_FILE

@@ -22,6 +22,41 @@ describe('trainConfigSchema', () => {
     expect(schema.parse({ model: 'm', train: 'a.jsonl' }).peft).toBeUndefined();
   });
 
+  it("takes TRL's DPOConfig keys flat, with TRL's defaults, and refuses what DPO cannot combine with", () => {
+    const config = schema.parse({ model: 'm', train: 'p.jsonl', trainer: 'dpo' });
+    expect(config).toMatchObject({
+      trainer: 'dpo',
+      beta: 0.1,
+      loss_type: 'sigmoid',
+      label_smoothing: 0,
+      reference_free: false,
+      precompute_ref_log_probs: false,
+      max_prompt_length: 512,
+      max_completion_length: null,
+    });
+    expect(schema.parse({ model: 'm', train: 'a.jsonl' }).trainer).toBe('sft');
+    expect(
+      issues({
+        model: 'm',
+        train: 'p.jsonl',
+        trainer: 'dpo',
+        packing: true,
+        rdrop_alpha: 0.5,
+        loss_type: 'kto',
+        label_smoothing: 0.5,
+      }),
+    ).toEqual([
+      expect.stringMatching(/^loss_type: .*sigmoid/),
+      expect.stringMatching(/^label_smoothing: /),
+    ]);
+    expect(
+      issues({ model: 'm', train: 'p.jsonl', trainer: 'dpo', packing: true, rdrop_alpha: 0.5 }),
+    ).toEqual([
+      'packing: trainer: dpo batches whole pairs; set packing: false',
+      'rdrop_alpha: trainer: dpo has its own loss; R-Drop applies to sft only (rdrop_alpha: 0)',
+    ]);
+  });
+
   it("checks the peft section with the method's own schema, under peft.", () => {
     expect(
       issues({ model: 'm', train: 'a.jsonl', peft: { method: 'lora', r: 0, rank: 4 } }),
@@ -58,6 +93,23 @@ describe('trainConfigSchema', () => {
     ]);
     expect(issues({ model: 'm', train: 'a.jsonl', load_in_4bit: true })).toEqual([
       expect.stringMatching(/^load_in_4bit: a base quantized to 4 bits is frozen/),
+    ]);
+  });
+
+  it('trains task heads on a full-precision base, one pass a batch', () => {
+    const base = { model: 'm', train: 'a.jsonl', peft: { method: 'lora', task_type: 'SEQ_CLS' } };
+    expect(schema.parse(base)).toMatchObject({ pooling_mode: 'mean', temperature: 0.05 });
+    expect(issues({ ...base, adapter: 'qlora' })).toEqual([
+      expect.stringMatching(/^adapter: task_type SEQ_CLS trains on a full-precision base/),
+    ]);
+    expect(issues({ ...base, rdrop_alpha: 0.5 })).toEqual([
+      expect.stringMatching(/^rdrop_alpha: R-Drop .* task_type SEQ_CLS does not support it/),
+    ]);
+    expect(issues({ ...base, neftune_noise_alpha: 5 })).toEqual([
+      expect.stringMatching(/^neftune_noise_alpha: NEFTune .* does not support it/),
+    ]);
+    expect(issues({ ...base, id2label: { zero: 'a' } })).toEqual([
+      expect.stringMatching(/^id2label/),
     ]);
   });
 

@@ -1,9 +1,11 @@
 import { bitsAndBytesFields, parseOrThrow } from '@tunekit/core';
 import type { DependencyContainer } from 'tsyringe';
 import { z } from 'zod';
-import { refineSftData, sftDataFields } from '../data/index.js';
+import { POOLING_MODES, refineSftData, sftDataFields } from '../data/index.js';
+import { dpoFields, refineDpo } from '../dpo/index.js';
 import { DEFAULT_EVAL_MAX_NEW_TOKENS } from '../eval/index.js';
 import { trainingArgumentsSchema } from '../train/index.js';
+import { adaptersSectionSchema } from './adapters-section.js';
 import { peftSectionSchema } from './peft-section.js';
 
 /** How evaluations generate answers for exact match, BLEU and ROUGE (always greedy). */
@@ -75,14 +77,39 @@ export function trainConfigSchema(container: DependencyContainer) {
         .describe(
           'the PEFT method and its config ({ method: lora, r: 8, ... }); absent: full fine-tuning',
         ),
+      adapters: adaptersSectionSchema(container)
+        .optional()
+        .describe(
+          'more adapters beside peft:’s, by name, all active together (LoRA with prefix tuning): a PEFT method’s config, trained along, or { path, is_trainable } to load a saved one; saved in output_dir/<name>',
+        ),
       adapter: z
         .enum(['lora', 'qlora'])
         .optional()
         .describe(
           'axolotl’s adapter key: lora, or qlora (LoRA on a base quantized to 4 bits, load_in_4bit: true); the peft: section holds the LoRA settings',
         ),
+      id2label: z
+        .record(z.string().regex(/^\d+$/), z.string().min(1))
+        .optional()
+        .describe(
+          'task_type SEQ_CLS: the class names by id ({0: even, 1: odd}), as transformers’ config holds them; default the labels of the training records (names sorted, or ids 0..max)',
+        ),
+      pooling_mode: z
+        .enum(POOLING_MODES)
+        .default('mean')
+        .describe(
+          'task_type FEATURE_EXTRACTION: how token states become one embedding (sentence-transformers’ pooling_mode): mean, or lasttoken',
+        ),
+      temperature: z
+        .number()
+        .positive()
+        .default(0.05)
+        .describe(
+          'task_type FEATURE_EXTRACTION: InfoNCE’s temperature (sentence-transformers’ MultipleNegativesRankingLoss scale = 1 / temperature = 20)',
+        ),
       ...bitsAndBytesFields,
       ...sftDataFields,
+      ...dpoFields,
       ...trainingArgumentsSchema.shape,
       output_dir: trainingArgumentsSchema.shape.output_dir.describe(
         'where the adapter (or model), checkpoints, metrics.jsonl and report.html go; relative to the working directory, as in transformers',
@@ -99,6 +126,8 @@ export function trainConfigSchema(container: DependencyContainer) {
     })
     .superRefine(refineSftData)
     .superRefine(refineAdapter)
+    .superRefine(refineDpo)
+    .superRefine(refineTaskHead)
     .transform((config) =>
       config.adapter === 'qlora' ? { ...config, load_in_4bit: true } : config,
     );
@@ -109,7 +138,12 @@ export function trainConfigSchema(container: DependencyContainer) {
  * 4-bit base only trains an adapter: its packed weights are frozen, as in transformers.
  */
 function refineAdapter(
-  config: { adapter?: 'lora' | 'qlora'; peft?: { method: string }; load_in_4bit: boolean },
+  config: {
+    adapter?: 'lora' | 'qlora';
+    peft?: { method: string };
+    adapters?: object;
+    load_in_4bit: boolean;
+  },
   ctx: z.RefinementCtx,
 ): void {
   if (config.adapter !== undefined && config.peft?.method !== 'lora') {
@@ -117,6 +151,14 @@ function refineAdapter(
       code: 'custom',
       path: config.peft ? ['peft', 'method'] : ['adapter'],
       message: `adapter: ${config.adapter} trains LoRA: add a peft: section with method: lora (and its r, lora_alpha, target_modules)`,
+    });
+  }
+  if (config.adapters !== undefined && config.peft === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['adapters'],
+      message:
+        'adapters: are added beside the peft: section’s adapter (PEFT’s default one); add a peft: section',
     });
   }
   if (config.load_in_4bit && config.adapter === undefined && config.peft === undefined) {
@@ -127,6 +169,50 @@ function refineAdapter(
         'a base quantized to 4 bits is frozen; train an adapter on it (a peft: section, e.g. method: lora)',
     });
   }
+}
+
+/**
+ * A task head (task_type SEQ_CLS or FEATURE_EXTRACTION) loads its base in full precision and runs
+ * each batch once without noise: a 4-bit base, NEFTune and R-Drop's double pass are causal-LM
+ * features.
+ */
+function refineTaskHead(
+  config: {
+    peft?: { task_type?: string | null };
+    adapter?: string;
+    load_in_4bit: boolean;
+    rdrop_alpha: number;
+    neftune_noise_alpha: number | null;
+    trainer: string;
+  },
+  ctx: z.RefinementCtx,
+): void {
+  const taskType = config.peft?.task_type;
+  if (taskType !== 'SEQ_CLS' && taskType !== 'FEATURE_EXTRACTION') return;
+  if (config.trainer === 'dpo')
+    ctx.addIssue({
+      code: 'custom',
+      path: ['trainer'],
+      message: `DPO compares a causal LM's log-probabilities of two answers; task_type ${taskType} has none (use trainer: sft)`,
+    });
+  if (config.load_in_4bit || config.adapter === 'qlora')
+    ctx.addIssue({
+      code: 'custom',
+      path: [config.load_in_4bit ? 'load_in_4bit' : 'adapter'],
+      message: `task_type ${taskType} trains on a full-precision base; drop load_in_4bit (or adapter: qlora)`,
+    });
+  if (config.neftune_noise_alpha !== null)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['neftune_noise_alpha'],
+      message: `NEFTune adds noise to a causal LM's input embeddings; task_type ${taskType} does not support it`,
+    });
+  if (config.rdrop_alpha > 0)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['rdrop_alpha'],
+      message: `R-Drop compares two passes of a causal LM's next-token predictions; task_type ${taskType} does not support it`,
+    });
 }
 
 /** A training job's config once validated, every default filled in (`parseTrainConfig`). */

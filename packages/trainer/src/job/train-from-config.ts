@@ -1,12 +1,10 @@
 import { resolve } from 'node:path';
 import {
   type CausalLM,
-  inputPositionsOf,
   type Logger,
   loadCausalLM,
   PeftModel,
   type PeftModelOptions,
-  readGenerationConfigFile,
   readHfConfig,
   resolveAllOf,
   resolveBackend,
@@ -18,8 +16,7 @@ import {
   trainableParametersLine,
 } from '@tunekit/core';
 import type { DependencyContainer } from 'tsyringe';
-import { loadSftData } from '../data/index.js';
-import { Evaluator } from '../eval/index.js';
+import { dpoSettings } from '../dpo/index.js';
 import {
   type ComputeLoss,
   claimOutputDir,
@@ -27,21 +24,24 @@ import {
   type OutputDirClaim,
   pickTrainingArguments,
   REPORT_FILE,
+  ReportCallback,
   Trainer,
 } from '../train/index.js';
+import { addMoreAdapters, describeAdapters } from './add-more-adapters.js';
 import {
   BeforeAfterCallback,
   describeEvaluation,
   describeSamples,
   type Evaluation,
 } from './before-after.js';
-import { evalGeneration, noteCutAnswersOnce } from './eval-generation.js';
 import { resolveModelFolder } from './model-folder.js';
 import type { PeftSection } from './peft-section.js';
 import { describeQuantization, quantizationOf, quantizeOnLoad } from './quantize-on-load.js';
 import { SAVED_FILES, saveTrained } from './save-trained.js';
+import { openTaskHead, taskHeadTraining } from './task-head.js';
 import type { TrainConfig } from './train-config.js';
 import { trainerVersion } from './trainer-version.js';
+import { loadTrainingData } from './training-data.js';
 import {
   dataRecord,
   TRAINING_RECORD_FILE,
@@ -153,12 +153,21 @@ async function trainClaimed(
     const modelType = typeof hfConfig.model_type === 'string' ? hfConfig.model_type : undefined;
     const tokenizer = await Tokenizer.fromFolder(folder);
     const quantization = quantizationOf(config);
-    const { model } = await loadCausalLM(folder, {
+    const dataDeps = { container: run, tokenizer, baseDir: job.configDir, tokenizerDir: folder };
+    const head = await openTaskHead(config, dataDeps);
+    const loadOptions = {
       families: run,
       allowNonfinite: config.allow_nonfinite,
       warn: logger.warn,
-      quantize: quantizeOnLoad(run, quantization),
-    });
+    };
+    const model = head
+      ? await head.loadModel(folder, loadOptions)
+      : (
+          await loadCausalLM(folder, {
+            ...loadOptions,
+            quantize: quantizeOnLoad(run, quantization),
+          })
+        ).model;
     print(`model: ${folder} (${modelType ?? 'unknown type'}) on backend ${backend.id}`);
     if (quantization) print(describeQuantization(quantization, backend.id));
     let peft: PeftModel | undefined;
@@ -168,41 +177,44 @@ async function trainClaimed(
         modelType,
         modelConfig: hfConfig,
         tokenizer,
+        ...(head?.outputHead && { outputHead: head.outputHead }),
       });
+      if (config.adapters) {
+        await addMoreAdapters(run, peft, config.adapters, job.configDir);
+        print(`adapters: ${describeAdapters(peft)}`);
+      }
       const { trainable, all } = peft.parameterCounts();
       print(`peft: ${config.peft.method}: ${trainableParametersLine(trainable, all)}`);
     } else {
       print('full fine-tuning: every parameter trains');
     }
 
-    const data = await loadSftData(config, {
-      container: run,
+    const registered = resolveAllOf(run, TOKENS.TrainerCallback);
+    const headEval = head?.evaluation(model, backend, {
       tokenizer,
-      baseDir: job.configDir,
-      tokenizerDir: folder,
+      report: registered.find((c): c is ReportCallback => c instanceof ReportCallback),
     });
+    const data = head
+      ? taskHeadTraining(head, headEval)
+      : await loadTrainingData(config, {
+          container: run,
+          backend,
+          model,
+          peft,
+          tokenizer,
+          folder,
+          configDir: job.configDir,
+          logger,
+          warn: job.warn,
+        });
     const { stats } = data;
+    const unit = config.trainer === 'dpo' ? 'pairs' : 'examples';
     print(
-      `data: ${stats.examples} training examples (${stats.sources.map((s) => s.format).join(', ')}), ` +
-        `${stats.evalExamples} eval examples, template ${data.template.id}, fingerprint ${stats.fingerprint.slice(0, 12)}`,
+      `data: ${stats.examples} training ${unit} (${stats.sources.map((s) => s.format).join(', ')}), ` +
+        `${stats.evalExamples} eval ${unit}, template ${data.template.id}, fingerprint ${stats.fingerprint.slice(0, 12)}`,
     );
     for (const line of stats.warnings) logger.warn(line);
-
-    const evalBatches = data.eval;
-    const evaluator =
-      evalBatches &&
-      new Evaluator({
-        model,
-        backend,
-        tokenizer,
-        generation: evalGeneration(
-          config.generation,
-          config.per_device_eval_batch_size,
-          (await readGenerationConfigFile(folder)) ?? {},
-        ),
-        metrics: resolveAllOf(run, TOKENS.Metric),
-      });
-    if (!evaluator)
+    if (!data.evaluate)
       logger.warn(
         'no eval data (set eval: or eval_split:), so nothing is measured before and after',
       );
@@ -213,25 +225,22 @@ async function trainClaimed(
       peft,
       args,
       optimizer,
-      trainData: (epoch) => data.train(epoch),
-      evaluate:
-        evaluator &&
-        noteCutAnswersOnce(
-          () => evaluator.evaluate(evalBatches, data.evalPrompts),
-          { maxNewTokens: config.generation.max_new_tokens, positions: inputPositionsOf(model) },
-          job.warn,
-        ),
-      callbacks: [
-        ...resolveAllOf(run, TOKENS.TrainerCallback),
-        ...(job.callbacks ?? []),
-        beforeAfter,
-      ],
-      computeLoss: job.computeLoss,
-      identity: { model: config.model, peft: config.peft ?? null, data: stats.fingerprint },
+      trainData: data.trainData,
+      evaluate: data.evaluate,
+      callbacks: [...registered, ...(job.callbacks ?? []), beforeAfter],
+      computeLoss: data.computeLoss ?? job.computeLoss,
+      identity: {
+        model: config.model,
+        peft: config.peft ?? null,
+        ...(config.adapters && { adapters: config.adapters }),
+        data: stats.fingerprint,
+        // a resumed DPO run must keep its loss
+        ...(config.trainer === 'dpo' && { dpo: dpoSettings(config) }),
+      },
       outputDirClaim: claim,
       warn: logger.warn,
     });
-    const result = await trainer.train().finally(() => evaluator?.dispose());
+    const result = await trainer.train().finally(() => data.dispose());
 
     const outputDir = resolve(config.output_dir);
     const files = await saveTrained({
@@ -242,6 +251,7 @@ async function trainClaimed(
       baseModel: config.model,
       template: data.template,
     });
+    files.push(...((await headEval?.writeFiles(outputDir)) ?? []));
     const { first, last } = beforeAfter;
     const metrics = { before: first?.metrics, after: last?.metrics, train: result.metrics };
     await writeTrainingRecord(outputDir, {
@@ -253,6 +263,7 @@ async function trainClaimed(
       template: { id: data.template.id, sha256: data.template.sha256 },
       data: dataRecord(stats),
       config,
+      ...head?.record,
       ...(quantization && { quantization_config: quantization }),
       plugins: job.plugins ?? config.plugins,
       global_step: result.globalStep,
@@ -302,6 +313,7 @@ function addAdapter(
   const { method: id, ...config } = section;
   const method = resolveById(container, TOKENS.PeftMethod, id, 'peft method');
   return PeftModel.createParsed(model, method, config, {
+    methods: resolveAllOf(container, TOKENS.PeftMethod),
     dispatchers: resolveAllOf(container, TOKENS.LinearDispatcher),
     ...opts,
   });

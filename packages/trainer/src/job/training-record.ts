@@ -1,5 +1,11 @@
 import { join } from 'node:path';
-import { atomicWrite, readOptionalJsonObject, type TrainerLogs, UserError } from '@tunekit/core';
+import {
+  atomicWrite,
+  readOptionalJsonObject,
+  type TaskType,
+  type TrainerLogs,
+  UserError,
+} from '@tunekit/core';
 import type { DataFileInput, DataStats } from '../data/index.js';
 import type { QuantizationConfig } from './quantize-on-load.js';
 
@@ -40,6 +46,10 @@ export interface TrainingRecord {
   readonly parameters?: { readonly trainable: number; readonly all: number };
   /** The training process's peak resident memory, in bytes, up to saving (absent as above). */
   readonly peak_rss_bytes?: number;
+  /** PEFT's task type when it is not CAUSAL_LM: SEQ_CLS records its labels as transformers' config does. */
+  readonly task_type?: TaskType;
+  readonly id2label?: Readonly<Record<string, string>>;
+  readonly label2id?: Readonly<Record<string, number>>;
   readonly metrics: {
     /** The first evaluation (before the first step) and the last (after the last), eval_ keys. */
     readonly before?: TrainerLogs;

@@ -13,10 +13,34 @@ export interface LossInputs {
    * `num_items_in_batch`), so that summed micro-batch losses give the window's per-token mean.
    */
   readonly numItemsInBatch: Tensor;
+  /**
+   * The reference model's logits [B, T, V] for the same rows: the base model with the adapter
+   * disabled, traced into the same step graph when first asked for (no second copy of the weights,
+   * no gradient). Absent when the model has no adapter to disable.
+   */
+  readonly referenceLogits?: () => Tensor;
+}
+
+/**
+ * A loss that also brings values of its forward back from the device: f32 scalars, each a sum over
+ * the loss's items (the pairs of a preference batch). The trainer logs each under its name as the
+ * sum over the logging window divided by the window's items.
+ */
+export interface LossWithOutputs {
+  readonly loss: Tensor;
+  readonly outputs: Readonly<Record<string, Tensor>>;
 }
 
 /** A loss as transformers' `compute_loss_func`: a scalar built from the step's logits and labels. */
 export type ComputeLoss = (inputs: LossInputs) => Tensor;
+
+/** A loss that also brings values of its forward back to log (DPO's rewards and log-probs). */
+export type ComputeLossWithOutputs = (inputs: LossInputs) => LossWithOutputs;
+
+/** The scalar loss and the outputs (none for a plain tensor) of what a loss returned. */
+export function lossAndOutputs(result: Tensor | LossWithOutputs): LossWithOutputs {
+  return 'outputs' in result ? result : { loss: result, outputs: {} };
+}
 
 export const IGNORE_INDEX = -100;
 
@@ -76,12 +100,13 @@ export function causalLmLoss(labelSmoothing = 0, chunking = LOSS_CHUNKING): Comp
  * positions and divided by num_items_in_batch (the paper's code sums; per token keeps the scale of
  * the cross-entropy).
  */
-export function rdropLoss(base: ComputeLoss, alpha: number): ComputeLoss {
+export function rdropLoss(base: ComputeLoss | ComputeLossWithOutputs, alpha: number): ComputeLoss {
+  const ceOf = (inputs: LossInputs) => lossAndOutputs(base(inputs)).loss;
   return ({ logits, labels, numItemsInBatch }) => {
     const rows = labels.dim(0);
     const halves = [logits.narrow(0, 0, rows), logits.narrow(0, rows, 2 * rows)];
-    const ce = base({ logits: halves[0], labels, numItemsInBatch })
-      .add(base({ logits: halves[1], labels, numItemsInBatch }))
+    const ce = ceOf({ logits: halves[0], labels, numItemsInBatch })
+      .add(ceOf({ logits: halves[1], labels, numItemsInBatch }))
       .mul(0.5);
     const [p, q] = halves.map((h) => shiftForNextToken(h, labels).logits.logSoftmax(-1));
     const supervised = shiftForNextToken(halves[0], labels)

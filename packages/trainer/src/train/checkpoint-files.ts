@@ -31,8 +31,16 @@ const trainerStateSchema = z.object({
     epoch: z.number().int().nonnegative(),
     batch_index: z.number().int().nonnegative(),
   }),
-  /** The partial logging window (steps since the last log and their loss sum). */
-  logging_window: z.object({ steps: z.number().int().nonnegative(), loss_sum: z.number() }),
+  /**
+   * The partial logging window: steps since the last log, their loss sum, and the loss outputs'
+   * sums over their items (preference metrics); the last two absent in older checkpoints.
+   */
+  logging_window: z.object({
+    steps: z.number().int().nonnegative(),
+    loss_sum: z.number(),
+    items: z.number().nonnegative().default(0),
+    sums: z.record(z.string(), z.number()).default({}),
+  }),
   config_hash: z.string(),
 });
 export type TrainerStateFile = z.output<typeof trainerStateSchema>;

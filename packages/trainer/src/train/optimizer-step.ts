@@ -1,5 +1,6 @@
 import { DROPOUT_SEED_INPUT, HostTensor } from '@tunekit/core';
 import type { TrainBatch } from '../data/batch.js';
+import { MIXOUT_SEED_INPUT } from './mixout.js';
 import { NEFTUNE_SEED_INPUT } from './neftune.js';
 import type { StepGraphs } from './step-graphs.js';
 import { NUM_ITEMS_INPUT, type StepShape } from './trace-loss.js';
@@ -9,6 +10,10 @@ export interface OptimizerStepResult {
   readonly loss: number;
   /** Global gradient norm of the summed gradients, before clipping. */
   readonly gradNorm: number;
+  /** What the loss divided by: the window's supervised tokens, or its pairs. */
+  readonly items: number;
+  /** The loss's extra outputs (sums over its items), summed over the window's micro-batches. */
+  readonly sums: Readonly<Record<string, number>>;
 }
 
 /**
@@ -27,18 +32,30 @@ export async function runOptimizerStep(
   // a window without supervised tokens gets loss 0 and zero gradients instead of 0 / 0
   const numItems = Math.max(
     1,
-    window.reduce((n, b) => n + b.supervisedTokens, 0),
+    window.reduce((n, b) => n + lossItems(b), 0),
   );
   let loss = 0;
+  const sums: Record<string, number> = {};
+  const add = (outputs: Readonly<Record<string, HostTensor>>) => {
+    for (const [name, t] of Object.entries(outputs)) sums[name] = (sums[name] ?? 0) + t.item();
+  };
   for (let k = 0; k < window.length - 1; k++) {
     const feeds = batchFeeds(window[k], numItems, seeds.seed, seeds.firstMicroStep + k);
-    loss += await graphs.runnerFor(shapeOf(window[k]), 'accumulate').accumulate(feeds);
+    const micro = await graphs.runnerFor(shapeOf(window[k]), 'accumulate').accumulate(feeds);
+    loss += micro.loss;
+    add(micro.outputs);
   }
   const last = window.length - 1;
   const feeds = batchFeeds(window[last], numItems, seeds.seed, seeds.firstMicroStep + last);
   const mode = accumulating ? 'apply' : 'step';
   const result = await graphs.runnerFor(shapeOf(window[last]), mode).run(feeds, lrs);
-  return { loss: loss + result.loss, gradNorm: result.gradNorm };
+  add(result.outputs);
+  return { loss: loss + result.loss, gradNorm: result.gradNorm, items: numItems, sums };
+}
+
+/** What a batch's loss is a mean over: its pairs (preference batches) or supervised tokens. */
+export function lossItems(batch: TrainBatch): number {
+  return batch.pairs ?? batch.supervisedTokens;
 }
 
 export function shapeOf(batch: TrainBatch): StepShape {
@@ -61,9 +78,10 @@ function batchFeeds(
     [NUM_ITEMS_INPUT]: new HostTensor('f32', [], Float64Array.of(numItems)),
     [DROPOUT_SEED_INPUT]: HostTensor.from('i32', [], [stepSeed(seed, microStep, 0)]),
     [NEFTUNE_SEED_INPUT]: HostTensor.from('i32', [], [stepSeed(seed, microStep, 1)]),
+    [MIXOUT_SEED_INPUT]: HostTensor.from('i32', [], [stepSeed(seed, microStep, 2)]),
   };
   if (batch.segment_ids) feeds.segment_ids = batch.segment_ids;
-  return feeds;
+  return { ...feeds, ...batch.lossInputs };
 }
 
 /**

@@ -2,6 +2,7 @@ import type { TrainerLogs, TrainerState } from '@tunekit/core';
 import type { TrainBatch } from '../data/batch.js';
 import type { TrainerStateFile } from './checkpoint-files.js';
 import type { DataCursor } from './data-windows.js';
+import type { OptimizerStepResult } from './optimizer-step.js';
 
 /**
  * The counters of a training run that a checkpoint saves and a resume restores (HF's
@@ -17,15 +18,15 @@ export class Progress {
   learningRate?: number;
   gradNorm?: number;
   readonly logHistory: Record<string, number>[] = [];
-  /** Steps since the last log, and their loss sum. */
-  private logWindow = { steps: 0, lossSum: 0, tokens: 0, since: performance.now() };
+  /** Steps since the last log, their loss sum, and the loss outputs' sums over their items. */
+  private logWindow = freshWindow();
   private readonly thisRun = { steps: 0, lossSum: 0, since: performance.now() };
 
   constructor(readonly maxSteps: number) {}
 
   /** Records a finished optimizer step on `window`, which leaves the data at `next`. */
   advance(
-    result: { readonly loss: number; readonly gradNorm: number },
+    result: OptimizerStepResult,
     learningRate: number,
     window: readonly TrainBatch[],
     next: DataCursor,
@@ -41,6 +42,9 @@ export class Progress {
     this.logWindow.steps++;
     this.logWindow.lossSum += result.loss;
     this.logWindow.tokens += tokens;
+    this.logWindow.items += result.items;
+    for (const [name, sum] of Object.entries(result.sums))
+      this.logWindow.sums[name] = (this.logWindow.sums[name] ?? 0) + sum;
     this.thisRun.steps++;
     this.thisRun.lossSum += result.loss;
   }
@@ -55,7 +59,10 @@ export class Progress {
       epoch,
       tokens_per_second: seconds > 0 ? this.logWindow.tokens / seconds : 0,
     };
-    this.logWindow = { steps: 0, lossSum: 0, tokens: 0, since: performance.now() };
+    // TRL logs a preference loss's metrics (rewards/accuracies...) as means over the window's pairs
+    for (const [name, sum] of Object.entries(this.logWindow.sums))
+      logs[name] = sum / Math.max(1, this.logWindow.items);
+    this.logWindow = freshWindow();
     this.record(logs);
     return logs;
   }
@@ -98,7 +105,12 @@ export class Progress {
       num_input_tokens_seen: this.numInputTokensSeen,
       log_history: this.logHistory,
       data_cursor: { epoch: this.cursor.epoch, batch_index: this.cursor.batchIndex },
-      logging_window: { steps: this.logWindow.steps, loss_sum: this.logWindow.lossSum },
+      logging_window: {
+        steps: this.logWindow.steps,
+        loss_sum: this.logWindow.lossSum,
+        items: this.logWindow.items,
+        sums: { ...this.logWindow.sums },
+      },
       config_hash: configHash,
     };
   }
@@ -111,5 +123,18 @@ export class Progress {
     this.logHistory.push(...file.log_history);
     this.logWindow.steps = file.logging_window.steps;
     this.logWindow.lossSum = file.logging_window.loss_sum;
+    this.logWindow.items = file.logging_window.items;
+    Object.assign(this.logWindow.sums, file.logging_window.sums);
   }
+}
+
+function freshWindow() {
+  return {
+    steps: 0,
+    lossSum: 0,
+    tokens: 0,
+    items: 0,
+    sums: {} as Record<string, number>,
+    since: performance.now(),
+  };
 }

@@ -46,13 +46,14 @@ export class StepGraphs {
     const key = `${shape.batch}x${shape.seq}${shape.packed ? ':packed' : ''}:${mode}`;
     let runner = this.runners.get(key);
     if (!runner) {
-      const { loss, weights } = traceTrainingLoss(this.opts.model, shape, this.opts.trace);
+      const { loss, outputs, weights } = traceTrainingLoss(this.opts.model, shape, this.opts.trace);
       if (this.opts.trace.twoPasses) requireRandomness(loss.builder.graphInputs());
       const step = buildTrainStep(loss, {
         optimizer: this.opts.optimizer,
         groups: this.opts.groups,
         maxGradNorm: this.opts.maxGradNorm,
         accumulation: mode === 'step' ? undefined : mode,
+        outputs,
       });
       runner = this.first
         ? this.first.share(step, weights)

@@ -6,7 +6,8 @@ import {
   type Tensor,
   TraceContext,
 } from '@tunekit/core';
-import type { ComputeLoss } from './causal-lm-loss.js';
+import { type ComputeLoss, type ComputeLossWithOutputs, lossAndOutputs } from './causal-lm-loss.js';
+import { type MixoutPlan, MixoutTraceContext } from './mixout.js';
 import { withNeftune } from './neftune.js';
 
 /** What one compiled step graph is specialised to: the batch shape and whether it is packed. */
@@ -18,12 +19,19 @@ export interface StepShape {
 }
 
 export interface LossTraceOptions {
-  readonly computeLoss: ComputeLoss;
+  readonly computeLoss: ComputeLoss | ComputeLossWithOutputs;
   readonly neftuneNoiseAlpha: number | null;
   /** Run the batch twice in one pass (R-Drop): the loss sees logits [2B, T, V]. */
   readonly twoPasses: boolean;
   /** transformers' gradient_checkpointing: the backward recomputes each decoder layer. */
   readonly gradientCheckpointing?: boolean;
+  /**
+   * Runs a trace with the adapter disabled (PEFT's `disable_adapter()`), for a loss that reads the
+   * reference model's logits; absent without an adapter.
+   */
+  readonly withoutAdapter?: <T>(trace: () => T) => T;
+  /** Mixout on the planned weights (their reads become mixout(w; w0, p)); absent: off. */
+  readonly mixout?: MixoutPlan;
 }
 
 /** The f32 scalar input holding the supervised tokens of the accumulation window. */
@@ -31,14 +39,16 @@ export const NUM_ITEMS_INPUT = 'num_items_in_batch';
 
 export interface TracedLoss {
   readonly loss: Tensor;
+  /** The loss's extra outputs (`LossWithOutputs`), by name. */
+  readonly outputs: Readonly<Record<string, Tensor>>;
   /** Host values of the parameters and frozen weights the graph reads, by input name. */
   readonly weights: Record<string, HostTensor>;
 }
 
 /**
  * Traces the training loss of `model` for one batch shape: inputs input_ids, position_ids, labels
- * and segment_ids (packed only), i32 [B, T], and num_items_in_batch; dropout
- * and NEFTune add their seed inputs. Parameters become 'param' or 'frozen' inputs by their flag.
+ * and segment_ids (packed only), i32 [B, T], and num_items_in_batch; dropout,
+ * NEFTune and Mixout add their seed inputs (Mixout also its targets, as frozen inputs). Parameters become 'param' or 'frozen' inputs by their flag.
  */
 export function traceTrainingLoss(
   model: CausalLM,
@@ -47,7 +57,10 @@ export function traceTrainingLoss(
 ): TracedLoss {
   const { batch: B, seq: T } = shape;
   const b = new GraphBuilder();
-  const ctx = new TraceContext(b, model, { gradientCheckpointing: opts.gradientCheckpointing });
+  const traceOpts = { gradientCheckpointing: opts.gradientCheckpointing };
+  const ctx = opts.mixout
+    ? new MixoutTraceContext(b, model, traceOpts, opts.mixout)
+    : new TraceContext(b, model, traceOpts);
   const labels = b.input('labels', [B, T], 'i32');
   const numItemsInBatch = b.input(NUM_ITEMS_INPUT, [], 'f32');
   let ids = b.input('input_ids', [B, T], 'i32');
@@ -65,6 +78,21 @@ export function traceTrainingLoss(
     opts.neftuneNoiseAlpha === null
       ? forward()
       : withNeftune(model, opts.neftuneNoiseAlpha, forward);
-  const loss = opts.computeLoss({ logits, head, labels, numItemsInBatch });
-  return { loss, weights: ctx.weights() };
+  const { withoutAdapter } = opts;
+  let reference: Tensor | undefined;
+  // no NEFTune noise and no adapter dropout: the reference is the plain base model
+  const referenceLogits =
+    withoutAdapter &&
+    (() => {
+      reference ??= withoutAdapter(
+        () =>
+          model.forward(ctx, { input_ids: ids, position_ids: positions, segment_ids: segments })
+            .logits,
+      );
+      return reference;
+    });
+  const { loss, outputs } = lossAndOutputs(
+    opts.computeLoss({ logits, head, labels, numItemsInBatch, referenceLogits }),
+  );
+  return { loss, outputs, weights: ctx.weights() };
 }

@@ -1,6 +1,7 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
+  DEFAULT_ADAPTER,
   HF_WEIGHTS_FILE,
   type HostTensor,
   type Module,
@@ -27,22 +28,36 @@ export interface TrainedWeights {
   load(dir: string): Promise<void>;
 }
 
-/** PEFT's adapter folder: `adapter_config.json` + `adapter_model.safetensors`. */
+/**
+ * PEFT's adapter folders: every adapter's `adapter_config.json` + `adapter_model.safetensors`
+ * ('default' in the checkpoint, others in sub-folders named after them, as PEFT saves several);
+ * each active trainable adapter is restored from its folder.
+ */
 export function adapterWeights(peft: PeftModel): TrainedWeights {
+  const trained = () => peft.activeAdapters.filter((name) => peft.isTrainable(name));
+  const folderOf = (dir: string, name: string) =>
+    name === DEFAULT_ADAPTER ? dir : join(dir, name);
   return {
     kind: 'adapter',
     async save(dir) {
       await peft.save(dir);
-      const trained = peft.stateDict();
-      if (!sameTensors(trained, await peft.tensorsToSave()))
-        await writeSafetensors(join(dir, ADAPTER_TRAINING_STATE_FILE), trained, { format: 'pt' });
+      for (const name of trained()) {
+        const state = peft.stateDict(name);
+        if (!sameTensors(state, await peft.tensorsToSave(name)))
+          await writeSafetensors(join(folderOf(dir, name), ADAPTER_TRAINING_STATE_FILE), state, {
+            format: 'pt',
+          });
+      }
     },
     async load(dir) {
-      const state = join(dir, ADAPTER_TRAINING_STATE_FILE);
-      const tensors = (await exists(state))
-        ? await readAllTensors(state)
-        : (await readAdapterFolder(dir)).tensors;
-      peft.loadStateDict(tensors, peft.activeAdapter, dir);
+      for (const name of trained()) {
+        const folder = folderOf(dir, name);
+        const state = join(folder, ADAPTER_TRAINING_STATE_FILE);
+        const tensors = (await exists(state))
+          ? await readAllTensors(state)
+          : (await readAdapterFolder(folder)).tensors;
+        peft.loadStateDict(tensors, name, folder);
+      }
     },
   };
 }

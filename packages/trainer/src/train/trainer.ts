@@ -13,7 +13,12 @@ import {
   UserError,
 } from '@tunekit/core';
 import { CallbackList } from './callback-list.js';
-import { type ComputeLoss, causalLmLoss, rdropLoss } from './causal-lm-loss.js';
+import {
+  type ComputeLoss,
+  type ComputeLossWithOutputs,
+  causalLmLoss,
+  rdropLoss,
+} from './causal-lm-loss.js';
 import { checkpointFiles } from './checkpoint-content.js';
 import { writeCheckpointFiles } from './checkpoint-files.js';
 import { rotateCheckpoints, writeCheckpointFolder } from './checkpoint-folder.js';
@@ -22,6 +27,7 @@ import { DataWindows, type EpochPlans } from './data-windows.js';
 import { ensureFinite } from './ensure-finite.js';
 import type { EvaluateFn } from './evaluate-fn.js';
 import { type LrSchedule, lrFactor, warmupStepsFor } from './lr-schedule.js';
+import { type MixoutPlan, planMixout } from './mixout.js';
 import { runOptimizerStep } from './optimizer-step.js';
 import { claimOutputDir, type OutputDirClaim } from './output-dir-claim.js';
 import { planParamGroups } from './param-groups.js';
@@ -52,8 +58,11 @@ export interface TrainerOptions {
   readonly evaluate?: EvaluateFn;
   /** In call order: the registered TrainerCallback plugins, then the caller's own. */
   readonly callbacks?: readonly TrainerCallback[];
-  /** Replaces the causal-LM cross-entropy (transformers' `compute_loss_func`). */
-  readonly computeLoss?: ComputeLoss;
+  /**
+   * Replaces the causal-LM cross-entropy (transformers' `compute_loss_func`); a loss with outputs
+   * (DPO) has them logged as means over the logging window's items.
+   */
+  readonly computeLoss?: ComputeLoss | ComputeLossWithOutputs;
   /** What else a resume must agree on (PEFT config, data fingerprint, model): hashed into checkpoints. */
   readonly identity?: Readonly<Record<string, unknown>>;
   /**
@@ -100,6 +109,8 @@ export class Trainer {
   private readonly weights: TrainedWeights;
   /** Trainable parameters under their graph input names. */
   private readonly trainable: [string, Parameter][];
+  /** Mixout's targets, taken before any step or checkpoint restore changes the weights. */
+  private readonly mixout?: MixoutPlan;
   private readonly warn: (message: string) => void;
 
   constructor(private readonly opts: TrainerOptions) {
@@ -109,6 +120,8 @@ export class Trainer {
     this.callbacks = new CallbackList(opts.callbacks ?? []);
     this.weights = opts.peft ? adapterWeights(opts.peft) : fullWeights(opts.model);
     this.trainable = trainableParameters(opts.model, !opts.peft);
+    if (opts.args.mixout > 0)
+      this.mixout = planMixout(opts.model, this.trainable, opts.args.mixout, !opts.peft);
     this.warn = opts.warn ?? ((message) => console.warn(`warning: ${message}`));
   }
 
@@ -220,6 +233,8 @@ export class Trainer {
         neftuneNoiseAlpha: args.neftune_noise_alpha,
         twoPasses: args.rdrop_alpha > 0,
         gradientCheckpointing: args.gradient_checkpointing,
+        withoutAdapter: opts.peft && withoutAdapter(opts.peft),
+        mixout: this.mixout,
       },
       optimizer: opts.optimizer ?? adamwTorch(args),
       groups,
@@ -352,6 +367,18 @@ function trainableParameters(model: CausalLM, full: boolean): [string, Parameter
   const trainable = all.filter(([, p]) => p.trainable);
   if (trainable.length === 0) throw new UserError('Trainer: the model has no trainable parameter');
   return trainable;
+}
+
+/** Traces with `peft`'s adapters disabled: the reference model of a preference loss, in the same graph. */
+export function withoutAdapter(peft: PeftModel): <T>(trace: () => T) => T {
+  return (trace) => {
+    peft.disableAdapters();
+    try {
+      return trace();
+    } finally {
+      peft.enableAdapters();
+    }
+  };
 }
 
 /** core's adamw_torch from the arguments; any other `optim` comes resolved through the container. */

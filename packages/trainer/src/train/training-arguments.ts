@@ -209,6 +209,17 @@ export const trainingArgumentsSchema = z.strictObject({
         'adds alpha times the symmetric KL divergence of the two predictions per supervised token. ' +
         'Needs dropout (e.g. lora_dropout > 0) or NEFTune noise; 0: off.',
     ),
+  mixout: z
+    .number()
+    .min(0, { error: 'expected a probability in [0, 1)' })
+    .lt(1, { error: 'expected a probability in [0, 1)' })
+    .default(0)
+    .describe(
+      'tunekit extension, Mixout (Lee et al. 2020): in training each input column of a trained ' +
+        "Linear weight (full fine-tuning, or a PEFT config's modules_to_save) is replaced by its " +
+        'value before training with this probability, and the weight rescaled so its expectation ' +
+        'is the trained weight; off at eval. 0: off.',
+    ),
 });
 
 export type TrainingArguments = z.output<typeof trainingArgumentsSchema>;

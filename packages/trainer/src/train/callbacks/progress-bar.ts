@@ -52,7 +52,7 @@ export class ProgressBarCallback implements TrainerCallback {
     if (this.opts.disabled) return;
     const isEval = Object.keys(logs).some((key) => key.startsWith('eval_'));
     if (isEval) this.print(`step ${state.step}: ${describeLogs(logs)}`);
-    else if (!this.bar && 'loss' in logs) this.print(this.line(state, logs.loss));
+    else if (!this.bar && 'loss' in logs) this.print(this.line(state, logs));
   }
 
   onTrainEnd(): void {
@@ -67,10 +67,17 @@ export class ProgressBarCallback implements TrainerCallback {
     else this.stream.write(`${line}\n`);
   }
 
-  /** The plain form: `step 10/100 | loss 1.234 | lr 2.000e-4 | 812 tok/s | ETA 0:42`. */
-  private line(state: TrainerState, loss: number): string {
+  /**
+   * The plain form: `step 10/100 | loss 1.234 | lr 2.000e-4 | 812 tok/s | ETA 0:42`, then what else
+   * the loss logged (DPO's `rewards/accuracies 0.75`...).
+   */
+  private line(state: TrainerState, logs: TrainerLogs): string {
     const p = this.payload(state);
-    return `step ${state.step}/${state.maxSteps} | loss ${formatNumber(loss)} | lr ${p.lr} | ${p.tps} tok/s | ETA ${p.eta}`;
+    const extra = Object.entries(logs)
+      .filter(([key]) => !STANDARD_LOGS.has(key))
+      .map(([key, value]) => ` | ${key} ${formatNumber(value)}`)
+      .join('');
+    return `step ${state.step}/${state.maxSteps} | loss ${formatNumber(logs.loss)} | lr ${p.lr} | ${p.tps} tok/s | ETA ${p.eta}${extra}`;
   }
 
   private payload(state: TrainerState): { loss: string; lr: string; tps: string; eta: string } {
@@ -87,6 +94,9 @@ export class ProgressBarCallback implements TrainerCallback {
     };
   }
 }
+
+/** The keys every training log has (Progress.takeLogs); the plain line shows the others too. */
+const STANDARD_LOGS = new Set(['loss', 'grad_norm', 'learning_rate', 'epoch', 'tokens_per_second']);
 
 /** `eval_loss 1.234 | eval_exact_match 0.5` with the epoch left out. */
 function describeLogs(logs: TrainerLogs): string {

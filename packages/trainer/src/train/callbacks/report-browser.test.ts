@@ -1,9 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import { type Browser, launchChromium, type Page } from '@tunekit/test-chromium';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../../../test/chromium.js';
 import { tempDir } from '../test-utils.js';
 import { type ReportData, reportHtml } from './report-html.js';
 

@@ -23,6 +23,8 @@ export interface ReportData {
   readonly samplesAfter?: readonly GenerationSample[];
   /** Facts shown in the summary table (steps, runtime, output folder...). */
   readonly summary: Readonly<Record<string, string | number>>;
+  /** Sections a task adds after the evaluations (a classifier's confusion matrix), HTML ready to insert. */
+  readonly sections?: readonly { readonly title: string; readonly html: string }[];
 }
 
 /** TensorBoard's default smoothing weight. */
@@ -47,6 +49,7 @@ export function reportHtml(data: ReportData): string {
     summaryTable(data),
     trainingSection(data),
     evaluationSection(data, groups, lastStep),
+    ...(data.sections ?? []).map(({ title, html }) => `<h2>${escapeHtml(title)}</h2>\n${html}`),
     samplesSection(data),
     '<noscript><p>The charts are drawn by the script in this page.</p></noscript>',
     `<script type="application/json" id="report-data">${pageData(data, groups, lastStep)}</script>`,

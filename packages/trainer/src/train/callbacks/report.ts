@@ -22,6 +22,7 @@ export class ReportCallback implements TrainerCallback {
   private readonly evals: { step: number; metrics: MetricValues }[] = [];
   private samplesBefore?: readonly GenerationSample[];
   private samplesAfter?: readonly GenerationSample[];
+  private readonly sections = new Map<string, string>();
 
   constructor(private readonly title = 'tunekit training report') {}
 
@@ -42,6 +43,11 @@ export class ReportCallback implements TrainerCallback {
     }
   }
 
+  /** Sets the report's section `title` (HTML, escaped by the caller), replacing an earlier one. */
+  setSection(title: string, html: string): void {
+    this.sections.set(title, html);
+  }
+
   async onTrainEnd(state: TrainerState): Promise<void> {
     await mkdir(state.outputDir, { recursive: true });
     await atomicWrite(join(state.outputDir, REPORT_FILE), reportHtml(this.data(state)));
@@ -55,6 +61,7 @@ export class ReportCallback implements TrainerCallback {
       evals: this.evals,
       samplesBefore: this.samplesBefore,
       samplesAfter: this.samplesAfter,
+      sections: [...this.sections].map(([title, html]) => ({ title, html })),
       summary: {
         steps: `${state.step} / ${state.maxSteps}`,
         epoch: state.epoch,

@@ -1,0 +1,129 @@
+import { cp, mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { bundledModel, examplesDir } from './repo-paths.js';
+import { runTunekit } from './run-tunekit.js';
+
+// examples/router as a user runs it from the repository root, in a copy whose runs/ is the test's
+// own: the configs and router.yaml files are used as they are written.
+const work = await mkdtemp(join(tmpdir(), 'tunekit-cli-router-'));
+await mkdir(join(work, 'examples'));
+await cp(join(examplesDir, 'router'), join(work, 'examples/router'), { recursive: true });
+await symlink(join(examplesDir, 'quickstart'), join(work, 'examples/quickstart'));
+await symlink(join(examplesDir, 'chat-persona'), join(work, 'examples/chat-persona'));
+await mkdir(join(work, 'models'));
+await symlink(bundledModel, join(work, 'models/tunekit-tiny-chat'));
+
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+const tunekit = (args: string[], input?: string) => runTunekit(args, { cwd: work, input });
+
+/** Held out from examples/router/data/routes.jsonl: other numbers, wordings, facts and small talk. */
+const HELD_OUT: readonly [string, 'sums' | 'facts' | 'none'][] = [
+  ['What is 61 + 17?', 'sums'],
+  ['What is 8 plus 33?', 'sums'],
+  ['Add 25 and 44.', 'sums'],
+  ['70 + 11 =', 'sums'],
+  ['What is the capital of Peru?', 'facts'],
+  ['What colour is milk?', 'facts'],
+  ['What does a frog say?', 'facts'],
+  ['What is the opposite of wet?', 'facts'],
+  ['What colour is a plum?', 'facts'],
+  ['Good evening.', 'none'],
+  ['Hello there!', 'none'],
+  ['Who made you?', 'none'],
+  ['How are you today?', 'none'],
+];
+
+interface Row {
+  readonly prompt: string;
+  readonly generated_ids: number[];
+  readonly adapter: string;
+  readonly routed_by: string;
+}
+
+async function routedRows(router: string): Promise<Row[]> {
+  const prompts = HELD_OUT.flatMap(([prompt]) => ['-p', prompt]);
+  const run = await tunekit([
+    'generate',
+    ...['-m', 'models/tunekit-tiny-chat', '--router', router, '--json', '--max-new-tokens', '4'],
+    ...prompts,
+  ]);
+  expect(run.code, run.stderr).toBe(0);
+  return run.stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Row);
+}
+
+/** Trains one of the example's configs, cut short; returns stdout. */
+async function train(config: string, ...set: string[]): Promise<string> {
+  const run = await tunekit([
+    'train',
+    `examples/router/${config}`,
+    ...set.flatMap((s) => ['--set', s]),
+  ]);
+  expect(run.code, run.stderr).toBe(0);
+  return run.stdout;
+}
+
+describe('examples/router', () => {
+  it('routes held-out prompts to the right adapter by rules and by the learned classifier, and answers with it', async () => {
+    const short = ['max_steps=4', 'per_device_train_batch_size=8', 'logging_steps=1'];
+    await train('sums.yaml', ...short);
+    await train('facts.yaml', ...short);
+    const classifier = await train('classifier.yaml');
+    expect(classifier).toContain('router: 64 examples of facts, none, sums');
+
+    const expected = HELD_OUT.map(([, label]) => label);
+    const byRules = await routedRows('examples/router/router.yaml');
+    expect(byRules.map((r) => r.adapter)).toEqual(expected);
+    expect(byRules.every((r) => r.routed_by === (r.adapter === 'none' ? 'default' : 'rule'))).toBe(
+      true,
+    );
+
+    const learned = await routedRows('examples/router/router-learned.yaml');
+    const right = learned.filter((r, i) => r.adapter === expected[i]).length;
+    expect(right, JSON.stringify(learned.map((r) => [r.prompt, r.adapter]))).toBeGreaterThanOrEqual(
+      HELD_OUT.length - 1,
+    );
+
+    // the routed answer is the one the chosen adapter gives alone (and the adapters differ)
+    for (const [i, adapter] of [
+      [0, 'runs/router/sums'],
+      [4, 'runs/router/facts'],
+    ] as const) {
+      const alone = await tunekit([
+        'generate',
+        ...['-m', 'models/tunekit-tiny-chat', '-a', adapter, '--json', '--max-new-tokens', '4'],
+        ...['-p', HELD_OUT[i][0]],
+      ]);
+      expect(alone.code, alone.stderr).toBe(0);
+      expect(JSON.parse(alone.stdout).generated_ids).toEqual(byRules[i].generated_ids);
+    }
+
+    // chat routes each message; a system-role preset (rule 1) sends everything to sums
+    const chat = await tunekit(
+      ['chat', '-m', 'models/tunekit-tiny-chat', '--router', 'examples/router/router.yaml'],
+      'What is 12 + 30?\nWhat colour is snow?\nHello!\n/exit\n',
+    );
+    expect(chat.code, chat.stderr).toBe(0);
+    expect(chat.stderr.trim().split('\n')).toEqual([
+      '[route: sums (rule 2)]',
+      '[route: facts (rule 3)]',
+      '[route: none (default)]',
+    ]);
+    const preset = await tunekit(
+      [
+        'chat',
+        ...['-m', 'models/tunekit-tiny-chat', '--router', 'examples/router/router.yaml'],
+        ...['--system', 'You are a calculator.', '--max-new-tokens', '4'],
+      ],
+      'Hello!\n',
+    );
+    expect(preset.stderr.trim()).toBe('[route: sums (rule 1)]');
+  }, 300_000);
+});

@@ -1,0 +1,1 @@
+export { firstIssue, type JsonlLine, readJsonl } from './read-jsonl.js';

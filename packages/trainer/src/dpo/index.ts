@@ -1,0 +1,23 @@
+export { type CompletionLogps, completionLogps } from './completion-logps.js';
+export {
+  DPO_LOSS_TYPES,
+  type DpoLossType,
+  type DpoSettings,
+  dpoFields,
+  dpoSettings,
+  refineDpo,
+} from './dpo-config.js';
+export {
+  DPO_METRICS,
+  type DpoTerms,
+  dpoLoss,
+  dpoPairLosses,
+  logSigmoid,
+  type PairLogps,
+  REF_LOGPS_INPUT,
+} from './dpo-loss.js';
+export { loadPreferenceData, type PreferenceData } from './load-preference-data.js';
+export { collatePairs, type PairPlanOptions, pairPlan } from './pair-batches.js';
+export { PreferenceEvaluator } from './preference-evaluator.js';
+export { referenceLogps } from './reference-logps.js';
+export { type Completion, type TokenizedPair, tokenizePair } from './tokenize-pair.js';

@@ -1,0 +1,143 @@
+import {
+  type Backend,
+  type CausalLM,
+  inputPositionsOf,
+  type Logger,
+  type PeftModel,
+  readGenerationConfigFile,
+  resolveAllOf,
+  TOKENS,
+  type Tokenizer,
+} from '@tunekit/core';
+import type { TemplateFingerprint } from '@tunekit/templates';
+import type { DependencyContainer } from 'tsyringe';
+import { type BatchPlan, type DataStats, loadSftData } from '../data/index.js';
+import {
+  dpoLoss,
+  dpoSettings,
+  loadPreferenceData,
+  PreferenceEvaluator,
+  referenceLogps,
+} from '../dpo/index.js';
+import { Evaluator } from '../eval/index.js';
+import type {
+  ComputeLoss,
+  ComputeLossWithOutputs,
+  EpochPlans,
+  EvaluateFn,
+} from '../train/index.js';
+import { evalGeneration, noteCutAnswersOnce } from './eval-generation.js';
+import type { TrainConfig } from './train-config.js';
+
+/** What a job trains on and how it is scored, by `trainer:`: SFT data, or DPO pairs. */
+export interface TrainingData {
+  readonly stats: DataStats;
+  readonly template: TemplateFingerprint;
+  readonly trainData: EpochPlans;
+  /** Absent without eval data. */
+  readonly evaluate?: EvaluateFn;
+  /** DPO's or a task head's loss; absent for SFT (the caller's, or the causal-LM cross-entropy). */
+  readonly computeLoss?: ComputeLoss | ComputeLossWithOutputs;
+  /** Frees the evaluation graphs. */
+  dispose(): void;
+}
+
+export interface TrainingDataDeps {
+  readonly container: DependencyContainer;
+  readonly backend: Backend;
+  readonly model: CausalLM;
+  readonly peft?: PeftModel;
+  readonly tokenizer: Tokenizer;
+  /** The model folder (tokenizer files, generation_config.json). */
+  readonly folder: string;
+  readonly configDir: string;
+  readonly logger: Logger;
+  readonly warn: (line: string) => void;
+}
+
+/** The job's data, evaluation and loss for its `trainer:`. */
+export function loadTrainingData(
+  config: TrainConfig,
+  deps: TrainingDataDeps,
+): Promise<TrainingData> {
+  return config.trainer === 'dpo' ? preferenceTraining(config, deps) : sftTraining(config, deps);
+}
+
+async function sftTraining(config: TrainConfig, deps: TrainingDataDeps): Promise<TrainingData> {
+  const { model, backend, tokenizer } = deps;
+  const data = await loadSftData(config, {
+    container: deps.container,
+    tokenizer,
+    baseDir: deps.configDir,
+    tokenizerDir: deps.folder,
+  });
+  const evalBatches = data.eval;
+  const evaluator =
+    evalBatches &&
+    new Evaluator({
+      model,
+      backend,
+      tokenizer,
+      generation: evalGeneration(
+        config.generation,
+        config.per_device_eval_batch_size,
+        (await readGenerationConfigFile(deps.folder)) ?? {},
+      ),
+      metrics: resolveAllOf(deps.container, TOKENS.Metric),
+    });
+  return {
+    stats: data.stats,
+    template: data.template,
+    trainData: (epoch) => data.train(epoch),
+    evaluate:
+      evaluator &&
+      noteCutAnswersOnce(
+        () => evaluator.evaluate(evalBatches, data.evalPrompts),
+        { maxNewTokens: config.generation.max_new_tokens, positions: inputPositionsOf(model) },
+        deps.warn,
+      ),
+    dispose: () => evaluator?.dispose(),
+  };
+}
+
+/**
+ * DPO: preference pairs, TRL's DPO loss, and an evaluation of its rewards on the eval pairs. With
+ * precompute_ref_log_probs, one pass over the training and eval pairs before training gives the
+ * reference log-probs (the base with the adapter disabled, or the initial weights).
+ */
+async function preferenceTraining(
+  config: TrainConfig,
+  deps: TrainingDataDeps,
+): Promise<TrainingData> {
+  const { model, backend, peft } = deps;
+  const settings = dpoSettings(config);
+  const data = await loadPreferenceData(config, settings, {
+    container: deps.container,
+    tokenizer: deps.tokenizer,
+    baseDir: deps.configDir,
+    tokenizerDir: deps.folder,
+  });
+  let trainReference: Float64Array | undefined;
+  let evalReference: Float64Array | undefined;
+  if (settings.precompute_ref_log_probs && !settings.reference_free) {
+    const pass = (batches: BatchPlan | undefined, pairs: number) =>
+      batches && referenceLogps({ model, backend, peft, batches, pairs });
+    trainReference = await pass(data.trainInOrder(), data.trainPairs.length);
+    evalReference = await pass(data.eval(), data.evalPairs.length);
+    deps.logger.info(
+      `dpo: reference log-probs precomputed for ${data.trainPairs.length + data.evalPairs.length} pairs`,
+    );
+  }
+  const evalBatches = data.eval(evalReference);
+  const evaluator = evalBatches && new PreferenceEvaluator({ model, backend, settings, peft });
+  return {
+    stats: data.stats,
+    template: data.template,
+    trainData: (epoch) => data.train(epoch, trainReference),
+    evaluate:
+      evaluator &&
+      (async () => ({ metrics: await evaluator.evaluate(evalBatches, data.evalPairs.length) })),
+    computeLoss: dpoLoss(settings),
+    dispose: () => evaluator?.dispose(),
+  };
+}
