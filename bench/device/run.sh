@@ -36,13 +36,19 @@ run_part() {
 # one written here for the driver's library (container runtimes often mount the library alone).
 unset VK_ICD_FILENAMES VK_DRIVER_FILES
 icd=${DEVICE_VK_ICD:-$(ls /etc/vulkan/icd.d/nvidia*.json /usr/share/vulkan/icd.d/nvidia*.json 2>/dev/null | head -n 1)}
-if [[ -z $icd ]] && ldconfig -p | grep -q 'libGLX_nvidia\.so\.0'; then
+# (grep without -q: reading all of ldconfig's output, it never ends the pipe early under pipefail)
+if [[ -z $icd ]] && ldconfig -p | grep 'libGLX_nvidia\.so\.0' >/dev/null; then
   icd=$out/nvidia_icd.json
   printf '{"file_format_version": "1.0.1", "ICD": {"library_path": "libGLX_nvidia.so.0", "api_version": "1.3.0"}}\n' >"$icd"
 fi
-# Dawn opens the Vulkan loader (libvulkan1); VULKAN_LOADER_DIR may name a folder carried with one
-if [[ -n ${VULKAN_LOADER_DIR:-} ]]; then export LD_LIBRARY_PATH=$VULKAN_LOADER_DIR${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}; fi
-loader=$( (ldconfig -p | grep -o '/[^ ]*libvulkan\.so\.1$'; ls "${VULKAN_LOADER_DIR:-/nonexistent}"/libvulkan.so.1 2>/dev/null) | head -n 1)
+# Dawn opens the Vulkan loader (libvulkan1). Where the machine has none, a copy carried over in
+# VULKAN_LOADER_DIR (default bench/tmp/vulkan-loader, git-ignored) is put on LD_LIBRARY_PATH.
+loader_dir=${VULKAN_LOADER_DIR:-$PWD/bench/tmp/vulkan-loader}
+loader=$(ldconfig -p | grep -o '/[^ ]*libvulkan\.so\.1$' | head -n 1)
+if [[ -z $loader && -e $loader_dir/libvulkan.so.1 ]]; then
+  loader=$loader_dir/libvulkan.so.1
+  export LD_LIBRARY_PATH=$loader_dir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+fi
 gpu=$(nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>/dev/null | head -n 1)
 cat >"$out/env.json" <<JSON
 {"gpu": "${gpu:-none found by nvidia-smi}", "vulkan_icd": "${icd:-none}", "vulkan_loader": "${loader:-none}", "node": "$(node --version)", "cpus": $(nproc)}
