@@ -49,9 +49,16 @@ if [[ -z $loader && -e $loader_dir/libvulkan.so.1 ]]; then
   loader=$loader_dir/libvulkan.so.1
   export LD_LIBRARY_PATH=$loader_dir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 fi
+# PyTorch-CUDA: the first python3 whose torch sees the GPU (a pip or conda torch, or Debian's)
+for py in $(command -v python3) /usr/local/bin/python3 /usr/bin/python3; do
+  if timeout 60 "$py" -c 'import sys, torch; sys.exit(not torch.cuda.is_available())' 2>/dev/null; then
+    export BENCH_PYTHON=$py
+    break
+  fi
+done
 gpu=$(nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>/dev/null | head -n 1)
 cat >"$out/env.json" <<JSON
-{"gpu": "${gpu:-none found by nvidia-smi}", "vulkan_icd": "${icd:-none}", "vulkan_loader": "${loader:-none}", "node": "$(node --version)", "cpus": $(nproc)}
+{"gpu": "${gpu:-none found by nvidia-smi}", "vulkan_icd": "${icd:-none}", "vulkan_loader": "${loader:-none}", "pytorch_cuda_python": "${BENCH_PYTHON:-none}", "node": "$(node --version)", "cpus": $(nproc)}
 JSON
 
 if [[ -n $icd && -n $loader ]]; then
@@ -67,9 +74,9 @@ if [[ -n $icd && -n $loader ]]; then
       src/main.ts --backend webgpu --workload "${w%%:*}"
   done
 else
-  parts+=("\"webgpu\": {\"skipped\": \"no NVIDIA Vulkan driver (icd: ${icd:-none}) or no Vulkan loader (${loader:-none}); a software adapter would only waste the GPU's time\"}")
+  parts+=("\"webgpu\": {\"skipped\": \"NVIDIA's Vulkan driver: ${icd:-not found}; Vulkan loader: ${loader:-not found} (a software adapter would only waste the GPU's time)\"}")
   run_part pytorch-cuda-matmul 60 . "$out/pytorch-cuda-matmul.json" \
-    python3 bench/torch/train_bench.py matmul "$(nproc)" cuda
+    "${BENCH_PYTHON:-python3}" bench/torch/train_bench.py matmul "$(nproc)" cuda
 fi
 
 summary=$(IFS=,; echo "${parts[*]}")

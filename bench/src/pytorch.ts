@@ -2,7 +2,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { LORA_CONFIG, MODELS, OPTIMIZER, type Workload } from './workloads.js';
 
-const PYTHON = '/usr/bin/python3';
+/** Debian's python3 (python3-torch), or BENCH_PYTHON: a GPU machine's CUDA torch may be elsewhere. */
+const PYTHON = process.env.BENCH_PYTHON ?? '/usr/bin/python3';
 const SCRIPT = fileURLToPath(new URL('../torch/train_bench.py', import.meta.url));
 
 /** torch's version and whether it sees a CUDA GPU, or why PyTorch cannot run here. */
