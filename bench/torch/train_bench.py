@@ -120,7 +120,7 @@ class LlamaForCausalLM(nn.Module):
         freqs = positions[:, None, :, None].float() * self.inv_freq
         emb = torch.cat((freqs, freqs), dim=-1)
         cos, sin = emb.cos(), emb.sin()
-        mask = torch.full((t, t), float("-inf")).triu(1)
+        mask = torch.full((t, t), float("-inf"), device=ids.device).triu(1)
         h = self.embed_tokens(ids)
         for layer in self.layers:
             h = layer(h, cos, sin, mask)
@@ -223,6 +223,7 @@ def matmul(threads, device="cpu", n=2048, reps=10):
 
 
 if __name__ == "__main__":
+    torch.backends.cuda.matmul.allow_tf32 = False  # fp32 as tunekit computes it (the default since 1.12)
     if sys.argv[1] == "matmul":
         print(json.dumps(matmul(int(sys.argv[2]), *sys.argv[3:4])))
     else:
