@@ -20,6 +20,8 @@ interface EvalFlags extends Omit<EvaluateModelOptions, 'container' | 'warn' | 'd
   readonly data?: string;
   readonly safety?: string;
   readonly refusalPatterns?: string;
+  readonly refusalClassifier?: string;
+  readonly refusalLabel?: string;
   readonly dialogues?: string;
   readonly spotCheck?: number;
   readonly spotCheckFile?: string;
@@ -51,6 +53,14 @@ export function evalCommand(streams: CliStreams): Command {
     .option(
       '--refusal-patterns <file>',
       'what counts as a refusal: one regular expression a line, case-insensitive (default: a list of common refusals, "I can\'t", "I\'m sorry", "As an AI"...)',
+    )
+    .option(
+      '--refusal-classifier <adapter-folder>',
+      'judge refusals with a trained classifier instead: a SEQ_CLS adapter (tunekit train, task_type SEQ_CLS) whose labels include the refusal class',
+    )
+    .option(
+      '--refusal-label <label>',
+      "the refusal class of --refusal-classifier's labels (default: refusal)",
     )
     .option(
       '--dialogues <file>',
@@ -99,6 +109,10 @@ async function runEval(flags: EvalFlags, streams: CliStreams): Promise<void> {
     stderrLines(streams),
   );
   const warn = (line: string) => streams.stderr.write(`${line}\n`);
+  if (flags.refusalClassifier && flags.refusalPatterns)
+    throw new UserError('give --refusal-patterns or --refusal-classifier, not both');
+  if (flags.refusalLabel !== undefined && !flags.refusalClassifier)
+    throw new UserError('--refusal-label names a class of --refusal-classifier; give that too');
   const refusalDetector = flags.refusalPatterns
     ? await readRefusalPatterns(flags.refusalPatterns)
     : undefined;

@@ -14,6 +14,7 @@ import {
   type SafetyResult,
 } from '../behaviour/index.js';
 import { openChatSession } from './open-chat-session.js';
+import { openRefusalClassifier } from './refusal-classifier.js';
 
 /** What `evaluateBehaviour` asks a model (the behaviour flags of `tunekit eval`). */
 export interface EvaluateBehaviourOptions {
@@ -27,6 +28,12 @@ export interface EvaluateBehaviourOptions {
   readonly safety?: string;
   /** What decides that a response refuses; default the DEFAULT_REFUSAL_PATTERNS. */
   readonly refusalDetector?: RefusalDetector;
+  /**
+   * A SEQ_CLS adapter folder that decides instead (`openRefusalClassifier`): a response is a
+   * refusal when the class `refusalLabel` (default `refusal`) wins. Not with `refusalDetector`.
+   */
+  readonly refusalClassifier?: string;
+  readonly refusalLabel?: string;
   /** A dialogue scenario file (`readScenarios`). */
   readonly dialogues?: string;
   /** Most tokens per answer; default 256, or half the model's positions when fewer. */
@@ -56,9 +63,28 @@ export async function evaluateBehaviour(
   const scenarios = options.dialogues
     ? await readScenarios(options.dialogues, resolveAllOf(options.container, TOKENS.Metric))
     : undefined;
+  if (options.refusalClassifier !== undefined && options.refusalDetector !== undefined)
+    throw new UserError('refusals are judged by patterns or by a classifier, not both');
+  if (options.refusalClassifier !== undefined && !safetySet)
+    throw new UserError('--refusal-classifier judges the answers of a safety set: give --safety');
+  // loaded before the model it judges, so a wrong adapter fails before any answer is generated
+  const classifier =
+    options.refusalClassifier === undefined
+      ? undefined
+      : await openRefusalClassifier({
+          container: options.container,
+          adapter: options.refusalClassifier,
+          label: options.refusalLabel,
+          backend: options.backend,
+          allowNonfinite: options.allowNonfinite,
+          warn: options.warn,
+        });
   const chat = await openChatSession({
     ...options,
     generation: { max_new_tokens: options.maxNewTokens, do_sample: false },
+  }).catch(async (error: unknown) => {
+    await classifier?.dispose();
+    throw error;
   });
   const respond: Respond = async (messages) => {
     const text = lastUserText(messages);
@@ -80,12 +106,13 @@ export async function evaluateBehaviour(
         safety: await evaluateSafety(
           safetySet,
           respond,
-          options.refusalDetector ?? patternRefusalDetector(),
+          classifier ?? options.refusalDetector ?? patternRefusalDetector(),
         ),
       }),
       ...(scenarios && { dialogues: await evaluateDialogues(scenarios, respond) }),
     };
   } finally {
     await chat.close();
+    await classifier?.dispose();
   }
 }

@@ -46,7 +46,18 @@ export {
   openChatSession,
 } from './open-chat-session.js';
 export { type PeftSection, peftSectionSchema } from './peft-section.js';
+export {
+  DEFAULT_REFUSAL_LABEL,
+  type LoadedRefusalDetector,
+  openRefusalClassifier,
+} from './refusal-classifier.js';
 export { SAVED_FILES, type SaveTrainedOptions, saveTrained } from './save-trained.js';
+export {
+  openTextClassifier,
+  type TextClass,
+  type TextClassifier,
+  type TextClassifierOptions,
+} from './text-classifier.js';
 export {
   type GenerationSettings,
   generationSchema,
