@@ -28,6 +28,11 @@ export {
   evaluateModel,
 } from './evaluate-model.js';
 export {
+  type EvaluateRoutedOptions,
+  evaluateRouted,
+  type RoutedEvalResult,
+} from './evaluate-routed.js';
+export {
   type GenerateRoutedOptions,
   generateRouted,
   type RoutedText,
