@@ -13,6 +13,7 @@ import {
   readScenarios,
   type SafetyResult,
 } from '../behaviour/index.js';
+import type { RouterSetting } from '../router/index.js';
 import { openChatSession } from './open-chat-session.js';
 import { openRefusalClassifier } from './refusal-classifier.js';
 
@@ -22,6 +23,10 @@ export interface EvaluateBehaviourOptions {
   /** The (base) model: a folder (relative to the working directory) or a Hub id. */
   readonly model: string;
   readonly adapter?: string;
+  /** Adapters by name (folders) for `router` to choose from, besides router.yaml's own. */
+  readonly adapters?: Readonly<Record<string, string>>;
+  /** Answers each prompt or turn with the adapter its message routes to, as `tunekit chat` does. */
+  readonly router?: RouterSetting;
   /** The chat template (id or file); default the adapter's training template, else the model's own, else chatml. */
   readonly template?: string;
   /** A safety set (`readSafetySet`): should-refuse and should-answer prompts. */
