@@ -9,6 +9,8 @@ export default defineConfig({
     // one file at a time: each builds the packages' dist/ (and the publish test runs a registry)
     fileParallelism: false,
     testTimeout: 180_000,
-    hookTimeout: 300_000,
+    // building and packing every package (more of them each session) is the slow part; on a loaded
+    // machine it has taken over 5 minutes
+    hookTimeout: 900_000,
   },
 });
