@@ -97,7 +97,9 @@ describe('@tunekit/cli installed with npm from a registry that `changeset publis
     const plugins = packages
       .map((p) => p.json.name)
       // plugin packages say so in their keywords; a library such as data-tools registers nothing
-      .filter((name) => manifest(name).keywords?.includes('tunekit-plugin'));
+      .filter((name) =>
+        (manifest(name).keywords as string[] | undefined)?.includes('tunekit-plugin'),
+      );
     const script = `for (const name of ${JSON.stringify(plugins)}) {
       const { plugin } = await import(name);
       console.log(JSON.stringify([name, plugin.coreRange]));
