@@ -9,6 +9,8 @@ export interface EvalPrompt {
   readonly prompt: string;
   /** The last answer as the record wrote it (no end-of-turn token). */
   readonly reference: string;
+  /** The task of its source (multi-task data). */
+  readonly task?: string;
 }
 
 export interface SampleOptions {

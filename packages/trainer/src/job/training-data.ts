@@ -19,12 +19,13 @@ import {
   PreferenceEvaluator,
   referenceLogps,
 } from '../dpo/index.js';
-import { Evaluator } from '../eval/index.js';
-import type {
-  ComputeLoss,
-  ComputeLossWithOutputs,
-  EpochPlans,
-  EvaluateFn,
+import { Evaluator, evaluateTasks } from '../eval/index.js';
+import {
+  type ComputeLoss,
+  type ComputeLossWithOutputs,
+  type EpochPlans,
+  type EvaluateFn,
+  taskWeightedLoss,
 } from '../train/index.js';
 import { evalGeneration, noteCutAnswersOnce } from './eval-generation.js';
 import type { TrainConfig } from './train-config.js';
@@ -92,10 +93,13 @@ async function sftTraining(config: TrainConfig, deps: TrainingDataDeps): Promise
     evaluate:
       evaluator &&
       noteCutAnswersOnce(
-        () => evaluator.evaluate(evalBatches, data.evalPrompts),
+        () => evaluateTasks(evaluator, evalBatches, data.evalPrompts, data.evalTasks),
         { maxNewTokens: config.generation.max_new_tokens, positions: inputPositionsOf(model) },
         deps.warn,
       ),
+    ...(config.task_loss_weights && {
+      computeLoss: taskWeightedLoss(config.label_smoothing_factor),
+    }),
     dispose: () => evaluator?.dispose(),
   };
 }
