@@ -1,3 +1,4 @@
+import type { MetricValues } from '@tunekit/core';
 import type { EvalPrompt, TaskSplit } from '../data/index.js';
 import type { EvalResult, Evaluator } from './evaluator.js';
 import type { EvalBatch } from './token-evaluator.js';
@@ -7,14 +8,14 @@ import type { EvalBatch } from './token-evaluator.js';
  * (its examples' loss, token accuracy, exact match and the rest) as `<task>_<metric>`, which the
  * Trainer logs as `eval_<task>_<metric>`. The answers are generated once, per task: the whole
  * split's generation metrics come from the prompts of sources without a task only, and the samples
- * are every task's.
+ * are every task's. `tasks` holds each task's metrics unprefixed.
  */
 export async function evaluateTasks(
   evaluator: Evaluator,
   batches: Iterable<EvalBatch>,
   prompts: readonly EvalPrompt[],
   tasks: readonly TaskSplit[],
-): Promise<EvalResult> {
+): Promise<EvalResult & { readonly tasks: Readonly<Record<string, MetricValues>> }> {
   const overall = await evaluator.evaluate(
     batches,
     prompts.filter((p) => p.task === undefined),
