@@ -22,11 +22,13 @@ export async function evaluateTasks(
   );
   const metrics: Record<string, number> = { ...overall.metrics };
   const samples = [...overall.samples];
+  const byTask: Record<string, MetricValues> = {};
   for (const split of tasks) {
     const result = await evaluator.evaluate(split.batches, split.prompts);
+    byTask[split.task] = result.metrics;
     for (const [name, value] of Object.entries(result.metrics))
       metrics[`${split.task}_${name}`] = value;
     samples.push(...result.samples);
   }
-  return { ...overall, metrics, samples };
+  return { ...overall, metrics, samples, tasks: byTask };
 }
