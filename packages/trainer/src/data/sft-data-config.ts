@@ -48,7 +48,9 @@ const sourcesSchema = z
  * schema (`z.strictObject({...sftDataFields, ...})`).
  */
 export const sftDataFields = {
-  train: sourcesSchema.describe('training data: files, globs or sources ({path, format, weight})'),
+  train: sourcesSchema.describe(
+    'training data: files, globs or sources ({path, format, weight, task})',
+  ),
   eval: sourcesSchema.optional().describe('evaluation data; or set eval_split'),
   eval_split: z
     .number()
