@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { aptInstall } from '@tunekit/test-chromium';
 import { SWIFTSHADER_ICD } from '../src/device/swiftshader.js';
 
 /** The Vulkan loader Dawn opens; Debian's libvulkan1. */
@@ -18,22 +18,4 @@ export default function setup(): void {
   ];
   if (missing.length > 0) aptInstall(missing);
   process.env.VK_ICD_FILENAMES ??= SWIFTSHADER_ICD;
-}
-
-function aptInstall(packages: readonly string[]): void {
-  if (process.getuid?.() !== 0)
-    throw new Error(
-      `${packages.join(', ')} missing and this is not root: apt-get install ${packages.join(' ')}`,
-    );
-  const install = () =>
-    execFileSync('apt-get', ['install', '-y', '--no-install-recommends', ...packages], {
-      stdio: 'inherit',
-      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-    });
-  try {
-    install();
-  } catch {
-    execFileSync('apt-get', ['update'], { stdio: 'inherit' });
-    install();
-  }
 }

@@ -1,4 +1,5 @@
-"""Golden values for @tunekit/peft-prefix, from PyTorch: the prompt-learning methods on the tiny Llama (GQA,
+"""Golden values for @tunekit/peft-prefix, from PyTorch: the prompt-learning methods (prompt tuning, P-tuning,
+prefix tuning with and without projection) on the tiny Llama (GQA,
 tied, llama3 rope), Qwen2 (q/k/v biases, 1 kv head) and GPT-2 of packages/core/test/fixtures/models/, each
 with the logits of two rows of tokens (the second right-padded) and the gradients of the mean cross-entropy
 loss with respect to every parameter of the method.
@@ -6,10 +7,12 @@ loss with respect to every parameter of the method.
 Writes, under packages/peft-prefix/test/fixtures/<model>/<case>/:
 
     adapter_config.json        as PEFT's save_pretrained writes it (less peft_version), inference_mode true
-    adapter_model.safetensors  as PEFT saves it: `prompt_embeddings` [num_virtual_tokens, token_dim], the
-                               prompt encoder's output in evaluation mode (get_prompt_embedding_to_save)
+    adapter_model.safetensors  as PEFT saves it: `prompt_embeddings` [num_virtual_tokens, token_dim] (for
+                               prefix tuning [num_virtual_tokens, num_layers * 2 * token_dim]), the prompt
+                               encoder's output in evaluation mode (get_prompt_embedding_to_save)
     parameters.safetensors     the method's trainable parameters under PEFT's names inside
-                               prompt_encoder.default (`embedding.weight`, `mlp_head.0.weight`, ...)
+                               prompt_encoder.default (`embedding.weight`, `mlp_head.0.weight`,
+                               `transform.0.weight`, ...)
     golden.json                input_ids, attention_mask, labels [2, 6] (labels: the next tokens, -100 where
                                ignored); logits {shape [2, 6, vocab], data}: the rows of the input tokens
                                (PEFT's output has the N virtual tokens' rows first); loss; grads {name:
@@ -28,15 +31,27 @@ front. The prompt encoders are written from PEFT's tuners/{prompt_tuning,p_tunin
   P_TUNING MLP   prompts = L2(relu(L1(relu(L0(embedding.weight)))))           (mlp_head 0, 2, 4)
   P_TUNING LSTM  prompts = L2(relu(L0(bilstm(embedding.weight))))             (lstm_head, mlp_head 0, 2)
                  the LSTM written out from its equations (gates i, f, g, o) and checked against torch's.
-A method is one function from a generator to (config fields, parameters, how it runs the model); a
-PREFIX_TUNING case is one more such function that returns `past` (per-layer keys and values) instead of
-`prompts`. Weights are drawn with a fixed seed and rounded to float32; maths runs in float64 on those
-values; results are rounded to float32 when written.
+PREFIX_TUNING (tuners/prefix_tuning/model.py, PeftModel.get_prompt) gives no prompts but past_key_values:
+  rows = embedding.weight                          [N, num_layers * 2 * token_dim]    (no projection)
+  rows = L2(tanh(L0(embedding.weight)))            (transform 0, 2; prefix_projection)
+  viewed [B, N, num_layers * 2, heads, head_dim], permuted to [num_layers * 2, B, heads, N, head_dim] and
+  split in twos: layer i's keys are entry 2i, its values 2i + 1. The model runs the input tokens after that
+  cache, so the mask gets N ones in front and the tokens' positions start at N (transformers counts them
+  from the cache's length; PEFT adds N to position_ids when they are given). On a model whose config has
+  num_key_value_heads the prefix is that many heads wide (heads = num_key_value_heads, token_dim =
+  head_dim * num_key_value_heads, _prepare_prompt_learning_config), and repeat_kv spreads it as the
+  model's own keys.
+A method is one function from (generator, config.json) to (config fields, parameters, the rows PEFT saves
+as `prompt_embeddings`); get_prompt turns the rows into the forward's `prompts` or `past`. Each case draws
+its weights from its own generator (seeded by model and case), so adding a case changes no other fixture;
+they are rounded to float32; maths runs in float64 on those values; results are rounded to float32 when
+written.
 """
 
 import json
 import os
 import sys
+import zlib
 
 import torch
 
@@ -52,7 +67,7 @@ torch.set_default_dtype(torch.float64)
 MODELS = os.path.join(REPO, 'packages', 'core', 'test', 'fixtures', 'models')
 OUT = os.path.join(HERE, '..', 'test', 'fixtures')
 FAMILIES = {'tiny-llama': llama_forward, 'tiny-qwen2': llama_forward, 'tiny-gpt2': gpt2_forward}
-N, HIDDEN = 3, 8  # virtual tokens; the prompt encoder's encoder_hidden_size
+N, HIDDEN = 3, 8  # virtual tokens; the prompt encoder's (and prefix projection's) encoder_hidden_size
 BATCH, SEQ = 2, 6
 
 # PromptLearningConfig.to_dict() of PEFT for a causal LM, less peft_version and the method's own fields
@@ -96,15 +111,15 @@ def linear(params, name, x):
 
 
 # ---------------------------------------------------------------- the methods
-# Each takes (generator, token_dim) and returns (config fields, parameters by PEFT's name, run) where
-# run(parameters) gives the keyword arguments the reference forward takes (`prompts` or `past`).
+# Each takes (generator, config.json) and returns (config fields, parameters by PEFT's name, rows) where
+# rows(parameters) is what the prompt encoder gives for tokens 0..N-1, and PEFT saves as prompt_embeddings.
 
 
-def prompt_tuning(gen, dim):
-    params = {'embedding.weight': normal(gen, N, dim)}
+def prompt_tuning(gen, c):
+    params = {'embedding.weight': normal(gen, N, sizes(c)['token_dim'])}
     config = {'peft_type': 'PROMPT_TUNING', 'prompt_tuning_init': 'RANDOM', 'prompt_tuning_init_text': None,
               'tokenizer_name_or_path': None, 'tokenizer_kwargs': None}
-    return config, params, lambda p: {'prompts': p['embedding.weight']}
+    return config, params, lambda p: p['embedding.weight']
 
 
 def p_tuning_config(kind):
@@ -112,17 +127,18 @@ def p_tuning_config(kind):
             'encoder_num_layers': 2, 'encoder_dropout': 0.0}
 
 
-def p_tuning_mlp(gen, dim):
+def p_tuning_mlp(gen, c):
+    dim = sizes(c)['token_dim']
     params = {'embedding.weight': normal(gen, N, dim)}
     for name, (out, inp) in {'0': (HIDDEN, dim), '2': (HIDDEN, HIDDEN), '4': (dim, HIDDEN)}.items():
         params[f'mlp_head.{name}.weight'] = uniform(gen, inp, out, inp)
         params[f'mlp_head.{name}.bias'] = uniform(gen, inp, out)
 
-    def run(p):
+    def rows(p):
         x = torch.relu(linear(p, 'mlp_head.0', p['embedding.weight']))
-        return {'prompts': linear(p, 'mlp_head.4', torch.relu(linear(p, 'mlp_head.2', x)))}
+        return linear(p, 'mlp_head.4', torch.relu(linear(p, 'mlp_head.2', x)))
 
-    return p_tuning_config('MLP'), params, run
+    return p_tuning_config('MLP'), params, rows
 
 
 def lstm_direction(p, x, suffix, reverse):
@@ -146,7 +162,8 @@ def bilstm(p, x, layers):
     return x
 
 
-def p_tuning_lstm(gen, dim):
+def p_tuning_lstm(gen, c):
+    dim = sizes(c)['token_dim']
     params = {'embedding.weight': normal(gen, N, dim)}
     for l in range(2):
         for suffix in ('', '_reverse'):
@@ -160,11 +177,11 @@ def p_tuning_lstm(gen, dim):
         params[f'mlp_head.{name}.bias'] = uniform(gen, inp, out)
     check_lstm_against_torch(params, dim)
 
-    def run(p):
+    def rows(p):
         x = torch.relu(linear(p, 'mlp_head.0', bilstm(p, p['embedding.weight'], 2)))
-        return {'prompts': linear(p, 'mlp_head.2', x)}
+        return linear(p, 'mlp_head.2', x)
 
-    return p_tuning_config('LSTM'), params, run
+    return p_tuning_config('LSTM'), params, rows
 
 
 def check_lstm_against_torch(params, dim):
@@ -174,7 +191,37 @@ def check_lstm_against_torch(params, dim):
     assert (lstm(x[None])[0][0] - bilstm(params, x, 2)).abs().max() < 1e-12, 'the LSTM differs from torch'
 
 
-CASES = {'prompt_tuning': prompt_tuning, 'p_tuning': p_tuning_mlp}
+def prefix_sizes(c):
+    """_prepare_prompt_learning_config for PREFIX_TUNING: with num_key_value_heads in the model's config, the
+    prefix has the key/value heads (head_dim from `head_dim`, or token_dim // num_attention_heads)."""
+    s = sizes(c)
+    if 'num_key_value_heads' in c:
+        head_dim = c.get('head_dim') or s['token_dim'] // s['num_attention_heads']
+        s['token_dim'], s['num_attention_heads'] = head_dim * c['num_key_value_heads'], c['num_key_value_heads']
+    return s
+
+
+def prefix_tuning(gen, c, projection):
+    """PrefixEncoder: without projection `embedding.weight` is the rows (P-Tuning v2); with it, an
+    embedding [N, token_dim] through transform = Sequential(Linear(token_dim, hidden), Tanh, Linear(hidden,
+    num_layers * 2 * token_dim)), whose output PEFT saves (and uses as the table when loaded for inference)."""
+    s = prefix_sizes(c)
+    dim, width = s['token_dim'], s['num_layers'] * 2 * s['token_dim']
+    hidden = HIDDEN if projection else dim  # PEFT fills encoder_hidden_size with token_dim when unset
+    config = {'peft_type': 'PREFIX_TUNING', 'token_dim': dim, 'num_attention_heads': s['num_attention_heads'],
+              'init_weights': None, 'encoder_hidden_size': hidden, 'prefix_projection': projection}
+    if not projection:
+        return config, {'embedding.weight': normal(gen, N, width)}, lambda p: p['embedding.weight']
+    params = {'embedding.weight': normal(gen, N, dim)}
+    for name, (out, inp) in {'0': (hidden, dim), '2': (width, hidden)}.items():
+        params[f'transform.{name}.weight'] = uniform(gen, inp, out, inp)
+        params[f'transform.{name}.bias'] = uniform(gen, inp, out)
+    return config, params, lambda p: linear(p, 'transform.2', torch.tanh(linear(p, 'transform.0', p['embedding.weight'])))
+
+
+CASES = {'prompt_tuning': prompt_tuning, 'p_tuning': p_tuning_mlp,
+         'prefix_tuning': lambda gen, c: prefix_tuning(gen, c, False),
+         'prefix_tuning_projection': lambda gen, c: prefix_tuning(gen, c, True)}
 EXTRA = {('tiny-llama', 'p_tuning_lstm'): p_tuning_lstm}
 
 # ---------------------------------------------------------------- running PEFT's forward
@@ -188,16 +235,23 @@ def sizes(c):
             'num_attention_heads': pick('num_attention_heads', 'n_head', 'num_heads')}
 
 
-def peft_forward(forward, c, w, ids, attention_mask, run_kwargs):
-    """PeftModelForCausalLM.forward of a prompt-learning method: the mask gets ones for the virtual tokens
-    (prompts) or the prefix (past); prompts and past are the same for every row."""
-    b = ids.shape[0]
-    kwargs = dict(run_kwargs)
-    if 'prompts' in kwargs:
-        kwargs['prompts'] = kwargs['prompts'][None].expand(b, -1, -1)
-    virtual = kwargs['prompts'].shape[1] if 'prompts' in kwargs else kwargs['past'][0][0].shape[2]
-    key_mask = torch.cat((torch.ones(b, virtual), attention_mask), 1)
-    logits = forward(c, w, ids, key_mask=key_mask, **kwargs)
+def get_prompt(config, rows, batch):
+    """PeftModel.get_prompt: the keyword argument of the reference forward, the same for every row:
+    `prompts` [B, N, token_dim], or for PREFIX_TUNING `past`, layer i's (keys, values) [B, heads, N, head_dim]
+    from the rows viewed [B, N, num_layers * 2, heads, head_dim], permuted [2, 0, 3, 1, 4], split in twos."""
+    rows = rows[None].expand(batch, -1, -1)
+    if config['peft_type'] != 'PREFIX_TUNING':
+        return {'prompts': rows}
+    heads, layers = config['num_attention_heads'], config['num_layers']
+    table = rows.reshape(batch, N, layers * 2, heads, config['token_dim'] // heads).permute(2, 0, 3, 1, 4)
+    return {'past': [(table[2 * i], table[2 * i + 1]) for i in range(layers)]}
+
+
+def peft_forward(forward, c, w, ids, attention_mask, prompt):
+    """PeftModelForCausalLM.forward of a prompt-learning method: the mask gets N ones in front, for the
+    virtual tokens (prompts) or the prefix (past)."""
+    key_mask = torch.cat((torch.ones(ids.shape[0], N), attention_mask), 1)
+    logits = forward(c, w, ids, key_mask=key_mask, **prompt)
     return logits[:, -ids.shape[1] :]  # the input tokens' rows
 
 
@@ -210,7 +264,7 @@ def check_prompts_are_inputs_embeds(forward, c, w, ids):
 
 
 def main():
-    gen = torch.Generator().manual_seed(20261203)
+    gen = torch.Generator().manual_seed(20261203)  # the inputs; each case's weights have their own
     ids = torch.randint(0, 290, (BATCH, SEQ), generator=gen)
     attention_mask = torch.ones(BATCH, SEQ)
     attention_mask[1, -1] = 0  # the second row is right-padded by one token
@@ -225,18 +279,20 @@ def main():
         base = forward(c, w, ids, key_mask=attention_mask)
         cases = {**CASES, **{case: fn for (m, case), fn in EXTRA.items() if m == model}}
         for case, method in cases.items():
-            fields, params, run = method(gen, sizes(c)['token_dim'])
-            logits = peft_forward(forward, c, w, ids, attention_mask, run(params))
+            case_gen = torch.Generator().manual_seed(zlib.crc32(f'{model}/{case}'.encode()))
+            fields, params, rows = method(case_gen, c)
+            config = {**PROMPT_LEARNING, **sizes(c), **fields}
+            logits = peft_forward(forward, c, w, ids, attention_mask, get_prompt(config, rows(params), BATCH))
             assert (logits - base).abs().max() > 1e-2, f'{model} {case}: the prompts must change the logits'
             loss = torch.nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), labels.reshape(-1))
             loss.backward()
             grads = {name: as_json(p.grad) for name, p in params.items()}
             assert all(max(abs(v) for v in g['data']) > 1e-6 for g in grads.values()), f'{case}: a gradient is ~0'
             with torch.no_grad():
-                saved = {'prompt_embeddings': run(params)['prompts'].detach()}
+                saved = {'prompt_embeddings': rows(params).detach()}
             out = os.path.join(OUT, model, case)
             os.makedirs(out, exist_ok=True)
-            write_json(os.path.join(out, 'adapter_config.json'), {**PROMPT_LEARNING, **sizes(c), **fields})
+            write_json(os.path.join(out, 'adapter_config.json'), config)
             write_safetensors(os.path.join(out, 'adapter_model.safetensors'), saved, torch.float32)
             write_safetensors(os.path.join(out, 'parameters.safetensors'), {k: p.detach() for k, p in params.items()}, torch.float32)
             write_compact_json(os.path.join(out, 'golden.json'), {

@@ -1,5 +1,10 @@
 import { describePeftMethod } from '@tunekit/core/testing';
-import { prefixTuningMethod, promptTuningMethod, pTuningMethod } from '../src/index.js';
+import {
+  prefixTuningMethod,
+  promptTuningMethod,
+  pTuningMethod,
+  pTuningV2Method,
+} from '../src/index.js';
 
 // the prompt-learning methods have no Linear dispatchers and nothing to merge
 describePeftMethod(promptTuningMethod, {
@@ -17,6 +22,13 @@ describePeftMethod(prefixTuningMethod, {
 describePeftMethod(prefixTuningMethod, {
   dispatchers: [],
   config: { num_virtual_tokens: 3, prefix_projection: true, encoder_hidden_size: 5 },
+  merges: false,
+});
+
+// P-Tuning v2, the named alias of prefix tuning without projection (saved as PREFIX_TUNING)
+describePeftMethod(pTuningV2Method, {
+  dispatchers: [],
+  config: { num_virtual_tokens: 3 },
   merges: false,
 });
 

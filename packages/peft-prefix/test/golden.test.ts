@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCausalLM, type PeftMethod, PeftModel, readAdapterFolder } from '@tunekit/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { promptTuningMethod, pTuningMethod } from '../src/index.js';
+import { prefixTuningMethod, promptTuningMethod, pTuningMethod } from '../src/index.js';
 import {
   FIXTURES,
   lossAndGrads,
@@ -13,18 +13,26 @@ import {
   relativeError,
 } from './golden-helpers.js';
 
-// Golden values from scripts/golden_prompt_learning.py: PEFT's prompt-learning forward and prompt
-// encoders written out in PyTorch, on core's tiny model folders; nothing there comes from tunekit.
+// Golden values from scripts/golden_prompt_learning.py: PEFT's prompt-learning forward, prompt
+// encoders and prefix encoder written out in PyTorch, on core's tiny model folders (Llama and Qwen2
+// with grouped-query attention); nothing there comes from tunekit. prefix_tuning is without
+// projection (P-Tuning v2), prefix_tuning_projection with PEFT's reparameterisation MLP.
 const CASES = [
   ['tiny-llama', 'prompt_tuning'],
   ['tiny-llama', 'p_tuning'],
   ['tiny-llama', 'p_tuning_lstm'],
+  ['tiny-llama', 'prefix_tuning'],
+  ['tiny-llama', 'prefix_tuning_projection'],
   ['tiny-qwen2', 'prompt_tuning'],
   ['tiny-qwen2', 'p_tuning'],
+  ['tiny-qwen2', 'prefix_tuning'],
+  ['tiny-qwen2', 'prefix_tuning_projection'],
   ['tiny-gpt2', 'prompt_tuning'],
   ['tiny-gpt2', 'p_tuning'],
+  ['tiny-gpt2', 'prefix_tuning'],
+  ['tiny-gpt2', 'prefix_tuning_projection'],
 ] as const;
-const METHODS: readonly PeftMethod[] = [promptTuningMethod, pTuningMethod];
+const METHODS: readonly PeftMethod[] = [promptTuningMethod, pTuningMethod, prefixTuningMethod];
 const TOLERANCE = 1e-5; // relative to the largest golden value
 
 /** The golden's base model with the case's adapter, trainable, its parameters the golden's. */
@@ -55,7 +63,7 @@ describe.each(CASES)('%s with %s against PyTorch', (model, caseName) => {
   });
   afterAll(() => rm(out, { recursive: true, force: true }));
 
-  it('gives PEFT’s logits, loss and gradients of every prompt parameter', async () => {
+  it('gives PEFT’s logits, loss and gradients of every prompt or prefix parameter', async () => {
     const golden = await readGolden(dir);
     const { peft } = await adapted(model, dir);
     const params = new Map(

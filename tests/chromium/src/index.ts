@@ -8,25 +8,32 @@ export type { Browser, Page } from 'playwright-core';
 export const CHROMIUM = '/usr/bin/chromium';
 
 /**
- * Installs Debian's chromium when it is missing (CI runs as root on a fresh machine), with
- * `apt-get update` first only when the plain install fails.
+ * Installs Debian packages that are missing (CI runs as root on a fresh machine), with
+ * `apt-get update` first only when the plain install fails. Other test packages may be installing
+ * at the same time: it waits for dpkg's lock rather than failing on it.
  */
-export function ensureChromium(): void {
-  if (existsSync(CHROMIUM)) return;
+export function aptInstall(packages: readonly string[]): void {
   if (process.getuid?.() !== 0)
-    throw new Error(`${CHROMIUM} is missing and this is not root: apt-get install chromium`);
-  // other test packages may be installing at the same time: wait for dpkg's lock, do not fail on it
+    throw new Error(
+      `${packages.join(', ')} missing and this is not root: apt-get install ${packages.join(' ')}`,
+    );
   const install = () =>
-    execFileSync('apt-get', ['-o', 'DPkg::Lock::Timeout=600', 'install', '-y', 'chromium'], {
-      stdio: 'inherit',
-      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-    });
+    execFileSync(
+      'apt-get',
+      ['-o', 'DPkg::Lock::Timeout=600', 'install', '-y', '--no-install-recommends', ...packages],
+      { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } },
+    );
   try {
     install();
   } catch {
-    execFileSync('apt-get', ['update'], { stdio: 'inherit' });
+    execFileSync('apt-get', ['-o', 'DPkg::Lock::Timeout=600', 'update'], { stdio: 'inherit' });
     install();
   }
+}
+
+/** Installs Debian's chromium when it is missing. */
+export function ensureChromium(): void {
+  if (!existsSync(CHROMIUM)) aptInstall(['chromium']);
 }
 
 export interface LaunchOptions {

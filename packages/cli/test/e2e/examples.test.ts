@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readAdapterFolder } from '@tunekit/core';
 import type { TrainingRecord } from '@tunekit/trainer';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readJson } from './read-json.js';
@@ -122,6 +123,22 @@ describe('examples', () => {
     },
     180_000,
   );
+
+  it('prompt-tuning: virtual tokens before the input, started from a text, sampled at eval', async () => {
+    const { out, stdout } = await trainExample('prompt-tuning');
+    expect(stdout).toMatch(/\n {2}after +"/); // the samples, generated with the virtual tokens
+    const adapter = await readJson(join(out, 'adapter_config.json'));
+    expect(adapter).toMatchObject({
+      peft_type: 'PROMPT_TUNING',
+      num_virtual_tokens: 16,
+      token_dim: 128,
+      prompt_tuning_init: 'TEXT',
+    });
+    const { tensors } = await readAdapterFolder(out);
+    expect([...tensors].map(([key, t]) => [key, t.shape])).toEqual([
+      ['prompt_embeddings', [16, 128]],
+    ]);
+  }, 180_000);
 
   // reads the runs the tests above wrote (a file's tests run in order)
   it('compare: the runs above side by side, as a table and an HTML page', async () => {

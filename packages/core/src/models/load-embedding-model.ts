@@ -1,5 +1,10 @@
-import { join } from 'node:path';
-import { HF_CONFIG_FILE, loadWeights, type NonFiniteOptions, readHfConfig } from '../io/index.js';
+import {
+  folderSource,
+  HF_CONFIG_FILE,
+  loadWeights,
+  type NonFiniteOptions,
+  readHfConfig,
+} from '../io/index.js';
 import { buildCausalLM, loadCheckpoint } from './build-causal-lm.js';
 import { EmbeddingModel } from './embedding-model.js';
 import type { HfConfig, ModelFamily } from './model-family.js';
@@ -20,7 +25,7 @@ export async function loadEmbeddingModel(
   opts: NonFiniteOptions & { readonly families?: FamilySource } = {},
 ): Promise<LoadedEmbeddingModel> {
   const raw = await readHfConfig(dir);
-  const file = join(dir, HF_CONFIG_FILE);
+  const file = folderSource(dir).pathOf(HF_CONFIG_FILE);
   const { model: causal, config, family } = buildCausalLM(raw, { families: opts.families, file });
   const model = EmbeddingModel.fromCausalLM(causal, family);
   const prefix = `${family.baseModelPrefix}.`;

@@ -1,5 +1,10 @@
-import { join } from 'node:path';
-import { HF_CONFIG_FILE, loadWeights, type NonFiniteOptions, readHfConfig } from '../io/index.js';
+import {
+  folderSource,
+  HF_CONFIG_FILE,
+  loadWeights,
+  type NonFiniteOptions,
+  readHfConfig,
+} from '../io/index.js';
 import type { Parameter } from '../nn/index.js';
 import { buildCausalLM, loadCheckpoint } from './build-causal-lm.js';
 import type { HfConfig, ModelFamily } from './model-family.js';
@@ -30,7 +35,7 @@ export async function loadSequenceClassifier(
   opts: LoadSequenceClassifierOptions = {},
 ): Promise<LoadedSequenceClassifier> {
   const raw = await readHfConfig(dir);
-  const file = join(dir, HF_CONFIG_FILE);
+  const file = folderSource(dir).pathOf(HF_CONFIG_FILE);
   const { model: causal, config, family } = buildCausalLM(raw, { families: opts.families, file });
   const fromConfig =
     typeof config.id2label === 'object' && config.id2label !== null

@@ -1,6 +1,5 @@
-import { join } from 'node:path';
 import type { NonFiniteOptions } from '../io/index.js';
-import { readOptionalJsonObject, readSafetensorsHeader } from '../io/index.js';
+import { folderSource, readOptionalJsonObject, readSafetensorsHeader } from '../io/index.js';
 import {
   type CausalLM,
   type FamilySource,
@@ -23,10 +22,11 @@ export async function loadModelForAdapter(
   adapter: string,
   opts: NonFiniteOptions & { readonly families?: FamilySource },
 ): Promise<CausalLM> {
-  const taskType = (await readOptionalJsonObject(join(adapter, ADAPTER_CONFIG_FILE)))?.task_type;
+  const source = folderSource(adapter);
+  const taskType = (await readOptionalJsonObject(ADAPTER_CONFIG_FILE, source))?.task_type;
   if (taskType === 'FEATURE_EXTRACTION') return (await loadEmbeddingModel(dir, opts)).model;
   if (taskType !== 'SEQ_CLS') return (await loadCausalLM(dir, opts)).model;
-  const header = await readSafetensorsHeader(join(adapter, ADAPTER_WEIGHTS_FILE));
+  const header = await readSafetensorsHeader(source.pathOf(ADAPTER_WEIGHTS_FILE));
   const score = header.tensors.get(peftKey(`${SCORE_HEAD}.weight`));
   return (await loadSequenceClassifier(dir, { ...opts, numLabels: score?.shape[0] })).model;
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import { GraphBuilder, ops } from '../graph/index.js';
 import { buildCausalLM, type CausalLM, traceLogits } from '../models/index.js';
 import { TraceContext } from '../nn/index.js';
 import {
+  ADAPTER_CONFIG_FILE,
   type LinearDispatcher,
   PEFT_KEY_PREFIX,
   type PeftMethod,
@@ -55,7 +56,9 @@ const ROWS = [
  * promise of every method: only the method's parameters train; a save loads back to the same
  * logits under PEFT's keys (`base_model.model.` prefix, no adapter name; a prompt-learning method's
  * one `prompt_embeddings`) with `peft_type` the id in
- * capitals; a disabled adapter gives the base logits exactly; merging keeps the logits and
+ * capitals; the saved config, every PEFT field at the value written (most at their "off" value),
+ * loads and saves back unchanged; the base weights stay as they were; a disabled adapter gives the
+ * base logits exactly; merging keeps the logits and
  * unmerging restores the base weights; generation with a KV cache gives the tokens and logits of the
  * full forward; and every adapter parameter gets a gradient on the reference backend.
  */
@@ -116,6 +119,26 @@ export function describePeftMethod(method: PeftMethod, options: PeftMethodSuiteO
         }
       const loaded = await PeftModel.fromPretrained(tinyLlama(), dir, peftOptions);
       expect(await logitsOf(loaded.model)).toEqual(await logitsOf(peft.model));
+    });
+
+    it('reads its saved adapter_config.json, PEFT’s fields at their values, and saves it unchanged', async () => {
+      const configFile = join(dir, ADAPTER_CONFIG_FILE);
+      await adapted().save(dir);
+      const first = await readFile(configFile, 'utf8');
+      await (await PeftModel.fromPretrained(tinyLlama(), dir, peftOptions)).save(dir);
+      expect(JSON.parse(await readFile(configFile, 'utf8'))).toEqual(JSON.parse(first));
+    });
+
+    it('leaves the base model’s weights as they were', () => {
+      const base = new Map(tinyLlama().namedParameters());
+      let compared = 0;
+      for (const [path, p] of adapted().model.namedParameters()) {
+        const original = base.get(path.replace('.base_layer.', '.'));
+        if (!original) continue;
+        expect(p.value.toFloat64(), path).toEqual(original.value.toFloat64());
+        compared++;
+      }
+      expect(compared).toBe(base.size);
     });
 
     it('gives the base model’s logits exactly while disabled, and others while enabled', async () => {
