@@ -1,12 +1,14 @@
 import { loadavg } from 'node:os';
 import { UserError } from '@tunekit/core';
-import { type BenchOptions, parseBenchOptions } from './bench-options.js';
+import { type BenchBackend, type BenchOptions, parseBenchOptions } from './bench-options.js';
 import { modelFlops } from './model-flops.js';
+import { runNodeChild } from './node-child.js';
 import { onnxMatmulPeak } from './onnx-matmul-peak.js';
 import {
   ensureOpenBlas,
   probeTorch,
   runTorch,
+  type TorchDevice,
   type TorchMatmul,
   type TorchResult,
   torchMatmulPeak,
@@ -14,11 +16,14 @@ import {
 import { runSessionStarts, type SessionStartResult } from './session-start.js';
 import { runTrainer } from './trainer-overhead.js';
 import { runTunekit } from './tunekit.js';
+import type { WebGpuPeak } from './webgpu-peak-child.js';
 import type { SessionWorkload, TrainerWorkload, Workload } from './workloads.js';
 
 // `pnpm bench [-- --workload small-lora] [--threads N] [--frozen-weights initializers]`: tunekit's
 // onnx backend and a hand-written PyTorch trainer on the same workloads. One JSON line for the
-// machine, then one per workload, on stdout; progress on stderr.
+// machine, then one per workload, on stdout; progress on stderr. `--backend webgpu`: tunekit's
+// webgpu backend against PyTorch on CUDA when torch sees a GPU, MFU against the adapter's own
+// measured matmul rate.
 
 /** Below this, PyTorch's BLAS is not a real one (or the machine is starved): no ratio is given. */
 const MIN_TORCH_GFLOPS = 100;
@@ -27,7 +32,9 @@ const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 const emit = (o: object) => process.stdout.write(`${JSON.stringify(o)}\n`);
 const round = (x: number, digits = 3) => Number(x.toPrecision(digits));
 
-async function main({ workloads, threads, frozenWeights }: BenchOptions): Promise<void> {
+async function main(opts: BenchOptions): Promise<void> {
+  if (opts.backend === 'webgpu') return webgpuMain(opts);
+  const { workloads, threads, frozenWeights } = opts;
   const torch = probeTorch();
   let torchPeak: TorchMatmul | undefined;
   let voidReason: string | undefined;
@@ -71,12 +78,55 @@ async function main({ workloads, threads, frozenWeights }: BenchOptions): Promis
         : w.kind === 'session'
           ? sessionLine(w, threads)
           : stepLine(w, {
+              backend: 'onnx',
               threads,
               frozenWeights,
               peak,
               // bitsandbytes' 4-bit layers have no CPU training path in Debian's torch
-              torch: w.method === 'qlora' ? undefined : torchPeak && { voidReason },
+              torch: w.method === 'qlora' ? undefined : torchPeak && { device: 'cpu', voidReason },
             });
+    emit({ ...line, load_average: [round(loadBefore, 2), round(loadavg()[0], 2)] });
+  }
+}
+
+/**
+ * The webgpu backend: the adapter and its fp32 matmul rate, then each step workload, against
+ * PyTorch on CUDA when torch sees a GPU (a CPU PyTorch is no measure of a GPU backend).
+ */
+async function webgpuMain({
+  workloads,
+  threads,
+}: Extract<BenchOptions, { backend: 'webgpu' }>): Promise<void> {
+  const torch = probeTorch();
+  const cuda = 'version' in torch && torch.cuda;
+  const note = cuda
+    ? undefined
+    : `PyTorch-CUDA skipped: ${'missing' in torch ? torch.missing : 'torch sees no CUDA GPU'}; MFU is against the adapter's matmul rate`;
+  if (note) log(note);
+  log('webgpu: adapter and its fp32 matmul rate');
+  const { adapter, matmul } = runNodeChild<WebGpuPeak>('./webgpu-peak-child.ts', []);
+  const torchPeak = cuda ? torchMatmulPeak(threads, 'cuda') : undefined;
+  emit({
+    backend: 'webgpu',
+    adapter,
+    matmul_fp32_gflops: {
+      webgpu: round(matmul.gflops),
+      pytorch_cuda: torchPeak ? round(torchPeak.gflops) : null,
+    },
+    webgpu_matmul: `${matmul.chain} chained ${matmul.n}x${matmul.n} matmuls per submission, best run fenced by its read-back`,
+    mfu_peak_gflops: round(matmul.gflops),
+    pytorch: 'version' in torch ? torch.version : null,
+    ...(note ? { note } : {}),
+  });
+  for (const w of workloads) {
+    const loadBefore = loadavg()[0];
+    const line = stepLine(w, {
+      backend: 'webgpu',
+      threads,
+      frozenWeights: 'inputs',
+      peak: matmul.gflops,
+      torch: cuda && w.method !== 'qlora' ? { device: 'cuda' } : undefined,
+    });
     emit({ ...line, load_average: [round(loadBefore, 2), round(loadavg()[0], 2)] });
   }
 }
@@ -85,26 +135,31 @@ async function main({ workloads, threads, frozenWeights }: BenchOptions): Promis
 function stepLine(
   w: Workload,
   opts: {
+    readonly backend: BenchBackend;
     readonly threads: number;
-    readonly frozenWeights: BenchOptions['frozenWeights'];
+    readonly frozenWeights: 'inputs' | 'initializers';
     /** The fp32 matmul GFLOP/s that MFU is measured against. */
     readonly peak: number;
     /** Absent: PyTorch does not run; a void reason: it runs, but gives no ratio. */
-    readonly torch?: { readonly voidReason?: string };
+    readonly torch?: { readonly device: TorchDevice; readonly voidReason?: string };
   },
 ): object {
-  const { threads, frozenWeights, peak, torch } = opts;
+  const { backend, threads, frozenWeights, peak, torch } = opts;
   const flops = modelFlops(w);
   const tokens = w.batch * w.seq;
   const mfu = (stepS: number) => round(flops.perStep / stepS / (peak * 1e9));
-  log(`${w.id}: tunekit (onnx, ${threads} threads, frozen weights as ${frozenWeights})`);
-  const tk = runTunekit(w, { threads, frozenWeights });
+  log(
+    backend === 'webgpu'
+      ? `${w.id}: tunekit (webgpu)`
+      : `${w.id}: tunekit (onnx, ${threads} threads, frozen weights as ${frozenWeights})`,
+  );
+  const tk = runTunekit(w, { backend, threads, frozenWeights });
   let pt: TorchResult | undefined;
   let ptFailed: string | undefined;
   if (torch) {
-    log(`${w.id}: pytorch`);
+    log(`${w.id}: pytorch (${torch.device})`);
     try {
-      pt = runTorch(w, threads);
+      pt = runTorch(w, threads, torch.device);
     } catch (e) {
       // running out of memory (the kernel's SIGKILL) or failing is PyTorch's recorded result
       const { signal, status } = e as { signal?: string | null; status?: number | null };
@@ -121,12 +176,15 @@ function stepLine(
     model_flops_per_step: round(flops.perStep),
     trainable_params: pt?.trainable_params ?? null,
     tunekit: {
+      backend,
       tokens_per_s: round(tokens / tk.step_s),
       step_s: round(tk.step_s),
       peak_rss_mb: Math.round(tk.peak_rss_mb),
       mfu: mfu(tk.step_s),
-      session_create_s: round(tk.session_create_s),
+      session_create_s: tk.session_create_s === null ? null : round(tk.session_create_s),
       trace_s: round(tk.trace_s),
+      compile_s: round(tk.compile_s),
+      first_step_s: round(tk.first_step_s),
       final_loss: round(tk.final_loss, 5),
       losses: tk.losses.map((l) => round(l, 5)),
     },
@@ -136,6 +194,7 @@ function stepLine(
           step_s: round(pt.step_s),
           peak_rss_mb: Math.round(pt.peak_rss_mb),
           mfu: mfu(pt.step_s),
+          ...(pt.peak_gpu_mb === null ? {} : { peak_gpu_mb: Math.round(pt.peak_gpu_mb) }),
           final_loss: round(pt.final_loss, 5),
         }
       : ptFailed

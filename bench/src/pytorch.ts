@@ -2,19 +2,26 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { LORA_CONFIG, MODELS, OPTIMIZER, type Workload } from './workloads.js';
 
-const PYTHON = '/usr/bin/python3';
+/** Debian's python3 (python3-torch), or BENCH_PYTHON: a GPU machine's CUDA torch may be elsewhere. */
+const PYTHON = process.env.BENCH_PYTHON ?? '/usr/bin/python3';
 const SCRIPT = fileURLToPath(new URL('../torch/train_bench.py', import.meta.url));
 
-/** torch's version, or why PyTorch cannot run here. */
-export function probeTorch(): { version: string } | { missing: string } {
-  const r = spawnSync(PYTHON, ['-c', 'import torch; print(torch.__version__)'], {
-    encoding: 'utf8',
-  });
+/** torch's version and whether it sees a CUDA GPU, or why PyTorch cannot run here. */
+export function probeTorch(): { version: string; cuda: boolean } | { missing: string } {
+  const r = spawnSync(
+    PYTHON,
+    ['-c', 'import torch; print(torch.__version__, torch.cuda.is_available())'],
+    { encoding: 'utf8' },
+  );
   if (r.error) return { missing: `${PYTHON} not found` };
   if (r.status !== 0)
     return { missing: `${PYTHON} cannot import torch (apt-get install python3-torch)` };
-  return { version: r.stdout.trim() };
+  const [version, cuda] = r.stdout.trim().split(' ');
+  return { version, cuda: cuda === 'True' };
 }
+
+/** Where PyTorch runs: the CPU (against onnx) or a CUDA GPU (against webgpu). */
+export type TorchDevice = 'cpu' | 'cuda';
 
 /**
  * Debian's torch hands fp32 matmuls to the system BLAS, and the reference BLAS it pulls in is about
@@ -41,8 +48,8 @@ export interface TorchMatmul {
   readonly openblas_core: string | null;
 }
 
-export function torchMatmulPeak(threads: number): TorchMatmul {
-  return runScript(['matmul', String(threads)], threads) as TorchMatmul;
+export function torchMatmulPeak(threads: number, device: TorchDevice = 'cpu'): TorchMatmul {
+  return runScript(['matmul', String(threads), device], threads) as TorchMatmul;
 }
 
 export interface TorchResult {
@@ -51,10 +58,12 @@ export interface TorchResult {
   readonly final_loss: number;
   readonly trainable_params: number;
   readonly peak_rss_mb: number;
+  /** CUDA only: torch.cuda.max_memory_allocated. */
+  readonly peak_gpu_mb: number | null;
 }
 
 /** One workload in its own python process (its peak RSS is the workload's). */
-export function runTorch(w: Workload, threads: number): TorchResult {
+export function runTorch(w: Workload, threads: number, device: TorchDevice = 'cpu'): TorchResult {
   const spec = {
     config: MODELS[w.model],
     method: w.method,
@@ -65,6 +74,7 @@ export function runTorch(w: Workload, threads: number): TorchResult {
     warmup: w.warmup,
     steps: w.steps,
     threads,
+    device,
   };
   return runScript(['train', JSON.stringify(spec)], threads) as TorchResult;
 }

@@ -1,3 +1,4 @@
+import type { BenchBackend } from './bench-options.js';
 import { runNodeChild } from './node-child.js';
 import type { TunekitResult } from './tunekit-child.js';
 import type { Workload } from './workloads.js';
@@ -5,11 +6,18 @@ import type { Workload } from './workloads.js';
 export type { TunekitResult };
 
 export interface TunekitOptions {
+  readonly backend: BenchBackend;
   readonly threads: number;
+  /** onnx only. */
   readonly frozenWeights: 'initializers' | 'inputs';
 }
 
-/** One step workload on the onnx backend in its own node process. */
+/** One step workload on tunekit's onnx or webgpu backend in its own node process. */
 export function runTunekit(w: Workload, opts: TunekitOptions): TunekitResult {
-  return runNodeChild('./tunekit-child.ts', [w.id, String(opts.threads), opts.frozenWeights]);
+  return runNodeChild('./tunekit-child.ts', [
+    w.id,
+    String(opts.threads),
+    opts.frozenWeights,
+    opts.backend,
+  ]);
 }

@@ -94,6 +94,17 @@ const step = { kind: 'step', batch: 4, seq: 256 } as const;
 
 export const WORKLOADS: readonly (Workload | TrainerWorkload | SessionWorkload)[] = [
   { id: 'tiny-lora', model: 'tiny', method: 'lora', ...step, warmup: 3, steps: 20 },
+  // sized for a software WebGPU adapter (SwiftShader, about 1 GFLOP/s): well under a second a step
+  {
+    id: 'tiny-lora-s64',
+    model: 'tiny',
+    method: 'lora',
+    kind: 'step',
+    batch: 1,
+    seq: 64,
+    warmup: 1,
+    steps: 3,
+  },
   { id: 'small-lora', model: 'small', method: 'lora', ...step, warmup: 3, steps: 10 },
   { id: 'small-full', model: 'small', method: 'full', ...step, warmup: 3, steps: 10 },
   { id: 'smollm135m-lora', model: 'smollm135m', method: 'lora', ...step, warmup: 2, steps: 5 },
@@ -163,6 +174,12 @@ export const WORKLOADS: readonly (Workload | TrainerWorkload | SessionWorkload)[
     steps: 2,
   },
 ];
+
+/**
+ * `--backend webgpu` without `--workload`: the tiny model only, since the adapter CI and this
+ * machine have is a software one; a GPU machine names its workloads (bench/device/run.sh).
+ */
+export const WEBGPU_WORKLOADS: readonly string[] = ['tiny-lora-s64', 'tiny-lora'];
 
 /** The `config.json` fields the bench sets (transformers' LlamaConfig names). */
 export interface LlamaConfigJson {

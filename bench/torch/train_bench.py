@@ -1,7 +1,10 @@
 """PyTorch side of `pnpm bench`: the same random-weight Llama workloads, written by hand.
 
-    python3 train_bench.py matmul THREADS          -> {"gflops": ..., "blas": ...}
-    python3 train_bench.py train '<workload json>' -> {"step_s": ..., "peak_rss_mb": ...}
+    python3 train_bench.py matmul THREADS [cpu|cuda] -> {"gflops": ..., "blas": ...}
+    python3 train_bench.py train '<workload json>'   -> {"step_s": ..., "peak_rss_mb": ...}
+
+On "cuda" (the workload's "device") everything lives on the GPU and each timed step ends with
+torch.cuda.synchronize(); fp32 stays fp32 (TF32 off, torch's default for matmuls).
 
 The model is transformers' eager LlamaForCausalLM (RMSNorm, rotary embeddings, grouped-query
 attention with an additive causal mask, SiLU-gated MLP, tied embeddings), LoRA is PEFT's lora.Linear
@@ -117,7 +120,7 @@ class LlamaForCausalLM(nn.Module):
         freqs = positions[:, None, :, None].float() * self.inv_freq
         emb = torch.cat((freqs, freqs), dim=-1)
         cos, sin = emb.cos(), emb.sin()
-        mask = torch.full((t, t), float("-inf")).triu(1)
+        mask = torch.full((t, t), float("-inf"), device=ids.device).triu(1)
         h = self.embed_tokens(ids)
         for layer in self.layers:
             h = layer(h, cos, sin, mask)
@@ -142,15 +145,16 @@ def build(w):
 
 def train(w):
     torch.set_num_threads(w["threads"])
-    model = build(w)
+    device = torch.device(w.get("device", "cpu"))
+    model = build(w).to(device)
     params = [p for p in model.parameters() if p.requires_grad]
     opt = w["optimizer"]
     optimizer = torch.optim.AdamW(params, lr=opt["lr"], weight_decay=opt["weight_decay"], foreach=True)
     g = torch.Generator().manual_seed(1)
     vocab = w["config"]["vocab_size"]
-    ids = torch.randint(vocab, (w["batch"], w["seq"]), generator=g)
-    labels = torch.randint(vocab, (w["batch"] * w["seq"],), generator=g)
-    positions = torch.arange(w["seq"]).expand(w["batch"], -1)
+    ids = torch.randint(vocab, (w["batch"], w["seq"]), generator=g).to(device)
+    labels = torch.randint(vocab, (w["batch"] * w["seq"],), generator=g).to(device)
+    positions = torch.arange(w["seq"], device=device).expand(w["batch"], -1)
     seconds = []
     for i in range(w["warmup"] + w["steps"]):
         start = time.perf_counter()
@@ -160,7 +164,7 @@ def train(w):
         torch.nn.utils.clip_grad_norm_(params, opt["max_grad_norm"])
         optimizer.step()
         optimizer.zero_grad(set_to_none=True)
-        final_loss = loss.item()
+        final_loss = loss.item()  # on CUDA, .item() waits for the step: the timing fence
         if i >= w["warmup"]:
             seconds.append(time.perf_counter() - start)
     seconds.sort()
@@ -171,6 +175,7 @@ def train(w):
         "final_loss": final_loss,
         "trainable_params": sum(p.numel() for p in params),
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_gpu_mb": torch.cuda.max_memory_allocated() / 2**20 if device.type == "cuda" else None,
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),
     }
@@ -195,15 +200,18 @@ def openblas_core():
     return None
 
 
-def matmul(threads, n=2048, reps=10):
+def matmul(threads, device="cpu", n=2048, reps=10):
     torch.set_num_threads(threads)
-    a, b = torch.randn(n, n), torch.randn(n, n)
+    a, b = torch.randn(n, n, device=device), torch.randn(n, n, device=device)
+    sync = torch.cuda.synchronize if device == "cuda" else lambda: None
     for _ in range(3):
         a @ b
+    sync()
     times = []
     for _ in range(reps):
         start = time.perf_counter()
         a @ b
+        sync()
         times.append(time.perf_counter() - start)
     # the best of the repetitions: a peak, as little disturbed by other processes as we can get
     return {
@@ -215,7 +223,8 @@ def matmul(threads, n=2048, reps=10):
 
 
 if __name__ == "__main__":
+    torch.backends.cuda.matmul.allow_tf32 = False  # fp32 as tunekit computes it (the default since 1.12)
     if sys.argv[1] == "matmul":
-        print(json.dumps(matmul(int(sys.argv[2]))))
+        print(json.dumps(matmul(int(sys.argv[2]), *sys.argv[3:4])))
     else:
         print(json.dumps(train(json.loads(sys.argv[2]))))

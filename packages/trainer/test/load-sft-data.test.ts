@@ -237,6 +237,7 @@ describe('evaluation data', () => {
       where: 'prompt-completion.jsonl:1',
       prompt: '<|im_start|>user\nCapital of France?<|im_end|>\n<|im_start|>assistant\n',
       reference: 'Paris.',
+      message: 'Capital of France?',
     });
   });
 

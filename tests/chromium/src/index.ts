@@ -36,6 +36,21 @@ export function ensureChromium(): void {
   if (!existsSync(CHROMIUM)) aptInstall(['chromium']);
 }
 
+/** The Vulkan loader Node's Dawn (the `webgpu` package) opens: Debian's libvulkan1. */
+const VULKAN_LOADER = '/usr/lib/x86_64-linux-gnu/libvulkan.so.1';
+
+/**
+ * A software GPU for Dawn in Node: chromium (its chromium-common brings SwiftShader's Vulkan
+ * driver, `@tunekit/backend-webgpu`'s SWIFTSHADER_ICD) and the Vulkan loader, installed when missing.
+ */
+export function ensureSwiftShaderVulkan(): void {
+  const missing = [
+    ...(existsSync(CHROMIUM) ? [] : ['chromium']),
+    ...(existsSync(VULKAN_LOADER) ? [] : ['libvulkan1']),
+  ];
+  if (missing.length > 0) aptInstall(missing);
+}
+
 export interface LaunchOptions {
   /**
    * Turn WebGPU on (`--enable-unsafe-webgpu`): headless Chromium on a machine without a GPU then

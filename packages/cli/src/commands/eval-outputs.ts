@@ -17,6 +17,8 @@ import {
 export interface EvalOutputFlags {
   readonly model: string;
   readonly adapter?: string;
+  /** With --router: the adapters it chose between, by name. */
+  readonly adapters?: Readonly<Record<string, string>>;
   readonly data?: string;
   readonly safety?: string;
   readonly dialogues?: string;
@@ -55,6 +57,8 @@ export async function writeEvalOutputs(
         created_at: new Date().toISOString(),
         model: flags.model,
         adapter: flags.adapter,
+        ...(flags.adapters && { adapters: { ...flags.adapters } }),
+        ...(result.routes && { routes: { ...result.routes } }),
         data: flags.data,
         base_dir: process.cwd(),
         template: result.template,

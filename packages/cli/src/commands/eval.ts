@@ -9,17 +9,26 @@ import {
 } from '@tunekit/trainer';
 import { Command } from 'commander';
 import { ALLOW_NONFINITE_FLAG, ALLOW_NONFINITE_HELP } from '../allow-nonfinite.js';
-import { integerIn } from '../option-parsers.js';
+import { collect, integerIn } from '../option-parsers.js';
 import { loadFolderPlugins, pluginOption } from '../plugins/index.js';
+import { ADAPTER_FLAG_HELP, adapterChoice, ROUTER_FLAG_HELP } from '../router-flags.js';
 import { type CliStreams, stderrLines } from '../run-cli.js';
 import { TEMPLATE_FLAG_HELP } from '../template-flag.js';
 import { writeEvalOutputs } from './eval-outputs.js';
 
 /** The command's flags: the evaluation's own options, plus the plugins to load and the output form. */
-interface EvalFlags extends Omit<EvaluateModelOptions, 'container' | 'warn' | 'data'> {
+interface EvalFlags
+  extends Omit<
+    EvaluateModelOptions,
+    'container' | 'warn' | 'data' | 'adapter' | 'adapters' | 'router'
+  > {
+  readonly adapter?: string[];
+  readonly router?: string;
   readonly data?: string;
   readonly safety?: string;
   readonly refusalPatterns?: string;
+  readonly refusalClassifier?: string;
+  readonly refusalLabel?: string;
   readonly dialogues?: string;
   readonly spotCheck?: number;
   readonly spotCheckFile?: string;
@@ -39,9 +48,10 @@ export function evalCommand(streams: CliStreams): Command {
       '-m, --model <folder|hub-id>',
       'the (base) model folder, or a Hugging Face Hub id',
     )
+    .option('-a, --adapter <folder|name=folder>', ADAPTER_FLAG_HELP, collect)
     .option(
-      '-a, --adapter <folder>',
-      'a PEFT adapter folder to apply, e.g. what tunekit train wrote',
+      '--router <router.yaml>',
+      `${ROUTER_FLAG_HELP}; each eval example is scored and answered by the adapter its user message routes to`,
     )
     .option('-d, --data <file>', 'the eval data: a JSONL or JSON file (or a glob)')
     .option(
@@ -51,6 +61,14 @@ export function evalCommand(streams: CliStreams): Command {
     .option(
       '--refusal-patterns <file>',
       'what counts as a refusal: one regular expression a line, case-insensitive (default: a list of common refusals, "I can\'t", "I\'m sorry", "As an AI"...)',
+    )
+    .option(
+      '--refusal-classifier <adapter-folder>',
+      'judge refusals with a trained classifier instead: a SEQ_CLS adapter (tunekit train, task_type SEQ_CLS) whose labels include the refusal class',
+    )
+    .option(
+      '--refusal-label <label>',
+      "the refusal class of --refusal-classifier's labels (default: refusal)",
     )
     .option(
       '--dialogues <file>',
@@ -93,23 +111,34 @@ async function runEval(flags: EvalFlags, streams: CliStreams): Promise<void> {
     throw new UserError('tunekit eval: give --data, --safety or --dialogues (or several)');
   if (flags.spotCheckFile !== undefined && flags.spotCheck === undefined)
     throw new UserError('--spot-check-file needs --spot-check <n>, the number of answers to write');
+  const { adapter: adapterFlags, router: routerFile, ...rest } = flags;
+  const { pluginFolder, ...choice } = await adapterChoice(adapterFlags, routerFile);
   const container = await loadFolderPlugins(
-    flags.adapter ?? flags.model,
+    pluginFolder ?? flags.model,
     flags.plugin,
     stderrLines(streams),
   );
   const warn = (line: string) => streams.stderr.write(`${line}\n`);
+  if (flags.refusalClassifier && flags.refusalPatterns)
+    throw new UserError('give --refusal-patterns or --refusal-classifier, not both');
+  if (flags.refusalLabel !== undefined && !flags.refusalClassifier)
+    throw new UserError('--refusal-label names a class of --refusal-classifier; give that too');
   const refusalDetector = flags.refusalPatterns
     ? await readRefusalPatterns(flags.refusalPatterns)
     : undefined;
+  const options = { ...rest, ...choice, container, warn };
   const data = flags.data;
-  const result = data ? await evaluateModel({ ...flags, data, container, warn }) : undefined;
+  const result = data ? await evaluateModel({ ...options, data }) : undefined;
   // the conversations load the model on their own (through tunekit chat's session)
   const behaviour =
     flags.safety || flags.dialogues
-      ? await evaluateBehaviour({ ...flags, container, refusalDetector, warn })
+      ? await evaluateBehaviour({ ...options, refusalDetector })
       : undefined;
-  const outputs = await writeEvalOutputs(flags, result, behaviour);
+  const outputs = await writeEvalOutputs(
+    { ...rest, adapter: choice.adapter, adapters: choice.router && choice.adapters },
+    result,
+    behaviour,
+  );
   const write = (line: string) => streams.stdout.write(`${line}\n`);
   if (flags.json) {
     write(JSON.stringify({ ...result?.metrics, ...behaviourMetrics(behaviour) }));
@@ -168,10 +197,20 @@ function writeDataMetrics(
   result: EvaluateModelResult,
   write: (line: string) => void,
 ): void {
-  const what = flags.adapter ? `${flags.model} + adapter ${flags.adapter}` : flags.model;
+  const what = flags.router
+    ? `${flags.model} + adapters routed by ${flags.router}`
+    : flags.adapter
+      ? `${flags.model} + adapter ${flags.adapter[0]}`
+      : flags.model;
   write(
     `${what} on ${flags.data}: ${result.examples} examples, template ${result.template}, ${result.samples.length} answers generated`,
   );
+  if (result.routes)
+    write(
+      `  routes: ${Object.entries(result.routes)
+        .map(([adapter, n]) => `${adapter} ${n}`)
+        .join(', ')} (eval examples per adapter)`,
+    );
   for (const [name, value] of Object.entries(result.metrics))
     write(`  ${name.padEnd(24)} ${Number(value.toPrecision(6))}`);
   for (const { metric, order } of result.leftOut)

@@ -1,7 +1,8 @@
-import { cp, mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { readJson } from './read-json.js';
 import { bundledModel, examplesDir } from './repo-paths.js';
 import { runTunekit } from './run-tunekit.js';
 
@@ -125,5 +126,47 @@ describe('examples/router', () => {
       'Hello!\n',
     );
     expect(preset.stderr.trim()).toBe('[route: sums (rule 1)]');
+
+    // eval answers and scores each example with the adapter its user message routes to
+    const chatRecord = (user: string, assistant: string) =>
+      JSON.stringify({
+        messages: [
+          { role: 'user', content: user },
+          { role: 'assistant', content: assistant },
+        ],
+      });
+    await writeFile(
+      join(work, 'eval.jsonl'),
+      [
+        chatRecord('What is 61 + 17?', '78'),
+        chatRecord('What colour is milk?', 'White.'),
+        chatRecord('Good evening.', 'Good evening!'),
+        chatRecord('Add 25 and 44.', '69'),
+      ].join('\n'),
+    );
+    const evalRun = await tunekit([
+      'eval',
+      ...['-m', 'models/tunekit-tiny-chat', '--router', 'examples/router/router.yaml'],
+      ...['--data', 'eval.jsonl', '--max-new-tokens', '4', '--out', 'runs/eval-routed'],
+    ]);
+    expect(evalRun.code, evalRun.stderr).toBe(0);
+    expect(evalRun.stdout).toContain(
+      '  routes: sums 2, facts 1, none 1 (eval examples per adapter)',
+    );
+    const results = await readJson<{ routes: Record<string, number> }>(
+      join(work, 'runs/eval-routed/eval_results.json'),
+    );
+    expect(results.routes).toEqual({ sums: 2, facts: 1, none: 1 });
   }, 300_000);
+
+  it('asks eval for a router to choose between several adapters, in one line', async () => {
+    const run = await tunekit([
+      'eval',
+      ...['-m', 'models/tunekit-tiny-chat', '-a', 'runs/a', '-a', 'runs/b', '--data', 'x.jsonl'],
+    ]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(
+      'error: --adapter: several adapters need --router <router.yaml> to choose between them\n',
+    );
+  }, 60_000);
 });

@@ -77,4 +77,12 @@ describe('examples/safety-eval.yaml', () => {
       'error: tunekit eval: give --data, --safety or --dialogues (or several)\n',
     );
   }, 60_000);
+
+  it('takes refusals by patterns or by a classifier, not both, in one line', async () => {
+    const safety = join(data, 'safety.jsonl');
+    const both = ['--refusal-patterns', 'p.txt', '--refusal-classifier', 'runs/head'];
+    const run = await runTunekit(['eval', '--model', bundledModel, '--safety', safety, ...both]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe('error: give --refusal-patterns or --refusal-classifier, not both\n');
+  }, 60_000);
 });

@@ -3,13 +3,14 @@ import { UserError } from '@tunekit/core';
 
 /**
  * Decides whether a model's response refuses. Patterns are one implementation; a trained
- * classification head (a SEQ_CLS adapter scoring the response) is meant to be another, plugged in
- * through this interface.
+ * classification head (a SEQ_CLS adapter scoring the response, `openRefusalClassifier`) is another.
  */
 export interface RefusalDetector {
   /** How the report names it: `patterns`, or a head's id. */
   readonly id: string;
   isRefusal(response: string, prompt: string): boolean | Promise<boolean>;
+  /** Judges many responses at once (a model scores them in batches); each prompt beside its response. */
+  judgeAll?(responses: readonly string[], prompts: readonly string[]): Promise<boolean[]>;
 }
 
 /**

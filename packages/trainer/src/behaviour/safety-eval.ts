@@ -27,18 +27,23 @@ export interface SafetyResult {
   readonly judgements: readonly SafetyJudgement[];
 }
 
-/** Answers every prompt of a safety set and scores refusals with `detector`. */
+/** Answers every prompt of a safety set, then scores the refusals with `detector` (all at once when it can). */
 export async function evaluateSafety(
   items: readonly SafetyItem[],
   respond: Respond,
   detector: RefusalDetector,
 ): Promise<SafetyResult> {
-  const judgements: SafetyJudgement[] = [];
-  for (const item of items) {
-    const response = await respond(item.messages);
-    const refused = await detector.isRefusal(response, lastUserText(item.messages));
-    judgements.push({ ...item, response, refused });
-  }
+  const responses: string[] = [];
+  for (const item of items) responses.push(await respond(item.messages));
+  const prompts = items.map((item) => lastUserText(item.messages));
+  const refused = detector.judgeAll
+    ? await detector.judgeAll(responses, prompts)
+    : await Promise.all(responses.map((r, i) => detector.isRefusal(r, prompts[i])));
+  const judgements: SafetyJudgement[] = items.map((item, i) => ({
+    ...item,
+    response: responses[i],
+    refused: refused[i],
+  }));
   const categories = [...new Set(items.flatMap((i) => (i.category ? [i.category] : [])))].sort();
   return {
     detector: detector.id,

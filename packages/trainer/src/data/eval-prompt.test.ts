@@ -29,6 +29,23 @@ describe('evalPrompt', () => {
       where: 'eval.jsonl:2',
       prompt: '<|im_start|>user\nCapital of France?<|im_end|>\n<|im_start|>assistant\n',
       reference: 'Paris',
+      message: 'Capital of France?',
     });
+  });
+
+  it('keeps the user message a router reads: the last user turn, Alpaca instruction and input', () => {
+    const alpaca = { instruction: 'Add these.', input: '2 + 3', output: '5' };
+    expect(evalPrompt(alpaca, 'a.jsonl:1', { template: chatml })?.message).toBe(
+      'Add these.\n\n2 + 3',
+    );
+    const chat = {
+      messages: [
+        { role: 'user', content: 'Hello' },
+        { role: 'assistant', content: 'Hi.' },
+        { role: 'user', content: 'What is 2 + 2?' },
+        { role: 'assistant', content: '4' },
+      ],
+    };
+    expect(evalPrompt(chat, 'c.jsonl:1', { template: chatml })?.message).toBe('What is 2 + 2?');
   });
 });

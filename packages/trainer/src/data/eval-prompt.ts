@@ -9,6 +9,8 @@ export interface EvalPrompt {
   readonly prompt: string;
   /** The last answer as the record wrote it (no end-of-turn token). */
   readonly reference: string;
+  /** The user's message the answer replies to, as written (what an adapter router reads). */
+  readonly message?: string;
   /** The task of its source (multi-task data). */
   readonly task?: string;
 }
@@ -29,11 +31,35 @@ export function evalPrompt(
   opts: SampleOptions,
 ): EvalPrompt | undefined {
   const reference = lastAnswer(record);
-  if (reference === undefined || reference === '') return undefined;
+  if (reference === undefined || reference === '' || typeof record !== 'object' || record === null)
+    return undefined;
   const rendered = renderRecord(opts.template, record, { where, ...opts });
   const answer = rendered.spans.filter((span) => span.role === 'assistant').at(-1);
   if (rendered.source === 'text' || answer === undefined) return undefined;
-  return { where, prompt: rendered.text.slice(0, answer.start), reference };
+  const message = lastUserMessage(record);
+  return {
+    where,
+    prompt: rendered.text.slice(0, answer.start),
+    reference,
+    ...(message !== undefined && { message }),
+  };
+}
+
+/** The last user message, Alpaca `instruction` (with its `input`) or `prompt` of a record. */
+function lastUserMessage(record: object): string | undefined {
+  const r = record as {
+    messages?: ChatMessage[];
+    instruction?: string;
+    input?: string;
+    prompt?: unknown;
+  };
+  if (r.messages !== undefined) {
+    const last = r.messages.filter((m) => m.role === 'user').at(-1);
+    return last === undefined ? undefined : messageText(last);
+  }
+  if (r.instruction !== undefined)
+    return r.input ? `${r.instruction}\n\n${r.input}` : r.instruction;
+  return typeof r.prompt === 'string' ? r.prompt : undefined;
 }
 
 /** The last assistant message, Alpaca `output` or `completion` of a record as the formats parse them. */

@@ -60,6 +60,11 @@ export interface EvalResult {
   readonly samples: readonly GeneratedSample[];
 }
 
+/** An eval split's token totals and generated answers, before the metrics (`Evaluator.measure`). */
+export interface MeasuredEval extends EvalOutputs {
+  readonly samples: readonly GeneratedSample[];
+}
+
 const GENERATION_KEYS = [
   'exact_match',
   'exact_match_normalized',
@@ -100,11 +105,19 @@ export class Evaluator {
     batches: Iterable<EvalBatch> | AsyncIterable<EvalBatch>,
     prompts: readonly EvalPrompt[],
   ): Promise<EvalResult> {
+    return this.score(await this.measure(batches, prompts));
+  }
+
+  /**
+   * What `evaluate` scores, before the metrics: the token totals of `batches` and the answers to
+   * the first `numSamples` of `prompts`. Parts of a split measured apart (each with the adapter a
+   * router chose) are scored together once their totals are summed.
+   */
+  async measure(
+    batches: Iterable<EvalBatch> | AsyncIterable<EvalBatch>,
+    prompts: readonly EvalPrompt[],
+  ): Promise<MeasuredEval> {
     const tokens = await this.tokens.run(batches);
-    if (tokens.tokens === 0)
-      throw new UserError(
-        'evaluation: the eval batches have no supervised tokens (every label is -100 once shifted); check the eval data and the loss policy',
-      );
     const generation = this.opts.generation;
     const samples =
       generation === false
@@ -114,6 +127,15 @@ export class Evaluator {
             ...generation,
             generators: this.generators,
           });
+    return { tokens, samples };
+  }
+
+  /** The metrics of measured outputs, with the built-in ones by name. */
+  async score({ tokens, samples }: MeasuredEval): Promise<EvalResult> {
+    if (tokens.tokens === 0)
+      throw new UserError(
+        'evaluation: the eval batches have no supervised tokens (every label is -100 once shifted); check the eval data and the loss policy',
+      );
     const metrics = await this.compute({ tokens, samples });
     const result: Record<string, unknown> = {
       loss: metrics.loss,

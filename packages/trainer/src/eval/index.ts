@@ -27,6 +27,7 @@ export {
   type EvaluatorOptions,
   evaluate,
   type GenerationEvalOptions,
+  type MeasuredEval,
 } from './evaluator.js';
 export { exactMatch, normalizeAnswer, normalizedExactMatch } from './exact-match.js';
 export {

@@ -13,6 +13,9 @@ const evalResultsSchema = z.object({
   created_at: z.string(),
   model: z.string(),
   adapter: z.string().optional(),
+  /** With a router: the adapters by name, and how many eval examples it sent to each (or `none`). */
+  adapters: z.record(z.string(), z.string()).optional(),
+  routes: z.record(z.string(), z.number()).optional(),
   /** The eval data as given (a file or a glob), relative to `base_dir`. */
   data: z.string(),
   base_dir: z.string(),

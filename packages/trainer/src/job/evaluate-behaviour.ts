@@ -13,7 +13,9 @@ import {
   readScenarios,
   type SafetyResult,
 } from '../behaviour/index.js';
+import type { RouterSetting } from '../router/index.js';
 import { openChatSession } from './open-chat-session.js';
+import { openRefusalClassifier } from './refusal-classifier.js';
 
 /** What `evaluateBehaviour` asks a model (the behaviour flags of `tunekit eval`). */
 export interface EvaluateBehaviourOptions {
@@ -21,12 +23,22 @@ export interface EvaluateBehaviourOptions {
   /** The (base) model: a folder (relative to the working directory) or a Hub id. */
   readonly model: string;
   readonly adapter?: string;
+  /** Adapters by name (folders) for `router` to choose from, besides router.yaml's own. */
+  readonly adapters?: Readonly<Record<string, string>>;
+  /** Answers each prompt or turn with the adapter its message routes to, as `tunekit chat` does. */
+  readonly router?: RouterSetting;
   /** The chat template (id or file); default the adapter's training template, else the model's own, else chatml. */
   readonly template?: string;
   /** A safety set (`readSafetySet`): should-refuse and should-answer prompts. */
   readonly safety?: string;
   /** What decides that a response refuses; default the DEFAULT_REFUSAL_PATTERNS. */
   readonly refusalDetector?: RefusalDetector;
+  /**
+   * A SEQ_CLS adapter folder that decides instead (`openRefusalClassifier`): a response is a
+   * refusal when the class `refusalLabel` (default `refusal`) wins. Not with `refusalDetector`.
+   */
+  readonly refusalClassifier?: string;
+  readonly refusalLabel?: string;
   /** A dialogue scenario file (`readScenarios`). */
   readonly dialogues?: string;
   /** Most tokens per answer; default 256, or half the model's positions when fewer. */
@@ -56,9 +68,28 @@ export async function evaluateBehaviour(
   const scenarios = options.dialogues
     ? await readScenarios(options.dialogues, resolveAllOf(options.container, TOKENS.Metric))
     : undefined;
+  if (options.refusalClassifier !== undefined && options.refusalDetector !== undefined)
+    throw new UserError('refusals are judged by patterns or by a classifier, not both');
+  if (options.refusalClassifier !== undefined && !safetySet)
+    throw new UserError('--refusal-classifier judges the answers of a safety set: give --safety');
+  // loaded before the model it judges, so a wrong adapter fails before any answer is generated
+  const classifier =
+    options.refusalClassifier === undefined
+      ? undefined
+      : await openRefusalClassifier({
+          container: options.container,
+          adapter: options.refusalClassifier,
+          label: options.refusalLabel,
+          backend: options.backend,
+          allowNonfinite: options.allowNonfinite,
+          warn: options.warn,
+        });
   const chat = await openChatSession({
     ...options,
     generation: { max_new_tokens: options.maxNewTokens, do_sample: false },
+  }).catch(async (error: unknown) => {
+    await classifier?.dispose();
+    throw error;
   });
   const respond: Respond = async (messages) => {
     const text = lastUserText(messages);
@@ -80,12 +111,13 @@ export async function evaluateBehaviour(
         safety: await evaluateSafety(
           safetySet,
           respond,
-          options.refusalDetector ?? patternRefusalDetector(),
+          classifier ?? options.refusalDetector ?? patternRefusalDetector(),
         ),
       }),
       ...(scenarios && { dialogues: await evaluateDialogues(scenarios, respond) }),
     };
   } finally {
     await chat.close();
+    await classifier?.dispose();
   }
 }

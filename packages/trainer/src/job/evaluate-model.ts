@@ -6,17 +6,21 @@ import {
   resolveAllOf,
   resolveBackend,
   TOKENS,
+  UserError,
 } from '@tunekit/core';
 import type { DependencyContainer } from 'tsyringe';
 import { loadSftData, sftDataConfigSchema } from '../data/index.js';
 import {
+  type EvalResult,
   evaluate,
   type GeneratedSample,
   inapplicableMetrics,
   type NgramMetricName,
 } from '../eval/index.js';
+import { type RouterSetting, routedAdapters } from '../router/index.js';
 import { describeCutAnswers, evalGeneration } from './eval-generation.js';
 import { evaluatePreferences } from './evaluate-preferences.js';
+import { evaluateRouted, type RoutedEvalResult } from './evaluate-routed.js';
 import { loadInferenceModel, templateSetting } from './inference-model.js';
 import { generationSchema } from './train-config.js';
 
@@ -41,6 +45,10 @@ export interface EvaluateModelOptions {
   readonly model: string;
   /** A PEFT adapter folder applied on top, e.g. what `trainFromConfig` saved. */
   readonly adapter?: string;
+  /** Adapters by name (folders) for `router` to choose from, besides router.yaml's own. */
+  readonly adapters?: Readonly<Record<string, string>>;
+  /** Routes each eval example to an adapter by its user message (`evaluateRouted`). */
+  readonly router?: RouterSetting;
   /** The eval data: a JSONL or JSON file, or a glob. */
   readonly data: string;
   /** The chat template (id or file); default the adapter's training template, else the model's own, else chatml. */
@@ -66,6 +74,8 @@ export interface EvaluateModelResult {
   readonly examples: number;
   /** The chat template setting the data was rendered with. */
   readonly template: string;
+  /** With a router: eval examples by the adapter (or `none`) it picked for them. */
+  readonly routes?: Readonly<Record<string, number>>;
   /** The n-gram metrics left out because no reference has enough words for them. */
   readonly leftOut: readonly { readonly metric: NgramMetricName; readonly order: number }[];
 }
@@ -82,7 +92,13 @@ export async function evaluateModel(options: EvaluateModelOptions): Promise<Eval
     allowNonfinite: options.allowNonfinite === true,
     warn: (message) => warn(`warning: ${message}`),
   };
-  const loaded = await loadInferenceModel(container, options, nonFinite);
+  const { router } = options;
+  if (options.adapters !== undefined && !router)
+    throw new UserError('named adapters are chosen between by a router: give router too');
+  const source = router
+    ? { model: options.model, adapters: routedAdapters(router, options.adapters) }
+    : options;
+  const loaded = await loadInferenceModel(container, source, nonFinite);
   const { model, tokenizer, record } = loaded;
   // loadSftData reads the template as a config's template: does (an id, or a file from here)
   const template = templateSetting(loaded, options.template);
@@ -95,8 +111,13 @@ export async function evaluateModel(options: EvaluateModelOptions): Promise<Eval
     { ...settings, train: options.data, eval: options.data, template },
     'eval data settings',
   );
-  if (trained.trainer === 'dpo')
+  if (trained.trainer === 'dpo') {
+    if (router)
+      throw new UserError(
+        'a router picks adapters for SFT eval data; a DPO adapter is scored alone',
+      );
     return evaluatePreferences({ ...options, loaded, dataConfig, template, warn });
+  }
   const data = await loadSftData(dataConfig, {
     container,
     tokenizer,
@@ -113,19 +134,31 @@ export async function evaluateModel(options: EvaluateModelOptions): Promise<Eval
   );
   const backend = await resolveBackend(container, options.backend);
   try {
-    const result = await evaluate({
-      model,
-      backend,
-      tokenizer,
-      batches: data.eval ?? [],
-      prompts: data.evalPrompts,
+    const evalOptions = {
       generation: evalGeneration(
         generation,
         dataConfig.per_device_eval_batch_size,
         loaded.generationConfig,
       ),
       metrics: resolveAllOf(container, TOKENS.Metric),
-    });
+    };
+    const result: EvalResult & Partial<Pick<RoutedEvalResult, 'routes'>> = router
+      ? await evaluateRouted({
+          ...evalOptions,
+          loaded,
+          backend,
+          router,
+          data,
+          batchSize: dataConfig.per_device_eval_batch_size,
+        })
+      : await evaluate({
+          ...evalOptions,
+          model,
+          backend,
+          tokenizer,
+          batches: data.eval ?? [],
+          prompts: data.evalPrompts,
+        });
     const cut = describeCutAnswers(
       result.samples,
       generation.max_new_tokens,
@@ -142,6 +175,7 @@ export async function evaluateModel(options: EvaluateModelOptions): Promise<Eval
       samples: result.samples,
       examples: data.stats.evalExamples,
       template,
+      ...(result.routes && { routes: result.routes }),
       leftOut,
     };
   } finally {

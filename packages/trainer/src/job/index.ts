@@ -28,6 +28,11 @@ export {
   evaluateModel,
 } from './evaluate-model.js';
 export {
+  type EvaluateRoutedOptions,
+  evaluateRouted,
+  type RoutedEvalResult,
+} from './evaluate-routed.js';
+export {
   type GenerateRoutedOptions,
   generateRouted,
   type RoutedText,
@@ -46,7 +51,18 @@ export {
   openChatSession,
 } from './open-chat-session.js';
 export { type PeftSection, peftSectionSchema } from './peft-section.js';
+export {
+  DEFAULT_REFUSAL_LABEL,
+  type LoadedRefusalDetector,
+  openRefusalClassifier,
+} from './refusal-classifier.js';
 export { SAVED_FILES, type SaveTrainedOptions, saveTrained } from './save-trained.js';
+export {
+  openTextClassifier,
+  type TextClass,
+  type TextClassifier,
+  type TextClassifierOptions,
+} from './text-classifier.js';
 export {
   type GenerationSettings,
   generationSchema,
