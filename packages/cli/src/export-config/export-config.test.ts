@@ -37,9 +37,26 @@ const isDpo = (name: string) => /^trainer: dpo$/m.test(readFileSync(join(example
 /** The task-head examples (classification, embeddings): the targets export causal-LM SFT only. */
 const TASK_HEAD = /^\s*task_type: (SEQ_CLS|FEATURE_EXTRACTION)\s*$/m;
 const isTaskHead = (name: string) => TASK_HEAD.test(readFileSync(join(examples, name), 'utf8'));
+/** The multi-task examples: temperature mixing and per-task loss weights have no equivalent. */
+const isMultitask = (name: string) =>
+  /^mix_temperature: /m.test(readFileSync(join(examples, name), 'utf8'));
 const exampleConfigs = allExamples.filter(
-  (name) => !isPrefixFamily(name) && !isDpo(name) && !isTaskHead(name),
+  (name) => !isPrefixFamily(name) && !isDpo(name) && !isTaskHead(name) && !isMultitask(name),
 );
+
+describe('export-config of a multi-task example', () => {
+  it.each(allExamples.filter(isMultitask))(
+    '%s is refused in one line naming mix_temperature',
+    async (name) => {
+      await expect(job(name, 'trl').then((j) => trlScript(j, name, () => {}))).rejects.toThrow(
+        /^mix_temperature: 2 has no TRL equivalent \(tunekit's temperature mixing/,
+      );
+      await expect(job(name, 'axolotl').then((j) => axolotlConfig(j, () => {}))).rejects.toThrow(
+        /^mix_temperature: 2 has no axolotl equivalent/,
+      );
+    },
+  );
+});
 
 describe('export-config of a task-head example', () => {
   it.each(allExamples.filter(isTaskHead))(

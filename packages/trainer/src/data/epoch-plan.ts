@@ -11,6 +11,8 @@ export interface EpochPlanOptions {
   readonly padTokenId: number;
   /** Shuffles rows and batch order; undefined keeps data order (evaluation). */
   readonly random?: () => number;
+  /** Per-task loss weights: batches carry `label_weights` (`CollateOptions`). */
+  readonly taskLossWeights?: Readonly<Record<string, number>>;
 }
 
 /**
@@ -34,6 +36,7 @@ export function epochPlan(
     batchSize: opts.batchSize,
     padTokenId: opts.padTokenId,
     packed: opts.packTo !== undefined,
+    taskLossWeights: opts.taskLossWeights,
   };
   const batch = (index: number): TrainBatch => {
     const p = planned[index];

@@ -11,6 +11,8 @@ export interface EvalPrompt {
   readonly reference: string;
   /** The user's message the answer replies to, as written (what an adapter router reads). */
   readonly message?: string;
+  /** The task of its source (multi-task data). */
+  readonly task?: string;
 }
 
 export interface SampleOptions {

@@ -8,6 +8,8 @@ export interface Example {
   readonly labels: Int32Array;
   /** Labels that carry loss after the shift (labels[1:]): the first label is never predicted. */
   readonly supervisedTokens: number;
+  /** The task of its source (multi-task data), for per-task loss weights and eval metrics. */
+  readonly task?: string;
 }
 
 export function makeExample(

@@ -3,6 +3,7 @@ export {
   bucketFor,
   collate,
   defaultBucketLengths,
+  LABEL_WEIGHTS_INPUT,
   type PlannedBatch,
   packRows,
   planBatches,
@@ -30,10 +31,10 @@ export {
   loadSource,
   type ParsedRecord,
 } from './load-source.js';
-export { mixedLength, mixSources, type WeightedSource } from './mix-sources.js';
+export { mixedLength, mixSources, temperatureWeights, type WeightedSource } from './mix-sources.js';
 export { type DataFile, expandPaths, type RawRecord, readRecords } from './read/index.js';
 export { epochRandom, shuffle } from './seeded-order.js';
-export type { DataFileInput, DataStats, SftData, SourceStats } from './sft-data.js';
+export type { DataFileInput, DataStats, SftData, SourceStats, TaskSplit } from './sft-data.js';
 export {
   type DataSource,
   dataSourceSchema,

@@ -151,6 +151,7 @@ export async function loadClassificationData(
             { ...planOptions, batchSize: c.per_device_eval_batch_size },
           ),
     evalPrompts: [],
+    evalTasks: [],
     trainExamples,
     evalExamples,
     template: templatePrint,

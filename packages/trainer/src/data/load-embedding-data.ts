@@ -193,6 +193,7 @@ export async function loadEmbeddingData(
     // evaluation embeds texts itself (EmbeddingEvaluator), not in training batches
     eval: undefined,
     evalPrompts: [],
+    evalTasks: [],
     trainExamples: trainTexts,
     evalExamples: evalTexts,
     template: templatePrint,

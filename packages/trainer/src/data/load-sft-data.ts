@@ -16,18 +16,19 @@ import {
   templateFingerprint,
 } from '@tunekit/templates';
 import type { DependencyContainer } from 'tsyringe';
+import type { BatchPlan } from './batch.js';
 import { defaultBucketLengths } from './batching/index.js';
 import { DataTally } from './data-tally.js';
 import { DuplicateFilter } from './duplicate-filter.js';
 import { epochPlan } from './epoch-plan.js';
-import { evalPrompt } from './eval-prompt.js';
+import { type EvalPrompt, evalPrompt } from './eval-prompt.js';
 import type { Example } from './example.js';
 import { sha256OfJson, tokenizerHash } from './fingerprint.js';
 import type { FitOptions } from './fit-record.js';
 import { type LoadedSource, loadSource } from './load-source.js';
-import { mixedLength, mixSources, type WeightedSource } from './mix-sources.js';
+import { mixedLength, mixSources, temperatureWeights, type WeightedSource } from './mix-sources.js';
 import { epochRandom, shuffle } from './seeded-order.js';
-import type { DataFileInput, SftData, SourceStats } from './sft-data.js';
+import type { DataFileInput, SftData, SourceStats, TaskSplit } from './sft-data.js';
 import {
   type DataSource,
   type SftDataConfigInput,
@@ -114,8 +115,7 @@ export async function loadSftData(
 
   const trainExamples: Example[] = [];
   const held: TokenizedRecord[] = [];
-  const weighted: WeightedSource[] = [];
-  const sourceStats: SourceStats[] = [];
+  const sourceIds: number[][] = [];
   const loadedTrain: LoadedSource[] = [];
   const trainFilter = new DuplicateFilter();
   const guard = new SupervisionGuard(templatePrint, c.loss_policy);
@@ -123,7 +123,7 @@ export async function loadSftData(
   for (const source of c.train) {
     const [loaded, records] = await read(source);
     loadedTrain.push(loaded);
-    let kept = keep(records, trainFilter, guard);
+    let kept = withTask(keep(records, trainFilter, guard), source.task);
     const files = loaded.files.map((file) => file.path);
     if (c.eval_split !== undefined && kept.length > 0) {
       const parts = splitEval(
@@ -135,16 +135,24 @@ export async function loadSftData(
       held.push(...parts.eval.map((i) => kept[i]));
       kept = parts.train.map((i) => kept[i]);
     }
-    const ids = kept.map(({ example }) => trainExamples.push(example) - 1);
-    weighted.push({ ids, weight: source.weight });
-    sourceStats.push({
-      files,
-      format: loaded.format.id,
-      weight: source.weight,
-      examples: ids.length,
-    });
+    sourceIds.push(kept.map(({ example }) => trainExamples.push(example) - 1));
   }
   guard.finish();
+  const weights =
+    c.mix_temperature === undefined
+      ? c.train.map((source) => source.weight)
+      : temperatureWeights(
+          c.train.map((source, i) => ({ examples: sourceIds[i].length, weight: source.weight })),
+          c.mix_temperature,
+        );
+  const weighted: WeightedSource[] = sourceIds.map((ids, i) => ({ ids, weight: weights[i] }));
+  const sourceStats: SourceStats[] = loadedTrain.map((loaded, i) => ({
+    files: loaded.files.map((file) => file.path),
+    format: loaded.format.id,
+    weight: weights[i],
+    examples: sourceIds[i].length,
+    ...(c.train[i].task !== undefined && { task: c.train[i].task }),
+  }));
   if (trainExamples.length === 0) {
     throw new UserError(
       `no training examples are left (${tally.skipped.length} invalid records skipped, ${tally.duplicates.length} duplicates removed); the first skipped: ${tally.skipped[0] ?? 'none'}`,
@@ -156,13 +164,14 @@ export async function loadSftData(
   for (const source of c.eval ?? []) {
     const [loaded, records] = await read(source);
     loadedEval.push(loaded);
-    held.push(...keep(records, evalFilter));
+    held.push(...withTask(keep(records, evalFilter), source.task));
   }
   const evalExamples = held.map(({ example }) => example);
   const sampleOptions = { template, context, system: c.system };
   const evalPrompts = held.flatMap(({ record, example }) => {
     const sample = evalPrompt(record, example.where, sampleOptions);
-    return sample === undefined ? [] : [sample];
+    if (sample === undefined) return [];
+    return [example.task === undefined ? sample : { ...sample, task: example.task }];
   });
 
   const { train: _train, eval: _eval, ...settings } = c;
@@ -171,8 +180,13 @@ export async function loadSftData(
       files: s.fileHashes,
       format: s.format.id,
       weight: c.train[i].weight,
+      task: c.train[i].task,
     })),
-    eval: loadedEval.map((s) => ({ files: s.fileHashes, format: s.format.id })),
+    eval: loadedEval.map((s, i) => ({
+      files: s.fileHashes,
+      format: s.format.id,
+      task: c.eval?.[i].task,
+    })),
     template: templatePrint.sha256,
     tokenizer: await tokenizerHash(tokenizer, deps.tokenizerDir),
     settings: { ...settings, template: template.id, bucket_lengths: bucketLengths },
@@ -191,6 +205,7 @@ export async function loadSftData(
       const ids = shuffle(mixSources(weighted, random), random);
       return epochPlan(ids, trainExamples, {
         ...planOptions,
+        taskLossWeights: c.task_loss_weights,
         batchSize: c.per_device_train_batch_size,
         random,
       });
@@ -204,6 +219,9 @@ export async function loadSftData(
             { ...planOptions, batchSize: c.per_device_eval_batch_size },
           ),
     evalPrompts,
+    evalTasks: taskSplits(evalExamples, evalPrompts, (ids) =>
+      epochPlan(ids, evalExamples, { ...planOptions, batchSize: c.per_device_eval_batch_size }),
+    ),
     trainExamples,
     evalExamples,
     template: templatePrint,
@@ -223,6 +241,33 @@ export async function loadSftData(
       warnings: tally.warnings(c.max_length),
     },
   };
+}
+
+/** The records with their source's task on their examples. */
+function withTask(records: TokenizedRecord[], task: string | undefined): TokenizedRecord[] {
+  return task === undefined
+    ? records
+    : records.map((r) => ({ ...r, example: { ...r.example, task } }));
+}
+
+/** The eval split by task, in order of first appearance; empty when no eval example has a task. */
+function taskSplits(
+  examples: readonly Example[],
+  prompts: readonly EvalPrompt[],
+  plan: (ids: number[]) => BatchPlan,
+): TaskSplit[] {
+  const ids = new Map<string, number[]>();
+  examples.forEach((example, i) => {
+    if (example.task === undefined) return;
+    const list = ids.get(example.task) ?? [];
+    if (list.length === 0) ids.set(example.task, list);
+    list.push(i);
+  });
+  return [...ids].map(([task, taskIds]) => ({
+    task,
+    batches: plan(taskIds),
+    prompts: prompts.filter((p) => p.task === task),
+  }));
 }
 
 /** Every data file read, by split, with its hash and the manifest beside it if it has one. */

@@ -33,3 +33,22 @@ export function mixedLength(sources: readonly WeightedSource[]): number {
     0,
   );
 }
+
+/**
+ * The per-source weights of T5's examples-proportional mixing with temperature `T` (Raffel et al.
+ * 2020, 3.5.2): source i of n_i examples and configured weight w_i is drawn with probability
+ * p_i = (w_i · n_i)^(1/T) / sum_j (w_j · n_j)^(1/T) in an epoch of N = sum_j n_j examples, so its
+ * weight becomes p_i · N / n_i. T = 1 keeps the configured proportions; a large T tends to equal
+ * shares per source. An empty source keeps its weight (it has nothing to draw).
+ */
+export function temperatureWeights(
+  sources: readonly { readonly examples: number; readonly weight: number }[],
+  temperature: number,
+): number[] {
+  const total = sources.reduce((sum, s) => sum + s.examples, 0);
+  const rates = sources.map((s) => (s.weight * s.examples) ** (1 / temperature));
+  const rateSum = rates.reduce((sum, r) => sum + r, 0);
+  return sources.map((s, i) =>
+    s.examples === 0 ? s.weight : ((rates[i] / rateSum) * total) / s.examples,
+  );
+}

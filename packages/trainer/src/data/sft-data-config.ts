@@ -20,6 +20,13 @@ export const dataSourceSchema = z.strictObject({
     .describe(
       'how often each epoch sees the source: 2 shows every example twice, 0.5 a seeded half (drawn anew each epoch)',
     ),
+  task: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, 'expected letters, digits, _ or -')
+    .optional()
+    .describe(
+      'the task its examples train (answer, rationale, tool_call): a name for per-task loss weights and eval metrics (eval_<task>_<metric>)',
+    ),
 });
 
 /** A file or glob, a source, or a list of them (each item its own source). */
@@ -41,7 +48,9 @@ const sourcesSchema = z
  * schema (`z.strictObject({...sftDataFields, ...})`).
  */
 export const sftDataFields = {
-  train: sourcesSchema.describe('training data: files, globs or sources ({path, format, weight})'),
+  train: sourcesSchema.describe(
+    'training data: files, globs or sources ({path, format, weight, task})',
+  ),
   eval: sourcesSchema.optional().describe('evaluation data; or set eval_split'),
   eval_split: z
     .number()
@@ -94,6 +103,19 @@ export const sftDataFields = {
   per_device_train_batch_size: z.int().positive().default(8).describe('rows per training batch'),
   per_device_eval_batch_size: z.int().positive().default(8).describe('rows per evaluation batch'),
   seed: z.int().default(42).describe('seeds the eval split, the shuffles and the mixing'),
+  mix_temperature: z
+    .number()
+    .positive()
+    .optional()
+    .describe(
+      "T5's examples-proportional mixing with a temperature: source i is drawn with probability p_i ∝ (weight_i · n_i)^(1/T) among an epoch of as many examples as the sources hold; 1 keeps the weights' proportions, larger flattens towards equal tasks",
+    ),
+  task_loss_weights: z
+    .record(z.string(), z.number().nonnegative())
+    .optional()
+    .describe(
+      "a loss weight per source task ({rationale: 0.5}; others 1): the loss is sum(w_task · token loss) / num_items_in_batch, the window's supervised tokens counted unweighted",
+    ),
 };
 
 type SftDataFields = z.output<z.ZodObject<typeof sftDataFields>>;
@@ -107,6 +129,14 @@ export function refineSftData(config: SftDataFields, ctx: z.RefinementCtx): void
       message: 'set eval (a separate file) or eval_split (a held-out fraction), not both',
     });
   }
+  const tasks = new Set(config.train.flatMap((source) => source.task ?? []));
+  for (const task of Object.keys(config.task_loss_weights ?? {}))
+    if (!tasks.has(task))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['task_loss_weights', task],
+        message: `no training source has task '${task}' (tasks: ${[...tasks].join(', ') || 'none'})`,
+      });
   const buckets = config.bucket_lengths;
   if (buckets === undefined) return;
   if (buckets.some((length, i) => i > 0 && length <= buckets[i - 1])) {

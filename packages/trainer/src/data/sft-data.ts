@@ -9,9 +9,19 @@ export interface SourceStats {
   /** The files read, as errors name them. */
   readonly files: readonly string[];
   readonly format: string;
+  /** The mixing weight applied (mix_temperature's when set). */
   readonly weight: number;
   /** Training examples it holds after removals and the eval split. */
   readonly examples: number;
+  /** The source's task, when it names one. */
+  readonly task?: string;
+}
+
+/** The eval examples of one task: its batches and generation prompts. */
+export interface TaskSplit {
+  readonly task: string;
+  readonly batches: BatchPlan;
+  readonly prompts: readonly EvalPrompt[];
 }
 
 /** A data file of a training run, and which split it fed. */
@@ -55,6 +65,8 @@ export interface SftData {
   readonly eval: BatchPlan | undefined;
   /** Every eval example that has an answer, as a prompt to generate from and the reference. */
   readonly evalPrompts: readonly EvalPrompt[];
+  /** The eval split by source task (eval_<task>_<metric>); empty when no source names a task. */
+  readonly evalTasks: readonly TaskSplit[];
   /** What `TrainBatch.examples` index, for training and for eval batches. */
   readonly trainExamples: readonly Example[];
   readonly evalExamples: readonly Example[];

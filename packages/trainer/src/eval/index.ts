@@ -19,6 +19,7 @@ export {
   rougeMetric,
   tokenAccuracyMetric,
 } from './eval-metrics.js';
+export { evaluateTasks } from './evaluate-tasks.js';
 export {
   type EvalResult,
   type EvaluateOptions,

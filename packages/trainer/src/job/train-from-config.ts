@@ -190,10 +190,8 @@ async function trainClaimed(
     }
 
     const registered = resolveAllOf(run, TOKENS.TrainerCallback);
-    const headEval = head?.evaluation(model, backend, {
-      tokenizer,
-      report: registered.find((c): c is ReportCallback => c instanceof ReportCallback),
-    });
+    const report = registered.find((c): c is ReportCallback => c instanceof ReportCallback);
+    const headEval = head?.evaluation(model, backend, { tokenizer, report });
     const data = head
       ? taskHeadTraining(head, headEval)
       : await loadTrainingData(config, {
@@ -206,6 +204,7 @@ async function trainClaimed(
           configDir: job.configDir,
           logger,
           warn: job.warn,
+          report,
         });
     const { stats } = data;
     const unit = config.trainer === 'dpo' ? 'pairs' : 'examples';
@@ -254,6 +253,7 @@ async function trainClaimed(
     files.push(...((await headEval?.writeFiles(outputDir)) ?? []));
     const { first, last } = beforeAfter;
     const metrics = { before: first?.metrics, after: last?.metrics, train: result.metrics };
+    const tasks = data.tasks?.();
     await writeTrainingRecord(outputDir, {
       tunekit_version: trainerVersion(),
       created_at: new Date().toISOString(),
@@ -262,6 +262,7 @@ async function trainClaimed(
       data_fingerprint: stats.fingerprint,
       template: { id: data.template.id, sha256: data.template.sha256 },
       data: dataRecord(stats),
+      ...(tasks && { tasks }),
       config,
       ...head?.record,
       ...(quantization && { quantization_config: quantization }),

@@ -3,6 +3,7 @@ import {
   type CausalLM,
   inputPositionsOf,
   type Logger,
+  type MetricValues,
   type PeftModel,
   readGenerationConfigFile,
   resolveAllOf,
@@ -19,14 +20,17 @@ import {
   PreferenceEvaluator,
   referenceLogps,
 } from '../dpo/index.js';
-import { Evaluator } from '../eval/index.js';
-import type {
-  ComputeLoss,
-  ComputeLossWithOutputs,
-  EpochPlans,
-  EvaluateFn,
+import { Evaluator, evaluateTasks } from '../eval/index.js';
+import {
+  type ComputeLoss,
+  type ComputeLossWithOutputs,
+  type EpochPlans,
+  type EvaluateFn,
+  type ReportCallback,
+  taskWeightedLoss,
 } from '../train/index.js';
 import { evalGeneration, noteCutAnswersOnce } from './eval-generation.js';
+import { type TaskRecord, taskRecords, tasksSectionHtml } from './task-report.js';
 import type { TrainConfig } from './train-config.js';
 
 /** What a job trains on and how it is scored, by `trainer:`: SFT data, or DPO pairs. */
@@ -38,6 +42,8 @@ export interface TrainingData {
   readonly evaluate?: EvaluateFn;
   /** DPO's or a task head's loss; absent for SFT (the caller's, or the causal-LM cross-entropy). */
   readonly computeLoss?: ComputeLoss | ComputeLossWithOutputs;
+  /** Multi-task SFT: each task's weights and first and last eval metrics (training_record.json). */
+  tasks?(): Record<string, TaskRecord> | undefined;
   /** Frees the evaluation graphs. */
   dispose(): void;
 }
@@ -53,6 +59,8 @@ export interface TrainingDataDeps {
   readonly configDir: string;
   readonly logger: Logger;
   readonly warn: (line: string) => void;
+  /** The report, for the per-task section of a multi-task run. */
+  readonly report?: ReportCallback;
 }
 
 /** The job's data, evaluation and loss for its `trainer:`. */
@@ -72,6 +80,9 @@ async function sftTraining(config: TrainConfig, deps: TrainingDataDeps): Promise
     tokenizerDir: deps.folder,
   });
   const evalBatches = data.eval;
+  // each task's metrics at the first and the latest evaluation, for the report and the record
+  let firstTasks: Readonly<Record<string, MetricValues>> | undefined;
+  let lastTasks: Readonly<Record<string, MetricValues>> | undefined;
   const evaluator =
     evalBatches &&
     new Evaluator({
@@ -92,10 +103,26 @@ async function sftTraining(config: TrainConfig, deps: TrainingDataDeps): Promise
     evaluate:
       evaluator &&
       noteCutAnswersOnce(
-        () => evaluator.evaluate(evalBatches, data.evalPrompts),
+        async () => {
+          const result = await evaluateTasks(
+            evaluator,
+            evalBatches,
+            data.evalPrompts,
+            data.evalTasks,
+          );
+          firstTasks ??= result.tasks;
+          lastTasks = result.tasks;
+          const tasks = taskRecords(data.stats, config.task_loss_weights, firstTasks, lastTasks);
+          if (tasks) deps.report?.setSection('Tasks', tasksSectionHtml(tasks));
+          return result;
+        },
         { maxNewTokens: config.generation.max_new_tokens, positions: inputPositionsOf(model) },
         deps.warn,
       ),
+    tasks: () => taskRecords(data.stats, config.task_loss_weights, firstTasks, lastTasks),
+    ...(config.task_loss_weights && {
+      computeLoss: taskWeightedLoss(config.label_smoothing_factor),
+    }),
     dispose: () => evaluator?.dispose(),
   };
 }

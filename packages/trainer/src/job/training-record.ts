@@ -8,6 +8,7 @@ import {
 } from '@tunekit/core';
 import type { DataFileInput, DataStats } from '../data/index.js';
 import type { QuantizationConfig } from './quantize-on-load.js';
+import type { TaskRecord } from './task-report.js';
 
 /** Written beside every adapter or model `trainFromConfig` (`tunekit train`) saves. */
 export const TRAINING_RECORD_FILE = 'training_record.json';
@@ -50,6 +51,8 @@ export interface TrainingRecord {
   readonly task_type?: TaskType;
   readonly id2label?: Readonly<Record<string, string>>;
   readonly label2id?: Readonly<Record<string, number>>;
+  /** Multi-task SFT: each source task's examples, weights and eval metrics before and after. */
+  readonly tasks?: Readonly<Record<string, TaskRecord>>;
   readonly metrics: {
     /** The first evaluation (before the first step) and the last (after the last), eval_ keys. */
     readonly before?: TrainerLogs;

@@ -39,6 +39,7 @@ export { type ClaimOptions, claimOutputDir, type OutputDirClaim } from './output
 export { LOCK_FILE } from './output-dir-lock.js';
 export { decayParameterNames, layerDepth, planParamGroups } from './param-groups.js';
 export { sequenceClassificationLoss } from './sequence-classification-loss.js';
+export { taskWeightedLoss } from './task-weighted-loss.js';
 export { NUM_ITEMS_INPUT } from './trace-loss.js';
 export { Trainer, type TrainerOptions, type TrainOutput, withoutAdapter } from './trainer.js';
 export {

@@ -11,7 +11,15 @@ export interface CollateOptions {
   readonly padTokenId: number;
   /** Rows hold several examples: reset positions per example and number them (segment_ids). */
   readonly packed: boolean;
+  /**
+   * A loss weight per example task (others 1): the batch then carries `label_weights`, f32 [B, T],
+   * each token the weight of its example's task, for the loss to multiply its token losses by.
+   */
+  readonly taskLossWeights?: Readonly<Record<string, number>>;
 }
+
+/** The loss input of per-token weights (`CollateOptions.taskLossWeights`). */
+export const LABEL_WEIGHTS_INPUT = 'label_weights';
 
 /**
  * Builds a batch's tensors, padded on the right to `batch.length`. Packed rows put their
@@ -31,6 +39,7 @@ export function collate(
   const labels = new Int32Array(B * T).fill(IGNORE_INDEX);
   const position_ids = new Int32Array(B * T);
   const segments = opts.packed ? new Int32Array(B * T) : undefined;
+  const weights = opts.taskLossWeights && new Float32Array(B * T);
   let supervisedTokens = 0;
   for (let r = 0; r < B; r++) {
     const row = batch.rows[r] ?? [];
@@ -48,6 +57,8 @@ export function collate(
       labels.set(example.labels, r * T + start);
       if (opts.packed) labels[r * T + start] = IGNORE_INDEX;
       supervisedTokens += example.supervisedTokens;
+      const weight = example.task === undefined ? 1 : (opts.taskLossWeights?.[example.task] ?? 1);
+      weights?.fill(weight, r * T + start, r * T + start + example.input_ids.length);
       block(example.input_ids.length);
     }
     if (start < T) block(T - start);
@@ -60,5 +71,8 @@ export function collate(
     ...(segments === undefined ? {} : { segment_ids: new HostTensor('i32', shape, segments) }),
     supervisedTokens,
     examples: batch.rows.flat(),
+    ...(weights && {
+      lossInputs: { [LABEL_WEIGHTS_INPUT]: new HostTensor('f32', shape, weights) },
+    }),
   };
 }

@@ -1,0 +1,56 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TrainingRecord } from '@tunekit/trainer';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readJson } from './read-json.js';
+import { examplesDir } from './repo-paths.js';
+import { runTunekit } from './run-tunekit.js';
+
+// examples/multitask.yaml as it is (its whole run is the point: every task's metrics must improve
+// over the untrained model), three sources named by task, mixed by temperature, one weighted.
+const work = await mkdtemp(join(tmpdir(), 'tunekit-cli-multitask-'));
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+const TASKS = ['answer', 'rationale', 'tool_call'] as const;
+
+describe('examples/multitask.yaml', () => {
+  it("improves every task's eval metrics over the untrained model and reports them per task", async () => {
+    const out = join(work, 'multitask');
+    const run = await runTunekit([
+      'train',
+      join(examplesDir, 'multitask.yaml'),
+      '--set',
+      `output_dir=${out}`,
+    ]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(
+      'data: 768 training examples (messages, messages, messages), 96 eval examples',
+    );
+
+    const record = await readJson<TrainingRecord>(join(out, 'training_record.json'));
+    const before = record.metrics.before ?? {};
+    const after = record.metrics.after ?? {};
+    for (const task of TASKS) {
+      expect(after[`eval_${task}_loss`], task).toBeLessThan(before[`eval_${task}_loss`] / 2);
+      expect(after[`eval_${task}_token_accuracy`], task).toBeGreaterThan(
+        before[`eval_${task}_token_accuracy`] + 0.1,
+      );
+      expect(record.tasks?.[task]?.after?.loss).toBe(after[`eval_${task}_loss`]);
+    }
+    // the answers are short enough to come out exactly right after 160 steps
+    expect(after.eval_answer_exact_match).toBeGreaterThan(before.eval_answer_exact_match);
+    // T5's mixing with T = 2 of 384, 192 and 192 examples: sqrt-proportional shares of 768
+    const share = Math.sqrt(384) / (Math.sqrt(384) + 2 * Math.sqrt(192));
+    expect(record.tasks?.answer?.mix_weight).toBeCloseTo((share * 768) / 384, 10);
+    expect(record.tasks?.rationale?.loss_weight).toBe(0.5);
+    expect(record.tasks?.tool_call?.loss_weight).toBe(1);
+
+    const report = await readFile(join(out, 'report.html'), 'utf8');
+    expect(report).toContain('<h2>Tasks</h2>');
+    for (const task of TASKS) expect(report).toContain(`<tr><th>${task}</th>`);
+  }, 300_000);
+});
