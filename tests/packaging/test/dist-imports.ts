@@ -62,13 +62,13 @@ function subpathImportProblems(
  */
 export function publishedTargets(map: unknown): string[] {
   const targets: string[] = [];
-  const visit = (value: unknown, condition: string) => {
-    if (typeof value === 'string') {
-      if (condition !== '@tunekit/source') targets.push(value);
-    } else if (value && typeof value === 'object')
-      for (const [key, inner] of Object.entries(value)) visit(inner, key);
+  // a condition may nest others (`@tunekit/source: {browser, default}`): skip its whole subtree
+  const visit = (value: unknown) => {
+    if (typeof value === 'string') targets.push(value);
+    else if (value && typeof value === 'object')
+      for (const [key, inner] of Object.entries(value)) if (key !== '@tunekit/source') visit(inner);
   };
-  visit(map, '');
+  visit(map);
   return targets;
 }
 
