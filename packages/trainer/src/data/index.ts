@@ -45,6 +45,7 @@ export {
   sftDataFields,
 } from './sft-data-config.js';
 export { splitEval } from './split-eval.js';
+export { templateFit } from './template-fit.js';
 export {
   encodeText,
   readTextSource,

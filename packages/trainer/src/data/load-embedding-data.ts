@@ -1,21 +1,16 @@
 import { parseOrThrow, seededRandom, UserError } from '@tunekit/core';
-import {
-  contextFromTokenizer,
-  IGNORE_INDEX,
-  resolveChatTemplate,
-  templateFingerprint,
-} from '@tunekit/templates';
+import { IGNORE_INDEX, templateFingerprint } from '@tunekit/templates';
 import type { BatchPlan, TrainBatch } from './batch.js';
 import { bucketFor, collate, defaultBucketLengths } from './batching/index.js';
 import type { Example } from './example.js';
 import { sha256OfJson, tokenizerHash } from './fingerprint.js';
-import type { FitOptions } from './fit-record.js';
 import type { LoadSftDataDeps } from './load-sft-data.js';
 import { epochRandom, shuffle } from './seeded-order.js';
 import type { SftData } from './sft-data.js';
 import { type SftDataConfigInput, sftDataConfigSchema } from './sft-data-config.js';
 import { splitEval } from './split-eval.js';
 import { taskDataStats } from './task-data-stats.js';
+import { templateFit } from './template-fit.js';
 import { encodeText, readTextSource, type TextSource } from './text-records.js';
 
 /** sentence-transformers' pooling modes: the mean of the tokens' states, or the last token's. */
@@ -70,18 +65,8 @@ export async function loadEmbeddingData(
 ): Promise<EmbeddingData> {
   const c = parseOrThrow(sftDataConfigSchema, config, 'data config');
   const { tokenizer } = deps;
-  const baseDir = deps.baseDir ?? process.cwd();
-  const templateId = c.template ?? (tokenizer.chatTemplate !== undefined ? 'jinja' : 'chatml');
-  const template = await resolveChatTemplate(deps.container, templateId, baseDir);
-  const context = contextFromTokenizer(tokenizer);
-  const fit = {
-    template,
-    tokenizer,
-    context,
-    system: c.system,
-    lossPolicy: c.loss_policy,
-    maxLength: c.max_length,
-  } satisfies FitOptions;
+  const { baseDir, fit } = await templateFit(c, deps);
+  const { template, context } = fit;
   const skipped: string[] = [];
   const truncated: string[] = [];
   const read = (source: (typeof c.train)[number]) =>

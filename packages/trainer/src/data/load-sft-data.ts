@@ -9,12 +9,7 @@ import {
   type Tokenizer,
   UserError,
 } from '@tunekit/core';
-import {
-  contextFromTokenizer,
-  resolveChatTemplate,
-  SupervisionGuard,
-  templateFingerprint,
-} from '@tunekit/templates';
+import { SupervisionGuard, templateFingerprint } from '@tunekit/templates';
 import type { DependencyContainer } from 'tsyringe';
 import type { BatchPlan } from './batch.js';
 import { defaultBucketLengths } from './batching/index.js';
@@ -35,6 +30,7 @@ import {
   sftDataConfigSchema,
 } from './sft-data-config.js';
 import { splitEval } from './split-eval.js';
+import { templateFit } from './template-fit.js';
 import { type TokenizedRecord, tokenizeSource } from './tokenize-source.js';
 
 export interface LoadSftDataDeps {
@@ -60,22 +56,13 @@ export async function loadSftData(
 ): Promise<SftData> {
   const c = parseOrThrow(sftDataConfigSchema, config, 'data config');
   const { container, tokenizer } = deps;
-  const baseDir = deps.baseDir ?? process.cwd();
   const formats = resolveAllOf(container, TOKENS.DatasetFormat);
-  const templateId = c.template ?? (tokenizer.chatTemplate !== undefined ? 'jinja' : 'chatml');
-  const template = await resolveChatTemplate(container, templateId, baseDir);
-  const context = contextFromTokenizer(tokenizer);
+  const setup = await templateFit(c, deps);
+  const { baseDir } = setup;
+  const { template, context } = setup.fit;
   const templatePrint = templateFingerprint(template, context);
   const bucketLengths = c.bucket_lengths ?? defaultBucketLengths(c.max_length);
-  const fit: FitOptions & { skipInvalid: boolean } = {
-    template,
-    tokenizer,
-    context,
-    system: c.system,
-    lossPolicy: c.loss_policy,
-    maxLength: c.max_length,
-    skipInvalid: c.skip_invalid,
-  };
+  const fit: FitOptions & { skipInvalid: boolean } = { ...setup.fit, skipInvalid: c.skip_invalid };
   const tally = new DataTally();
 
   const read = async (source: DataSource): Promise<[LoadedSource, TokenizedRecord[]]> => {

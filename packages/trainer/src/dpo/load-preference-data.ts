@@ -7,12 +7,7 @@ import {
   TOKENS,
   UserError,
 } from '@tunekit/core';
-import {
-  contextFromTokenizer,
-  resolveChatTemplate,
-  type TemplateFingerprint,
-  templateFingerprint,
-} from '@tunekit/templates';
+import { type TemplateFingerprint, templateFingerprint } from '@tunekit/templates';
 import {
   type BatchPlan,
   type DataSource,
@@ -30,6 +25,7 @@ import {
   type SourceStats,
   sha256OfJson,
   splitEval,
+  templateFit,
   tokenizerHash,
   type WeightedSource,
 } from '../data/index.js';
@@ -68,17 +64,12 @@ export async function loadPreferenceData(
   const { container, tokenizer } = deps;
   const baseDir = deps.baseDir ?? process.cwd();
   const formats = resolveAllOf(container, TOKENS.DatasetFormat);
-  const templateId = c.template ?? (tokenizer.chatTemplate !== undefined ? 'jinja' : 'chatml');
-  const template = await resolveChatTemplate(container, templateId, baseDir);
-  const context = contextFromTokenizer(tokenizer);
+  const { lossPolicy: _, ...shared } = (await templateFit(c, deps)).fit;
+  const { template, context } = shared;
   const templatePrint = templateFingerprint(template, context);
   const bucketLengths = c.bucket_lengths ?? defaultBucketLengths(c.max_length);
   const fit: PairFitOptions = {
-    template,
-    tokenizer,
-    context,
-    system: c.system,
-    maxLength: c.max_length,
+    ...shared,
     max_prompt_length: dpo.max_prompt_length,
     max_completion_length: dpo.max_completion_length,
   };
