@@ -52,3 +52,16 @@ export function epochPlan(
     },
   };
 }
+
+/** One pass over every example in data order (evaluation); undefined when there are none. */
+export function inOrderPlan(
+  examples: readonly Example[],
+  opts: Omit<EpochPlanOptions, 'random'>,
+): BatchPlan | undefined {
+  if (examples.length === 0) return undefined;
+  return epochPlan(
+    examples.map((_, i) => i),
+    examples,
+    opts,
+  );
+}
