@@ -31,10 +31,10 @@ export interface LoadSourceOptions {
   /** Every registered format, for detection. */
   readonly formats: readonly DatasetFormat[];
   /**
-   * The task the caller trains (`sft`): a source of another task's format is an error. Undefined
-   * reads every task's formats (data tools).
+   * The task the caller trains (`sft`), or the tasks whose records it takes: a source of another
+   * task's format is an error. Undefined reads every task's formats (data tools).
    */
-  readonly task?: string;
+  readonly task?: string | readonly string[];
   readonly baseDir: string;
   readonly skipInvalid: boolean;
   /** Keep each record as the file holds it too (`raw`), for tools that write records back. */
@@ -138,7 +138,7 @@ export function readDataSources(
   c: Pick<SftDataConfig, 'train' | 'eval' | 'format' | 'skip_invalid'>,
   opts: {
     readonly container: DependencyContainer;
-    readonly task: string;
+    readonly task: string | readonly string[];
     readonly baseDir: string;
     readonly skipped: string[];
   },
@@ -165,13 +165,15 @@ export function readDataSources(
 
 function checkTask(
   format: DatasetFormat,
-  task: string | undefined,
+  task: string | readonly string[] | undefined,
   formats: readonly DatasetFormat[],
   what: string,
 ): void {
-  if (task === undefined || format.task === task) return;
-  const trainable = formats.filter((f) => f.task === task).map((f) => f.id);
+  if (task === undefined) return;
+  const tasks = [task].flat();
+  if (tasks.includes(format.task)) return;
+  const trainable = formats.filter((f) => tasks.includes(f.task)).map((f) => f.id);
   throw new UserError(
-    `${what} (format '${format.id}'), which are for ${format.task} training; this run does ${task} training, of the formats ${trainable.join(', ')}`,
+    `${what} (format '${format.id}'), which are for ${format.task} training; this run does ${tasks[0]} training, of the formats ${trainable.join(', ')}`,
   );
 }

@@ -21,11 +21,13 @@ import {
   referenceLogps,
 } from '../dpo/index.js';
 import { Evaluator, evaluateTasks } from '../eval/index.js';
+import { KtoEvaluator, ktoLogs, ktoLoss, ktoSettings, loadUnpairedData } from '../kto/index.js';
 import {
   type ComputeLoss,
   type ComputeLossWithOutputs,
   type EpochPlans,
   type EvaluateFn,
+  type OutputLogs,
   type ReportCallback,
   taskWeightedLoss,
 } from '../train/index.js';
@@ -33,7 +35,7 @@ import { evalGeneration, noteCutAnswersOnce } from './eval-generation.js';
 import { type TaskRecord, taskRecords, tasksSectionHtml } from './task-report.js';
 import type { TrainConfig } from './train-config.js';
 
-/** What a job trains on and how it is scored, by `trainer:`: SFT data, or DPO pairs. */
+/** What a job trains on and how it is scored, by `trainer:`: SFT data, DPO pairs or KTO examples. */
 export interface TrainingData {
   readonly stats: DataStats;
   readonly template: TemplateFingerprint;
@@ -42,6 +44,8 @@ export interface TrainingData {
   readonly evaluate?: EvaluateFn;
   /** DPO's or a task head's loss; absent for SFT (the caller's, or the causal-LM cross-entropy). */
   readonly computeLoss?: ComputeLoss | ComputeLossWithOutputs;
+  /** How the loss's outputs are logged (KTO's); absent: means over the items. */
+  readonly outputLogs?: OutputLogs;
   /** Multi-task SFT: each task's weights and first and last eval metrics (training_record.json). */
   tasks?(): Record<string, TaskRecord> | undefined;
   /** Frees the evaluation graphs. */
@@ -68,7 +72,8 @@ export function loadTrainingData(
   config: TrainConfig,
   deps: TrainingDataDeps,
 ): Promise<TrainingData> {
-  return config.trainer === 'dpo' ? preferenceTraining(config, deps) : sftTraining(config, deps);
+  const load = { sft: sftTraining, dpo: preferenceTraining, kto: unpairedTraining } as const;
+  return load[config.trainer](config, deps);
 }
 
 async function sftTraining(config: TrainConfig, deps: TrainingDataDeps): Promise<TrainingData> {
@@ -165,6 +170,49 @@ async function preferenceTraining(
       evaluator &&
       (async () => ({ metrics: await evaluator.evaluate(evalBatches, data.evalPairs.length) })),
     computeLoss: dpoLoss(settings),
+    dispose: () => evaluator?.dispose(),
+  };
+}
+
+/**
+ * KTO: unpaired examples (and pairs unpaired), TRL's KTO loss, and an evaluation of its rewards
+ * and KL on the eval examples. With precompute_ref_log_probs, one pass over the training and eval
+ * examples before training gives the reference log-probs of their answers and KL rows.
+ */
+async function unpairedTraining(
+  config: TrainConfig,
+  deps: TrainingDataDeps,
+): Promise<TrainingData> {
+  const { model, backend, peft } = deps;
+  const settings = ktoSettings(config);
+  const data = await loadUnpairedData(config, settings, {
+    container: deps.container,
+    tokenizer: deps.tokenizer,
+    baseDir: deps.configDir,
+    tokenizerDir: deps.folder,
+  });
+  let trainReference: Float64Array | undefined;
+  let evalReference: Float64Array | undefined;
+  if (settings.precompute_ref_log_probs) {
+    const pass = (batches: BatchPlan | undefined, pairs: number) =>
+      batches && referenceLogps({ model, backend, peft, batches, pairs });
+    trainReference = await pass(data.trainInOrder(), data.trainExamples.length);
+    evalReference = await pass(data.eval(), data.evalExamples.length);
+    deps.logger.info(
+      `kto: reference log-probs precomputed for ${data.trainExamples.length + data.evalExamples.length} examples`,
+    );
+  }
+  const evalBatches = data.eval(evalReference);
+  const evaluator = evalBatches && new KtoEvaluator({ model, backend, settings, peft });
+  return {
+    stats: data.stats,
+    template: data.template,
+    trainData: (epoch) => data.train(epoch, trainReference),
+    evaluate:
+      evaluator &&
+      (async () => ({ metrics: await evaluator.evaluate(evalBatches, data.evalExamples.length) })),
+    computeLoss: ktoLoss(settings),
+    outputLogs: ktoLogs,
     dispose: () => evaluator?.dispose(),
   };
 }
