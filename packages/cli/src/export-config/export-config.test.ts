@@ -89,7 +89,7 @@ describe('export-config of a DPO example', () => {
     await expect(
       job('quickstart.yaml', 'TRL', ['trainer=dpo']).then((j) => trlScript(j, name, () => {})),
     ).rejects.toThrow(
-      /^trainer: "dpo" has no TRL equivalent \(the export writes supervised fine-tuning jobs; train DPO with tunekit\); remove it to export$/,
+      /^trainer: "dpo" has no TRL equivalent \(the export writes supervised fine-tuning jobs; train DPO and KTO with tunekit\); remove it to export$/,
     );
   });
 });
