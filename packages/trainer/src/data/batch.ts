@@ -45,3 +45,19 @@ export interface BatchPlan extends Iterable<TrainBatch> {
   /** Batch `index` (0-based); the same index always gives the same batch. */
   batch(index: number): TrainBatch;
 }
+
+/** The plan of `length` batches that `batch` builds when asked (an index out of range throws). */
+export function lazyPlan(length: number, batch: (index: number) => TrainBatch): BatchPlan {
+  const checked = (index: number): TrainBatch => {
+    if (!Number.isInteger(index) || index < 0 || index >= length)
+      throw new RangeError(`batch ${index} is out of range: this pass has ${length}`);
+    return batch(index);
+  };
+  return {
+    length,
+    batch: checked,
+    *[Symbol.iterator]() {
+      for (let i = 0; i < length; i++) yield checked(i);
+    },
+  };
+}

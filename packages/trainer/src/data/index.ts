@@ -1,4 +1,4 @@
-export type { BatchPlan, TrainBatch } from './batch.js';
+export { type BatchPlan, lazyPlan, type TrainBatch } from './batch.js';
 export {
   bucketFor,
   collate,

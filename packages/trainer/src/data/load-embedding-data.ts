@@ -1,6 +1,6 @@
 import { parseOrThrow, UserError } from '@tunekit/core';
 import { IGNORE_INDEX } from '@tunekit/templates';
-import type { BatchPlan, TrainBatch } from './batch.js';
+import { type BatchPlan, lazyPlan, type TrainBatch } from './batch.js';
 import { bucketFor, collate } from './batching/index.js';
 import type { Example } from './example.js';
 import type { LoadSftDataDeps } from './load-sft-data.js';
@@ -133,14 +133,7 @@ export async function loadEmbeddingData(
     train(epoch): BatchPlan {
       const order = shuffle([...trainPairs], epochRandom(c.seed, epoch));
       const length = Math.floor(order.length / batchSize);
-      const batch = (i: number) => batchOf(order.slice(i * batchSize, (i + 1) * batchSize));
-      return {
-        length,
-        batch,
-        *[Symbol.iterator]() {
-          for (let i = 0; i < length; i++) yield batch(i);
-        },
-      };
+      return lazyPlan(length, (i) => batchOf(order.slice(i * batchSize, (i + 1) * batchSize)));
     },
     // evaluation embeds texts itself (EmbeddingEvaluator), not in training batches
     eval: undefined,

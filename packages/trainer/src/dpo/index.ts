@@ -21,7 +21,7 @@ export {
 } from './dpo-loss.js';
 export { loadPreferenceData, type PreferenceData } from './load-preference-data.js';
 export { collatePairs, type PairPlanOptions, pairPlan } from './pair-batches.js';
-export { PairForward, type TraceOutputs } from './pair-forward.js';
+export { lossForward, PairForward, type TraceOutputs } from './pair-forward.js';
 export { PreferenceEvaluator } from './preference-evaluator.js';
 export { referenceLogps } from './reference-logps.js';
 export {

@@ -141,37 +141,15 @@ async function preferenceTraining(
   config: TrainConfig,
   deps: TrainingDataDeps,
 ): Promise<TrainingData> {
-  const { model, backend, peft } = deps;
   const settings = dpoSettings(config);
-  const data = await loadPreferenceData(config, settings, {
-    container: deps.container,
-    tokenizer: deps.tokenizer,
-    baseDir: deps.configDir,
-    tokenizerDir: deps.folder,
-  });
-  let trainReference: Float64Array | undefined;
-  let evalReference: Float64Array | undefined;
-  if (settings.precompute_ref_log_probs && !settings.reference_free) {
-    const pass = (batches: BatchPlan | undefined, pairs: number) =>
-      batches && referenceLogps({ model, backend, peft, batches, pairs });
-    trainReference = await pass(data.trainInOrder(), data.trainPairs.length);
-    evalReference = await pass(data.eval(), data.evalPairs.length);
-    deps.logger.info(
-      `dpo: reference log-probs precomputed for ${data.trainPairs.length + data.evalPairs.length} pairs`,
-    );
-  }
-  const evalBatches = data.eval(evalReference);
-  const evaluator = evalBatches && new PreferenceEvaluator({ model, backend, settings, peft });
-  return {
-    stats: data.stats,
-    template: data.template,
-    trainData: (epoch) => data.train(epoch, trainReference),
-    evaluate:
-      evaluator &&
-      (async () => ({ metrics: await evaluator.evaluate(evalBatches, data.evalPairs.length) })),
+  const data = await loadPreferenceData(config, settings, dataDeps(deps));
+  return referencedTraining(data, deps, {
+    name: 'dpo',
+    precompute: settings.precompute_ref_log_probs && !settings.reference_free,
+    counts: [data.trainPairs.length, data.evalPairs.length],
+    evaluator: () => new PreferenceEvaluator({ ...deps, settings }),
     computeLoss: dpoLoss(settings),
-    dispose: () => evaluator?.dispose(),
-  };
+  });
 }
 
 /**
@@ -183,36 +161,79 @@ async function unpairedTraining(
   config: TrainConfig,
   deps: TrainingDataDeps,
 ): Promise<TrainingData> {
-  const { model, backend, peft } = deps;
   const settings = ktoSettings(config);
-  const data = await loadUnpairedData(config, settings, {
+  const data = await loadUnpairedData(config, settings, dataDeps(deps));
+  return referencedTraining(data, deps, {
+    name: 'kto',
+    precompute: settings.precompute_ref_log_probs,
+    counts: [data.trainExamples.length, data.evalExamples.length],
+    evaluator: () => new KtoEvaluator({ ...deps, settings }),
+    computeLoss: ktoLoss(settings),
+    outputLogs: ktoLogs,
+  });
+}
+
+function dataDeps(deps: TrainingDataDeps) {
+  return {
     container: deps.container,
     tokenizer: deps.tokenizer,
     baseDir: deps.configDir,
     tokenizerDir: deps.folder,
-  });
+  };
+}
+
+/** DPO's and KTO's data: batches that may carry precomputed reference log-probs. */
+interface ReferencedData {
+  readonly stats: DataStats;
+  readonly template: TemplateFingerprint;
+  train(epoch: number, reference?: Float64Array): BatchPlan;
+  trainInOrder(): BatchPlan;
+  eval(reference?: Float64Array): BatchPlan | undefined;
+}
+
+/**
+ * A preference trainer's run on `data`: with `precompute`, one pass over the training and the eval
+ * items (`counts`) with the reference model first (the base with the adapter disabled, or the
+ * initial weights); the evaluator scores the eval batches.
+ */
+async function referencedTraining(
+  data: ReferencedData,
+  deps: TrainingDataDeps,
+  opts: {
+    readonly name: string;
+    readonly precompute: boolean;
+    readonly counts: readonly [number, number];
+    readonly evaluator: () => {
+      evaluate(batches: BatchPlan, count: number): Promise<Record<string, number>>;
+      dispose(): void;
+    };
+    readonly computeLoss: ComputeLossWithOutputs;
+    readonly outputLogs?: OutputLogs;
+  },
+): Promise<TrainingData> {
+  const { model, backend, peft } = deps;
+  const [trainCount, evalCount] = opts.counts;
   let trainReference: Float64Array | undefined;
   let evalReference: Float64Array | undefined;
-  if (settings.precompute_ref_log_probs) {
+  if (opts.precompute) {
     const pass = (batches: BatchPlan | undefined, pairs: number) =>
       batches && referenceLogps({ model, backend, peft, batches, pairs });
-    trainReference = await pass(data.trainInOrder(), data.trainExamples.length);
-    evalReference = await pass(data.eval(), data.evalExamples.length);
+    trainReference = await pass(data.trainInOrder(), trainCount);
+    evalReference = await pass(data.eval(), evalCount);
     deps.logger.info(
-      `kto: reference log-probs precomputed for ${data.trainExamples.length + data.evalExamples.length} examples`,
+      `${opts.name}: reference log-probs precomputed for ${trainCount + evalCount} ${opts.name === 'dpo' ? 'pairs' : 'examples'}`,
     );
   }
   const evalBatches = data.eval(evalReference);
-  const evaluator = evalBatches && new KtoEvaluator({ model, backend, settings, peft });
+  const evaluator = evalBatches && opts.evaluator();
   return {
     stats: data.stats,
     template: data.template,
     trainData: (epoch) => data.train(epoch, trainReference),
     evaluate:
-      evaluator &&
-      (async () => ({ metrics: await evaluator.evaluate(evalBatches, data.evalExamples.length) })),
-    computeLoss: ktoLoss(settings),
-    outputLogs: ktoLogs,
+      evaluator && (async () => ({ metrics: await evaluator.evaluate(evalBatches, evalCount) })),
+    computeLoss: opts.computeLoss,
+    ...(opts.outputLogs && { outputLogs: opts.outputLogs }),
     dispose: () => evaluator?.dispose(),
   };
 }

@@ -1,7 +1,7 @@
 import { type Backend, type CausalLM, HostTensor, type PeftModel, UserError } from '@tunekit/core';
 import type { BatchPlan } from '../data/index.js';
-import { PairForward, REF_LOGPS_INPUT } from '../dpo/index.js';
-import { lossAndOutputs, NUM_ITEMS_INPUT, withoutAdapter } from '../train/index.js';
+import { lossForward, type PairForward, REF_LOGPS_INPUT } from '../dpo/index.js';
+import { NUM_ITEMS_INPUT } from '../train/index.js';
 import type { KtoSettings } from './kto-config.js';
 import { KTO_LABEL_INPUT, KTO_SUMS, ktoLogs, ktoLoss } from './kto-loss.js';
 
@@ -20,26 +20,11 @@ export class KtoEvaluator {
     readonly settings: KtoSettings;
     readonly peft?: PeftModel;
   }) {
-    const { model, peft } = opts;
-    const computeLoss = ktoLoss(opts.settings);
-    this.forward = new PairForward(
-      model,
-      opts.backend,
-      (ctx, { input_ids, position_ids, labels }) => {
-        const forward = () => model.forward(ctx, { input_ids, position_ids }).logits;
-        const numItemsInBatch = labels.builder.input(NUM_ITEMS_INPUT, [], 'f32');
-        const { loss, outputs } = lossAndOutputs(
-          computeLoss({
-            logits: forward(),
-            labels,
-            numItemsInBatch,
-            referenceLogits: peft && (() => withoutAdapter(peft)(forward)),
-          }),
-        );
-        return { loss, ...outputs };
-      },
-      [NUM_ITEMS_INPUT, REF_LOGPS_INPUT, KTO_LABEL_INPUT],
-    );
+    this.forward = lossForward({
+      ...opts,
+      computeLoss: ktoLoss(opts.settings),
+      lossInputs: [REF_LOGPS_INPUT, KTO_LABEL_INPUT],
+    });
   }
 
   /** The metrics over every example of `batches` (`examples` of them), unprefixed (`loss`, `kl`). */

@@ -1,6 +1,6 @@
 import { HostTensor } from '@tunekit/core';
 import { IGNORE_INDEX } from '@tunekit/templates';
-import { type BatchPlan, bucketFor, type TrainBatch } from '../data/index.js';
+import { type BatchPlan, bucketFor, lazyPlan, type TrainBatch } from '../data/index.js';
 import { type Completion, REF_LOGPS_INPUT } from '../dpo/index.js';
 import { KTO_LABEL_INPUT } from './kto-loss.js';
 
@@ -52,19 +52,9 @@ export function unpairedPlan(
   partner: Int32Array,
   opts: UnpairedBatchOptions,
 ): BatchPlan {
-  const batch = (index: number): TrainBatch => {
-    const group = groups[index];
-    if (group === undefined)
-      throw new RangeError(`batch ${index} is out of range: this pass has ${groups.length}`);
-    return collateUnpaired(group, examples, partner, opts);
-  };
-  return {
-    length: groups.length,
-    batch,
-    *[Symbol.iterator]() {
-      for (let i = 0; i < groups.length; i++) yield batch(i);
-    },
-  };
+  return lazyPlan(groups.length, (index) =>
+    collateUnpaired(groups[index], examples, partner, opts),
+  );
 }
 
 /**
