@@ -26,7 +26,8 @@ export interface TrainBatch {
   /**
    * Preference batches: how many pairs they hold. Their 2S rows are S slots of a pair, rows
    * [0, S) the chosen answers and [S, 2S) the rejected ones (TRL's concatenated batch); slots past
-   * the last pair are empty rows. A window's loss is the mean over its pairs.
+   * the last pair are empty rows. A window's loss is the mean over its pairs. KTO batches count
+   * their examples here: rows [0, S) the examples, [S, 2S) their KL rows.
    */
   readonly pairs?: number;
   /**

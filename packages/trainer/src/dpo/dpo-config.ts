@@ -102,12 +102,17 @@ export function dpoSettings(config: DpoFields): DpoSettings {
 }
 
 /**
- * What DPO and KTO cannot combine with: another trainer's loss_type, packed rows (an answer
+ * What DPO and KTO cannot combine with: another trainer's loss_type, KTO's KL estimate a batch of
+ * one example, packed rows (an answer
  * shares its prompt with other rows, TRL does not pack preference data either) and R-Drop (one
  * loss over two passes of the same rows).
  */
 export function refineDpo(
-  config: Pick<DpoFields, 'trainer' | 'loss_type'> & { packing: boolean; rdrop_alpha: number },
+  config: Pick<DpoFields, 'trainer' | 'loss_type'> & {
+    packing: boolean;
+    rdrop_alpha: number;
+    per_device_train_batch_size: number;
+  },
   ctx: z.RefinementCtx,
 ): void {
   const { trainer } = config;
@@ -118,6 +123,18 @@ export function refineDpo(
       code: 'custom',
       path: ['loss_type'],
       message: `trainer: ${trainer} takes ${types.join(', ')}`,
+    });
+  // TRL refuses it too: a batch of one pairs its prompt with its own answer, so KL = reward
+  if (
+    trainer === 'kto' &&
+    config.loss_type !== 'apo_zero_unpaired' &&
+    config.per_device_train_batch_size < 2
+  )
+    ctx.addIssue({
+      code: 'custom',
+      path: ['per_device_train_batch_size'],
+      message:
+        'trainer: kto estimates its KL term from the other examples of a batch; it needs 2 or more',
     });
   if (config.packing)
     ctx.addIssue({

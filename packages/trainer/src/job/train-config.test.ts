@@ -77,6 +77,9 @@ describe('trainConfigSchema', () => {
       'loss_type: trainer: kto takes kto, apo_zero_unpaired',
       'packing: trainer: kto batches whole examples; set packing: false',
     ]);
+    expect(
+      issues({ model: 'm', train: 'u.jsonl', trainer: 'kto', per_device_train_batch_size: 1 }),
+    ).toEqual([expect.stringMatching(/^per_device_train_batch_size: trainer: kto estimates/)]);
     expect(issues({ model: 'm', train: 'u.jsonl', desirable_weight: 0 })).toEqual([
       expect.stringMatching(/^desirable_weight: /),
     ]);
