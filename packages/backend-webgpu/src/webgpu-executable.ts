@@ -4,10 +4,14 @@ import {
   type Graph,
   HostTensor,
   type RunOptions,
+  sizeOf,
   UserError,
 } from '@tunekit/core';
 import { BindGroups } from './bind-groups.js';
+import { convertStorage } from './convert-storage.js';
 import { deviceBytes, fromWords, toWords } from './host-data.js';
+import { packHalves } from './host-halves.js';
+import { halfBytes } from './kernels/half.js';
 import type { PipelineCache } from './pipeline-cache.js';
 import type { CompiledGraph, Slot } from './plan/compile-graph.js';
 import { ReadBackPool } from './read-back.js';
@@ -36,6 +40,8 @@ export class WebGpuExecutable implements Executable {
   private readonly bindGroups: BindGroups;
   private readonly readBack: ReadBackPool;
   private readonly updated: ReadonlySet<string>;
+  /** For the kernels that convert a fed tensor's storage (convert-storage.ts). */
+  private readonly pipelineCache: PipelineCache;
   /** Pipeline creation reports errors asynchronously; the first run says them. */
   private readonly compileError: Promise<GPUError | null>;
 
@@ -47,12 +53,13 @@ export class WebGpuExecutable implements Executable {
   ) {
     this.planned = program.buffers.map((size) => device.createBuffer({ size, usage: STORAGE() }));
     this.updated = new Set(graph.updates.map((u) => u.input));
+    this.pipelineCache = pipelines;
     for (const input of program.graph.inputs) {
       if (this.updated.has(input.name)) continue;
-      this.dataBuffers.set(
-        input.name,
-        device.createBuffer({ size: deviceBytes(input.shape), usage: STORAGE() }),
-      );
+      const size = program.halfInputs.has(input.name)
+        ? halfBytes(sizeOf(input.shape))
+        : deviceBytes(input.shape);
+      this.dataBuffers.set(input.name, device.createBuffer({ size, usage: STORAGE() }));
     }
     this.uniforms = program.steps.map(({ kernel }) => {
       if (!kernel.params) return undefined;
@@ -78,13 +85,14 @@ export class WebGpuExecutable implements Executable {
     const outputs = fetch.map((name) => this.outputNode(name));
     const fed = this.bindFeeds(feeds);
     const { graph, steps, slots } = this.program;
+    this.device.pushErrorScope('validation');
+    const encoder = this.device.createCommandEncoder();
+    const replaced = this.matchStorage(feeds, fed, encoder);
     const bufferOf = (id: number): GPUBuffer => {
       const slot = slots[id] as Slot; // every output and update is planned
       return 'fed' in slot ? (fed.get(slot.fed) as GPUBuffer) : this.planned[slot.buffer];
     };
-    this.device.pushErrorScope('validation');
     const groups = this.bindGroups.forRun(fed);
-    const encoder = this.device.createCommandEncoder();
     const pass = encoder.beginComputePass();
     for (const [k, { kernel }] of steps.entries()) {
       pass.setPipeline(this.pipelines[k]);
@@ -106,6 +114,7 @@ export class WebGpuExecutable implements Executable {
       encoder.copyBufferToBuffer(bufferOf(id), 0, staging as GPUBuffer, offsets[k], bytes);
     }
     this.device.queue.submit([encoder.finish()]);
+    for (const b of replaced) b.destroy();
     const submitted = this.device.popErrorScope();
     const mapped = staging?.mapAsync(GPUMapMode.READ);
     // the submission is queued; from here on the run only waits for its outputs
@@ -163,8 +172,11 @@ export class WebGpuExecutable implements Executable {
             `input '${input.name}' is updated in place: feed a device tensor (backend.upload)`,
           );
         const buffer = this.dataBuffers.get(input.name) as GPUBuffer; // made for every non-updated input
+        const words = this.program.halfInputs.has(input.name)
+          ? packHalves(feed.toFloat64())
+          : toWords(feed);
         // host arrays are never shared buffers; lib.dom's writeBuffer takes only ArrayBuffer views
-        this.device.queue.writeBuffer(buffer, 0, toWords(feed) as Uint32Array<ArrayBuffer>);
+        this.device.queue.writeBuffer(buffer, 0, words as Uint32Array<ArrayBuffer>);
         bound.set(input.name, buffer);
       } else if (feed instanceof WebGpuDeviceTensor) {
         bound.set(input.name, feed.buffer);
@@ -175,6 +187,26 @@ export class WebGpuExecutable implements Executable {
       }
     }
     return bound;
+  }
+
+  /**
+   * Converts each fed device tensor held otherwise than this graph stores it (f32 words or f16
+   * halves) and rebinds its new buffer; returns the old buffers.
+   */
+  private matchStorage(
+    feeds: Readonly<Record<string, Feed>>,
+    fed: Map<string, GPUBuffer>,
+    encoder: GPUCommandEncoder,
+  ): GPUBuffer[] {
+    const replaced: GPUBuffer[] = [];
+    for (const input of this.program.graph.inputs) {
+      const feed = feeds[input.name];
+      const halves = this.program.halfInputs.has(input.name);
+      if (!(feed instanceof WebGpuDeviceTensor) || feed.halves === halves) continue;
+      replaced.push(convertStorage(this.device, this.pipelineCache, encoder, feed, halves));
+      fed.set(input.name, feed.buffer);
+    }
+    return replaced;
   }
 
   private outputNode(name: string): number {
