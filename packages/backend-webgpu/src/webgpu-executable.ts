@@ -94,8 +94,11 @@ export class WebGpuExecutable implements Executable {
     };
     const groups = this.bindGroups.forRun(fed);
     const pass = encoder.beginComputePass();
+    let current: GPUComputePipeline | undefined;
     for (const [k, { kernel }] of steps.entries()) {
-      pass.setPipeline(this.pipelines[k]);
+      // consecutive dispatches often share a pipeline (one in six in a LoRA step)
+      if (this.pipelines[k] !== current) pass.setPipeline(this.pipelines[k]);
+      current = this.pipelines[k];
       pass.setBindGroup(0, groups[k]);
       pass.dispatchWorkgroups(...kernel.workgroups);
     }
