@@ -1,5 +1,6 @@
 import type { FusedOpName, PrimitiveOpName } from '@tunekit/core';
 import { ELEMENTWISE } from './elementwise.js';
+import { flashAttention } from './fused/flash-attention.js';
 import { rmsNorm } from './fused/rms-norm.js';
 import { rope } from './fused/rope.js';
 import { logSoftmax, softmax } from './fused/softmax.js';
@@ -34,4 +35,5 @@ export const KERNELS: { readonly [K in PrimitiveOpName]: Entry<K> } & {
   log_softmax: logSoftmax,
   rms_norm: rmsNorm,
   rope,
+  flash_attention: flashAttention,
 };
