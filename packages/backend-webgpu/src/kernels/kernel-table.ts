@@ -1,6 +1,7 @@
 import type { FusedOpName, PrimitiveOpName } from '@tunekit/core';
 import { ELEMENTWISE } from './elementwise.js';
 import { flashAttention } from './fused/flash-attention.js';
+import { flashAttentionBackward } from './fused/flash-attention-backward.js';
 import { rmsNorm } from './fused/rms-norm.js';
 import { rope } from './fused/rope.js';
 import { logSoftmax, softmax } from './fused/softmax.js';
@@ -36,4 +37,5 @@ export const KERNELS: { readonly [K in PrimitiveOpName]: Entry<K> } & {
   rms_norm: rmsNorm,
   rope,
   flash_attention: flashAttention,
+  flash_attention_backward: flashAttentionBackward,
 };

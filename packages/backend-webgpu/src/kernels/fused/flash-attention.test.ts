@@ -45,6 +45,7 @@ const CASES: OpCase[] = [
 describe('flash-attention kernels', () => {
   it('are in the kernel table', () => {
     expect(KERNELS.flash_attention).toBeTypeOf('function');
+    expect(KERNELS.flash_attention_backward).toBeTypeOf('function');
   });
   for (const c of CASES) {
     it(`${c.name}: forward and gradients match the reference`, async () => {
