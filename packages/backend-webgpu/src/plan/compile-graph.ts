@@ -1,7 +1,7 @@
 import { decompose, type Graph, type OpName, UserError } from '@tunekit/core';
 import { deviceBytes } from '../host-data.js';
-import type { Kernel } from '../kernels/kernel.js';
-import { ALIAS, FED, KERNELS } from '../kernels/kernel-table.js';
+import type { Kernel, KernelFeatures } from '../kernels/kernel.js';
+import { ALIAS, FED, hasKernel, KERNELS } from '../kernels/kernel-table.js';
 import { planBuffers } from './buffer-plan.js';
 import { checkLimits, type KernelLimits } from './check-limits.js';
 import { liveNodes } from './live-nodes.js';
@@ -23,10 +23,15 @@ export interface CompiledGraph {
 /**
  * Lowers a graph to WGSL dispatches and plans its buffers: fused ops without a kernel are
  * decomposed, nodes nothing reads are dropped, reshapes alias their input, and every other value
- * gets a buffer by liveness (buffer-plan.ts). Kernels are checked against the adapter's limits.
+ * gets a buffer by liveness (buffer-plan.ts). Kernels are checked against the adapter's limits and
+ * use the optional features it has (subgroups).
  */
-export function compileGraph(source: Graph, limits: KernelLimits): CompiledGraph {
-  const graph = decompose(source, (op) => KERNELS[op] !== undefined);
+export function compileGraph(
+  source: Graph,
+  limits: KernelLimits,
+  features: KernelFeatures = { subgroups: false },
+): CompiledGraph {
+  const graph = decompose(source, hasKernel);
   const live = liveNodes(graph);
   const n = graph.nodes.length;
   const root = Int32Array.from({ length: n }, (_, i) => i);
@@ -41,8 +46,8 @@ export function compileGraph(source: Graph, limits: KernelLimits): CompiledGraph
     if (entry === ALIAS) root[node.id] = root[node.inputs[0]];
     if (entry === FED || entry === ALIAS) continue;
     const inputs = node.inputs.map((i) => graph.nodes[i]);
-    const lower = entry as (node: unknown, inputs: unknown) => Kernel[];
-    for (const kernel of lower(node, inputs)) {
+    const lower = entry as (node: unknown, inputs: unknown, features: KernelFeatures) => Kernel[];
+    for (const kernel of lower(node, inputs, features)) {
       checkLimits(kernel, node, limits);
       steps.push({ node: node.id, kernel });
     }

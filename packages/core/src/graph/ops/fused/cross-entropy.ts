@@ -94,13 +94,18 @@ export const crossEntropy = {
     const target = eps > 0 ? onehot.mul(1 - eps).add(eps / logits.dim(-1)) : onehot;
     return [ops.softmax(logits, -1).sub(target).mul(w.unsqueeze(-1)), null];
   },
-  decompose([logits, labels], { ignore_index, label_smoothing: eps, reduction }) {
+  // 'mean' and 'sum' reduce the op's own 'none' rows, so a backend with a row kernel keeps those
+  decompose([logits, labels], attrs) {
+    const { ignore_index, label_smoothing: eps, reduction } = attrs;
+    if (reduction !== 'none') {
+      const loss = logits.builder
+        .apply('cross_entropy', [logits, labels], { ...attrs, reduction: 'none' })
+        .sum();
+      return reduction === 'sum' ? loss : loss.div(validRows(labels, ignore_index, logits).sum());
+    }
     const logp = logSoftmaxOf(logits, -1);
-    const valid = validRows(labels, ignore_index, logits);
     let loss = logp.mul(oneHot(labels, logits)).sum(-1).neg();
     if (eps > 0) loss = loss.mul(1 - eps).add(logp.mean(-1).neg().mul(eps));
-    loss = loss.mul(valid);
-    if (reduction === 'none') return loss;
-    return reduction === 'sum' ? loss.sum() : loss.sum().div(valid.sum());
+    return loss.mul(validRows(labels, ignore_index, logits));
   },
 } satisfies OpDef<'cross_entropy'>;
