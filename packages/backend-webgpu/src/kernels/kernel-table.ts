@@ -1,6 +1,7 @@
 import type { FusedOpName, Node, OpName, PrimitiveOpName } from '@tunekit/core';
 import { ELEMENTWISE } from './elementwise.js';
 import { crossEntropy, keepCrossEntropy } from './fused/cross-entropy.js';
+import { crossEntropyBackward } from './fused/cross-entropy-backward.js';
 import { flashAttention } from './fused/flash-attention.js';
 import { flashAttentionBackward } from './fused/flash-attention-backward.js';
 import { rmsNorm } from './fused/rms-norm.js';
@@ -40,6 +41,7 @@ export const KERNELS: { readonly [K in PrimitiveOpName]: Entry<K> } & {
   flash_attention: flashAttention,
   flash_attention_backward: flashAttentionBackward,
   cross_entropy: crossEntropy,
+  cross_entropy_backward: crossEntropyBackward,
 };
 
 /** Fused ops whose kernel takes some attributes only; core decomposes the other nodes. */

@@ -101,6 +101,18 @@ describe('cross_entropy', () => {
     }
   });
 
+  it('cross_entropy_backward: reference kernel equals its decomposition', async () => {
+    for (const [name, opts, labels] of configs) {
+      const attrs = { ignore_index: -100, label_smoothing: 0, reduction: 'mean' as const, ...opts };
+      const dy: Spec = { shape: attrs.reduction === 'none' ? [4] : [] };
+      const backward = (x: Tensor, y: Tensor, d: Tensor) =>
+        x.builder.apply('cross_entropy_backward', [x, y, d], attrs);
+      const r = await decompositionError(backward, [{ shape: [4, 5] }, labels, dy]);
+      expect(r.fusedInside, name).toEqual(['softmax']);
+      expect(r.error, name).toBeLessThan(1e-12);
+    }
+  });
+
   it('passes gradcheck for the logits', async () => {
     for (const [name, opts, labels] of configs) {
       const r = await gradcheck(ce(opts), [{ shape: [4, 5] }, labels]);

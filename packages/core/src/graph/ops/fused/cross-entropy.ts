@@ -8,12 +8,12 @@ import { logSoftmaxOf } from './log-softmax.js';
 const REDUCTIONS = ['mean', 'sum', 'none'];
 
 /** For labels [N]: 1 on rows that count, 0 on rows labelled ignore_index, in `dtype`. */
-function validRows(labels: Tensor, ignoreIndex: number, like: Tensor): Tensor {
+export function validRows(labels: Tensor, ignoreIndex: number, like: Tensor): Tensor {
   return ops.where(labels.equal(ignoreIndex), 0, like.builder.scalar(1, like.dtype));
 }
 
 /** For labels [N] and C classes: the one-hot [N, C] in `like`'s dtype (all zeros for an ignored row). */
-function oneHot(labels: Tensor, like: Tensor): Tensor {
+export function oneHot(labels: Tensor, like: Tensor): Tensor {
   const classes = labels.builder.arange(like.dim(-1), labels.dtype);
   return labels.unsqueeze(-1).equal(classes).cast(like.dtype);
 }
@@ -83,16 +83,8 @@ export const crossEntropy = {
     else y[0] = reduction === 'sum' ? total : total / count;
     return y;
   },
-  // d logits = (softmax(logits) - target) * w, with target = (1 - eps) onehot + eps / C and
-  // w = dy on rows that count (divided by their number for 'mean'), 0 on ignored rows. With no row
-  // counting, 'mean' gives zero gradients, as PyTorch's backward does.
-  vjp({ dy, inputs: [logits, labels], attrs: { ignore_index, label_smoothing: eps, reduction } }) {
-    const valid = validRows(labels, ignore_index, logits);
-    let w = valid.mul(dy);
-    if (reduction === 'mean') w = w.div(valid.sum().maximum(1));
-    const onehot = oneHot(labels, logits);
-    const target = eps > 0 ? onehot.mul(1 - eps).add(eps / logits.dim(-1)) : onehot;
-    return [ops.softmax(logits, -1).sub(target).mul(w.unsqueeze(-1)), null];
+  vjp({ dy, inputs: [logits, labels], attrs }) {
+    return [logits.builder.apply('cross_entropy_backward', [logits, labels, dy], attrs), null];
   },
   // 'mean' and 'sum' reduce the op's own 'none' rows, so a backend with a row kernel keeps those
   decompose([logits, labels], attrs) {
