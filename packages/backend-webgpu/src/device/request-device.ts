@@ -19,12 +19,14 @@ export interface GpuContext {
   readonly adapterInfo: string;
   /** Whether kernels may use subgroup operations (the device has the `subgroups` feature). */
   readonly subgroups: boolean;
+  /** The device was created with `shader-f16` (WGSL `enable f16`): the adapter offers it. */
+  readonly shaderF16: boolean;
 }
 
 /**
  * A WebGPU device: `navigator.gpu` in a browser, else the `webgpu` npm package (Dawn) in Node.
  * Requests the adapter's own limits, so kernels may use all it offers (storage buffers per stage,
- * workgroup memory); the compiler checks each kernel against them.
+ * workgroup memory), and `shader-f16` where it has it; the compiler checks each kernel against them.
  */
 export async function requestGpu(opts: DeviceOptions = {}): Promise<GpuContext> {
   const gpu = await gpuOf(opts);
@@ -37,20 +39,23 @@ export async function requestGpu(opts: DeviceOptions = {}): Promise<GpuContext> 
     'maxBufferSize',
   ] as const;
   const requiredLimits = Object.fromEntries(required.map((k) => [k, adapter.limits[k]]));
+  const shaderF16 = adapter.features.has('shader-f16');
   const subgroups =
     opts.subgroups !== false &&
     adapter.features.has('subgroups') &&
     gpu.wgslLanguageFeatures.has('subgroup_id');
-  const device = await adapter.requestDevice({
-    requiredLimits,
-    requiredFeatures: subgroups ? ['subgroups' as GPUFeatureName] : [],
-  });
+  const requiredFeatures: GPUFeatureName[] = [
+    ...(shaderF16 ? ['shader-f16' as const] : []),
+    ...(subgroups ? ['subgroups' as GPUFeatureName] : []),
+  ];
+  const device = await adapter.requestDevice({ requiredLimits, requiredFeatures });
   const info = adapter.info;
   return {
     device,
     limits: device.limits,
     adapterInfo: [info.vendor, info.architecture, info.description].filter(Boolean).join(' '),
     subgroups,
+    shaderF16: device.features.has('shader-f16'),
   };
 }
 

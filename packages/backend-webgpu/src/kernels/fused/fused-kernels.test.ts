@@ -38,7 +38,9 @@ describe('fused kernels on lanes longer than a workgroup', () => {
       // SwiftShader has subgroups, so both reduction paths run there
       if (process.env.VK_ICD_FILENAMES === SWIFTSHADER_ICD)
         expect(backend.gpu.subgroups).toBe(subgroups);
-      const { steps } = compileGraph(graph, backend.gpu.limits, backend.gpu);
+      const { steps } = compileGraph(graph, backend.gpu.limits, {
+        subgroups: backend.gpu.subgroups,
+      });
       const reductions = steps.filter((s) => s.kernel.source.includes('fn wg_sum'));
       expect(reductions).toHaveLength(5);
       for (const { kernel } of reductions)
