@@ -79,3 +79,35 @@ for (const [task, make] of Object.entries(TASKS)) {
     await writeFile(`${path}.manifest.json`, `${JSON.stringify(manifest, null, 2)}\n`);
   }
 }
+
+// intent: which of the three tasks a user's message asks for, {"text": question, "label": task},
+// for a classification head (`score`) on the same model; 64 training and 16 eval messages per task.
+const INTENT_SIZE = { train: 64, eval: 16 };
+const intentRandom = seeded(SEED + 1);
+for (const [split, size] of Object.entries(INTENT_SIZE)) {
+  const records = [];
+  for (const [task, make] of Object.entries(TASKS))
+    for (let i = 0; i < size; i++) {
+      const [a, b] = [Math.floor(intentRandom() * 50), Math.floor(intentRandom() * 50)];
+      records.push(JSON.stringify({ text: make(a, b)[0], label: task }));
+    }
+  const text = `${records.join('\n')}\n`;
+  const path = join(dir, `intent-${split}.jsonl`);
+  await writeFile(path, text);
+  const manifest = {
+    tunekit_data_manifest: 1,
+    file: basename(path),
+    sha256: createHash('sha256').update(text).digest('hex'),
+    records: records.length,
+    format: 'classification',
+    created_at: new Date().toISOString(),
+    command: COMMAND,
+    inputs: [],
+    details: {
+      generator: 'examples/multitask/make-data.mjs',
+      seed: SEED + 1,
+      task: `intent: the task a message asks for (${Object.keys(TASKS).join(', ')}), labelled by name`,
+    },
+  };
+  await writeFile(`${path}.manifest.json`, `${JSON.stringify(manifest, null, 2)}\n`);
+}

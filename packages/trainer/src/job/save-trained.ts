@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   atomicWrite,
-  type CausalLM,
   DEFAULT_ADAPTER,
   HF_COMPANION_FILES,
   HF_WEIGHTS_FILE,
@@ -10,6 +9,7 @@ import {
   type PeftModel,
   readHfConfig,
   readOptionalJsonObject,
+  type TaskModel,
   TOKENIZER_CONFIG_FILE,
   writeModelFolder,
 } from '@tunekit/core';
@@ -22,7 +22,7 @@ export const SAVED_FILES = [...ADAPTER_FILES, HF_WEIGHTS_FILE, HF_WEIGHTS_INDEX_
 
 export interface SaveTrainedOptions {
   readonly dir: string;
-  readonly model: CausalLM;
+  readonly model: TaskModel;
   /** The adapter to save; absent: the whole model (full fine-tuning). */
   readonly peft?: PeftModel;
   /** The base model folder: its config, tokenizer and generation files. */

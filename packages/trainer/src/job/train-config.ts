@@ -6,6 +6,7 @@ import { dpoFields, refineDpo } from '../dpo/index.js';
 import { DEFAULT_EVAL_MAX_NEW_TOKENS } from '../eval/index.js';
 import { trainingArgumentsSchema } from '../train/index.js';
 import { adaptersSectionSchema } from './adapters-section.js';
+import { refineHeads } from './multi-head-config.js';
 import { peftSectionSchema } from './peft-section.js';
 
 /** How evaluations generate answers for exact match, BLEU and ROUGE (always greedy). */
@@ -128,6 +129,7 @@ export function trainConfigSchema(container: DependencyContainer) {
     .superRefine(refineAdapter)
     .superRefine(refineDpo)
     .superRefine(refineTaskHead)
+    .superRefine(refineHeads)
     .transform((config) =>
       config.adapter === 'qlora' ? { ...config, load_in_4bit: true } : config,
     );
