@@ -1,6 +1,7 @@
 import type { NonFiniteOptions } from '../io/index.js';
 import { folderSource, readOptionalJsonObject, readSafetensorsHeader } from '../io/index.js';
 import {
+  type CausalLM,
   type FamilySource,
   type HfConfig,
   loadCausalLM,
@@ -26,21 +27,34 @@ export async function loadModelForAdapter(
   opts: NonFiniteOptions & { readonly families?: FamilySource },
 ): Promise<TaskModel> {
   const source = folderSource(adapter);
-  const adapterConfig = await readOptionalJsonObject(ADAPTER_CONFIG_FILE, source);
-  const taskType = adapterConfig?.task_type;
+  const taskType = (await readOptionalJsonObject(ADAPTER_CONFIG_FILE, source))?.task_type;
   if (taskType === 'FEATURE_EXTRACTION') return (await loadEmbeddingModel(dir, opts)).model;
-  const header = async () => readSafetensorsHeader(source.pathOf(ADAPTER_WEIGHTS_FILE));
   if (taskType === 'SEQ_CLS') {
-    const score = (await header()).tensors.get(peftKey(`${SCORE_HEAD}.weight`));
+    const header = await readSafetensorsHeader(source.pathOf(ADAPTER_WEIGHTS_FILE));
+    const score = header.tensors.get(peftKey(`${SCORE_HEAD}.weight`));
     return (await loadSequenceClassifier(dir, { ...opts, numLabels: score?.shape[0] })).model;
   }
   const { model, config } = await loadCausalLM(dir, opts);
-  const saved = adapterConfig?.modules_to_save;
+  return withAdapterHeads(model, config, adapter);
+}
+
+/**
+ * `model` with the extra heads a multi-head run saved in `adapter` (its `modules_to_save` that the
+ * model lacks, each a Linear sized by its saved weight) on the same trunk, so that the adapter
+ * loads onto it; `model` itself when there are none.
+ */
+export async function withAdapterHeads(
+  model: CausalLM,
+  config: HfConfig,
+  adapter: string,
+): Promise<CausalLM> {
+  const source = folderSource(adapter);
+  const saved = (await readOptionalJsonObject(ADAPTER_CONFIG_FILE, source))?.modules_to_save;
   const names = Array.isArray(saved) ? saved.filter((n): n is string => typeof n === 'string') : [];
   const own = new Set(model.namedModules().map(([path]) => path));
   const extra = names.filter((name) => !own.has(name));
   if (extra.length === 0) return model;
-  const { tensors } = await header();
+  const { tensors } = await readSafetensorsHeader(source.pathOf(ADAPTER_WEIGHTS_FILE));
   const heads = extra.flatMap((name) => {
     const weight = tensors.get(peftKey(`${name}.weight`));
     return weight?.shape.length === 2 ? [{ name, numLabels: weight.shape[0] }] : [];

@@ -26,6 +26,7 @@ import { ClassifierEvaluation } from './classification-job.js';
 import type { HeadTaskConfig } from './multi-head-config.js';
 import { type TaskRecord, tasksSectionHtml } from './task-report.js';
 import type { TrainingData } from './training-data.js';
+import type { HeadRecord } from './training-record.js';
 
 /** A classification task on a head of its own: its config and its data. */
 export interface HeadTask {
@@ -60,7 +61,7 @@ export function headSpecs(tasks: readonly HeadTask[]): ClassificationHeadSpec[] 
 }
 
 /** What training_record.json says of each head: its module and transformers' label fields. */
-export function headsRecord(tasks: readonly HeadTask[]): Record<string, unknown> {
+export function headsRecord(tasks: readonly HeadTask[]): Record<string, HeadRecord> {
   return Object.fromEntries(
     tasks.map(({ config, data }) => [
       config.task,
