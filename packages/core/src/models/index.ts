@@ -26,7 +26,12 @@ export {
 } from './load-sequence-classifier.js';
 export * from './mistral/index.js';
 export type { HfConfig, ModelFamily, WeightDims } from './model-family.js';
-export { type ClassificationHeadSpec, MultiHeadModel } from './multi-head-model.js';
+export {
+  type ClassificationHeadSpec,
+  MultiHeadModel,
+  TASK_HEADS_FILE,
+  takeExtraHeads,
+} from './multi-head-model.js';
 export { modelFamiliesPlugin } from './plugin.js';
 export {
   isPrefixKeyValues,

@@ -1,11 +1,33 @@
 import type { Tensor } from '../graph/tensor.js';
 import { Module } from '../nn/module.js';
 import type { TraceContext } from '../nn/trace-context.js';
+import type { HostTensor } from '../tensor/index.js';
 import type { CausalLM, CausalLMInputs, CausalLMOutputs, CausalLMShape } from './causal-lm.js';
 import type { HfConfig } from './model-family.js';
 import { refusePrefixAdapters } from './refuse-prefix-adapters.js';
 import { scoreHead } from './score-head.js';
-import { headOf, type ModelHead } from './task-model.js';
+import { headOf, type ModelHead, type TaskModel } from './task-model.js';
+
+/**
+ * The extra heads of a multi-head model saved as a whole model (merged, or fully fine-tuned), under
+ * their model names (`score.weight`): the model folder holds the causal LM, which transformers and
+ * tunekit load without them, and this file's `score.weight` loads into `*ForSequenceClassification`
+ * (`load_state_dict(strict=False)`).
+ */
+export const TASK_HEADS_FILE = 'task_heads.safetensors';
+
+/** The weights of `model`'s heads besides its default one, taken out of `weights`. */
+export function takeExtraHeads(
+  model: TaskModel,
+  weights: Map<string, HostTensor>,
+): Map<string, HostTensor> {
+  const prefixes = model.heads.slice(1).map((head) => `${head.name}.`);
+  const taken = new Map(
+    [...weights].filter(([name]) => prefixes.some((prefix) => name.startsWith(prefix))),
+  );
+  for (const name of taken.keys()) weights.delete(name);
+  return taken;
+}
 
 /** A classification head to add to a causal LM: its module name and its classes. */
 export interface ClassificationHeadSpec {

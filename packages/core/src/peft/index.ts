@@ -33,7 +33,6 @@ export {
   type MergePluginLists,
   type MergePlugins,
   mergeAdapterIntoFolder,
-  TASK_HEADS_FILE,
 } from './merge-folder.js';
 export { copyModule } from './module-copy.js';
 export { ModuleDict } from './module-dict.js';

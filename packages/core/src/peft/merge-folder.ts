@@ -13,20 +13,13 @@ import {
   SAFETENSORS_DTYPES,
   writeModelFolder,
 } from '../io/index.js';
-import { type FamilySource, headOf } from '../models/index.js';
+import { type FamilySource, headOf, TASK_HEADS_FILE, takeExtraHeads } from '../models/index.js';
 import { resolveAllOf, TOKENS } from '../plugin/index.js';
 import { HostTensor } from '../tensor/index.js';
 import type { LinearDispatcher } from './linear-dispatcher.js';
 import type { PeftMethod } from './peft-method.js';
 import { PeftModel } from './peft-model.js';
 import { loadModelForAdapter, mergedTaskConfig } from './task-model.js';
-
-/**
- * The extra heads of a merged multi-head model (a `score` head per classification task), under
- * their model names (`score.weight`): transformers loads the merged folder as `*ForCausalLM`, and
- * this file's `score.weight` into `*ForSequenceClassification` (`load_state_dict(strict=False)`).
- */
-export const TASK_HEADS_FILE = 'task_heads.safetensors';
 
 /** Tokenizer files an adapter folder may carry (with the chat template it was trained with). */
 const ADAPTER_TOKENIZER_FILES = [
@@ -113,12 +106,8 @@ export async function mergeAdapterIntoFolder(opts: MergeAdapterOptions): Promise
   const record = await readOptionalJsonObject('training_record.json', adapter);
   const taskConfig = mergedTaskConfig(config, taskType, headOf(model).size, record ?? undefined);
   // the extra heads of a multi-head model go beside the merged causal LM, which loads without them
-  const extraHeads = model.heads.slice(1).map((head) => `${head.name}.`);
-  const headWeights = new Map(
-    [...weights].filter(([name]) => extraHeads.some((prefix) => name.startsWith(prefix))),
-  );
-  for (const name of headWeights.keys()) weights.delete(name);
-  if (headWeights.size > 0) extraFiles[TASK_HEADS_FILE] = encodeSafetensors(headWeights);
+  const heads = takeExtraHeads(model, weights);
+  if (heads.size > 0) extraFiles[TASK_HEADS_FILE] = encodeSafetensors(heads);
   const outConfig = opts.dtype
     ? { ...taskConfig, torch_dtype: MERGE_DTYPES[opts.dtype] }
     : taskConfig;
