@@ -193,6 +193,10 @@ async function trainClaimed(
     const model: TaskModel = lm ?? (await (head as TaskHead).loadModel(folder, loadOptions));
     print(`model: ${folder} (${modelType ?? 'unknown type'}) on backend ${backend.id}`);
     if (quantization) print(describeQuantization(quantization, backend.id));
+    if (headTasks.length > 0)
+      print(
+        `heads: lm_head, ${headTasks.map((t) => `${t.config.module} (task ${t.config.task}, ${t.data.labels.numLabels} labels)`).join(', ')}`,
+      );
     let peft: PeftModel | undefined;
     if (config.peft) {
       // each extra head trains in full and is saved with the adapter, as PEFT's modules_to_save
