@@ -75,10 +75,10 @@ function walk(
 /**
  * Orders the rest of the backward pass after the gradients a layer (`GraphBuilder.layer`, a
  * decoder layer) gave its parameters: the cotangents it sends on pass an optimization barrier on
- * them.
- * onnxruntime's schedule is a depth-first walk from the outputs, which runs the chain of
+ * them. onnxruntime's schedule is a depth-first walk from the outputs, which runs the chain of
  * activation cotangents down to the first layer before any weight gradient beside it, so every
- * layer's recomputed activations and cotangents would stay alive until the end of the backward.
+ * layer's recomputed activations and cotangents would otherwise stay alive to the end of the
+ * backward (bench/README.md, "Gradient checkpointing").
  */
 function leaveLayer(
   cot: Map<number, Tensor>,
