@@ -88,7 +88,7 @@ export function buildTrainStep(loss: Tensor, opts: TrainStepOptions): TrainStep 
   const all = paramInputs.map((i) => b.tensorOf(i.node));
   // as in PyTorch, a parameter the loss does not depend on has no gradient and is not stepped
   const raw = grad(loss, all);
-  const used = new Map<string, { param: Tensor; grad: Tensor }>();
+  const used = new Map<string, Used>();
   paramInputs.forEach((input, k) => {
     const g = raw[k];
     if (g) used.set(input.name, { param: all[k], grad: g });
@@ -174,7 +174,11 @@ export function buildTrainStep(loss: Tensor, opts: TrainStepOptions): TrainStep 
   return done({ loss, grad_norm: norm }, updates, [...scalars.keys()]);
 }
 
-type Used = { param: Tensor; grad: Tensor };
+/** A trained parameter's tensor and its gradient. */
+interface Used {
+  readonly param: Tensor;
+  readonly grad: Tensor;
+}
 
 export function groupIndex(groups: readonly ParamGroup[], name: string): number {
   const g = groups.findIndex((group) => !group.match || group.match(name));
