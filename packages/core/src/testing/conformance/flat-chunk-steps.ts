@@ -53,7 +53,11 @@ export async function accumulatedTinySteps(
   const random = seededRandom(9);
   const shape = [TINY_TRANSFORMER.batch, TINY_TRANSFORMER.seq];
   const batch = () => {
-    const ints = { shape, dtype: 'i32' as const, fill: { ints: [0, TINY_TRANSFORMER.vocab] } };
+    const ints = {
+      shape,
+      dtype: 'i32' as const,
+      fill: { ints: [0, TINY_TRANSFORMER.vocab] as const },
+    };
     return { input_ids: fillInput(ints, random), labels: fillInput(ints, random) };
   };
   const losses: number[] = [];
