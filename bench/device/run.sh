@@ -2,7 +2,8 @@
 # bench/device/run.sh <out-dir>: the webgpu backend on a GPU machine, in one run under 8 minutes.
 # Offline: needs node and the repo's installed node_modules, nothing from the network. Writes into
 # <out-dir>: env.json (GPU, Vulkan driver and loader), conformance.json (vitest's JSON report of
-# the conformance suite and the LoRA loss curve; conformance.out its console), bench-webgpu.jsonl
+# the conformance suite, the LoRA loss curve, f16 weights read as f16 where the GPU has shader-f16
+# and bind groups made once per graph; conformance.out its console), bench-webgpu.jsonl
 # (`pnpm bench -- --backend webgpu` lines, PyTorch-CUDA beside them when torch sees the GPU), a
 # .log per part and summary.json (each part's exit status and seconds; 124: its time box ran out).
 # DEVICE_VK_ICD=<icd.json> forces a Vulkan driver: a dry run on SwiftShader where there is no GPU.
@@ -66,6 +67,7 @@ if [[ -n $icd && -n $loader ]]; then
   # the backend's vitest setup installs nothing when VK_ICD_FILENAMES names a driver
   run_part conformance 150 packages/backend-webgpu "$out/conformance.out" \
     node_modules/.bin/vitest run src/webgpu-conformance.test.ts test/lora-loss-curve.test.ts \
+    src/f16-weights.test.ts src/webgpu-executable.test.ts \
     --reporter=default --reporter=json --outputFile.json="$out/conformance.json"
   # each workload its own bench run, so that one failing or running out of time loses no other
   for w in tiny-lora:40 small-lora:60 smollm135m-lora:180; do

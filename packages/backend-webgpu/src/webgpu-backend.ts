@@ -2,36 +2,50 @@ import {
   type Backend,
   type DeviceTensor,
   type Graph,
-  type HostTensor,
+  HostTensor,
+  sizeOf,
   UserError,
 } from '@tunekit/core';
+import { type F16Weights, type WeightStorage, weightStorage } from './device/f16-weights.js';
 import { type DeviceOptions, type GpuContext, requestGpu } from './device/request-device.js';
 import { deviceBytes, fromWords, toWords } from './host-data.js';
+import { unpackHalves } from './host-halves.js';
+import { halfBytes } from './kernels/half.js';
 import { PipelineCache } from './pipeline-cache.js';
 import { compileGraph } from './plan/compile-graph.js';
 import { WebGpuDeviceTensor } from './webgpu-device-tensor.js';
 import { WebGpuExecutable } from './webgpu-executable.js';
 
-export type WebGpuBackendOptions = DeviceOptions;
+export interface WebGpuBackendOptions extends DeviceOptions {
+  /** Frozen matmul weights in f16 (see F16Weights); default `'off'`. */
+  readonly f16Weights?: F16Weights;
+}
 
 /** Compiles each graph to WGSL kernels and runs it on one WebGPU device. */
 export class WebGpuBackend implements Backend {
   readonly id = 'webgpu';
   private readonly executables = new Set<WebGpuExecutable>();
-  private readonly tensors = new Set<GPUBuffer>();
+  private readonly tensors = new Set<WebGpuDeviceTensor>();
   private readonly pipelines: PipelineCache;
 
-  private constructor(readonly gpu: GpuContext) {
+  private constructor(
+    readonly gpu: GpuContext,
+    /** How frozen weights are stored on this adapter, with the statement saying why. */
+    readonly weights: WeightStorage,
+  ) {
     this.pipelines = new PipelineCache(gpu.device);
   }
 
   /** Requests an adapter and a device; a UserError naming the setting to change when there is none. */
   static async create(opts: WebGpuBackendOptions = {}): Promise<WebGpuBackend> {
-    return new WebGpuBackend(await requestGpu(opts));
+    const gpu = await requestGpu(opts);
+    return new WebGpuBackend(gpu, weightStorage(opts.f16Weights ?? 'off', gpu.shaderF16));
   }
 
   compile(graph: Graph): WebGpuExecutable {
-    const program = compileGraph(graph, this.gpu.limits);
+    const program = compileGraph(graph, this.gpu.limits, {
+      halfWeights: this.weights.halfWeights,
+    });
     const exe = new WebGpuExecutable(graph, program, this.gpu.device, this.pipelines);
     this.executables.add(exe);
     return exe;
@@ -49,8 +63,9 @@ export class WebGpuBackend implements Backend {
       new Uint8Array(words.buffer, words.byteOffset, words.byteLength),
     );
     buffer.unmap();
-    this.tensors.add(buffer);
-    return new WebGpuDeviceTensor(buffer, tensor.shape, tensor.dtype);
+    const uploaded = new WebGpuDeviceTensor(buffer, tensor.shape, tensor.dtype);
+    this.tensors.add(uploaded);
+    return uploaded;
   }
 
   async download(tensor: DeviceTensor): Promise<HostTensor> {
@@ -60,7 +75,8 @@ export class WebGpuBackend implements Backend {
       );
     }
     const { device } = this.gpu;
-    const size = deviceBytes(tensor.shape);
+    const n = sizeOf(tensor.shape);
+    const size = tensor.halves ? halfBytes(n) : deviceBytes(tensor.shape);
     const staging = device.createBuffer({
       size,
       usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
@@ -69,14 +85,17 @@ export class WebGpuBackend implements Backend {
     encoder.copyBufferToBuffer(tensor.buffer, 0, staging, 0, size);
     device.queue.submit([encoder.finish()]);
     await staging.mapAsync(GPUMapMode.READ);
-    const host = fromWords(tensor.dtype, tensor.shape, staging.getMappedRange().slice(0));
+    const words = staging.getMappedRange().slice(0);
+    const host = tensor.halves
+      ? HostTensor.from(tensor.dtype, tensor.shape, unpackHalves(words, n))
+      : fromWords(tensor.dtype, tensor.shape, words);
     staging.destroy();
     return host;
   }
 
   dispose(): void {
     for (const exe of this.executables) exe.dispose();
-    for (const buffer of this.tensors) buffer.destroy();
+    for (const tensor of this.tensors) tensor.buffer.destroy();
     this.executables.clear();
     this.tensors.clear();
     this.gpu.device.destroy();

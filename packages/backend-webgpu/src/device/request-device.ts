@@ -12,12 +12,14 @@ export interface GpuContext {
   readonly device: GPUDevice;
   readonly limits: GPUSupportedLimits;
   readonly adapterInfo: string;
+  /** The device was created with `shader-f16` (WGSL `enable f16`): the adapter offers it. */
+  readonly shaderF16: boolean;
 }
 
 /**
  * A WebGPU device: `navigator.gpu` in a browser, else the `webgpu` npm package (Dawn) in Node.
  * Requests the adapter's own limits, so kernels may use all it offers (storage buffers per stage,
- * workgroup memory); the compiler checks each kernel against them.
+ * workgroup memory), and `shader-f16` where it has it; the compiler checks each kernel against them.
  */
 export async function requestGpu(opts: DeviceOptions = {}): Promise<GpuContext> {
   const adapter = await requestAdapter(opts);
@@ -29,12 +31,15 @@ export async function requestGpu(opts: DeviceOptions = {}): Promise<GpuContext> 
     'maxBufferSize',
   ] as const;
   const requiredLimits = Object.fromEntries(required.map((k) => [k, adapter.limits[k]]));
-  const device = await adapter.requestDevice({ requiredLimits });
+  const shaderF16 = adapter.features.has('shader-f16');
+  const requiredFeatures: GPUFeatureName[] = shaderF16 ? ['shader-f16'] : [];
+  const device = await adapter.requestDevice({ requiredLimits, requiredFeatures });
   const info = adapter.info;
   return {
     device,
     limits: device.limits,
     adapterInfo: [info.vendor, info.architecture, info.description].filter(Boolean).join(' '),
+    shaderF16: device.features.has('shader-f16'),
   };
 }
 

@@ -1,4 +1,5 @@
 import { type Node, type Shape, sizeOf, UserError } from '@tunekit/core';
+import { type HalfRead, halfElement, halfLoad } from './half.js';
 import type { Kernel, Lowering } from './kernel.js';
 import { bindings, broadcastStrides, stored, wgslType } from './wgsl.js';
 
@@ -12,19 +13,61 @@ const BATCH_AXES = 4;
 const range = (n: number) => [...Array(n).keys()];
 
 /**
- * The matmul shader for one operand/result dtype triple. Sizes come from the uniform `p`: m, n,
- * k; the batch axes (left-padded with 1s) and each operand's element strides over them, zero
- * where it broadcasts. Each workgroup stages TILE x TILE blocks of both operands in workgroup
- * memory; each invocation accumulates a PER x PER block of outputs in registers (unrolled).
+ * How a matmul reads one operand: `node`'s buffer, with its last two axes swapped when
+ * `transposed` (the operand is transpose(node), which is then never computed), and stored as f16
+ * halves when `half` says how to read them (see half.ts).
  */
-function matmulSource(a: Node, b: Node, out: Node): string {
+export interface MatmulOperand {
+  readonly node: Node;
+  readonly transposed?: boolean;
+  readonly half?: HalfRead;
+}
+
+/**
+ * Statements loading one element of each operand into the workgroup tiles: `As[r][c]` is
+ * A[row0 + r][k0 + c] and `Bs[r][c]` is B[k0 + r][col0 + c]. A transposed operand is read with
+ * consecutive invocations on its contiguous axis.
+ */
+function tileLoads(a: MatmulOperand, b: MatmulOperand, t: string): string {
+  const load = (x: MatmulOperand, binding: string, index: string) =>
+    x.half ? `${t}(${halfLoad(x.half, binding, index)})` : `${binding}[${index}]`;
+  const aIndex = a.transposed
+    ? 'aBase + (k0 + c) * m + row0 + r'
+    : 'aBase + (row0 + r) * k + k0 + c';
+  const bIndex = b.transposed
+    ? 'bBase + (col0 + c) * k + k0 + r'
+    : 'bBase + (k0 + r) * n + col0 + c';
+  const split = (x: MatmulOperand) =>
+    x.transposed
+      ? `let r = e % ${TILE}u; let c = e / ${TILE}u;`
+      : `let r = e / ${TILE}u; let c = e % ${TILE}u;`;
+  return `{ ${split(a)}
+        var av = ${t}(0);
+        if (row0 + r < m && k0 + c < k) { av = ${load(a, 'x0', aIndex)}; }
+        As[r * ${TILE}u + c] = av; }
+      { ${split(b)}
+        var bv = ${t}(0);
+        if (k0 + r < k && col0 + c < n) { bv = ${load(b, 'x1', bIndex)}; }
+        Bs[r * ${TILE}u + c] = bv; }`;
+}
+
+/**
+ * The matmul shader for one pair of operand reads and the result dtype. Sizes come from the
+ * uniform `p`: m, n, k; the batch axes (left-padded with 1s) and each operand's element strides
+ * over them, zero where it broadcasts. Each workgroup stages TILE x TILE blocks of both operands in
+ * workgroup memory; each invocation accumulates a PER x PER block of outputs in registers
+ * (unrolled), in f32 for float results (f16-stored operands too).
+ */
+export function matmulSource(a: MatmulOperand, b: MatmulOperand, out: Node): string {
   const t = wgslType(out.dtype);
   const perThread = (TILE * TILE) / (THREADS * THREADS);
   const batchAt = (strides: string) =>
     range(BATCH_AXES)
       .map((d) => `bc[${d}] * p.${strides}[${d}]`)
       .join(' + ');
-  return `${bindings([a.dtype, b.dtype], out.dtype)}
+  const enableF16 = a.half === 'f16' || b.half === 'f16' ? 'enable f16;\n' : '';
+  const elements = [a, b].map((x) => (x.half ? halfElement(x.half) : undefined));
+  return `${enableF16}${bindings([a.node.dtype, b.node.dtype], out.dtype, elements)}
 struct Params { mnk: vec4u, dims: vec4u, a_strides: vec4u, b_strides: vec4u }
 @group(0) @binding(3) var<uniform> p: Params;
 var<workgroup> As: array<${t}, ${TILE * TILE}>;
@@ -49,14 +92,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: ve
   for (var k0 = 0u; k0 < k; k0 += ${TILE}u) {
     for (var l = 0u; l < ${perThread}u; l++) {
       let e = tid + l * ${THREADS * THREADS}u;
-      let r = e / ${TILE}u;
-      let c = e % ${TILE}u;
-      var av = ${t}(0);
-      if (row0 + r < m && k0 + c < k) { av = x0[aBase + (row0 + r) * k + k0 + c]; }
-      As[e] = av;
-      var bv = ${t}(0);
-      if (k0 + r < k && col0 + c < n) { bv = x1[bBase + (k0 + r) * n + col0 + c]; }
-      Bs[e] = bv;
+      ${tileLoads(a, b, t)}
     }
     workgroupBarrier();
     for (var kk = 0u; kk < ${TILE}u; kk++) {
@@ -91,10 +127,13 @@ function batchStrides(batch: Shape, x: Node): number[] {
   return [...Array(BATCH_AXES - batch.length).fill(0), ...strides];
 }
 
-/** Batched [.., m, k] @ [.., k, n]; the batch is the grid's z dimension. */
-export function matmulKernel(node: Node, a: Node, b: Node): Kernel {
-  const [m, k] = a.shape.slice(-2);
-  const n = b.shape[b.shape.length - 1];
+/**
+ * Batched [.., m, k] @ [.., k, n]; the batch is the grid's z dimension. A transposed operand's
+ * node holds the matrix with its last two axes swapped (same batch axes, same matrix size).
+ */
+export function matmulKernel(node: Node, a: MatmulOperand, b: MatmulOperand): Kernel {
+  const [m, n] = node.shape.slice(-2);
+  const k = a.node.shape[a.node.shape.length - (a.transposed ? 2 : 1)];
   const batch = node.shape.slice(0, -2);
   if (batch.length > BATCH_AXES) {
     throw new UserError(
@@ -104,7 +143,7 @@ export function matmulKernel(node: Node, a: Node, b: Node): Kernel {
   const dims = [...Array(BATCH_AXES - batch.length).fill(1), ...batch];
   return {
     source: matmulSource(a, b, node),
-    inputs: [a.id, b.id],
+    inputs: [a.node.id, b.node.id],
     workgroups: [Math.ceil(n / TILE), Math.ceil(m / TILE), sizeOf(batch)],
     workgroupBytes: 2 * TILE * TILE * 4,
     invocations: THREADS * THREADS,
@@ -114,10 +153,12 @@ export function matmulKernel(node: Node, a: Node, b: Node): Kernel {
       k,
       0,
       ...dims,
-      ...batchStrides(batch, a),
-      ...batchStrides(batch, b),
+      ...batchStrides(batch, a.node),
+      ...batchStrides(batch, b.node),
     ]),
   };
 }
 
-export const matmul: Lowering<'matmul'> = (node, [a, b]) => [matmulKernel(node, a, b)];
+export const matmul: Lowering<'matmul'> = (node, [a, b]) => [
+  matmulKernel(node, { node: a }, { node: b }),
+];

@@ -33,10 +33,18 @@ const BF16 = `fn round_bf16(x: f32) -> f32 {
 const BITS_F32 = `fn bits_f32(b: u32) -> f32 { return bitcast<f32>(b); }
 `;
 
-/** Storage bindings: inputs read-only, the output last and writable. */
-export function bindings(inputs: readonly DType[], out: DType): string {
+/**
+ * Storage bindings: inputs read-only, the output last and writable. `elements` overrides an
+ * input's WGSL element type (an f16-stored weight: `f16`, or `u32` holding two halves).
+ */
+export function bindings(
+  inputs: readonly DType[],
+  out: DType,
+  elements: readonly (string | undefined)[] = [],
+): string {
   const lines = inputs.map(
-    (d, i) => `@group(0) @binding(${i}) var<storage, read> x${i}: array<${wgslType(d)}>;`,
+    (d, i) =>
+      `@group(0) @binding(${i}) var<storage, read> x${i}: array<${elements[i] ?? wgslType(d)}>;`,
   );
   lines.push(
     `@group(0) @binding(${inputs.length}) var<storage, read_write> y: array<${wgslType(out)}>;`,
