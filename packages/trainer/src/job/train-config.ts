@@ -7,6 +7,7 @@ import { DEFAULT_EVAL_MAX_NEW_TOKENS } from '../eval/index.js';
 import { ktoFields } from '../kto/index.js';
 import { trainingArgumentsSchema } from '../train/index.js';
 import { adaptersSectionSchema } from './adapters-section.js';
+import { refineHeads } from './multi-head-config.js';
 import { peftSectionSchema } from './peft-section.js';
 
 /** How evaluations generate answers for exact match, BLEU and ROUGE (always greedy). */
@@ -130,6 +131,7 @@ export function trainConfigSchema(container: DependencyContainer) {
     .superRefine(refineAdapter)
     .superRefine(refineDpo)
     .superRefine(refineTaskHead)
+    .superRefine(refineHeads)
     .transform(withDefaultLossType)
     .transform((config) =>
       config.adapter === 'qlora' ? { ...config, load_in_4bit: true } : config,
