@@ -7,7 +7,7 @@ export {
   ONNX_SUBFOLDER,
   type OnnxModelFileOptions,
 } from './export/index.js';
-export { type LoweredGraph, lowerToOnnx, OPSET } from './lower.js';
+export { decomposeForOnnx, type LoweredGraph, lowerToOnnx, OPSET } from './lower.js';
 export { OnnxBackend, type OnnxBackendOptions } from './onnx-backend.js';
 export { OnnxDeviceTensor } from './onnx-device-tensor.js';
 export { OnnxExecutable } from './onnx-executable.js';

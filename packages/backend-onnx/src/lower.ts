@@ -41,11 +41,7 @@ export function lowerToModelProto(
   source: Graph,
   opts: LowerOptions = {},
 ): Omit<LoweredGraph, 'bytes'> & { readonly model: onnx.IModelProto } {
-  const blockwise = opts.blockwise ?? true;
-  const graph = decompose(
-    source,
-    (op) => LOWERINGS[op] !== undefined && (blockwise || !BLOCKWISE_OPS.has(op)),
-  );
+  const graph = decomposeForOnnx(source, opts.blockwise ?? true);
   const g = new OnnxGraph(opts.shareConstants ?? true);
   const values: string[] = [];
   for (const node of weightsFirst(graph)) {
@@ -53,6 +49,7 @@ export function lowerToModelProto(
     if (!lower)
       throw new UserError(`onnx backend: op '${node.op}' (node %${node.id}) has no ONNX lowering`);
     checkDtypes(node, graph);
+    g.label = `${node.op}#${node.id}`;
     values[node.id] = lower(
       g,
       node.inputs.map((i) => values[i]),
@@ -89,6 +86,18 @@ export function lowerToModelProto(
     },
   };
   return { model, outputNames, updateNames };
+}
+
+/**
+ * The graph that is lowered node by node: `source` with every fused op that has no ONNX lowering
+ * decomposed. The ONNX nodes are named `<op>#<id>:<value>` after its nodes, so that onnxruntime's
+ * profile can be read against it (bench's profile of a step).
+ */
+export function decomposeForOnnx(source: Graph, blockwise = true): Graph {
+  return decompose(
+    source,
+    (op) => LOWERINGS[op] !== undefined && (blockwise || !BLOCKWISE_OPS.has(op)),
+  );
 }
 
 /**

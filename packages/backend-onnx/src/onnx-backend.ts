@@ -23,6 +23,12 @@ export interface OnnxBackendOptions {
    * without optimizing it again (SessionCache); absent: no cache. The plugin's factory sets it.
    */
   readonly sessionCache?: SessionCacheOptions;
+  /**
+   * onnxruntime's profiler on: each session writes a Chrome-trace JSON of its runs, one event per
+   * node with its time (`<prefix>_<date>.json`, when the session is released). For the bench's
+   * profile of a step; off by default (it costs time).
+   */
+  readonly profileFilePrefix?: string;
 }
 
 /** Compiles each graph to one ONNX model and runs it in onnxruntime-node on the CPU. */
@@ -43,6 +49,10 @@ export class OnnxBackend implements Backend {
       // at 8.1 GB with it, 5.1 GB without, and steps no slower.
       enableMemPattern: false,
       logSeverityLevel: 3,
+      ...(opts.profileFilePrefix && {
+        enableProfiling: true,
+        profileFilePrefix: opts.profileFilePrefix,
+      }),
     };
     this.options = {
       session,

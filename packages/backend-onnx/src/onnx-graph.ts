@@ -19,6 +19,11 @@ export class OnnxGraph {
   readonly initializers: onnx.ITensorProto[];
   private readonly constants: Map<string, string>;
   private readonly ids: { next: number };
+  /**
+   * What the nodes appended now lower (`matmul#412`: IR op and node id); each node's name starts
+   * with it, so that onnxruntime's profile and errors point back to the IR.
+   */
+  label = '';
 
   /** `shareConstants` false: every constant gets its own initializer. */
   constructor(
@@ -36,7 +41,9 @@ export class OnnxGraph {
    * the outer scope.
    */
   subgraph(): OnnxGraph {
-    return new OnnxGraph(this.shareConstants, this);
+    const sub = new OnnxGraph(this.shareConstants, this);
+    sub.label = this.label;
+    return sub;
   }
 
   fresh(hint = 'v'): string {
@@ -63,6 +70,7 @@ export class OnnxGraph {
   ): string[] {
     const output = Array.from({ length: count }, () => this.fresh());
     this.nodes.push({
+      name: `${this.label}:${output[0]}`,
       opType,
       domain,
       input: [...inputs],

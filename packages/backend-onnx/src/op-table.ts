@@ -175,6 +175,7 @@ export const LOWERINGS: Lowerings = {
       perm: [...back, 0, ...rest.map((_, i) => axis + 1 + i)],
     });
   },
+  sigmoid: unary('Sigmoid'),
   softmax: (g, [a], node) => g.node('Softmax', [a], { axis: node.attrs.axis }),
   log_softmax: (g, [a], node) => g.node('LogSoftmax', [a], { axis: node.attrs.axis }),
   layer_norm: (g, [x, w, b], node) =>

@@ -64,6 +64,7 @@ export interface PrimitiveOpAttrs {
  */
 export interface FusedOpAttrs {
   softmax: { axis: number };
+  sigmoid: Empty;
   log_softmax: { axis: number };
   rms_norm: { eps: number }; // (x, weight) over the last axis
   layer_norm: { eps: number }; // (x, weight, bias) over the last axis

@@ -139,7 +139,7 @@ export class Tensor {
   }
   /** 1 / (1 + exp(-x)) */
   sigmoid(): Tensor {
-    return this.neg().exp().add(1).reciprocal();
+    return this.builder.apply('sigmoid', [this], {});
   }
   relu(): Tensor {
     return this.maximum(0);

@@ -67,6 +67,15 @@ describe('matmul: gradients (finite differences in f64)', () => {
       [3, 1, 4, 5],
       [2, 5, 6],
     ],
+    // a weight narrower than tall (LoRA's A): its gradient is computed as (dy^T A)^T
+    [
+      [2, 3, 6],
+      [6, 2],
+    ],
+    [
+      [5, 6],
+      [6, 2],
+    ],
   ];
   for (const [sa, sb] of cases) {
     it(`[${sa.join(', ')}] x [${sb.join(', ')}]`, async () => {

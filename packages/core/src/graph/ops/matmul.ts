@@ -1,7 +1,20 @@
 import { ShapeError } from '../../errors/index.js';
 import type { OpDef } from '../op-def.js';
 import { broadcastShapes, sizeOf } from '../shape.js';
+import type { Tensor } from '../tensor.js';
 import { broadcastIndex, commonDtype, describe, sumToShape } from './helpers.js';
+
+/** [..., M, K] as the matrix [(...) * M, K]. */
+const rowsOf = (t: Tensor): Tensor =>
+  t.rank === 2 ? t : t.reshape([sizeOf(t.shape) / t.dim(-1), t.dim(-1)]);
+
+/** dB = A^T dy for a matrix B [K, N], over every row of A's batch; computed N rows tall when N < K. */
+function matrixGrad(a: Tensor, dy: Tensor): Tensor {
+  const [rowsA, rowsDy] = [rowsOf(a), rowsOf(dy)];
+  return dy.dim(-1) < a.dim(-1)
+    ? rowsDy.transpose().matmul(rowsA).transpose()
+    : rowsA.transpose().matmul(rowsDy);
+}
 
 export const MATMUL_OPS = {
   matmul: {
@@ -51,10 +64,15 @@ export const MATMUL_OPS = {
       }
       return y;
     },
-    // dA = dy B^T, dB = A^T dy, each summed back over broadcast batch axes
+    // dA = dy B^T, dB = A^T dy, each summed back over broadcast batch axes. A matrix B (a weight)
+    // broadcast over A's batch gets dB from one matmul over every row of the batch, rather than
+    // one small matmul per batch element and a sum, and as (dy^T A)^T when it is narrower than it is
+    // tall: onnxruntime's matmul kernels run an output 8 wide (LoRA's A [in, r] with r = 8) at a
+    // quarter of their rate on the same product 8 rows tall (bench/README.md, "Where the step's
+    // time goes").
     vjp: ({ dy, inputs: [a, b] }) => [
       sumToShape(dy.matmul(b.transpose()), a.shape),
-      sumToShape(a.transpose().matmul(dy), b.shape),
+      b.rank === 2 ? matrixGrad(a, dy) : sumToShape(a.transpose().matmul(dy), b.shape),
     ],
   },
 } satisfies { matmul: OpDef<'matmul'> };

@@ -291,6 +291,7 @@ export const OP_CASES: { readonly [K in OpName]: readonly OpCase[] } = {
     { name: 'p 0.3', inputs: [f(4, 9), seed(11)], build: (x, s) => ops.dropout(x, s, 0.3) },
   ],
   // the gradient flows only through the second factor: d/dx = stop(x)
+  sigmoid: unaryCases((x) => x.sigmoid()),
   stop_gradient: unaryCases((x) => ops.stopGradient(x).mul(x)),
   // the identity on x (u8 too); `after` gets no gradient
   optimization_barrier: [

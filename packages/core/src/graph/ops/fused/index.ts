@@ -11,12 +11,14 @@ import { logSoftmax } from './log-softmax.js';
 import { optimizationBarrier } from './optimization-barrier.js';
 import { rmsNorm } from './rms-norm.js';
 import { rope } from './rope.js';
+import { sigmoid } from './sigmoid.js';
 import { softmax } from './softmax.js';
 import { stopGradient } from './stop-gradient.js';
 
 /** Ops with their own kernels; each also gives its decomposition, which a backend may lower instead. */
 export const FUSED_OPS = {
   softmax,
+  sigmoid,
   log_softmax: logSoftmax,
   rms_norm: rmsNorm,
   layer_norm: layerNorm,
