@@ -42,6 +42,11 @@ export class WebGpuBackend implements Backend {
     return new WebGpuBackend(gpu, weightStorage(opts.f16Weights ?? 'off', gpu.shaderF16));
   }
 
+  /** How frozen weights are stored, and why (the `f16_weights` option, the adapter). */
+  get summary(): string {
+    return this.weights.statement;
+  }
+
   compile(graph: Graph): WebGpuExecutable {
     const program = compileGraph(graph, this.gpu.limits, {
       halfWeights: this.weights.halfWeights,
