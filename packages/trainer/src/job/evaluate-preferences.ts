@@ -1,4 +1,4 @@
-import { loadCausalLM, parseOrThrow, resolveBackend, UserError } from '@tunekit/core';
+import { loadCausalLM, parseOrThrow, UserError } from '@tunekit/core';
 import { z } from 'zod';
 import type { BatchPlan, SftDataConfig } from '../data/index.js';
 import {
@@ -9,6 +9,7 @@ import {
   referenceLogps,
 } from '../dpo/index.js';
 import type { EvaluateModelOptions, EvaluateModelResult } from './evaluate-model.js';
+import { openInferenceBackend } from './inference-backend.js';
 import type { InferenceModel } from './inference-model.js';
 
 /**
@@ -34,7 +35,7 @@ export async function evaluatePreferences(
     tokenizer: loaded.tokenizer,
     tokenizerDir: loaded.tokenizerDir,
   });
-  const backend = await resolveBackend(container, opts.backend);
+  const backend = await openInferenceBackend(container, opts, record);
   try {
     let reference: Float64Array | undefined;
     if (!peft && !settings.reference_free) {

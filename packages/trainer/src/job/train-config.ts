@@ -6,6 +6,7 @@ import { dpoFields, refineDpo } from '../dpo/index.js';
 import { DEFAULT_EVAL_MAX_NEW_TOKENS } from '../eval/index.js';
 import { trainingArgumentsSchema } from '../train/index.js';
 import { adaptersSectionSchema } from './adapters-section.js';
+import { backendOptionsField, checkBackendOptions } from './backend-section.js';
 import { peftSectionSchema } from './peft-section.js';
 
 /** How evaluations generate answers for exact match, BLEU and ROUGE (always greedy). */
@@ -54,6 +55,7 @@ export function trainConfigSchema(container: DependencyContainer) {
         .min(1)
         .optional()
         .describe('the backend by id (onnx, reference, or a plugin’s); default the best available'),
+      backend_options: backendOptionsField,
       backend_cache_dir: z
         .union([z.string().min(1), z.literal(false)])
         .optional()
@@ -128,6 +130,7 @@ export function trainConfigSchema(container: DependencyContainer) {
     .superRefine(refineAdapter)
     .superRefine(refineDpo)
     .superRefine(refineTaskHead)
+    .transform(checkBackendOptions(container))
     .transform((config) =>
       config.adapter === 'qlora' ? { ...config, load_in_4bit: true } : config,
     );

@@ -140,6 +140,7 @@ async function trainClaimed(
   const { print, logger } = job;
   const backend = await resolveBackend(job.container, config.backend, {
     cacheDir: config.backend_cache_dir,
+    backendOptions: config.backend_options,
   });
   const args = pickTrainingArguments(config);
   const run = createTrainingRun(job.container, { backend, logger, args });
@@ -169,6 +170,7 @@ async function trainClaimed(
           })
         ).model;
     print(`model: ${folder} (${modelType ?? 'unknown type'}) on backend ${backend.id}`);
+    if (backend.summary) print(backend.summary);
     if (quantization) print(describeQuantization(quantization, backend.id));
     let peft: PeftModel | undefined;
     if (config.peft) {
