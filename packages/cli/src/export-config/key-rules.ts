@@ -77,6 +77,9 @@ export const COMMON_RULES = {
   system: { handled: 'datasets' },
   loss_policy: { handled: 'datasets' },
   backend: { tunekitOnly: 'the target runs on its own GPUs' },
+  backend_options: {
+    tunekitOnly: "the options of tunekit's backend (webgpu's f16 weights, where onnx keeps frozen weights)",
+  },
   backend_cache_dir: { tunekitOnly: "where tunekit's backend caches compiled sessions" },
   bucket_lengths: { tunekitOnly: "padding buckets of tunekit's compiled graphs" },
   disable_tqdm: { tunekitOnly: 'the progress bar' },
