@@ -13,12 +13,14 @@ export const BACKEND_OPTIONS_KEY = 'backend_options';
  * no keys at all). An unknown key is one issue at that key naming the backend and, when another
  * registered backend has an option of that name, that the option is that backend's, not this one's.
  */
-export function backendOptionsSchema(
+export function backendOptionsSchema<O extends BackendConfig>(
   container: DependencyContainer,
-  factory: BackendFactory,
-): ZodType<BackendConfig> {
-  const schema: ZodType<BackendConfig> = factory.optionsSchema ?? z.strictObject({});
-  return z.unknown().transform((value, ctx): BackendConfig => {
+  factory: BackendFactory<O>,
+): ZodType<O> {
+  // no schema: no options, so the only value is the empty one
+  const schema =
+    factory.optionsSchema ?? (z.strictObject({}) as ZodType<BackendConfig> as ZodType<O>);
+  return z.unknown().transform((value, ctx): O => {
     const parsed = schema.safeParse(value ?? {});
     if (parsed.success) return parsed.data;
     for (const issue of parsed.error.issues) {
@@ -40,12 +42,12 @@ export function backendOptionsSchema(
  * `factory` makes; a bad option is a UserError starting with `source` and naming
  * `backend_options.<key>`.
  */
-export function parseBackendOptions(
+export function parseBackendOptions<O extends BackendConfig>(
   container: DependencyContainer,
-  factory: BackendFactory,
+  factory: BackendFactory<O>,
   raw: BackendConfig | undefined,
   source: string,
-): BackendConfig {
+): O {
   const parsed = backendOptionsSchema(container, factory).safeParse(raw);
   if (!parsed.success)
     throw new UserError(
@@ -54,7 +56,11 @@ export function parseBackendOptions(
   return parsed.data;
 }
 
-function unknownOption(container: DependencyContainer, factory: BackendFactory, key: string) {
+function unknownOption<O extends BackendConfig>(
+  container: DependencyContainer,
+  factory: BackendFactory<O>,
+  key: string,
+) {
   const owners = resolveAllOf(container, TOKENS.BackendFactory)
     .filter((other) => other.id !== factory.id && optionKeys(other).includes(key))
     .map((other) => `'${other.id}'`);
@@ -67,7 +73,7 @@ function unknownOption(container: DependencyContainer, factory: BackendFactory, 
 }
 
 /** The option names of a factory whose schema is a zod object (a third party's may be another type). */
-function optionKeys(factory: BackendFactory): string[] {
+function optionKeys<O extends BackendConfig>(factory: BackendFactory<O>): string[] {
   const schema = factory.optionsSchema;
   return schema instanceof z.ZodObject ? Object.keys(schema.shape).sort() : [];
 }
