@@ -6,6 +6,7 @@ export * from './dpo/index.js';
 export * from './eval/index.js';
 export { escapeHtml } from './html/index.js';
 export * from './job/index.js';
+export * from './kto/index.js';
 export { plugin } from './plugin.js';
 export * from './router/index.js';
 export * from './train/index.js';

@@ -33,7 +33,8 @@ const PREFIX_FAMILY = /^\s*method: (prefix_tuning|p_tuning_v2|p_tuning|prompt_tu
 const allExamples = readdirSync(examples).filter((name) => name.endsWith('.yaml'));
 const isPrefixFamily = (name: string) =>
   PREFIX_FAMILY.test(readFileSync(join(examples, name), 'utf8'));
-const isDpo = (name: string) => /^trainer: dpo$/m.test(readFileSync(join(examples, name), 'utf8'));
+const isPreference = (name: string) =>
+  /^trainer: (dpo|kto)$/m.test(readFileSync(join(examples, name), 'utf8'));
 /** The task-head examples (classification, embeddings): the targets export causal-LM SFT only. */
 const TASK_HEAD = /^\s*task_type: (SEQ_CLS|FEATURE_EXTRACTION)\s*$/m;
 const isTaskHead = (name: string) => TASK_HEAD.test(readFileSync(join(examples, name), 'utf8'));
@@ -41,7 +42,7 @@ const isTaskHead = (name: string) => TASK_HEAD.test(readFileSync(join(examples, 
 const isMultitask = (name: string) =>
   /^mix_temperature: /m.test(readFileSync(join(examples, name), 'utf8'));
 const exampleConfigs = allExamples.filter(
-  (name) => !isPrefixFamily(name) && !isDpo(name) && !isTaskHead(name) && !isMultitask(name),
+  (name) => !isPrefixFamily(name) && !isPreference(name) && !isTaskHead(name) && !isMultitask(name),
 );
 
 describe('export-config of a multi-task example', () => {
@@ -80,16 +81,16 @@ describe('export-config of a prefix-family example', () => {
   );
 });
 
-describe('export-config of a DPO example', () => {
-  it.each(allExamples.filter(isDpo))('%s is refused in one line', async (name) => {
+describe('export-config of a DPO or KTO example', () => {
+  it.each(allExamples.filter(isPreference))('%s is refused in one line', async (name) => {
     await expect(job(name, 'TRL').then((j) => trlScript(j, name, () => {}))).rejects.toThrow(
-      /^format preference: no TRL SFT dataset type; export SFT data only$/,
+      /^format (unpaired_)?preference: no TRL SFT dataset type; export SFT data only$/,
     );
     // on SFT data, trainer: dpo itself is what has no equivalent
     await expect(
       job('quickstart.yaml', 'TRL', ['trainer=dpo']).then((j) => trlScript(j, name, () => {})),
     ).rejects.toThrow(
-      /^trainer: "dpo" has no TRL equivalent \(the export writes supervised fine-tuning jobs; train DPO with tunekit\); remove it to export$/,
+      /^trainer: "dpo" has no TRL equivalent \(the export writes supervised fine-tuning jobs; train DPO and KTO with tunekit\); remove it to export$/,
     );
   });
 });

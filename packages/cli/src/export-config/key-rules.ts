@@ -104,7 +104,7 @@ export const COMMON_RULES = {
   layerwise_lr_decay: { error: "tunekit's layer-wise learning-rate decay", unless: isOff.null },
   rdrop_alpha: { error: "tunekit's R-Drop loss", unless: isOff.zero },
   trainer: {
-    error: 'the export writes supervised fine-tuning jobs; train DPO with tunekit',
+    error: 'the export writes supervised fine-tuning jobs; train DPO and KTO with tunekit',
     unless: (trainer: TrainConfig['trainer']) => trainer === 'sft',
   },
   beta: { tunekitOnly: 'a DPOConfig key, read with trainer: dpo only' },
@@ -114,6 +114,8 @@ export const COMMON_RULES = {
   precompute_ref_log_probs: { tunekitOnly: 'a DPOConfig key, read with trainer: dpo only' },
   max_prompt_length: { tunekitOnly: 'a DPOConfig key, read with trainer: dpo only' },
   max_completion_length: { tunekitOnly: 'a DPOConfig key, read with trainer: dpo only' },
+  desirable_weight: { tunekitOnly: 'a KTOConfig key, read with trainer: kto only' },
+  undesirable_weight: { tunekitOnly: 'a KTOConfig key, read with trainer: kto only' },
   mixout: { error: "tunekit's Mixout", unless: isOff.zero },
   mix_temperature: {
     error: "tunekit's temperature mixing of the sources (mix_temperature)",

@@ -26,7 +26,8 @@ export interface TrainBatch {
   /**
    * Preference batches: how many pairs they hold. Their 2S rows are S slots of a pair, rows
    * [0, S) the chosen answers and [S, 2S) the rejected ones (TRL's concatenated batch); slots past
-   * the last pair are empty rows. A window's loss is the mean over its pairs.
+   * the last pair are empty rows. A window's loss is the mean over its pairs. KTO batches count
+   * their examples here: rows [0, S) the examples, [S, 2S) their KL rows.
    */
   readonly pairs?: number;
   /**
@@ -44,4 +45,20 @@ export interface BatchPlan extends Iterable<TrainBatch> {
   readonly length: number;
   /** Batch `index` (0-based); the same index always gives the same batch. */
   batch(index: number): TrainBatch;
+}
+
+/** The plan of `length` batches that `batch` builds when asked (an index out of range throws). */
+export function lazyPlan(length: number, batch: (index: number) => TrainBatch): BatchPlan {
+  const checked = (index: number): TrainBatch => {
+    if (!Number.isInteger(index) || index < 0 || index >= length)
+      throw new RangeError(`batch ${index} is out of range: this pass has ${length}`);
+    return batch(index);
+  };
+  return {
+    length,
+    batch: checked,
+    *[Symbol.iterator]() {
+      for (let i = 0; i < length; i++) yield checked(i);
+    },
+  };
 }

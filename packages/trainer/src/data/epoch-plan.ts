@@ -1,4 +1,4 @@
-import type { BatchPlan, TrainBatch } from './batch.js';
+import { type BatchPlan, lazyPlan } from './batch.js';
 import { collate, packRows, planBatches } from './batching/index.js';
 import type { Example } from './example.js';
 import { shuffle } from './seeded-order.js';
@@ -38,17 +38,18 @@ export function epochPlan(
     packed: opts.packTo !== undefined,
     taskLossWeights: opts.taskLossWeights,
   };
-  const batch = (index: number): TrainBatch => {
-    const p = planned[index];
-    if (p === undefined)
-      throw new RangeError(`batch ${index} is out of range: this pass has ${planned.length}`);
-    return collate(p, examples, collateOptions);
-  };
-  return {
-    length: planned.length,
-    batch,
-    *[Symbol.iterator]() {
-      for (let i = 0; i < planned.length; i++) yield batch(i);
-    },
-  };
+  return lazyPlan(planned.length, (index) => collate(planned[index], examples, collateOptions));
+}
+
+/** One pass over every example in data order (evaluation); undefined when there are none. */
+export function inOrderPlan(
+  examples: readonly Example[],
+  opts: Omit<EpochPlanOptions, 'random'>,
+): BatchPlan | undefined {
+  if (examples.length === 0) return undefined;
+  return epochPlan(
+    examples.map((_, i) => i),
+    examples,
+    opts,
+  );
 }

@@ -1,4 +1,4 @@
-export type { BatchPlan, TrainBatch } from './batch.js';
+export { type BatchPlan, lazyPlan, type TrainBatch } from './batch.js';
 export {
   bucketFor,
   collate,
@@ -30,7 +30,10 @@ export {
   type LoadSourceOptions,
   loadSource,
   type ParsedRecord,
+  readDataSources,
 } from './load-source.js';
+export { type ReadSource, readSources, splitSources, unlessInvalid } from './load-splits.js';
+export { type LoaderSetup, loaderSetup } from './loader-setup.js';
 export { mixedLength, mixSources, temperatureWeights, type WeightedSource } from './mix-sources.js';
 export { type DataFile, expandPaths, type RawRecord, readRecords } from './read/index.js';
 export { epochRandom, shuffle } from './seeded-order.js';

@@ -1,16 +1,15 @@
-import { parseOrThrow, seededRandom, UserError } from '@tunekit/core';
-import { IGNORE_INDEX, templateFingerprint } from '@tunekit/templates';
-import type { BatchPlan, TrainBatch } from './batch.js';
-import { bucketFor, collate, defaultBucketLengths } from './batching/index.js';
+import { parseOrThrow, UserError } from '@tunekit/core';
+import { IGNORE_INDEX } from '@tunekit/templates';
+import { type BatchPlan, lazyPlan, type TrainBatch } from './batch.js';
+import { bucketFor, collate } from './batching/index.js';
 import type { Example } from './example.js';
-import { sha256OfJson, tokenizerHash } from './fingerprint.js';
 import type { LoadSftDataDeps } from './load-sft-data.js';
+import { readSources, splitSources, unlessInvalid } from './load-splits.js';
+import { loaderSetup } from './loader-setup.js';
 import { epochRandom, shuffle } from './seeded-order.js';
 import type { SftData } from './sft-data.js';
 import { type SftDataConfigInput, sftDataConfigSchema } from './sft-data-config.js';
-import { splitEval } from './split-eval.js';
 import { taskDataStats } from './task-data-stats.js';
-import { templateFit } from './template-fit.js';
 import { encodeText, readTextSource, type TextSource } from './text-records.js';
 
 /** sentence-transformers' pooling modes: the mean of the tokens' states, or the last token's. */
@@ -64,65 +63,39 @@ export async function loadEmbeddingData(
   deps: LoadSftDataDeps,
 ): Promise<EmbeddingData> {
   const c = parseOrThrow(sftDataConfigSchema, config, 'data config');
-  const { tokenizer } = deps;
-  const { baseDir, fit } = await templateFit(c, deps);
-  const { template, context } = fit;
+  const setup = await loaderSetup(c, deps);
+  const { baseDir, fit, bucketLengths } = setup;
   const skipped: string[] = [];
   const truncated: string[] = [];
-  const read = (source: (typeof c.train)[number]) =>
-    readTextSource(source, { baseDir, skipInvalid: c.skip_invalid, skipped });
-  const trainSources = await Promise.all(c.train.map(read));
-  const evalSources = await Promise.all((c.eval ?? []).map(read));
+  const sources = await readSources(c, (source) =>
+    readTextSource(source, { baseDir, skipInvalid: c.skip_invalid, skipped }),
+  );
 
-  const text = (texts: Example[], where: string, value: unknown, field: string, query: boolean) => {
+  const text = (where: string, value: unknown, field: string, query: boolean) => {
     const { ids, truncated: cut } = encodeText(value, where, field, fit);
     if (cut) truncated.push(`${where} (${field})`);
     // a batch's loss is a mean over its queries: each query counts one
-    return texts.push(pooledExample(where, ids, pooling, query ? 1 : 0)) - 1;
+    return pooledExample(where, ids, pooling, query ? 1 : 0);
   };
-  const toPairs = (source: TextSource, texts: Example[]) =>
-    source.records.flatMap(({ where, fields }): EmbeddingPair[] => {
-      try {
+  const toPairs = (source: TextSource) =>
+    source.records.flatMap(({ where, fields }) =>
+      unlessInvalid({ skipInvalid: c.skip_invalid, skipped }, (): TextPair => {
         const queryField = fields.query !== undefined ? 'query' : 'anchor';
         const pair = {
-          query: text(texts, where, fields[queryField], queryField, true),
-          positive: text(texts, where, fields.positive, 'positive', false),
+          query: text(where, fields[queryField], queryField, true),
+          positive: text(where, fields.positive, 'positive', false),
         };
-        return [
-          fields.negative === undefined
-            ? pair
-            : { ...pair, negative: text(texts, where, fields.negative, 'negative', false) },
-        ];
-      } catch (error) {
-        if (!(error instanceof UserError) || !c.skip_invalid) throw error;
-        skipped.push(error.message);
-        return [];
-      }
-    });
-
+        return fields.negative === undefined
+          ? pair
+          : { ...pair, negative: text(where, fields.negative, 'negative', false) };
+      }),
+    );
+  const split = splitSources(c, sources, toPairs);
+  // each split's pairs point into its own list of texts
   const trainTexts: Example[] = [];
   const evalTexts: Example[] = [];
-  const trainPairs: EmbeddingPair[] = [];
-  const evalPairs: EmbeddingPair[] = [];
-  const splitRandom = seededRandom(c.seed);
-  for (const source of trainSources) {
-    const pairs = toPairs(source, trainTexts);
-    if (c.eval_split === undefined) {
-      trainPairs.push(...pairs);
-      continue;
-    }
-    const where = source.files.map((f) => f.path).join(', ');
-    const parts = splitEval(
-      pairs.map((_, i) => i),
-      c.eval_split,
-      splitRandom,
-      where,
-    );
-    trainPairs.push(...parts.train.map((i) => pairs[i]));
-    // held-out pairs are re-read into the eval texts, so eval indices stay in their own list
-    for (const i of parts.eval) evalPairs.push(copyPair(pairs[i], trainTexts, evalTexts));
-  }
-  for (const source of evalSources) evalPairs.push(...toPairs(source, evalTexts));
+  const trainPairs = split.train.flat().map((pair) => indexPair(pair, trainTexts));
+  const evalPairs = split.eval.map((pair) => indexPair(pair, evalTexts));
   const batchSize = c.per_device_train_batch_size;
   if (trainPairs.length < batchSize)
     throw new UserError(
@@ -132,8 +105,6 @@ export async function loadEmbeddingData(
   if (!withNegatives && trainPairs.some((p) => p.negative !== undefined))
     throw new UserError('either every training record has a negative or none has');
 
-  const bucketLengths = c.bucket_lengths ?? defaultBucketLengths(c.max_length);
-  const padTokenId = tokenizer.padTokenId ?? tokenizer.eosTokenId ?? 0;
   const batchOf = (pairs: readonly EmbeddingPair[]): TrainBatch => {
     const rows = [
       ...pairs.map((p) => [p.query]),
@@ -144,20 +115,16 @@ export async function loadEmbeddingData(
     const length = bucketFor(longest, bucketLengths);
     return collate({ rows, length }, trainTexts, {
       batchSize: rows.length,
-      padTokenId,
+      padTokenId: setup.padTokenId,
       packed: false,
     });
   };
-  const templatePrint = templateFingerprint(template, context);
-  const { train: _t, eval: _e, ...settings } = c;
-  const fingerprint = sha256OfJson({
+  const fingerprint = await setup.fingerprint({
     task: 'FEATURE_EXTRACTION',
     pooling,
-    train: trainSources.map((s) => s.fileHashes),
-    eval: evalSources.map((s) => s.fileHashes),
-    template: templatePrint.sha256,
-    tokenizer: await tokenizerHash(tokenizer, deps.tokenizerDir),
-    settings: { ...settings, template: template.id, bucket_lengths: bucketLengths },
+    train: sources.train.map((s) => s.fileHashes),
+    eval: sources.eval.map((s) => s.fileHashes),
+    settings: setup.settings,
   });
   return {
     withNegatives,
@@ -166,14 +133,7 @@ export async function loadEmbeddingData(
     train(epoch): BatchPlan {
       const order = shuffle([...trainPairs], epochRandom(c.seed, epoch));
       const length = Math.floor(order.length / batchSize);
-      const batch = (i: number) => batchOf(order.slice(i * batchSize, (i + 1) * batchSize));
-      return {
-        length,
-        batch,
-        *[Symbol.iterator]() {
-          for (let i = 0; i < length; i++) yield batch(i);
-        },
-      };
+      return lazyPlan(length, (i) => batchOf(order.slice(i * batchSize, (i + 1) * batchSize)));
     },
     // evaluation embeds texts itself (EmbeddingEvaluator), not in training batches
     eval: undefined,
@@ -181,30 +141,32 @@ export async function loadEmbeddingData(
     evalTasks: [],
     trainExamples: trainTexts,
     evalExamples: evalTexts,
-    template: templatePrint,
+    template: setup.template,
     bucketLengths,
-    stats: taskDataStats({
+    stats: taskDataStats(c, sources, {
       format: pooling === 'mean' ? 'pairs, mean pooling' : 'pairs, last-token pooling',
-      trainSources,
-      evalSources,
       trainCount: trainPairs.length,
       evalCount: evalPairs.length,
-      sourceCounts: trainSources.map((s) => s.records.length),
-      weights: c.train.map((s) => s.weight),
       fingerprint,
       skipped,
       truncated,
-      maxLength: c.max_length,
     }),
   };
 }
 
-/** `pair`'s texts copied from `from` to the end of `to`, with the indices they get there. */
-function copyPair(pair: EmbeddingPair, from: readonly Example[], to: Example[]): EmbeddingPair {
-  const copy = (id: number) => to.push(from[id]) - 1;
+/** A pair of texts before they are indexed. */
+interface TextPair {
+  readonly query: Example;
+  readonly positive: Example;
+  readonly negative?: Example;
+}
+
+/** `pair` with its texts added to the end of `texts`, as indices there. */
+function indexPair(pair: TextPair, texts: Example[]): EmbeddingPair {
+  const add = (text: Example) => texts.push(text) - 1;
   return {
-    query: copy(pair.query),
-    positive: copy(pair.positive),
-    ...(pair.negative === undefined ? {} : { negative: copy(pair.negative) }),
+    query: add(pair.query),
+    positive: add(pair.positive),
+    ...(pair.negative === undefined ? {} : { negative: add(pair.negative) }),
   };
 }

@@ -1,36 +1,20 @@
-import {
-  type DatasetFormat,
-  describeDataInput,
-  parseOrThrow,
-  resolveAllOf,
-  resolveById,
-  seededRandom,
-  TOKENS,
-  type Tokenizer,
-  UserError,
-} from '@tunekit/core';
-import { SupervisionGuard, templateFingerprint } from '@tunekit/templates';
+import { describeDataInput, parseOrThrow, type Tokenizer, UserError } from '@tunekit/core';
+import { SupervisionGuard } from '@tunekit/templates';
 import type { DependencyContainer } from 'tsyringe';
 import type { BatchPlan } from './batch.js';
-import { defaultBucketLengths } from './batching/index.js';
 import { DataTally } from './data-tally.js';
 import { DuplicateFilter } from './duplicate-filter.js';
-import { epochPlan } from './epoch-plan.js';
+import { epochPlan, inOrderPlan } from './epoch-plan.js';
 import { type EvalPrompt, evalPrompt } from './eval-prompt.js';
 import type { Example } from './example.js';
-import { sha256OfJson, tokenizerHash } from './fingerprint.js';
 import type { FitOptions } from './fit-record.js';
-import { type LoadedSource, loadSource } from './load-source.js';
+import { type LoadedSource, readDataSources } from './load-source.js';
+import { splitSources } from './load-splits.js';
+import { loaderSetup } from './loader-setup.js';
 import { mixedLength, mixSources, temperatureWeights, type WeightedSource } from './mix-sources.js';
 import { epochRandom, shuffle } from './seeded-order.js';
 import type { DataFileInput, SftData, SourceStats, TaskSplit } from './sft-data.js';
-import {
-  type DataSource,
-  type SftDataConfigInput,
-  sftDataConfigSchema,
-} from './sft-data-config.js';
-import { splitEval } from './split-eval.js';
-import { templateFit } from './template-fit.js';
+import { type SftDataConfigInput, sftDataConfigSchema } from './sft-data-config.js';
 import { type TokenizedRecord, tokenizeSource } from './tokenize-source.js';
 
 export interface LoadSftDataDeps {
@@ -55,38 +39,21 @@ export async function loadSftData(
   deps: LoadSftDataDeps,
 ): Promise<SftData> {
   const c = parseOrThrow(sftDataConfigSchema, config, 'data config');
-  const { container, tokenizer } = deps;
-  const formats = resolveAllOf(container, TOKENS.DatasetFormat);
-  const setup = await templateFit(c, deps);
-  const { baseDir } = setup;
+  const setup = await loaderSetup(c, deps);
   const { template, context } = setup.fit;
-  const templatePrint = templateFingerprint(template, context);
-  const bucketLengths = c.bucket_lengths ?? defaultBucketLengths(c.max_length);
+  const { template: templatePrint, bucketLengths } = setup;
   const fit: FitOptions & { skipInvalid: boolean } = { ...setup.fit, skipInvalid: c.skip_invalid };
   const tally = new DataTally();
 
-  const read = async (source: DataSource): Promise<[LoadedSource, TokenizedRecord[]]> => {
-    const formatId = source.format ?? c.format;
-    const format: DatasetFormat | undefined =
-      formatId === undefined
-        ? undefined
-        : resolveById(container, TOKENS.DatasetFormat, formatId, 'dataset format');
-    const loaded = await loadSource({
-      paths: [source.path].flat(),
-      format,
-      formats,
-      task: 'sft',
-      baseDir,
-      skipInvalid: c.skip_invalid,
-    });
-    tally.skipped.push(...loaded.skipped);
-    const records = tokenizeSource(loaded, fit, tally.skipped);
-    for (const r of records) {
-      if (r.truncated) tally.truncated.push(r.example.where);
-      if (r.doubleBos) tally.doubleBos.push(r.example.where);
-    }
-    return [loaded, records];
-  };
+  const sources = await readDataSources(c, {
+    container: deps.container,
+    task: 'sft',
+    baseDir: setup.baseDir,
+    skipped: tally.skipped,
+  });
+  const trainFilter = new DuplicateFilter();
+  const evalFilter = new DuplicateFilter();
+  const guard = new SupervisionGuard(templatePrint, c.loss_policy);
   /** Drops duplicates (when asked) and examples without loss, telling `guard` of each unique one. */
   const keep = (records: TokenizedRecord[], filter: DuplicateFilter, guard?: SupervisionGuard) =>
     records.filter(({ example, doubleBos }) => {
@@ -99,32 +66,21 @@ export async function loadSftData(
       tally.unsupervised.push(example.where);
       return false;
     });
+  const split = splitSources(c, sources, (loaded, split, i) => {
+    const records = tokenizeSource(loaded, fit, tally.skipped);
+    for (const r of records) {
+      if (r.truncated) tally.truncated.push(r.example.where);
+      if (r.doubleBos) tally.doubleBos.push(r.example.where);
+    }
+    const kept = split === 'train' ? keep(records, trainFilter, guard) : keep(records, evalFilter);
+    return withTask(kept, (split === 'train' ? c.train : (c.eval ?? []))[i].task);
+  });
+  guard.finish();
 
   const trainExamples: Example[] = [];
-  const held: TokenizedRecord[] = [];
-  const sourceIds: number[][] = [];
-  const loadedTrain: LoadedSource[] = [];
-  const trainFilter = new DuplicateFilter();
-  const guard = new SupervisionGuard(templatePrint, c.loss_policy);
-  const splitRandom = seededRandom(c.seed);
-  for (const source of c.train) {
-    const [loaded, records] = await read(source);
-    loadedTrain.push(loaded);
-    let kept = withTask(keep(records, trainFilter, guard), source.task);
-    const files = loaded.files.map((file) => file.path);
-    if (c.eval_split !== undefined && kept.length > 0) {
-      const parts = splitEval(
-        kept.map((_, i) => i),
-        c.eval_split,
-        splitRandom,
-        files.join(', '),
-      );
-      held.push(...parts.eval.map((i) => kept[i]));
-      kept = parts.train.map((i) => kept[i]);
-    }
-    sourceIds.push(kept.map(({ example }) => trainExamples.push(example) - 1));
-  }
-  guard.finish();
+  const sourceIds = split.train.map((kept) =>
+    kept.map(({ example }) => trainExamples.push(example) - 1),
+  );
   const weights =
     c.mix_temperature === undefined
       ? c.train.map((source) => source.weight)
@@ -133,7 +89,7 @@ export async function loadSftData(
           c.mix_temperature,
         );
   const weighted: WeightedSource[] = sourceIds.map((ids, i) => ({ ids, weight: weights[i] }));
-  const sourceStats: SourceStats[] = loadedTrain.map((loaded, i) => ({
+  const sourceStats: SourceStats[] = sources.train.map((loaded, i) => ({
     files: loaded.files.map((file) => file.path),
     format: loaded.format.id,
     weight: weights[i],
@@ -146,13 +102,7 @@ export async function loadSftData(
     );
   }
 
-  const loadedEval: LoadedSource[] = [];
-  const evalFilter = new DuplicateFilter();
-  for (const source of c.eval ?? []) {
-    const [loaded, records] = await read(source);
-    loadedEval.push(loaded);
-    held.push(...withTask(keep(records, evalFilter), source.task));
-  }
+  const held = split.eval;
   const evalExamples = held.map(({ example }) => example);
   const sampleOptions = { template, context, system: c.system };
   const evalPrompts = held.flatMap(({ record, example }) => {
@@ -161,28 +111,25 @@ export async function loadSftData(
     return [example.task === undefined ? sample : { ...sample, task: example.task }];
   });
 
-  const { train: _train, eval: _eval, ...settings } = c;
-  const fingerprint = sha256OfJson({
-    train: loadedTrain.map((s, i) => ({
+  const fingerprint = await setup.fingerprint({
+    train: sources.train.map((s, i) => ({
       files: s.fileHashes,
       format: s.format.id,
       weight: c.train[i].weight,
       task: c.train[i].task,
     })),
-    eval: loadedEval.map((s, i) => ({
+    eval: sources.eval.map((s, i) => ({
       files: s.fileHashes,
       format: s.format.id,
       task: c.eval?.[i].task,
     })),
-    template: templatePrint.sha256,
-    tokenizer: await tokenizerHash(tokenizer, deps.tokenizerDir),
-    settings: { ...settings, template: template.id, bucket_lengths: bucketLengths },
+    settings: setup.settings,
   });
 
   const planOptions = {
     bucketLengths,
     packTo: c.packing ? c.max_length : undefined,
-    padTokenId: tokenizer.padTokenId ?? tokenizer.eosTokenId ?? 0,
+    padTokenId: setup.padTokenId,
   };
   return {
     train(epoch) {
@@ -197,14 +144,7 @@ export async function loadSftData(
         random,
       });
     },
-    eval:
-      evalExamples.length === 0
-        ? undefined
-        : epochPlan(
-            evalExamples.map((_, i) => i),
-            evalExamples,
-            { ...planOptions, batchSize: c.per_device_eval_batch_size },
-          ),
+    eval: inOrderPlan(evalExamples, { ...planOptions, batchSize: c.per_device_eval_batch_size }),
     evalPrompts,
     evalTasks: taskSplits(evalExamples, evalPrompts, (ids) =>
       epochPlan(ids, evalExamples, { ...planOptions, batchSize: c.per_device_eval_batch_size }),
@@ -224,7 +164,7 @@ export async function loadSftData(
       examplesPerEpoch: mixedLength(weighted),
       fingerprint,
       sources: sourceStats,
-      inputs: await dataInputs({ train: loadedTrain, eval: loadedEval }),
+      inputs: await dataInputs(sources),
       warnings: tally.warnings(c.max_length),
     },
   };

@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
-import { type DatasetFormat, UserError } from '@tunekit/core';
+import { type DatasetFormat, resolveAllOf, resolveById, TOKENS, UserError } from '@tunekit/core';
+import type { DependencyContainer } from 'tsyringe';
 import { describeFields, detectFormat } from './detect-format.js';
+import { readSources } from './load-splits.js';
 import { type DataFile, expandPaths, readRecords } from './read/index.js';
+import type { SftDataConfig } from './sft-data-config.js';
 
 /** A record as its format parsed it, with `file:line` to name it. */
 export interface ParsedRecord {
@@ -28,10 +31,10 @@ export interface LoadSourceOptions {
   /** Every registered format, for detection. */
   readonly formats: readonly DatasetFormat[];
   /**
-   * The task the caller trains (`sft`): a source of another task's format is an error. Undefined
-   * reads every task's formats (data tools).
+   * The task the caller trains (`sft`), or the tasks whose records it takes: a source of another
+   * task's format is an error. Undefined reads every task's formats (data tools).
    */
-  readonly task?: string;
+  readonly task?: string | readonly string[];
   readonly baseDir: string;
   readonly skipInvalid: boolean;
   /** Keep each record as the file holds it too (`raw`), for tools that write records back. */
@@ -126,15 +129,51 @@ export async function loadSource(opts: LoadSourceOptions): Promise<LoadedSource>
   return { files, fileHashes, format, records, skipped };
 }
 
+/**
+ * Reads every source of a config as `task`'s records (readSources): each in its `format`, else
+ * the config's, else detected, resolved through the container; relative paths from `baseDir`;
+ * the records skipped as invalid added to `skipped`.
+ */
+export function readDataSources(
+  c: Pick<SftDataConfig, 'train' | 'eval' | 'format' | 'skip_invalid'>,
+  opts: {
+    readonly container: DependencyContainer;
+    readonly task: string | readonly string[];
+    readonly baseDir: string;
+    readonly skipped: string[];
+  },
+): Promise<{ readonly train: LoadedSource[]; readonly eval: LoadedSource[] }> {
+  const { container } = opts;
+  const formats = resolveAllOf(container, TOKENS.DatasetFormat);
+  return readSources(c, async (source) => {
+    const formatId = source.format ?? c.format;
+    const loaded = await loadSource({
+      paths: [source.path].flat(),
+      format:
+        formatId === undefined
+          ? undefined
+          : resolveById(container, TOKENS.DatasetFormat, formatId, 'dataset format'),
+      formats,
+      task: opts.task,
+      baseDir: opts.baseDir,
+      skipInvalid: c.skip_invalid,
+    });
+    opts.skipped.push(...loaded.skipped);
+    return loaded;
+  });
+}
+
 function checkTask(
   format: DatasetFormat,
-  task: string | undefined,
+  task: string | readonly string[] | undefined,
   formats: readonly DatasetFormat[],
   what: string,
 ): void {
-  if (task === undefined || format.task === task) return;
-  const trainable = formats.filter((f) => f.task === task).map((f) => f.id);
+  if (task === undefined) return;
+  const tasks = [task].flat();
+  if (tasks.includes(format.task)) return;
+  const trainable = formats.filter((f) => tasks.includes(f.task)).map((f) => f.id);
   throw new UserError(
-    `${what} (format '${format.id}'), which are for ${format.task} training; this run does ${task} training, of the formats ${trainable.join(', ')}`,
+    `${what} (format '${format.id}'), which are for ${format.task} training; this run does ${tasks[0]} training, of the formats ${trainable.join(', ')}`,
   );
 }

@@ -1,7 +1,7 @@
-import { UserError } from '@tunekit/core';
 import { type Example, makeExample } from './example.js';
 import { type FitOptions, fitRecord } from './fit-record.js';
 import type { LoadedSource } from './load-source.js';
+import { unlessInvalid } from './load-splits.js';
 
 /** A record tokenised within max_length. */
 export interface TokenizedRecord {
@@ -22,21 +22,16 @@ export function tokenizeSource(
   opts: FitOptions & { readonly skipInvalid: boolean },
   skipped: string[],
 ): TokenizedRecord[] {
-  const out: TokenizedRecord[] = [];
-  for (const { where, record } of source.records) {
-    try {
+  return source.records.flatMap(({ where, record }) =>
+    unlessInvalid({ skipInvalid: opts.skipInvalid, skipped }, () => {
       const fitted = fitRecord(record, where, opts);
       const { input_ids, labels, doubleBos } = fitted.tokens;
-      out.push({
+      return {
         example: makeExample(where, input_ids, labels),
         record: fitted.record,
         truncated: fitted.truncated,
         doubleBos,
-      });
-    } catch (error) {
-      if (!(error instanceof UserError) || !opts.skipInvalid) throw error;
-      skipped.push(error.message);
-    }
-  }
-  return out;
+      };
+    }),
+  );
 }

@@ -5,7 +5,10 @@ export {
   type DpoSettings,
   dpoFields,
   dpoSettings,
+  KTO_LOSS_TYPES,
+  type KtoLossType,
   refineDpo,
+  withDefaultLossType,
 } from './dpo-config.js';
 export {
   DPO_METRICS,
@@ -18,6 +21,15 @@ export {
 } from './dpo-loss.js';
 export { loadPreferenceData, type PreferenceData } from './load-preference-data.js';
 export { collatePairs, type PairPlanOptions, pairPlan } from './pair-batches.js';
+export { lossForward, PairForward, type TraceOutputs } from './pair-forward.js';
 export { PreferenceEvaluator } from './preference-evaluator.js';
 export { referenceLogps } from './reference-logps.js';
-export { type Completion, type TokenizedPair, tokenizePair } from './tokenize-pair.js';
+export {
+  type Completion,
+  fitAnswers,
+  type PairFitOptions,
+  type PromptRecord,
+  type TokenizedPair,
+  tokenizeAnswer,
+  tokenizePair,
+} from './tokenize-pair.js';

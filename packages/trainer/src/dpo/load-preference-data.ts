@@ -1,32 +1,20 @@
-import {
-  type DatasetFormat,
-  type PreferenceRecord,
-  resolveAllOf,
-  resolveById,
-  seededRandom,
-  TOKENS,
-  UserError,
-} from '@tunekit/core';
-import { type TemplateFingerprint, templateFingerprint } from '@tunekit/templates';
+import { type PreferenceRecord, UserError } from '@tunekit/core';
+import type { TemplateFingerprint } from '@tunekit/templates';
 import {
   type BatchPlan,
-  type DataSource,
   type DataStats,
   DataTally,
   dataInputs,
-  defaultBucketLengths,
   epochRandom,
-  type LoadedSource,
   type LoadSftDataDeps,
-  loadSource,
+  loaderSetup,
   mixedLength,
   mixSources,
+  readDataSources,
   type SftDataConfig,
   type SourceStats,
-  sha256OfJson,
-  splitEval,
-  templateFit,
-  tokenizerHash,
+  splitSources,
+  unlessInvalid,
   type WeightedSource,
 } from '../data/index.js';
 import type { DpoSettings } from './dpo-config.js';
@@ -61,13 +49,9 @@ export async function loadPreferenceData(
   dpo: Pick<DpoSettings, 'max_prompt_length' | 'max_completion_length'>,
   deps: LoadSftDataDeps,
 ): Promise<PreferenceData> {
-  const { container, tokenizer } = deps;
-  const baseDir = deps.baseDir ?? process.cwd();
-  const formats = resolveAllOf(container, TOKENS.DatasetFormat);
-  const { lossPolicy: _, ...shared } = (await templateFit(c, deps)).fit;
-  const { template, context } = shared;
-  const templatePrint = templateFingerprint(template, context);
-  const bucketLengths = c.bucket_lengths ?? defaultBucketLengths(c.max_length);
+  const setup = await loaderSetup(c, deps);
+  const { lossPolicy: _, ...shared } = setup.fit;
+  const { template, bucketLengths } = setup;
   const fit: PairFitOptions = {
     ...shared,
     max_prompt_length: dpo.max_prompt_length,
@@ -75,80 +59,45 @@ export async function loadPreferenceData(
   };
   const tally = new DataTally();
 
-  const read = async (source: DataSource): Promise<[LoadedSource, TokenizedPair[]]> => {
-    const formatId = source.format ?? c.format;
-    const format: DatasetFormat | undefined =
-      formatId === undefined
-        ? undefined
-        : resolveById(container, TOKENS.DatasetFormat, formatId, 'dataset format');
-    const loaded = await loadSource({
-      paths: [source.path].flat(),
-      format,
-      formats,
-      task: 'preference',
-      baseDir,
-      skipInvalid: c.skip_invalid,
-    });
-    tally.skipped.push(...loaded.skipped);
-    const pairs: TokenizedPair[] = [];
-    for (const { where, record } of loaded.records) {
-      try {
+  const sources = await readDataSources(c, {
+    container: deps.container,
+    task: 'preference',
+    baseDir: setup.baseDir,
+    skipped: tally.skipped,
+  });
+  const split = splitSources(c, sources, (loaded) =>
+    loaded.records.flatMap(({ where, record }) =>
+      unlessInvalid({ skipInvalid: c.skip_invalid, skipped: tally.skipped }, () => {
         const pair = tokenizePair(record as PreferenceRecord, where, fit);
         if (pair.truncated) tally.truncated.push(where);
-        pairs.push(pair);
-      } catch (error) {
-        if (!(error instanceof UserError) || !c.skip_invalid) throw error;
-        tally.skipped.push(error.message);
-      }
-    }
-    return [loaded, pairs];
-  };
-
+        return pair;
+      }),
+    ),
+  );
   const trainPairs: TokenizedPair[] = [];
-  const evalPairs: TokenizedPair[] = [];
-  const weighted: WeightedSource[] = [];
-  const sources: SourceStats[] = [];
-  const loadedTrain: LoadedSource[] = [];
-  const splitRandom = seededRandom(c.seed);
-  for (const source of c.train) {
-    const [loaded, pairs] = await read(source);
-    loadedTrain.push(loaded);
-    const files = loaded.files.map((file) => file.path);
-    let kept = pairs;
-    if (c.eval_split !== undefined && pairs.length > 0) {
-      const parts = splitEval(
-        pairs.map((_, i) => i),
-        c.eval_split,
-        splitRandom,
-        files.join(', '),
-      );
-      evalPairs.push(...parts.eval.map((i) => pairs[i]));
-      kept = parts.train.map((i) => pairs[i]);
-    }
-    const ids = kept.map((pair) => trainPairs.push(pair) - 1);
-    weighted.push({ ids, weight: source.weight });
-    sources.push({ files, format: loaded.format.id, weight: source.weight, examples: ids.length });
-  }
+  const weighted: WeightedSource[] = split.train.map((kept, i) => ({
+    ids: kept.map((pair) => trainPairs.push(pair) - 1),
+    weight: c.train[i].weight,
+  }));
+  const sourceStats: SourceStats[] = sources.train.map((loaded, i) => ({
+    files: loaded.files.map((file) => file.path),
+    format: loaded.format.id,
+    weight: c.train[i].weight,
+    examples: weighted[i].ids.length,
+  }));
   if (trainPairs.length === 0)
     throw new UserError(
       `no training pairs are left (${tally.skipped.length} invalid records skipped); the first skipped: ${tally.skipped[0] ?? 'none'}`,
     );
-  const loadedEval: LoadedSource[] = [];
-  for (const source of c.eval ?? []) {
-    const [loaded, pairs] = await read(source);
-    loadedEval.push(loaded);
-    evalPairs.push(...pairs);
-  }
+  const evalPairs = split.eval;
 
-  const fingerprint = sha256OfJson({
-    train: loadedTrain.map((s, i) => ({
+  const fingerprint = await setup.fingerprint({
+    train: sources.train.map((s, i) => ({
       files: s.fileHashes,
       format: s.format.id,
       weight: c.train[i].weight,
     })),
-    eval: loadedEval.map((s) => ({ files: s.fileHashes, format: s.format.id })),
-    template: templatePrint.sha256,
-    tokenizer: await tokenizerHash(tokenizer, deps.tokenizerDir),
+    eval: sources.eval.map((s) => ({ files: s.fileHashes, format: s.format.id })),
     settings: {
       task: 'preference',
       max_prompt_length: dpo.max_prompt_length,
@@ -157,12 +106,12 @@ export async function loadPreferenceData(
       system: c.system,
       eval_split: c.eval_split,
       seed: c.seed,
-      template: template.id,
+      template: setup.fit.template.id,
       bucket_lengths: bucketLengths,
       per_device_train_batch_size: c.per_device_train_batch_size,
     },
   });
-  const plan = { bucketLengths, padTokenId: tokenizer.padTokenId ?? tokenizer.eosTokenId ?? 0 };
+  const plan = { bucketLengths, padTokenId: setup.padTokenId };
   const answerTokens = (p: TokenizedPair) =>
     [p.chosen, p.rejected].reduce((n, a) => n + a.labels.filter((l) => l >= 0).length, 0);
   return {
@@ -193,7 +142,7 @@ export async function loadPreferenceData(
           ),
     trainPairs,
     evalPairs,
-    template: templatePrint,
+    template,
     stats: {
       examples: trainPairs.length,
       evalExamples: evalPairs.length,
@@ -204,8 +153,8 @@ export async function loadPreferenceData(
       supervisedTokens: trainPairs.reduce((n, p) => n + answerTokens(p), 0),
       examplesPerEpoch: mixedLength(weighted),
       fingerprint,
-      sources,
-      inputs: await dataInputs({ train: loadedTrain, eval: loadedEval }),
+      sources: sourceStats,
+      inputs: await dataInputs(sources),
       warnings: tally.warnings(c.max_length),
     },
   };

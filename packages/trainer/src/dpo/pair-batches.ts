@@ -1,6 +1,6 @@
 import { HostTensor } from '@tunekit/core';
 import { IGNORE_INDEX } from '@tunekit/templates';
-import { type BatchPlan, planBatches, shuffle, type TrainBatch } from '../data/index.js';
+import { type BatchPlan, lazyPlan, planBatches, shuffle, type TrainBatch } from '../data/index.js';
 import { REF_LOGPS_INPUT } from './dpo-loss.js';
 import type { TokenizedPair } from './tokenize-pair.js';
 
@@ -36,24 +36,14 @@ export function pairPlan(
   if (opts.random !== undefined) shuffle(rows, opts.random);
   const planned = planBatches(rows, rowLength, opts.batchSize, opts.bucketLengths);
   if (opts.random !== undefined) shuffle(planned, opts.random);
-  const batch = (index: number): TrainBatch => {
-    const p = planned[index];
-    if (p === undefined)
-      throw new RangeError(`batch ${index} is out of range: this pass has ${planned.length}`);
-    return collatePairs(
-      p.rows.map(([id]) => id),
+  return lazyPlan(planned.length, (index) =>
+    collatePairs(
+      planned[index].rows.map(([id]) => id),
       pairs,
-      p.length,
+      planned[index].length,
       opts,
-    );
-  };
-  return {
-    length: planned.length,
-    batch,
-    *[Symbol.iterator]() {
-      for (let i = 0; i < planned.length; i++) yield batch(i);
-    },
-  };
+    ),
+  );
 }
 
 /** The tensors of one preference batch of the pairs `ids`, rows of `length` tokens. */

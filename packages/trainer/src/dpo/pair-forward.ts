@@ -6,11 +6,18 @@ import {
   type Feed,
   GraphBuilder,
   type HostTensor,
+  type PeftModel,
   type Tensor,
   TraceContext,
   UserError,
 } from '@tunekit/core';
 import type { BatchPlan, TrainBatch } from '../data/index.js';
+import {
+  type ComputeLossWithOutputs,
+  lossAndOutputs,
+  NUM_ITEMS_INPUT,
+  withoutAdapter,
+} from '../train/index.js';
 
 /** What one forward-only graph brings back for one batch shape, by output name. */
 export type TraceOutputs = (
@@ -96,4 +103,37 @@ export class PairForward {
     }
     return e;
   }
+}
+
+/**
+ * The loss graph of training run forward only, for an evaluator: the loss and its outputs per
+ * batch, the reference being the base with `peft`'s adapter disabled in the same graph (or the
+ * precomputed log-probs among `lossInputs`, the loss's own inputs besides num_items_in_batch).
+ */
+export function lossForward(opts: {
+  readonly model: CausalLM;
+  readonly backend: Backend;
+  readonly peft?: PeftModel;
+  readonly computeLoss: ComputeLossWithOutputs;
+  readonly lossInputs: readonly string[];
+}): PairForward {
+  const { model, peft } = opts;
+  return new PairForward(
+    model,
+    opts.backend,
+    (ctx, { input_ids, position_ids, labels }) => {
+      const forward = () => model.forward(ctx, { input_ids, position_ids }).logits;
+      const numItemsInBatch = labels.builder.input(NUM_ITEMS_INPUT, [], 'f32');
+      const { loss, outputs } = lossAndOutputs(
+        opts.computeLoss({
+          logits: forward(),
+          labels,
+          numItemsInBatch,
+          referenceLogits: peft && (() => withoutAdapter(peft)(forward)),
+        }),
+      );
+      return { loss, ...outputs };
+    },
+    [NUM_ITEMS_INPUT, ...opts.lossInputs],
+  );
 }

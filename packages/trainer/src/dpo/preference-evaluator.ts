@@ -1,9 +1,9 @@
 import { type Backend, type CausalLM, HostTensor, type PeftModel, UserError } from '@tunekit/core';
 import type { BatchPlan } from '../data/index.js';
-import { lossAndOutputs, NUM_ITEMS_INPUT, withoutAdapter } from '../train/index.js';
+import { NUM_ITEMS_INPUT } from '../train/index.js';
 import type { DpoSettings } from './dpo-config.js';
 import { DPO_METRICS, dpoLoss, REF_LOGPS_INPUT } from './dpo-loss.js';
-import { PairForward } from './pair-forward.js';
+import { lossForward, type PairForward } from './pair-forward.js';
 
 /**
  * TRL's DPO evaluation on held-out pairs: the DPO loss and rewards/chosen, rewards/rejected,
@@ -20,26 +20,11 @@ export class PreferenceEvaluator {
     readonly settings: DpoSettings;
     readonly peft?: PeftModel;
   }) {
-    const { model, peft } = opts;
-    const computeLoss = dpoLoss(opts.settings);
-    this.forward = new PairForward(
-      model,
-      opts.backend,
-      (ctx, { input_ids, position_ids, labels }) => {
-        const forward = () => model.forward(ctx, { input_ids, position_ids }).logits;
-        const numItemsInBatch = labels.builder.input(NUM_ITEMS_INPUT, [], 'f32');
-        const { loss, outputs } = lossAndOutputs(
-          computeLoss({
-            logits: forward(),
-            labels,
-            numItemsInBatch,
-            referenceLogits: peft && (() => withoutAdapter(peft)(forward)),
-          }),
-        );
-        return { loss, ...outputs };
-      },
-      [NUM_ITEMS_INPUT, REF_LOGPS_INPUT],
-    );
+    this.forward = lossForward({
+      ...opts,
+      computeLoss: dpoLoss(opts.settings),
+      lossInputs: [REF_LOGPS_INPUT],
+    });
   }
 
   /** The metrics over every pair of `batches` (`pairs` of them), unprefixed (`loss`, `rewards/accuracies`). */

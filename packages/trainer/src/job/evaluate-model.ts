@@ -109,12 +109,19 @@ export async function evaluateModel(options: EvaluateModelOptions): Promise<Eval
     { ...settings, train: options.data, eval: options.data, template },
     'eval data settings',
   );
-  if (trained.trainer === 'dpo') {
+  if (trained.trainer === 'dpo' || trained.trainer === 'kto') {
     if (router)
       throw new UserError(
-        'a router picks adapters for SFT eval data; a DPO adapter is scored alone',
+        `a router picks adapters for SFT eval data; a ${trained.trainer.toUpperCase()} adapter is scored alone`,
       );
-    return evaluatePreferences({ ...options, loaded, dataConfig, template, warn });
+    return evaluatePreferences({
+      ...options,
+      loaded,
+      dataConfig,
+      template,
+      warn,
+      trainer: trained.trainer,
+    });
   }
   const data = await loadSftData(dataConfig, {
     container,

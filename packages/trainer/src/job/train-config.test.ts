@@ -42,18 +42,46 @@ describe('trainConfigSchema', () => {
         trainer: 'dpo',
         packing: true,
         rdrop_alpha: 0.5,
-        loss_type: 'kto',
+        loss_type: 'hinged',
         label_smoothing: 0.5,
       }),
     ).toEqual([
       expect.stringMatching(/^loss_type: .*sigmoid/),
       expect.stringMatching(/^label_smoothing: /),
     ]);
+    expect(issues({ model: 'm', train: 'p.jsonl', trainer: 'dpo', loss_type: 'kto' })).toEqual([
+      'loss_type: trainer: dpo takes sigmoid, hinge, ipo, robust',
+    ]);
     expect(
       issues({ model: 'm', train: 'p.jsonl', trainer: 'dpo', packing: true, rdrop_alpha: 0.5 }),
     ).toEqual([
       'packing: trainer: dpo batches whole pairs; set packing: false',
       'rdrop_alpha: trainer: dpo has its own loss; R-Drop applies to sft only (rdrop_alpha: 0)',
+    ]);
+  });
+
+  it("takes TRL's KTOConfig keys flat, with TRL's defaults (loss_type kto)", () => {
+    const config = schema.parse({ model: 'm', train: 'u.jsonl', trainer: 'kto' });
+    expect(config).toMatchObject({
+      trainer: 'kto',
+      beta: 0.1,
+      loss_type: 'kto',
+      desirable_weight: 1,
+      undesirable_weight: 1,
+      max_prompt_length: 512,
+      max_completion_length: null,
+    });
+    expect(
+      issues({ model: 'm', train: 'u.jsonl', trainer: 'kto', loss_type: 'sigmoid', packing: true }),
+    ).toEqual([
+      'loss_type: trainer: kto takes kto, apo_zero_unpaired',
+      'packing: trainer: kto batches whole examples; set packing: false',
+    ]);
+    expect(
+      issues({ model: 'm', train: 'u.jsonl', trainer: 'kto', per_device_train_batch_size: 1 }),
+    ).toEqual([expect.stringMatching(/^per_device_train_batch_size: trainer: kto estimates/)]);
+    expect(issues({ model: 'm', train: 'u.jsonl', desirable_weight: 0 })).toEqual([
+      expect.stringMatching(/^desirable_weight: /),
     ]);
   });
 

@@ -2,8 +2,9 @@ import { bitsAndBytesFields, parseOrThrow } from '@tunekit/core';
 import type { DependencyContainer } from 'tsyringe';
 import { z } from 'zod';
 import { POOLING_MODES, refineSftData, sftDataFields } from '../data/index.js';
-import { dpoFields, refineDpo } from '../dpo/index.js';
+import { dpoFields, refineDpo, withDefaultLossType } from '../dpo/index.js';
 import { DEFAULT_EVAL_MAX_NEW_TOKENS } from '../eval/index.js';
+import { ktoFields } from '../kto/index.js';
 import { trainingArgumentsSchema } from '../train/index.js';
 import { adaptersSectionSchema } from './adapters-section.js';
 import { backendOptionsField, checkBackendOptions } from './backend-section.js';
@@ -112,6 +113,7 @@ export function trainConfigSchema(container: DependencyContainer) {
       ...bitsAndBytesFields,
       ...sftDataFields,
       ...dpoFields,
+      ...ktoFields,
       ...trainingArgumentsSchema.shape,
       output_dir: trainingArgumentsSchema.shape.output_dir.describe(
         'where the adapter (or model), checkpoints, metrics.jsonl and report.html go; relative to the working directory, as in transformers',
@@ -130,6 +132,7 @@ export function trainConfigSchema(container: DependencyContainer) {
     .superRefine(refineAdapter)
     .superRefine(refineDpo)
     .superRefine(refineTaskHead)
+    .transform(withDefaultLossType)
     .transform(checkBackendOptions(container))
     .transform((config) =>
       config.adapter === 'qlora' ? { ...config, load_in_4bit: true } : config,
@@ -192,11 +195,11 @@ function refineTaskHead(
 ): void {
   const taskType = config.peft?.task_type;
   if (taskType !== 'SEQ_CLS' && taskType !== 'FEATURE_EXTRACTION') return;
-  if (config.trainer === 'dpo')
+  if (config.trainer !== 'sft')
     ctx.addIssue({
       code: 'custom',
       path: ['trainer'],
-      message: `DPO compares a causal LM's log-probabilities of two answers; task_type ${taskType} has none (use trainer: sft)`,
+      message: `${config.trainer.toUpperCase()} compares a causal LM's log-probabilities of answers; task_type ${taskType} has none (use trainer: sft)`,
     });
   if (config.load_in_4bit || config.adapter === 'qlora')
     ctx.addIssue({

@@ -17,6 +17,7 @@ import {
 } from '@tunekit/core';
 import type { DependencyContainer } from 'tsyringe';
 import { dpoSettings } from '../dpo/index.js';
+import { ktoSettings } from '../kto/index.js';
 import {
   type ComputeLoss,
   claimOutputDir,
@@ -230,6 +231,7 @@ async function trainClaimed(
       evaluate: data.evaluate,
       callbacks: [...registered, ...(job.callbacks ?? []), beforeAfter],
       computeLoss: data.computeLoss ?? job.computeLoss,
+      outputLogs: data.outputLogs,
       identity: {
         model: config.model,
         peft: config.peft ?? null,
@@ -237,6 +239,7 @@ async function trainClaimed(
         data: stats.fingerprint,
         // a resumed DPO run must keep its loss
         ...(config.trainer === 'dpo' && { dpo: dpoSettings(config) }),
+        ...(config.trainer === 'kto' && { kto: ktoSettings(config) }),
       },
       outputDirClaim: claim,
       warn: logger.warn,

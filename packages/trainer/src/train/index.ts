@@ -38,6 +38,7 @@ export { lossItems } from './optimizer-step.js';
 export { type ClaimOptions, claimOutputDir, type OutputDirClaim } from './output-dir-claim.js';
 export { LOCK_FILE } from './output-dir-lock.js';
 export { decayParameterNames, layerDepth, planParamGroups } from './param-groups.js';
+export type { OutputLogs } from './progress.js';
 export { sequenceClassificationLoss } from './sequence-classification-loss.js';
 export { taskWeightedLoss } from './task-weighted-loss.js';
 export { NUM_ITEMS_INPUT } from './trace-loss.js';

@@ -22,7 +22,11 @@ export class Progress {
   private logWindow = freshWindow();
   private readonly thisRun = { steps: 0, lossSum: 0, since: performance.now() };
 
-  constructor(readonly maxSteps: number) {}
+  constructor(
+    readonly maxSteps: number,
+    /** The loss outputs' logged metrics from their window sums; default each sum over the items. */
+    private readonly outputLogs: OutputLogs = meansOverItems,
+  ) {}
 
   /** Records a finished optimizer step on `window`, which leaves the data at `next`. */
   advance(
@@ -59,9 +63,7 @@ export class Progress {
       epoch,
       tokens_per_second: seconds > 0 ? this.logWindow.tokens / seconds : 0,
     };
-    // TRL logs a preference loss's metrics (rewards/accuracies...) as means over the window's pairs
-    for (const [name, sum] of Object.entries(this.logWindow.sums))
-      logs[name] = sum / Math.max(1, this.logWindow.items);
+    Object.assign(logs, this.outputLogs(this.logWindow.sums, this.logWindow.items));
     this.logWindow = freshWindow();
     this.record(logs);
     return logs;
@@ -126,6 +128,19 @@ export class Progress {
     this.logWindow.items = file.logging_window.items;
     Object.assign(this.logWindow.sums, file.logging_window.sums);
   }
+}
+
+/** How a loss's outputs, summed over a logging window of `items` items, become logged metrics. */
+export type OutputLogs = (
+  sums: Readonly<Record<string, number>>,
+  items: number,
+) => Record<string, number>;
+
+/** TRL logs DPO's metrics (rewards/accuracies...) as means over the window's pairs. */
+function meansOverItems(sums: Readonly<Record<string, number>>, items: number) {
+  return Object.fromEntries(
+    Object.entries(sums).map(([name, sum]) => [name, sum / Math.max(1, items)]),
+  );
 }
 
 function freshWindow() {

@@ -31,7 +31,7 @@ import { type MixoutPlan, planMixout } from './mixout.js';
 import { runOptimizerStep } from './optimizer-step.js';
 import { claimOutputDir, type OutputDirClaim } from './output-dir-claim.js';
 import { planParamGroups } from './param-groups.js';
-import { Progress } from './progress.js';
+import { type OutputLogs, Progress } from './progress.js';
 import { restoreCheckpoint, resumeFolder } from './resume.js';
 import { StepGraphs } from './step-graphs.js';
 import { adapterWeights, fullWeights, type TrainedWeights } from './trained-weights.js';
@@ -63,6 +63,8 @@ export interface TrainerOptions {
    * (DPO) has them logged as means over the logging window's items.
    */
   readonly computeLoss?: ComputeLoss | ComputeLossWithOutputs;
+  /** How the loss's outputs become logged metrics (KTO's); default means over the items. */
+  readonly outputLogs?: OutputLogs;
   /** What else a resume must agree on (PEFT config, data fingerprint, model): hashed into checkpoints. */
   readonly identity?: Readonly<Record<string, unknown>>;
   /**
@@ -209,7 +211,7 @@ export class Trainer {
     );
     const config = hashedConfig(args, opts.identity ?? {});
     const hashed = { config, hash: configHash(config) };
-    const progress = new Progress(maxSteps);
+    const progress = new Progress(maxSteps, opts.outputLogs);
     const resumeDir = await resumeFolder(args.resume_from_checkpoint, args.output_dir, this.warn);
     let resume: RunnerResume | undefined;
     if (resumeDir !== undefined) {

@@ -7,6 +7,7 @@ import { promptCompletionFormat } from './prompt-completion.js';
 import { shareGptFormat } from './sharegpt.js';
 import { shareGptPreferenceFormat } from './sharegpt-preference.js';
 import { textFormat } from './text.js';
+import { unpairedPreferenceFormat } from './unpaired-preference.js';
 
 export { alpacaFormat } from './alpaca.js';
 export { hhRlhfFormat } from './hh-rlhf.js';
@@ -16,6 +17,10 @@ export { promptCompletionFormat } from './prompt-completion.js';
 export { shareGptFormat } from './sharegpt.js';
 export { shareGptPreferenceFormat } from './sharegpt-preference.js';
 export { textFormat } from './text.js';
+export {
+  type UnpairedPreferenceRecord,
+  unpairedPreferenceFormat,
+} from './unpaired-preference.js';
 
 /** The dataset formats this package registers. */
 export const DATASET_FORMATS: readonly DatasetFormat[] = Object.freeze([
@@ -27,4 +32,5 @@ export const DATASET_FORMATS: readonly DatasetFormat[] = Object.freeze([
   preferenceFormat,
   shareGptPreferenceFormat,
   hhRlhfFormat,
+  unpairedPreferenceFormat,
 ]);
