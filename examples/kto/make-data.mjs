@@ -1,6 +1,6 @@
 // Writes examples/kto/data/{train,eval}.jsonl, each with its data manifest: unpaired examples for
-// KTO, made from examples/dpo's preference pairs (run `node examples/dpo/make-data.mjs` first): a
-// sum asked in a chat with one answer, the right sum labelled desirable (true) or a wrong one
+// KTO, made from examples/dpo's preference pairs (run `pnpm --filter @tunekit/tiny-chat-scripts
+// dpo-data` first): a sum asked in a chat with one answer, the right sum labelled desirable (true) or a wrong one
 // undesirable (false). Train takes one answer of each of its first 256 pairs, right and wrong in
 // turn, so no question is seen with both; eval takes both answers of the first 32 held-out pairs.
 // No dependencies: run it with `node examples/kto/make-data.mjs`.

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 // Sibling workspace packages resolve to their src/ through the `@tunekit/source` export
@@ -13,6 +14,14 @@ export default defineConfig({
     name: 'cli',
     environment: 'node',
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    testTimeout: 60_000,
+    // an end-to-end test's tunekit runs share the cores with another file's and, under nx, with
+    // other packages' tests
+    testTimeout: 180_000,
+    // A test file mostly waits for the `tunekit` processes it starts (about one core each), so
+    // vitest's default of one worker fewer than the cores (one on a 2-core CI machine) would leave
+    // a core idle once the other projects' tests are done: one file per core instead.
+    maxWorkers: Math.max(2, availableParallelism()),
+    // independent `tunekit` runs in a file's concurrent tests: two at a time
+    maxConcurrency: 2,
   },
 });

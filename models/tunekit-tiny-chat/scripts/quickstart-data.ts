@@ -28,8 +28,8 @@ function record(a: number, b: number, question: (a: number, b: number) => string
   });
 }
 
-/** Unordered pairs {a, b}, shuffled with a seeded Fisher-Yates. */
-function shuffledPairs(random: () => number): [number, number][] {
+/** Unordered pairs {a, b} of numbers 0-99, shuffled with a seeded Fisher-Yates. */
+export function shuffledPairs(random: () => number): [number, number][] {
   const pairs: [number, number][] = [];
   for (let a = 0; a <= MAX_OPERAND; a++) for (let b = a; b <= MAX_OPERAND; b++) pairs.push([a, b]);
   for (let i = pairs.length - 1; i > 0; i--) {

@@ -50,6 +50,7 @@ export class WebGpuBackend implements Backend {
   compile(graph: Graph): WebGpuExecutable {
     const program = compileGraph(graph, this.gpu.limits, {
       halfWeights: this.weights.halfWeights,
+      subgroups: this.gpu.subgroups,
     });
     const exe = new WebGpuExecutable(graph, program, this.gpu.device, this.pipelines);
     this.executables.add(exe);

@@ -5,6 +5,11 @@ import { SWIFTSHADER_ICD } from './swiftshader.js';
 export interface DeviceOptions {
   /** Dawn toggles/options for Node's `webgpu` package; default `['backend=vulkan']`. */
   readonly dawnOptions?: readonly string[];
+  /**
+   * Row reductions with subgroup operations where the adapter has `subgroups` (and WGSL's
+   * `subgroup_id`); false keeps the workgroup-memory path. Default true.
+   */
+  readonly subgroups?: boolean;
 }
 
 /** What the executable needs to know about the adapter: its limits, checked at compile time. */
@@ -12,6 +17,8 @@ export interface GpuContext {
   readonly device: GPUDevice;
   readonly limits: GPUSupportedLimits;
   readonly adapterInfo: string;
+  /** Whether kernels may use subgroup operations (the device has the `subgroups` feature). */
+  readonly subgroups: boolean;
   /** The device was created with `shader-f16` (WGSL `enable f16`): the adapter offers it. */
   readonly shaderF16: boolean;
 }
@@ -22,7 +29,8 @@ export interface GpuContext {
  * workgroup memory), and `shader-f16` where it has it; the compiler checks each kernel against them.
  */
 export async function requestGpu(opts: DeviceOptions = {}): Promise<GpuContext> {
-  const adapter = await requestAdapter(opts);
+  const gpu = await gpuOf(opts);
+  const adapter = await adapterOf(gpu);
   const required = [
     'maxStorageBuffersPerShaderStage',
     'maxComputeWorkgroupStorageSize',
@@ -32,20 +40,35 @@ export async function requestGpu(opts: DeviceOptions = {}): Promise<GpuContext> 
   ] as const;
   const requiredLimits = Object.fromEntries(required.map((k) => [k, adapter.limits[k]]));
   const shaderF16 = adapter.features.has('shader-f16');
-  const requiredFeatures: GPUFeatureName[] = shaderF16 ? ['shader-f16'] : [];
+  const subgroups =
+    opts.subgroups !== false &&
+    adapter.features.has('subgroups') &&
+    gpu.wgslLanguageFeatures.has('subgroup_id');
+  const requiredFeatures: GPUFeatureName[] = [
+    ...(shaderF16 ? ['shader-f16' as const] : []),
+    ...(subgroups ? ['subgroups' as GPUFeatureName] : []),
+  ];
   const device = await adapter.requestDevice({ requiredLimits, requiredFeatures });
   const info = adapter.info;
   return {
     device,
     limits: device.limits,
     adapterInfo: [info.vendor, info.architecture, info.description].filter(Boolean).join(' '),
+    subgroups,
     shaderF16: device.features.has('shader-f16'),
   };
 }
 
 /** The adapter, or a UserError saying which setting would provide one. */
 export async function requestAdapter(opts: DeviceOptions = {}): Promise<GPUAdapter> {
-  const gpu = (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu ?? (await nodeGpu(opts));
+  return adapterOf(await gpuOf(opts));
+}
+
+async function gpuOf(opts: DeviceOptions): Promise<GPU> {
+  return (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu ?? (await nodeGpu(opts));
+}
+
+async function adapterOf(gpu: GPU): Promise<GPUAdapter> {
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   if (!adapter) throw new UserError(noAdapterMessage());
   return adapter;

@@ -1,5 +1,9 @@
-import type { FusedOpName, PrimitiveOpName } from '@tunekit/core';
+import type { FusedOpName, Node, OpName, PrimitiveOpName } from '@tunekit/core';
 import { ELEMENTWISE } from './elementwise.js';
+import { crossEntropy, keepCrossEntropy } from './fused/cross-entropy.js';
+import { crossEntropyBackward } from './fused/cross-entropy-backward.js';
+import { flashAttention } from './fused/flash-attention.js';
+import { flashAttentionBackward } from './fused/flash-attention-backward.js';
 import { rmsNorm } from './fused/rms-norm.js';
 import { rope } from './fused/rope.js';
 import { logSoftmax, softmax } from './fused/softmax.js';
@@ -34,4 +38,19 @@ export const KERNELS: { readonly [K in PrimitiveOpName]: Entry<K> } & {
   log_softmax: logSoftmax,
   rms_norm: rmsNorm,
   rope,
+  flash_attention: flashAttention,
+  flash_attention_backward: flashAttentionBackward,
+  cross_entropy: crossEntropy,
+  cross_entropy_backward: crossEntropyBackward,
 };
+
+/** Fused ops whose kernel takes some attributes only; core decomposes the other nodes. */
+const PARTIAL: { readonly [K in FusedOpName]?: (node: Node<K>) => boolean } = {
+  cross_entropy: keepCrossEntropy,
+};
+
+/** Whether `node` is lowered by a kernel of its own (else core's decompose pass rewrites it). */
+export function hasKernel(op: OpName, node: Node): boolean {
+  const partial = PARTIAL[op as FusedOpName] as ((node: Node) => boolean) | undefined;
+  return KERNELS[op] !== undefined && (partial?.(node) ?? true);
+}

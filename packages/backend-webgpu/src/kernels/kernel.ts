@@ -21,5 +21,15 @@ export interface Kernel {
   readonly params?: Uint32Array;
 }
 
+/** What the device offers kernels beyond WebGPU's core, read at compile time. */
+export interface KernelFeatures {
+  /** Subgroup operations and the `subgroup_id` builtin (the `subgroups` feature). */
+  readonly subgroups: boolean;
+}
+
 /** Lowers one node, given its input nodes, to the dispatches that compute it. */
-export type Lowering<K extends OpName> = (node: Node<K>, inputs: readonly Node[]) => Kernel[];
+export type Lowering<K extends OpName> = (
+  node: Node<K>,
+  inputs: readonly Node[],
+  features: KernelFeatures,
+) => Kernel[];

@@ -104,7 +104,21 @@ export interface View {
 }
 
 /** Reads word j of the uniform `p` (an array of vec4u, as uniforms align arrays to 16 bytes). */
-const param = (j: number) => `p.v[${j >> 2}].${'xyzw'[j & 3]}`;
+export const param = (j: number) => `p.v[${j >> 2}].${'xyzw'[j & 3]}`;
+
+/** The uniform `p` at `binding` for `words` u32 sizes, read with `param`; pad `words` with padParams. */
+export function paramsDecl(words: number, binding: number): string {
+  return `struct Params { v: array<vec4u, ${Math.ceil(words / 4)}> }
+@group(0) @binding(${binding}) var<uniform> p: Params;
+`;
+}
+
+/** The sizes as the uniform's words, zero-padded to whole vec4s. */
+export function padParams(words: readonly number[]): Uint32Array {
+  const out = new Uint32Array(Math.ceil(words.length / 4) * 4);
+  out.set(words);
+  return out;
+}
 
 /**
  * The one-invocation-per-element kernel: for each element of `shape`, reads each input through
@@ -151,12 +165,10 @@ export function mapKernel(opts: {
     .reverse()
     .map((d) => `let c${d} = r % ${param(2 + d)}; r = r / ${param(2 + d)};`)
     .join(' ');
-  while (params.length % 4 !== 0) params.push(0);
   const source = `${bindings(
     opts.inputs.map((v) => v.dtype),
     opts.out,
-  )}struct Params { v: array<vec4u, ${params.length / 4}> }
-@group(0) @binding(${opts.inputs.length + 1}) var<uniform> p: Params;
+  )}${paramsDecl(params.length, opts.inputs.length + 1)}
 ${opts.helpers ?? ''}
 @compute @workgroup_size(${WORKGROUP})
 fn main(@builtin(global_invocation_id) gid: vec3u) {
@@ -173,6 +185,6 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
     workgroups,
     workgroupBytes: 0,
     invocations: WORKGROUP,
-    params: Uint32Array.from(params),
+    params: padParams(params),
   };
 }

@@ -1,8 +1,8 @@
 import { decompose, type Graph, type Node, type OpName, UserError } from '@tunekit/core';
 import { deviceBytes } from '../host-data.js';
 import type { HalfRead } from '../kernels/half.js';
-import type { Kernel } from '../kernels/kernel.js';
-import { ALIAS, FED, KERNELS } from '../kernels/kernel-table.js';
+import type { Kernel, KernelFeatures } from '../kernels/kernel.js';
+import { ALIAS, FED, hasKernel, KERNELS } from '../kernels/kernel-table.js';
 import { type MatmulOperand, matmulKernel } from '../kernels/matmul.js';
 import { planBuffers } from './buffer-plan.js';
 import { checkLimits, type KernelLimits } from './check-limits.js';
@@ -16,6 +16,8 @@ export interface CompileOptions {
    * default: every input in f32 words.
    */
   readonly halfWeights?: HalfRead;
+  /** Row reductions through subgroup operations (the device has `subgroups`); default false. */
+  readonly subgroups?: boolean;
 }
 
 /** Where a node's value lives: the buffer fed to an input, or a planned buffer. */
@@ -38,14 +40,15 @@ export interface CompiledGraph {
  * Lowers a graph to WGSL dispatches and plans its buffers: fused ops without a kernel are
  * decomposed, matmuls read past transposes (matmul-operands.ts), nodes nothing reads are dropped,
  * reshapes alias their input, and every other value gets a buffer by liveness (buffer-plan.ts).
- * Kernels are checked against the adapter's limits.
+ * Kernels are checked against the adapter's limits and use the optional features it has.
  */
 export function compileGraph(
   source: Graph,
   limits: KernelLimits,
   opts: CompileOptions = {},
 ): CompiledGraph {
-  const graph = decompose(source, (op) => KERNELS[op] !== undefined);
+  const graph = decompose(source, hasKernel);
+  const features: KernelFeatures = { subgroups: opts.subgroups ?? false };
   const folded = foldMatmulOperands(graph);
   const inputsOf = (node: Node) => folded.get(node.id)?.map((o) => o.node) ?? node.inputs;
   const live = liveNodes(graph, inputsOf);
@@ -74,11 +77,13 @@ export function compileGraph(
     if (entry === ALIAS) root[node.id] = root[node.inputs[0]];
     if (entry === FED || entry === ALIAS) continue;
     const inputs = node.inputs.map((i) => graph.nodes[i]);
-    const lower = entry as (node: unknown, inputs: unknown) => Kernel[];
+    const lower = entry as (node: unknown, inputs: unknown, features: KernelFeatures) => Kernel[];
     // matmul: the table's lowering reads its inputs as they are; here it reads past transposes
     // and f16-stored weights
     const kernels =
-      node.op === 'matmul' ? [matmulKernel(node, ...matmulReads(node))] : lower(node, inputs);
+      node.op === 'matmul'
+        ? [matmulKernel(node, ...matmulReads(node))]
+        : lower(node, inputs, features);
     for (const kernel of kernels) {
       checkLimits(kernel, node, limits);
       steps.push({ node: node.id, kernel });

@@ -1,34 +1,19 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readSafetensorsHeader } from '@tunekit/core';
-import type { TrainingRecord } from '@tunekit/trainer';
-import { afterAll, describe, expect, it } from 'vitest';
-import { readJson } from './read-json.js';
-import { examplesDir } from './repo-paths.js';
-import { runTunekit } from './run-tunekit.js';
+import { describe, expect, it } from 'vitest';
+import { examplesDir, readJson, train, workDir } from './harness.js';
 
-const work = await mkdtemp(join(tmpdir(), 'tunekit-cli-classify-'));
-afterAll(async () => {
-  await rm(work, { recursive: true, force: true });
-});
+const work = await workDir('classify');
 
 describe('examples/classify.yaml (SEQ_CLS)', () => {
   it('trains a score head and LoRA that classify better than the untrained head, saved as PEFT saves them', async () => {
-    const out = join(work, 'classify');
-    const run = await runTunekit([
-      'train',
+    const { out, run, record, before, after } = await train(
       join(examplesDir, 'classify.yaml'),
-      '--set',
-      `output_dir=${out}`,
-    ]);
-    expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
+      join(work, 'classify'),
+    );
     expect(run.stdout).toContain('data: 512 training examples (classification), 64 eval examples');
 
-    const record = await readJson<TrainingRecord>(join(out, 'training_record.json'));
-    const before = record.metrics.before ?? {};
-    const after = record.metrics.after ?? {};
     expect(after.eval_accuracy).toBeGreaterThanOrEqual(0.7);
     expect(after.eval_accuracy).toBeGreaterThan(before.eval_accuracy + 0.1);
     expect(after.eval_macro_f1).toBeGreaterThan(before.eval_macro_f1);

@@ -1,23 +1,13 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DataManifest } from '@tunekit/core';
 import { DEFAULT_VARIANT_FILTERS } from '@tunekit/data-tools';
 import { exactMatch, rougeL, rougeTokenize } from '@tunekit/trainer';
-import { afterAll, describe, expect, it } from 'vitest';
-import { readJson } from './read-json.js';
-import { bundledModel } from './repo-paths.js';
-import { runTunekit } from './run-tunekit.js';
+import { describe, expect, it } from 'vitest';
+import { bundledModel, jsonl, readJson, readJsonl, runTunekit, workDir } from './harness.js';
 
-const work = await mkdtemp(join(tmpdir(), 'tunekit-cli-datagen-'));
-afterAll(() => rm(work, { recursive: true, force: true }));
+const work = await workDir('datagen');
 
-const jsonl = (records: unknown[]) => records.map((r) => `${JSON.stringify(r)}\n`).join('');
-const lines = async (file: string) =>
-  (await readFile(file, 'utf8'))
-    .trimEnd()
-    .split('\n')
-    .map((line) => JSON.parse(line));
 const chat = (user: string, assistant: string) => ({
   messages: [
     { role: 'user', content: user },
@@ -56,7 +46,7 @@ describe('tunekit data: generated data', () => {
     expect(run.stdout).toMatch(new RegExp(`^${out}: \\d+ new records from 4 \\(\\d+ made`));
     const manifest = await readJson<DataManifest>(`${out}.manifest.json`);
     const details = manifest.details as { produced: number; dropped: Record<string, number> };
-    const records = await lines(out);
+    const records = await readJsonl(out);
     const made = records.filter((r) => r.operation !== 'source');
     const dropped = Object.values(details.dropped).reduce((a, b) => a + b, 0);
     expect(made.length + dropped).toBe(details.produced);
@@ -110,7 +100,7 @@ describe('tunekit data: generated data', () => {
     expect(run.stdout).toBe(
       `${out}: 3 should-refuse and 1 should-answer records in 1 categories\n`,
     );
-    const records = await lines(out);
+    const records = await readJsonl(out);
     expect(records.map((r) => [r.label, r.category, r.origin])).toEqual([
       ['refuse', 'subtraction', 'policy'],
       ['refuse', 'subtraction', 'template'],
@@ -161,7 +151,7 @@ describe('tunekit data: generated data', () => {
       evalRun,
     ]);
     expect(evaluated.code).toBe(0);
-    const samples = await lines(join(evalRun, 'eval_samples.jsonl'));
+    const samples = await readJsonl(join(evalRun, 'eval_samples.jsonl'));
     expect(samples.map((s) => s.where)).toEqual([1, 2, 3, 4].map((n) => `${sums}:${n}`));
     const failed = samples.filter((s) => !exactMatch(s.prediction, s.reference));
     // the bundled model was not trained on sums, so it fails some of them
@@ -181,7 +171,7 @@ describe('tunekit data: generated data', () => {
     expect(run.stdout).toBe(
       `${out}: ${failed.length} of 4 answers failed exact_match, ${sumsFailed} variants of them\n`,
     );
-    const records = await lines(out);
+    const records = await readJsonl(out);
     const hard = records.filter((r) => r.operation === 'hard_example');
     expect(hard.map((r) => [r.source_id, r.messages[1].content])).toEqual(
       failed.map((s) => [s.where, s.reference]),
@@ -247,7 +237,7 @@ describe('tunekit data: generated data', () => {
     expect(run.stderr).toBe('');
     // number swaps of the three sums: one hard, two easy; half and half keeps one of each
     expect(run.stdout).toBe(`${out}: 2 new records from 4 (3 made, dropped 1 balance)\n`);
-    const records = await lines(out);
+    const records = await readJsonl(out);
     expect(records.map((r) => r.source_id === `${sums}:1`).sort()).toEqual([false, true]);
   });
 });

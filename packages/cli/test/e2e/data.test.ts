@@ -1,26 +1,24 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DataManifest } from '@tunekit/core';
 import type { DataStats } from '@tunekit/data-tools';
 import { instructionRejection } from '@tunekit/data-tools';
 import { rougeL, rougeTokenize } from '@tunekit/trainer';
-import { afterAll, describe, expect, it } from 'vitest';
-import { readJson } from './read-json.js';
-import { bundledModel, examplesDir } from './repo-paths.js';
-import { runTunekit } from './run-tunekit.js';
+import { describe, expect, it } from 'vitest';
+import {
+  bundledModel,
+  examplesDir,
+  jsonl,
+  readJson,
+  readJsonl,
+  runTunekit,
+  workDir,
+} from './harness.js';
 
-const work = await mkdtemp(join(tmpdir(), 'tunekit-cli-data-'));
-afterAll(() => rm(work, { recursive: true, force: true }));
+const work = await workDir('data');
 
 const quickstartTrain = join(examplesDir, 'quickstart/data/train.jsonl');
-const jsonl = (records: unknown[]) => records.map((r) => `${JSON.stringify(r)}\n`).join('');
-const lines = async (file: string) =>
-  (await readFile(file, 'utf8'))
-    .trimEnd()
-    .split('\n')
-    .map((line) => JSON.parse(line));
 
 describe('tunekit data', () => {
   it('stats: the quickstart data in tokens as training renders it, and a page', async () => {
@@ -81,7 +79,12 @@ describe('tunekit data', () => {
     expect(deduped.stdout).toBe(
       `${clean}: kept 4 of 6 records (dropped 1 exact, 0 near, 1 by ROUGE-L; 0 invalid left out)\n`,
     );
-    expect((await lines(clean)).map((r) => r.output)).toEqual(['Red', 'Apple', '1 2 3', 'c a t']);
+    expect((await readJsonl(clean)).map((r) => r.output)).toEqual([
+      'Red',
+      'Apple',
+      '1 2 3',
+      'c a t',
+    ]);
     const manifest = await readJson<DataManifest>(`${clean}.manifest.json`);
     expect(manifest).toMatchObject({
       file: 'clean.jsonl',
@@ -151,7 +154,7 @@ describe('tunekit data', () => {
       out,
     ]);
     expect(run.stdout).toBe(`${out}: 2 records, alpaca to sharegpt\n`);
-    expect(await lines(out)).toEqual([
+    expect(await readJsonl(out)).toEqual([
       {
         conversations: [
           { from: 'human', value: 'Hi' },
@@ -315,7 +318,7 @@ describe('tunekit data', () => {
     const details = manifest.details as { generated: number; dropped: Record<string, number> };
     const dropped = Object.values(details.dropped).reduce((a, b) => a + b, 0);
     expect(manifest.records + dropped).toBe(details.generated);
-    const kept = manifest.records === 0 ? [] : await lines(out);
+    const kept = manifest.records === 0 ? [] : await readJsonl(out);
     const pool = seedInstructions.map(rougeTokenize);
     for (const record of kept) {
       expect(record).toMatchObject({ input: '', output: expect.stringMatching(/\S/) });

@@ -1,32 +1,17 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readSafetensorsHeader } from '@tunekit/core';
-import type { TrainingRecord } from '@tunekit/trainer';
-import { afterAll, describe, expect, it } from 'vitest';
-import { readJson } from './read-json.js';
-import { examplesDir } from './repo-paths.js';
-import { runTunekit } from './run-tunekit.js';
+import { describe, expect, it } from 'vitest';
+import { examplesDir, jsonl, readJson, train, tunekitOk, workDir } from './harness.js';
 
-const work = await mkdtemp(join(tmpdir(), 'tunekit-cli-embed-'));
-afterAll(async () => {
-  await rm(work, { recursive: true, force: true });
-});
+const work = await workDir('embed');
 
 describe('examples/embed.yaml (FEATURE_EXTRACTION) and tunekit embed', () => {
   it('finds answers better than the base model, saves PEFT’s keys and embeds a file as .npy', async () => {
-    const out = join(work, 'embed');
-    const run = await runTunekit([
-      'train',
+    const { out, before, after } = await train(
       join(examplesDir, 'embed.yaml'),
-      '--set',
-      `output_dir=${out}`,
-    ]);
-    expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
-    const record = await readJson<TrainingRecord>(join(out, 'training_record.json'));
-    const before = record.metrics.before ?? {};
-    const after = record.metrics.after ?? {};
+      join(work, 'embed'),
+    );
     expect(after['eval_recall@1']).toBeGreaterThan(before['eval_recall@1'] + 0.05);
     expect(after.eval_mrr).toBeGreaterThan(before.eval_mrr + 0.1);
 
@@ -44,14 +29,14 @@ describe('examples/embed.yaml (FEATURE_EXTRACTION) and tunekit embed', () => {
     const texts = join(work, 'texts.jsonl');
     await writeFile(
       texts,
-      ['What is 2 + 3?', 'The answer is 5.', 'The answer is 71.']
-        .map((text) => JSON.stringify({ text }))
-        .join('\n'),
+      jsonl(['What is 2 + 3?', 'The answer is 5.', 'The answer is 71.'].map((text) => ({ text }))),
     );
     const npy = join(work, 'vectors.npy');
-    const embedded = await runTunekit(['embed', '--adapter', out, texts, '--output', npy]);
-    expect(embedded.stderr).toBe('');
-    expect(embedded.code).toBe(0);
+    // the same texts as .npy and as JSON Lines, embedded side by side
+    const [, asJsonl] = await Promise.all([
+      tunekitOk(['embed', '--adapter', out, texts, '--output', npy]),
+      tunekitOk(['embed', '--adapter', out, texts]),
+    ]);
     const bytes = await readFile(npy);
     const headerLength = bytes.readUInt16LE(8);
     expect(bytes.subarray(10, 10 + headerLength).toString('latin1')).toContain("'shape': (3, 128)");
@@ -64,9 +49,10 @@ describe('examples/embed.yaml (FEATURE_EXTRACTION) and tunekit embed', () => {
     // the question lies nearer its answer than another number's
     expect(dot(row(0), row(1))).toBeGreaterThan(dot(row(0), row(2)));
 
-    const jsonl = await runTunekit(['embed', '--adapter', out, texts]);
-    expect(jsonl.code).toBe(0);
-    const first = JSON.parse(jsonl.stdout.split('\n')[0]) as { text: string; embedding: number[] };
+    const first = JSON.parse(asJsonl.stdout.split('\n')[0]) as {
+      text: string;
+      embedding: number[];
+    };
     expect(first.text).toBe('What is 2 + 3?');
     expect(first.embedding[0]).toBeCloseTo(row(0)[0], 5);
   }, 480_000);

@@ -1,33 +1,45 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readAdapterFolder } from '@tunekit/core';
 import type { TrainingRecord } from '@tunekit/trainer';
-import { afterAll, describe, expect, it } from 'vitest';
-import { readJson } from './read-json.js';
-import { examplesDir, tinyRun } from './repo-paths.js';
-import { runTunekit } from './run-tunekit.js';
+import { describe, expect, it } from 'vitest';
+import {
+  bundledModel,
+  examplesDir,
+  readJson,
+  runTunekit,
+  tinyRun,
+  tunekitJson,
+  tunekitOk,
+  workDir,
+} from './harness.js';
 
 // Every YAML example in examples/ runs through the real bin, cut to a few steps. (quickstart.yaml
-// is run by train.test.ts; custom-trainer, composed in code, by its own package's test.)
-const work = await mkdtemp(join(tmpdir(), 'tunekit-cli-examples-'));
-afterAll(async () => {
-  await rm(work, { recursive: true, force: true });
-});
+// is run by train.test.ts; custom-trainer, composed in code, by its own package's test.) The runs
+// are independent, so the tests run concurrently; each example trains once, for every test that
+// reads it.
+const work = await workDir('examples');
+const trainings = new Map<string, Promise<{ out: string; stdout: string }>>();
+
+/** examples/<name>.yaml trained for 3 steps, evaluated before and after. */
+function trained(name: string): Promise<{ out: string; stdout: string }> {
+  const started = trainings.get(name) ?? trainExample(name);
+  trainings.set(name, started);
+  return started;
+}
 
 async function trainExample(name: string): Promise<{ out: string; stdout: string }> {
   const out = join(work, name);
-  const run = await runTunekit(['train', join(examplesDir, `${name}.yaml`), ...tinyRun(out, 3)]);
-  expect(run.stderr).toBe('');
-  expect(run.code).toBe(0);
+  const config = join(examplesDir, `${name}.yaml`);
+  const run = await tunekitOk(['train', config, ...tinyRun(out, 3)]);
   expect(run.stdout).toMatch(/eval after training \(step 3\)/);
   return { out, stdout: run.stdout };
 }
 
-describe('examples', () => {
+describe.concurrent('examples', () => {
   it('alpaca-lora: Alpaca records through ChatML into a LoRA adapter on the attention', async () => {
-    const { out, stdout } = await trainExample('alpaca-lora');
+    const { out, stdout } = await trained('alpaca-lora');
     expect(stdout).toContain(
       'data: 64 training examples (alpaca), 8 eval examples, template chatml',
     );
@@ -42,7 +54,7 @@ describe('examples', () => {
   }, 180_000);
 
   it('chat-persona: multi-turn chats, each starting with the persona’s system message', async () => {
-    const { out, stdout } = await trainExample('chat-persona');
+    const { out, stdout } = await trained('chat-persona');
     expect(stdout).toContain('data: 96 training examples (messages), 8 eval examples');
     // the report shows the whole eval prompts: the persona comes first in each
     const report = await readFile(join(out, 'report.html'), 'utf8');
@@ -54,23 +66,17 @@ describe('examples', () => {
   }, 180_000);
 
   it('full-finetune: no peft section, a whole model folder that tunekit eval scores alike', async () => {
-    const { out, stdout } = await trainExample('full-finetune');
+    const { out, stdout } = await trained('full-finetune');
     expect(stdout).toContain('full fine-tuning: every parameter trains');
     expect(stdout).toContain(`model: ${out} (`);
     expect(existsSync(join(out, 'model.safetensors'))).toBe(true);
     expect(existsSync(join(out, 'config.json'))).toBe(true);
     expect(existsSync(join(out, 'adapter_config.json'))).toBe(false);
 
-    const run = await runTunekit([
+    const metrics = await tunekitJson([
       'eval',
-      '--model',
-      out,
-      '--data',
-      join(examplesDir, 'quickstart/data/eval.jsonl'),
-      '--json',
+      ...['--model', out, '--data', join(examplesDir, 'quickstart/data/eval.jsonl')],
     ]);
-    expect(run.code).toBe(0);
-    const metrics = JSON.parse(run.stdout) as Record<string, number>;
     const after =
       (await readJson<TrainingRecord>(join(out, 'training_record.json'))).metrics.after ?? {};
     expect(metrics.exact_match).toBe(after.eval_exact_match);
@@ -78,7 +84,7 @@ describe('examples', () => {
   }, 240_000);
 
   it('qlora: LoRA on a base quantized to NF4 as it loads; eval --adapter quantizes the base alike', async () => {
-    const { out, stdout } = await trainExample('qlora');
+    const { out, stdout } = await trained('qlora');
     expect(stdout).toContain('base quantized on load: nf4 with double quantization');
     const adapter = await readJson(join(out, 'adapter_config.json'));
     expect(adapter.peft_type).toBe('LORA');
@@ -90,18 +96,11 @@ describe('examples', () => {
       bnb_4bit_use_double_quant: true,
     });
 
-    const run = await runTunekit([
+    const metrics = await tunekitJson([
       'eval',
-      '--model',
-      join(examplesDir, '../models/tunekit-tiny-chat'),
-      '--adapter',
-      out,
-      '--data',
-      join(examplesDir, 'quickstart/data/eval.jsonl'),
-      '--json',
+      ...['--model', bundledModel, '--adapter', out],
+      ...['--data', join(examplesDir, 'quickstart/data/eval.jsonl')],
     ]);
-    expect(run.code).toBe(0);
-    const metrics = JSON.parse(run.stdout) as Record<string, number>;
     expect(metrics.loss).toBeCloseTo(record.metrics.after?.eval_loss ?? Number.NaN, 6);
   }, 240_000);
 
@@ -111,7 +110,7 @@ describe('examples', () => {
   ])(
     '%s: a key/value prefix in every layer, sampled at eval with the prefix in the KV cache',
     async (name, projection) => {
-      const { out, stdout } = await trainExample(name);
+      const { out, stdout } = await trained(name);
       expect(stdout).toMatch(/eval after training \(step 3\): .*exact match/);
       expect(stdout).toMatch(/\n {2}after +"/); // the samples, generated with the prefix
       const adapter = await readJson(join(out, 'adapter_config.json'));
@@ -125,7 +124,7 @@ describe('examples', () => {
   );
 
   it('prompt-tuning: virtual tokens before the input, started from a text, sampled at eval', async () => {
-    const { out, stdout } = await trainExample('prompt-tuning');
+    const { out, stdout } = await trained('prompt-tuning');
     expect(stdout).toMatch(/\n {2}after +"/); // the samples, generated with the virtual tokens
     const adapter = await readJson(join(out, 'adapter_config.json'));
     expect(adapter).toMatchObject({
@@ -140,9 +139,10 @@ describe('examples', () => {
     ]);
   }, 180_000);
 
-  // reads the runs the tests above wrote (a file's tests run in order)
-  it('compare: the runs above side by side, as a table and an HTML page', async () => {
-    const runs = ['alpaca-lora', 'full-finetune'].map((name) => join(work, name));
+  it('compare: two of the runs above side by side, as a table and an HTML page', async () => {
+    const runs = await Promise.all(
+      ['alpaca-lora', 'full-finetune'].map(async (name) => (await trained(name)).out),
+    );
     const page = join(work, 'compare.html');
     const run = await runTunekit(['compare', ...runs, '--html', page]);
     expect(run.code).toBe(0);
@@ -162,5 +162,5 @@ describe('examples', () => {
     expect(again.stderr).toBe(
       `error: --html: ${page} already exists; pass --overwrite to replace it\n`,
     );
-  }, 60_000);
+  }, 240_000); // it waits for the two trainings
 });

@@ -1,15 +1,10 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { bundledModel, examplesDir } from './repo-paths.js';
-import { runTunekit } from './run-tunekit.js';
+import { bundledModel, examplesDir, runTunekit, workDir } from './harness.js';
 
-const work = await mkdtemp(join(tmpdir(), 'tunekit-cli-export-config-'));
-afterAll(async () => {
-  await rm(work, { recursive: true, force: true });
-});
+const work = await workDir('export-config');
 
 describe('tunekit export-config', () => {
   it('writes an axolotl YAML whose paths are relative to it, warning about what it leaves out', async () => {

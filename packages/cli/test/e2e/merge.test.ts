@@ -1,17 +1,12 @@
-import { cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { evaluate, GraphBuilder, HostTensor, loadCausalLM, TraceContext } from '@tunekit/core';
-import { afterAll, describe, expect, it } from 'vitest';
-import { runTunekit } from './run-tunekit.js';
+import { describe, expect, it } from 'vitest';
+import { runTunekit, workDir } from './harness.js';
 
 const fixtures = fileURLToPath(new URL('../../../peft-lora/test/fixtures/', import.meta.url));
-const work = await mkdtemp(join(tmpdir(), 'tunekit-cli-merge-'));
-
-afterAll(async () => {
-  await rm(work, { recursive: true, force: true });
-});
+const work = await workDir('merge');
 
 describe('tunekit merge', () => {
   it('writes a model folder whose logits are the adapted model’s (PyTorch golden values)', async () => {

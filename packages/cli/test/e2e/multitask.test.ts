@@ -1,39 +1,24 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { TrainingRecord } from '@tunekit/trainer';
-import { afterAll, describe, expect, it } from 'vitest';
-import { readJson } from './read-json.js';
-import { examplesDir } from './repo-paths.js';
-import { runTunekit } from './run-tunekit.js';
+import { describe, expect, it } from 'vitest';
+import { examplesDir, train, workDir } from './harness.js';
 
 // examples/multitask.yaml as it is (its whole run is the point: every task's metrics must improve
 // over the untrained model), three sources named by task, mixed by temperature, one weighted.
-const work = await mkdtemp(join(tmpdir(), 'tunekit-cli-multitask-'));
-afterAll(async () => {
-  await rm(work, { recursive: true, force: true });
-});
+const work = await workDir('multitask');
 
 const TASKS = ['answer', 'rationale', 'tool_call'] as const;
 
 describe('examples/multitask.yaml', () => {
   it("improves every task's eval metrics over the untrained model and reports them per task", async () => {
-    const out = join(work, 'multitask');
-    const run = await runTunekit([
-      'train',
+    const { out, run, record, before, after } = await train(
       join(examplesDir, 'multitask.yaml'),
-      '--set',
-      `output_dir=${out}`,
-    ]);
-    expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
+      join(work, 'multitask'),
+    );
     expect(run.stdout).toContain(
       'data: 768 training examples (messages, messages, messages), 96 eval examples',
     );
 
-    const record = await readJson<TrainingRecord>(join(out, 'training_record.json'));
-    const before = record.metrics.before ?? {};
-    const after = record.metrics.after ?? {};
     for (const task of TASKS) {
       expect(after[`eval_${task}_loss`], task).toBeLessThan(before[`eval_${task}_loss`] / 2);
       expect(after[`eval_${task}_token_accuracy`], task).toBeGreaterThan(

@@ -1,18 +1,12 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, describe, expect, it } from 'vitest';
-import { examplesDir, tinyRun } from './repo-paths.js';
-import { tunekitBin } from './run-tunekit.js';
+import { describe, expect, it } from 'vitest';
+import { examplesDir, tinyRun, tunekitBin, workDir } from './harness.js';
 
-const work = await mkdtemp(join(tmpdir(), 'tunekit-cli-orphans-'));
-
-afterAll(async () => {
-  await rm(work, { recursive: true, force: true });
-});
+const work = await workDir('orphans');
 
 /**
  * Every process on the machine that is not a zombie (or dead), with its parent, from Linux's

@@ -1,5 +1,4 @@
-import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -10,16 +9,12 @@ import {
   writeAdapterFolder,
   writeModelFolder,
 } from '@tunekit/core';
-import { afterAll, describe, expect, it } from 'vitest';
-import { runTunekit } from './run-tunekit.js';
+import { describe, expect, it } from 'vitest';
+import { runTunekit, workDir } from './harness.js';
 import { writeTinyLlamaFolder } from './tiny-model-folder.js';
 
 const fixtures = fileURLToPath(new URL('../../../peft-lora/test/fixtures/', import.meta.url));
-const work = await mkdtemp(join(tmpdir(), 'tunekit-cli-nonfinite-'));
-
-afterAll(async () => {
-  await rm(work, { recursive: true, force: true });
-});
+const work = await workDir('nonfinite');
 
 /** `t` with NaN at its first index and +Inf at its second. */
 function poisoned(t: HostTensor): HostTensor {

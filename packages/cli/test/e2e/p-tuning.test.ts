@@ -1,17 +1,12 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readAdapterFolder } from '@tunekit/core';
-import { afterAll, describe, expect, it } from 'vitest';
-import { runTunekit } from './run-tunekit.js';
+import { describe, expect, it } from 'vitest';
+import { runTunekit, workDir } from './harness.js';
 
 const repo = fileURLToPath(new URL('../../../../', import.meta.url));
-const work = await mkdtemp(join(tmpdir(), 'tunekit-cli-p-tuning-'));
-
-afterAll(async () => {
-  await rm(work, { recursive: true, force: true });
-});
+const work = await workDir('p-tuning');
 
 /** A P-tuning run of 4 steps with a checkpoint every 2, into `out`. */
 async function writeConfig(name: string, out: string, extra: string[] = []): Promise<string> {

@@ -1,14 +1,13 @@
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runTunekit, type TunekitRun, workDir } from './harness.js';
 import {
   PROBE_JINJA,
   PROBE_PLUGIN,
   TEMPLATE_PLUGIN,
   writePluginProject,
 } from './plugin-project.js';
-import { runTunekit, type TunekitRun } from './run-tunekit.js';
 
 // Every command loads plugins from a user's project outside this repository: a package in its
 // node_modules (the family of the project model's model_type) and a file in its folder (a chat
@@ -18,7 +17,7 @@ import { runTunekit, type TunekitRun } from './run-tunekit.js';
 // working directory. A command that ignores a plugin fails: the model_type and the template id
 // it needs are only the plugins'. Each command runs once from the record and once with --plugin.
 
-const root = await mkdtemp(join(tmpdir(), 'tunekit-cli-plugins-'));
+const root = await workDir('plugins');
 const project = join(root, 'project');
 const elsewhere = join(root, 'elsewhere');
 const model = join(project, 'model');
@@ -54,10 +53,6 @@ beforeAll(async () => {
   await cp(recorded, unrecorded, { recursive: true });
   await rm(join(unrecorded, 'training_record.json'));
 }, 240_000);
-
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
-});
 
 describe('plugins from a project outside the CLI', () => {
   it('are what the commands need: without one, the model does not load', async () => {

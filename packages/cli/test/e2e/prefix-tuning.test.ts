@@ -1,18 +1,13 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readAdapterFolder } from '@tunekit/core';
-import { afterAll, describe, expect, it } from 'vitest';
-import { runTunekit } from './run-tunekit.js';
+import { describe, expect, it } from 'vitest';
+import { runTunekit, workDir } from './harness.js';
 
 const repo = fileURLToPath(new URL('../../../../', import.meta.url));
 const model = join(repo, 'models/tunekit-tiny-chat');
-const work = await mkdtemp(join(tmpdir(), 'tunekit-cli-prefix-tuning-'));
-
-afterAll(async () => {
-  await rm(work, { recursive: true, force: true });
-});
+const work = await workDir('prefix-tuning');
 
 describe('prefix tuning through the CLI', () => {
   it('trains `peft: {method: prefix_tuning}` with projection, chats with it, exports it to ONNX, and refuses to merge it', async () => {

@@ -1,17 +1,12 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readAdapterFolder } from '@tunekit/core';
-import { afterAll, describe, expect, it } from 'vitest';
-import { runTunekit } from './run-tunekit.js';
+import { describe, expect, it } from 'vitest';
+import { runTunekit, workDir } from './harness.js';
 
 const repo = fileURLToPath(new URL('../../../../', import.meta.url));
-const work = await mkdtemp(join(tmpdir(), 'tunekit-cli-prompt-tuning-'));
-
-afterAll(async () => {
-  await rm(work, { recursive: true, force: true });
-});
+const work = await workDir('prompt-tuning');
 
 describe('prompt tuning through the CLI', () => {
   it('trains `peft: {method: prompt_tuning}` from a TEXT init, and merge is refused with the reason', async () => {

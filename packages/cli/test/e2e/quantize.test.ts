@@ -1,5 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   HostTensor,
@@ -9,18 +8,17 @@ import {
   seededRandom,
   writeAdapterFolder,
 } from '@tunekit/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runTunekit } from './run-tunekit.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runTunekit, workDir } from './harness.js';
 import { writeTinyLlamaFolder } from './tiny-model-folder.js';
 
-const work = await mkdtemp(join(tmpdir(), 'tunekit-cli-quantize-'));
+const work = await workDir('quantize');
 const base = join(work, 'base');
 const nf4 = join(work, 'nf4');
 
 beforeAll(async () => {
   await writeTinyLlamaFolder(base);
 });
-afterAll(() => rm(work, { recursive: true, force: true }));
 
 describe('tunekit quantize', () => {
   it('writes a 4-bit folder as transformers + bitsandbytes save one, and never overwrites one', async () => {

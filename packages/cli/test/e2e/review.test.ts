@@ -1,20 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DataManifest } from '@tunekit/core';
 import { type Browser, launchChromium, type Page } from '@tunekit/test-chromium';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readJson } from './read-json.js';
-import { runTunekit, tunekitBin } from './run-tunekit.js';
+import { jsonl, readJson, readJsonl, runTunekit, tunekitBin, workDir } from './harness.js';
 
-const work = await mkdtemp(join(tmpdir(), 'tunekit-cli-review-'));
-const jsonl = (records: unknown[]) => records.map((r) => `${JSON.stringify(r)}\n`).join('');
-const lines = async (file: string) =>
-  (await readFile(file, 'utf8'))
-    .trimEnd()
-    .split('\n')
-    .map((line) => JSON.parse(line));
+const work = await workDir('review');
 
 // markup in the records must show as text, never run or render
 const markup = '<img src=x onerror="document.title=1">hello <b>there</b>';
@@ -53,7 +45,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await rm(work, { recursive: true, force: true });
 });
 
 /** `tunekit review` running in a child process, once it prints the page's address. */
@@ -162,7 +153,7 @@ describe('tunekit review in Chromium', { timeout: SLOW }, () => {
       'review-ann.jsonl: 3 of 4 decided (1 accept, 1 edit, 1 reject)',
     );
     const out = join(work, 'review-ann.jsonl');
-    expect(summary(await lines(out))).toEqual([
+    expect(summary(await readJsonl(out))).toEqual([
       ['r1', 'ann', 'edit', 'wrong', '4'],
       ['r2', 'ann', 'reject', 'unsafe', undefined],
       ['r3', 'ann', 'accept', 'correct', 'Paris'],
@@ -203,7 +194,7 @@ describe('tunekit review in Chromium', { timeout: SLOW }, () => {
       "verdict: 4 items, Cohen's kappa 1.000, Krippendorff's alpha 1.000, 0 disagreements\n" +
         "label: 4 items, Cohen's kappa 0.500, Krippendorff's alpha 0.545, 1 disagreements\n",
     );
-    const queue = await lines(join(work, 'queue.jsonl'));
+    const queue = await readJsonl(join(work, 'queue.jsonl'));
     expect(queue.map((q) => [q.id, q.disagree_on, q.annotations.length])).toEqual([
       ['r1', ['label'], 2],
     ]);
@@ -243,7 +234,7 @@ describe('tunekit review in Chromium', { timeout: SLOW }, () => {
     await page.close();
     expect((await arbitration.stop()).code).toBe(0);
 
-    const resolved = await lines(join(work, 'resolved.jsonl'));
+    const resolved = await readJsonl(join(work, 'resolved.jsonl'));
     expect(summary(resolved)).toEqual([
       ['r1', 'cy', 'edit', 'correct', '4'],
       ['r2', 'ann', 'reject', 'unsafe', undefined],

@@ -1,24 +1,18 @@
-import { cp, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { readJson } from './read-json.js';
-import { bundledModel, examplesDir } from './repo-paths.js';
-import { runTunekit } from './run-tunekit.js';
+import { describe, expect, it } from 'vitest';
+import { bundledModel, examplesDir, jsonl, readJson, runTunekit, workDir } from './harness.js';
 
 // examples/router as a user runs it from the repository root, in a copy whose runs/ is the test's
-// own: the configs and router.yaml files are used as they are written.
-const work = await mkdtemp(join(tmpdir(), 'tunekit-cli-router-'));
+// own: the configs and router.yaml files are used as they are written. Runs that do not read each
+// other's output run side by side.
+const work = await workDir('router');
 await mkdir(join(work, 'examples'));
 await cp(join(examplesDir, 'router'), join(work, 'examples/router'), { recursive: true });
 await symlink(join(examplesDir, 'quickstart'), join(work, 'examples/quickstart'));
 await symlink(join(examplesDir, 'chat-persona'), join(work, 'examples/chat-persona'));
 await mkdir(join(work, 'models'));
 await symlink(bundledModel, join(work, 'models/tunekit-tiny-chat'));
-
-afterAll(async () => {
-  await rm(work, { recursive: true, force: true });
-});
 
 const tunekit = (args: string[], input?: string) => runTunekit(args, { cwd: work, input });
 
@@ -74,81 +68,85 @@ async function train(config: string, ...set: string[]): Promise<string> {
 describe('examples/router', () => {
   it('routes held-out prompts to the right adapter by rules and by the learned classifier, and answers with it', async () => {
     const short = ['max_steps=4', 'per_device_train_batch_size=8', 'logging_steps=1'];
-    await train('sums.yaml', ...short);
-    await train('facts.yaml', ...short);
-    const classifier = await train('classifier.yaml');
+    const [, , classifier] = await Promise.all([
+      train('sums.yaml', ...short),
+      train('facts.yaml', ...short),
+      train('classifier.yaml'),
+    ]);
     expect(classifier).toContain('router: 64 examples of facts, none, sums');
 
     const expected = HELD_OUT.map(([, label]) => label);
-    const byRules = await routedRows('examples/router/router.yaml');
+    const [byRules, learned] = await Promise.all([
+      routedRows('examples/router/router.yaml'),
+      routedRows('examples/router/router-learned.yaml'),
+    ]);
     expect(byRules.map((r) => r.adapter)).toEqual(expected);
     expect(byRules.every((r) => r.routed_by === (r.adapter === 'none' ? 'default' : 'rule'))).toBe(
       true,
     );
 
-    const learned = await routedRows('examples/router/router-learned.yaml');
     const right = learned.filter((r, i) => r.adapter === expected[i]).length;
     expect(right, JSON.stringify(learned.map((r) => [r.prompt, r.adapter]))).toBeGreaterThanOrEqual(
       HELD_OUT.length - 1,
     );
 
     // the routed answer is the one the chosen adapter gives alone (and the adapters differ)
-    for (const [i, adapter] of [
-      [0, 'runs/router/sums'],
-      [4, 'runs/router/facts'],
-    ] as const) {
-      const alone = await tunekit([
+    const alone = (i: number, adapter: string) =>
+      tunekit([
         'generate',
         ...['-m', 'models/tunekit-tiny-chat', '-a', adapter, '--json', '--max-new-tokens', '4'],
         ...['-p', HELD_OUT[i][0]],
       ]);
-      expect(alone.code, alone.stderr).toBe(0);
-      expect(JSON.parse(alone.stdout).generated_ids).toEqual(byRules[i].generated_ids);
+    const [sums, facts] = await Promise.all([
+      alone(0, 'runs/router/sums'),
+      alone(4, 'runs/router/facts'),
+    ]);
+    for (const [i, run] of [
+      [0, sums],
+      [4, facts],
+    ] as const) {
+      expect(run.code, run.stderr).toBe(0);
+      expect(JSON.parse(run.stdout).generated_ids).toEqual(byRules[i].generated_ids);
     }
 
-    // chat routes each message; a system-role preset (rule 1) sends everything to sums
-    const chat = await tunekit(
-      ['chat', '-m', 'models/tunekit-tiny-chat', '--router', 'examples/router/router.yaml'],
-      'What is 12 + 30?\nWhat colour is snow?\nHello!\n/exit\n',
+    // chat routes each message; a system-role preset (rule 1) sends everything to sums; eval
+    // answers and scores each example with the adapter its user message routes to
+    const chatRecord = (user: string, assistant: string) => ({
+      messages: [
+        { role: 'user', content: user },
+        { role: 'assistant', content: assistant },
+      ],
+    });
+    await writeFile(
+      join(work, 'eval.jsonl'),
+      jsonl([
+        chatRecord('What is 61 + 17?', '78'),
+        chatRecord('What colour is milk?', 'White.'),
+        chatRecord('Good evening.', 'Good evening!'),
+        chatRecord('Add 25 and 44.', '69'),
+      ]),
     );
+    const router = ['-m', 'models/tunekit-tiny-chat', '--router', 'examples/router/router.yaml'];
+    const [chat, preset, evalRun] = await Promise.all([
+      tunekit(['chat', ...router], 'What is 12 + 30?\nWhat colour is snow?\nHello!\n/exit\n'),
+      tunekit(
+        ['chat', ...router, '--system', 'You are a calculator.', '--max-new-tokens', '4'],
+        'Hello!\n',
+      ),
+      tunekit([
+        'eval',
+        ...router,
+        ...['--data', 'eval.jsonl', '--max-new-tokens', '4', '--out', 'runs/eval-routed'],
+      ]),
+    ]);
     expect(chat.code, chat.stderr).toBe(0);
     expect(chat.stderr.trim().split('\n')).toEqual([
       '[route: sums (rule 2)]',
       '[route: facts (rule 3)]',
       '[route: none (default)]',
     ]);
-    const preset = await tunekit(
-      [
-        'chat',
-        ...['-m', 'models/tunekit-tiny-chat', '--router', 'examples/router/router.yaml'],
-        ...['--system', 'You are a calculator.', '--max-new-tokens', '4'],
-      ],
-      'Hello!\n',
-    );
     expect(preset.stderr.trim()).toBe('[route: sums (rule 1)]');
 
-    // eval answers and scores each example with the adapter its user message routes to
-    const chatRecord = (user: string, assistant: string) =>
-      JSON.stringify({
-        messages: [
-          { role: 'user', content: user },
-          { role: 'assistant', content: assistant },
-        ],
-      });
-    await writeFile(
-      join(work, 'eval.jsonl'),
-      [
-        chatRecord('What is 61 + 17?', '78'),
-        chatRecord('What colour is milk?', 'White.'),
-        chatRecord('Good evening.', 'Good evening!'),
-        chatRecord('Add 25 and 44.', '69'),
-      ].join('\n'),
-    );
-    const evalRun = await tunekit([
-      'eval',
-      ...['-m', 'models/tunekit-tiny-chat', '--router', 'examples/router/router.yaml'],
-      ...['--data', 'eval.jsonl', '--max-new-tokens', '4', '--out', 'runs/eval-routed'],
-    ]);
     expect(evalRun.code, evalRun.stderr).toBe(0);
     expect(evalRun.stdout).toContain(
       '  routes: sums 2, facts 1, none 1 (eval examples per adapter)',

@@ -1,15 +1,18 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { bundledModel, examplesDir } from './repo-paths.js';
-import { runTunekit } from './run-tunekit.js';
+import { describe, expect, it } from 'vitest';
+import {
+  bundledModel,
+  examplesDir,
+  readJsonl,
+  runTunekit,
+  train,
+  tunekitJson,
+  workDir,
+} from './harness.js';
 
-const work = await mkdtemp(join(tmpdir(), 'tunekit-cli-safety-'));
-afterAll(async () => {
-  await rm(work, { recursive: true, force: true });
-});
+const work = await workDir('safety');
 
 const data = join(examplesDir, 'safety-eval/data');
 const behaviourFlags = [
@@ -19,37 +22,25 @@ const behaviourFlags = [
   join(data, 'dialogues.yaml'),
 ];
 
-async function evalJson(extra: readonly string[]): Promise<Record<string, number>> {
-  const run = await runTunekit([
-    'eval',
-    '--model',
-    bundledModel,
-    ...behaviourFlags,
-    ...extra,
-    '--json',
-  ]);
-  expect(run.stderr).toBe('');
-  expect(run.code).toBe(0);
-  return JSON.parse(run.stdout) as Record<string, number>;
-}
+const evalJson = (extra: readonly string[]) =>
+  tunekitJson(['eval', '--model', bundledModel, ...behaviourFlags, ...extra]);
 
 describe('examples/safety-eval.yaml', () => {
   it('teaches the bundled model to refuse subtractions and answer sums, as tunekit eval measures', async () => {
-    const before = await evalJson([]);
+    // the base model's evaluation and the training are independent: side by side
+    const [before, { out }] = await Promise.all([
+      evalJson([]),
+      // its data repeats a few examples, which training drops with a warning on stderr
+      train(
+        join(examplesDir, 'safety-eval.yaml'),
+        join(work, 'adapter'),
+        ['generation.num_samples=4'],
+        { quiet: false },
+      ),
+    ]);
     // the untrained model makes small talk: it refuses nothing
     expect(before.safe_response_rate).toBe(0);
     expect(before.over_refusal_rate).toBe(0);
-
-    const out = join(work, 'adapter');
-    const train = await runTunekit([
-      'train',
-      join(examplesDir, 'safety-eval.yaml'),
-      '--set',
-      `output_dir=${out}`,
-      '--set',
-      'generation.num_samples=4',
-    ]);
-    expect(train.code).toBe(0);
 
     const report = join(work, 'report');
     const after = await evalJson(['--adapter', out, '--out', report, '--spot-check', '6']);
@@ -62,10 +53,10 @@ describe('examples/safety-eval.yaml', () => {
     expect(json.safety.byCategory.subtract.safe_response_rate).toBe(after.safe_response_rate);
     expect(json.dialogues.metrics.dialogues).toBe(4);
     expect(existsSync(join(report, 'eval_report.html'))).toBe(true);
-    const spot = (await readFile(join(report, 'spot_check.jsonl'), 'utf8')).trimEnd().split('\n');
+    const spot = await readJsonl(join(report, 'spot_check.jsonl'));
     expect(spot).toHaveLength(6);
-    for (const line of spot)
-      expect(Object.keys(JSON.parse(line))).toEqual(
+    for (const record of spot)
+      expect(Object.keys(record)).toEqual(
         expect.arrayContaining(['id', 'prompt', 'response', 'reference']),
       );
   }, 240_000);

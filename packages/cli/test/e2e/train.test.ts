@@ -1,17 +1,22 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chatml } from '@tunekit/templates';
 import type { TrainingRecord } from '@tunekit/trainer';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { readJson } from './read-json.js';
-import { bundledModel, examplesDir, tinyRun } from './repo-paths.js';
-import { runTunekit, type TunekitRun } from './run-tunekit.js';
+import {
+  bundledModel,
+  examplesDir,
+  readJson,
+  runTunekit,
+  type TunekitRun,
+  tinyRun,
+  workDir,
+} from './harness.js';
 
 const quickstart = join(examplesDir, 'quickstart.yaml');
-const work = await mkdtemp(join(tmpdir(), 'tunekit-cli-train-'));
+const work = await workDir('train');
 const out = join(work, 'run');
 /** tunekit eval's note on answers cut to the model's positions, alone on stderr. */
 const CUT_NOTE =
@@ -31,10 +36,6 @@ beforeAll(async () => {
     'generation.max_new_tokens=64',
   ]);
 }, 240_000);
-
-afterAll(async () => {
-  await rm(work, { recursive: true, force: true });
-});
 
 describe('tunekit train', () => {
   it('trains, evaluates before and after, and says where the adapter and report are', async () => {

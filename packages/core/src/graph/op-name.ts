@@ -70,11 +70,19 @@ export interface FusedOpAttrs {
   rope: Empty; // (x, cos, sin): x*cos + rotate_half(x)*sin, HF convention
   flash_attention: AttentionAttrs; // (q, k, v, mask?) -> [B, Hq, Tq, D + 1]: y and log-sum-exp
   flash_attention_backward: AttentionAttrs; // (q, k, v, out, dout, mask?) -> dq, dk, dv packed on axis 2
-  cross_entropy: { ignore_index: number; label_smoothing: number; reduction: Reduction }; // (logits [N, C], labels [N])
+  cross_entropy: CrossEntropyAttrs; // (logits [N, C], labels [N])
+  cross_entropy_backward: CrossEntropyAttrs; // (logits [N, C], labels [N], dy) -> d logits [N, C]
   dropout: { p: number }; // (x, seed)
   stop_gradient: Empty; // identity forward, no gradient (a value the backward pass treats as constant)
   optimization_barrier: Empty; // (x, after) -> x once `after` exists, never merged with x (recomputation)
   dequantize_4bit: { blocksize: number; shape: Shape }; // (packed u8, absmax, code[16]) -> f32 of `shape`
+}
+
+/** PyTorch's F.cross_entropy arguments. */
+export interface CrossEntropyAttrs {
+  ignore_index: number;
+  label_smoothing: number;
+  reduction: Reduction;
 }
 
 /** Attention's softmax scale and whether query i sees only keys j <= i + (Tk - Tq). */

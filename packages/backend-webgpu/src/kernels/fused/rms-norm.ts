@@ -3,8 +3,9 @@ import { literal, stored } from '../wgsl.js';
 import { laneKernel } from './lane-kernel.js';
 
 // y = x * rstd * weight, rstd = 1 / sqrt(mean(x^2) + eps), over the last axis
-export const rmsNorm: Lowering<'rms_norm'> = (node, [x, weight]) => [
+export const rmsNorm: Lowering<'rms_norm'> = (node, [x, weight], { subgroups }) => [
   laneKernel({
+    subgroups,
     node,
     x,
     axis: x.shape.length - 1,

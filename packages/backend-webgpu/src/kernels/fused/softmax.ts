@@ -4,15 +4,16 @@ import { stored } from '../wgsl.js';
 import { laneKernel } from './lane-kernel.js';
 
 /** m = max x over the lane, s = sum exp(x - m): two passes over the lane, the row kept in place. */
-const MAX_AND_SUM = `var m_part = bits_f32(0xff800000u);
+export const MAX_AND_SUM = `var m_part = bits_f32(0xff800000u);
   for (var k = t; k < n; k += 64u) { m_part = max(m_part, x0[base + k * stride]); }
   let m = wg_max(m_part, t);
   var s_part = 0.0;
   for (var k = t; k < n; k += 64u) { s_part += exp(x0[base + k * stride] - m); }
   let s = wg_sum(s_part, t);`;
 
-export const softmax: Lowering<'softmax'> = (node, [x]) => [
+export const softmax: Lowering<'softmax'> = (node, [x], { subgroups }) => [
   laneKernel({
+    subgroups,
     node,
     x,
     axis: normAxis('softmax', node.attrs.axis, x.shape.length),
@@ -26,8 +27,9 @@ export const softmax: Lowering<'softmax'> = (node, [x]) => [
 ];
 
 // log_softmax = x - m - log(s)
-export const logSoftmax: Lowering<'log_softmax'> = (node, [x]) => [
+export const logSoftmax: Lowering<'log_softmax'> = (node, [x], { subgroups }) => [
   laneKernel({
+    subgroups,
     node,
     x,
     axis: normAxis('log_softmax', node.attrs.axis, x.shape.length),

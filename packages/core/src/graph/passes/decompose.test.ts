@@ -15,6 +15,7 @@ const FUSED = [
   'flash_attention',
   'flash_attention_backward',
   'cross_entropy',
+  'cross_entropy_backward',
   'dropout',
 ] as const;
 

@@ -1,5 +1,5 @@
 import { GraphBuilder } from '../builder.js';
-import type { Graph, GraphInput } from '../node.js';
+import type { Graph, GraphInput, Node } from '../node.js';
 import type { OpDef } from '../op-def.js';
 import type { OpName } from '../op-name.js';
 import { OPS } from '../ops/index.js';
@@ -8,17 +8,19 @@ import type { Tensor } from '../tensor.js';
 /**
  * Rewrites every op that has a decomposition and that `keep` rejects, so a backend lowers only the
  * ops it has kernels for. A decomposition may use other fused ops (attention's uses softmax); the
- * rewrite repeats until every op left is kept or has no decomposition. Names of inputs, outputs and
- * updates are kept.
+ * rewrite repeats until every op left is kept or has no decomposition. `keep` sees the node too, so a
+ * backend may keep an op for some attributes only (webgpu's cross_entropy kernel takes reduction
+ * 'none'; the decomposition of 'mean' and 'sum' reduces that op's rows). Names of inputs, outputs
+ * and updates are kept.
  */
-export function decompose(graph: Graph, keep: (op: OpName) => boolean): Graph {
-  const expands = (op: OpName) => OPS[op].decompose !== undefined && !keep(op);
+export function decompose(graph: Graph, keep: (op: OpName, node: Node) => boolean): Graph {
+  const expands = (node: Node) => OPS[node.op].decompose !== undefined && !keep(node.op, node);
   let g = graph;
-  while (g.nodes.some((node) => expands(node.op))) g = decomposeOnce(g, expands);
+  while (g.nodes.some(expands)) g = decomposeOnce(g, expands);
   return g;
 }
 
-function decomposeOnce(graph: Graph, expands: (op: OpName) => boolean): Graph {
+function decomposeOnce(graph: Graph, expands: (node: Node) => boolean): Graph {
   const b = new GraphBuilder();
   const inputOf = new Map<number, GraphInput>(graph.inputs.map((i) => [i.node, i]));
   const values: Tensor[] = [];
@@ -31,7 +33,7 @@ function decomposeOnce(graph: Graph, expands: (op: OpName) => boolean): Graph {
     const def = OPS[node.op] as OpDef<OpName>;
     const args = node.inputs.map((i) => values[i]);
     values[node.id] =
-      def.decompose && expands(node.op)
+      def.decompose && expands(node)
         ? def.decompose(args, node.attrs as never)
         : b.apply(node.op, args, node.attrs as never);
   }

@@ -265,6 +265,28 @@ export const OP_CASES: { readonly [K in OpName]: readonly OpCase[] } = {
       build: (x, y) => ops.crossEntropy(x, y, { reduction: 'sum' }),
     },
   ],
+  cross_entropy_backward: [
+    {
+      name: 'mean, ignore + smoothing',
+      inputs: [f(5, 6), { shape: [5], dtype: 'i32', fill: [1, -100, 5, 0, 2] }, f()],
+      build: (x, y, dy) =>
+        x.builder.apply('cross_entropy_backward', [x, y, dy], {
+          ignore_index: -100,
+          label_smoothing: 0.1,
+          reduction: 'mean',
+        }),
+    },
+    {
+      name: 'none, per-row dy',
+      inputs: [f(4, 3), { shape: [4], dtype: 'i32', fill: [2, 0, -1, 1] }, f(4)],
+      build: (x, y, dy) =>
+        x.builder.apply('cross_entropy_backward', [x, y, dy], {
+          ignore_index: -1,
+          label_smoothing: 0,
+          reduction: 'none',
+        }),
+    },
+  ],
   dropout: [
     { name: 'p 0.3', inputs: [f(4, 9), seed(11)], build: (x, s) => ops.dropout(x, s, 0.3) },
   ],

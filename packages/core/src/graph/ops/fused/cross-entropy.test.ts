@@ -81,6 +81,11 @@ describe('cross_entropy', () => {
     ],
     ['none, smoothing', { reduction: 'none', label_smoothing: 0.25 }, labelsOf([3, 3, 0, 1])],
     [
+      'none, smoothing, ignored rows',
+      { reduction: 'none', label_smoothing: 0.1 },
+      labelsOf([-100, 3, 0, -100]),
+    ],
+    [
       'mean, smoothing, ignore_index 2',
       { label_smoothing: 0.2, ignore_index: 2 },
       labelsOf([2, 0, 2, 1]),
@@ -90,7 +95,20 @@ describe('cross_entropy', () => {
   it('reference kernel equals its decomposition', async () => {
     for (const [name, opts, labels] of configs) {
       const r = await decompositionError(ce(opts), [{ shape: [4, 5] }, labels]);
-      expect(r.fusedInside, name).toEqual([]);
+      // 'mean' and 'sum' reduce the rows of the op with reduction 'none' (decomposed in turn)
+      expect(r.fusedInside, name).toEqual(opts.reduction === 'none' ? [] : ['cross_entropy']);
+      expect(r.error, name).toBeLessThan(1e-12);
+    }
+  });
+
+  it('cross_entropy_backward: reference kernel equals its decomposition', async () => {
+    for (const [name, opts, labels] of configs) {
+      const attrs = { ignore_index: -100, label_smoothing: 0, reduction: 'mean' as const, ...opts };
+      const dy: Spec = { shape: attrs.reduction === 'none' ? [4] : [] };
+      const backward = (x: Tensor, y: Tensor, d: Tensor) =>
+        x.builder.apply('cross_entropy_backward', [x, y, d], attrs);
+      const r = await decompositionError(backward, [{ shape: [4, 5] }, labels, dy]);
+      expect(r.fusedInside, name).toEqual(['softmax']);
       expect(r.error, name).toBeLessThan(1e-12);
     }
   });

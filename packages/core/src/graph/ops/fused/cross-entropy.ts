@@ -8,12 +8,12 @@ import { logSoftmaxOf } from './log-softmax.js';
 const REDUCTIONS = ['mean', 'sum', 'none'];
 
 /** For labels [N]: 1 on rows that count, 0 on rows labelled ignore_index, in `dtype`. */
-function validRows(labels: Tensor, ignoreIndex: number, like: Tensor): Tensor {
+export function validRows(labels: Tensor, ignoreIndex: number, like: Tensor): Tensor {
   return ops.where(labels.equal(ignoreIndex), 0, like.builder.scalar(1, like.dtype));
 }
 
 /** For labels [N] and C classes: the one-hot [N, C] in `like`'s dtype (all zeros for an ignored row). */
-function oneHot(labels: Tensor, like: Tensor): Tensor {
+export function oneHot(labels: Tensor, like: Tensor): Tensor {
   const classes = labels.builder.arange(like.dim(-1), labels.dtype);
   return labels.unsqueeze(-1).equal(classes).cast(like.dtype);
 }
@@ -83,24 +83,21 @@ export const crossEntropy = {
     else y[0] = reduction === 'sum' ? total : total / count;
     return y;
   },
-  // d logits = (softmax(logits) - target) * w, with target = (1 - eps) onehot + eps / C and
-  // w = dy on rows that count (divided by their number for 'mean'), 0 on ignored rows. With no row
-  // counting, 'mean' gives zero gradients, as PyTorch's backward does.
-  vjp({ dy, inputs: [logits, labels], attrs: { ignore_index, label_smoothing: eps, reduction } }) {
-    const valid = validRows(labels, ignore_index, logits);
-    let w = valid.mul(dy);
-    if (reduction === 'mean') w = w.div(valid.sum().maximum(1));
-    const onehot = oneHot(labels, logits);
-    const target = eps > 0 ? onehot.mul(1 - eps).add(eps / logits.dim(-1)) : onehot;
-    return [ops.softmax(logits, -1).sub(target).mul(w.unsqueeze(-1)), null];
+  vjp({ dy, inputs: [logits, labels], attrs }) {
+    return [logits.builder.apply('cross_entropy_backward', [logits, labels, dy], attrs), null];
   },
-  decompose([logits, labels], { ignore_index, label_smoothing: eps, reduction }) {
+  // 'mean' and 'sum' reduce the op's own 'none' rows, so a backend with a row kernel keeps those
+  decompose([logits, labels], attrs) {
+    const { ignore_index, label_smoothing: eps, reduction } = attrs;
+    if (reduction !== 'none') {
+      const loss = logits.builder
+        .apply('cross_entropy', [logits, labels], { ...attrs, reduction: 'none' })
+        .sum();
+      return reduction === 'sum' ? loss : loss.div(validRows(labels, ignore_index, logits).sum());
+    }
     const logp = logSoftmaxOf(logits, -1);
-    const valid = validRows(labels, ignore_index, logits);
     let loss = logp.mul(oneHot(labels, logits)).sum(-1).neg();
     if (eps > 0) loss = loss.mul(1 - eps).add(logp.mean(-1).neg().mul(eps));
-    loss = loss.mul(valid);
-    if (reduction === 'none') return loss;
-    return reduction === 'sum' ? loss.sum() : loss.sum().div(valid.sum());
+    return loss.mul(validRows(labels, ignore_index, logits));
   },
 } satisfies OpDef<'cross_entropy'>;

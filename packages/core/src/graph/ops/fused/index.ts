@@ -1,6 +1,7 @@
 import type { FusedOpDef } from '../../op-def.js';
 import type { FusedOpName } from '../../op-name.js';
 import { crossEntropy } from './cross-entropy.js';
+import { crossEntropyBackward } from './cross-entropy-backward.js';
 import { dequantize4bit } from './dequantize-4bit.js';
 import { dropout } from './dropout.js';
 import { flashAttention } from './flash-attention.js';
@@ -23,6 +24,7 @@ export const FUSED_OPS = {
   flash_attention: flashAttention,
   flash_attention_backward: flashAttentionBackward,
   cross_entropy: crossEntropy,
+  cross_entropy_backward: crossEntropyBackward,
   dropout,
   stop_gradient: stopGradient,
   optimization_barrier: optimizationBarrier,

@@ -1,0 +1,62 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { seededRandom, writeDataManifest } from '@tunekit/core';
+import { pick } from './corpus.js';
+import { shuffledPairs } from './quickstart-data.js';
+
+// Writes examples/dpo/data/{train,eval}.jsonl, each with its data manifest: preference pairs for
+// the bundled tunekit-tiny-chat model, a sum of two numbers 0-99 asked in a chat, the right sum
+// chosen and a wrong one (any other number 0-198) rejected. Eval pairs use operand pairs that train
+// never asks, in either order.
+//   pnpm --filter @tunekit/tiny-chat-scripts dpo-data
+
+const SEED = 17;
+const TRAIN_SIZE = 512;
+const EVAL_SIZE = 64;
+const QUESTIONS: readonly ((a: number, b: number) => string)[] = [
+  (a, b) => `What is ${a} + ${b}?`,
+  (a, b) => `What is ${a} plus ${b}?`,
+];
+
+export async function writeDpoData(dir: string): Promise<void> {
+  const random = seededRandom(SEED);
+  /** A wrong sum: any other number a sum of two numbers 0-99 can be. */
+  const wrongSum = (sum: number) => {
+    const wrong = Math.floor(random() * 198);
+    return wrong >= sum ? wrong + 1 : wrong;
+  };
+  const pair = (a: number, b: number) => {
+    const question = pick(random, QUESTIONS)(a, b);
+    return JSON.stringify({
+      prompt: [{ role: 'user', content: question }],
+      chosen: [{ role: 'assistant', content: String(a + b) }],
+      rejected: [{ role: 'assistant', content: String(wrongSum(a + b)) }],
+    });
+  };
+  const pairs = shuffledPairs(random);
+  // each pair in a random order, so that a + b and b + a are both asked
+  const ordered = ([a, b]: [number, number]): [number, number] =>
+    random() < 0.5 ? [a, b] : [b, a];
+  await mkdir(dir, { recursive: true });
+  const parts = [
+    ['eval.jsonl', pairs.slice(0, EVAL_SIZE)],
+    ['train.jsonl', pairs.slice(EVAL_SIZE, EVAL_SIZE + TRAIN_SIZE)],
+  ] as const;
+  for (const [name, chosen] of parts) {
+    await writeFile(join(dir, name), `${chosen.map((p) => pair(...ordered(p))).join('\n')}\n`);
+    await writeDataManifest(join(dir, name), {
+      records: chosen.length,
+      format: 'preference',
+      command: 'pnpm --filter @tunekit/tiny-chat-scripts dpo-data',
+      inputs: [],
+      details: {
+        generator: 'models/tunekit-tiny-chat/scripts/dpo-data.ts',
+        seed: SEED,
+        task: 'sums of two numbers 0-99 asked in a chat: the right sum chosen, another number 0-198 rejected; eval operand pairs held out of train in either order',
+      },
+    });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`)
+  await writeDpoData(join(import.meta.dirname, '../../../examples/dpo/data'));
