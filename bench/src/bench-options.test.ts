@@ -23,10 +23,15 @@ describe('parseBenchOptions', () => {
 
   it("parses --backend-option by the chosen backend's schema", () => {
     const webgpu = ['--backend', 'webgpu', '--workload', 'tiny-lora'];
-    expect(parseBenchOptions(webgpu).backendOptions).toEqual({ f16_weights: 'off' });
-    expect(
-      parseBenchOptions([...webgpu, '--backend-option', 'f16_weights=on']).backendOptions,
-    ).toEqual({ f16_weights: 'on' });
+    expect(parseBenchOptions(webgpu).backendOptions).toEqual({
+      f16_weights: 'off',
+      subgroups: true,
+    });
+    const options = ['--backend-option', 'f16_weights=on', '--backend-option', 'subgroups=false'];
+    expect(parseBenchOptions([...webgpu, ...options]).backendOptions).toEqual({
+      f16_weights: 'on',
+      subgroups: false,
+    });
     expect(() =>
       parseBenchOptions([...webgpu, '--backend-option', 'frozen_weights=inputs']),
     ).toThrow(

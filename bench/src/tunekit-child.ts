@@ -1,5 +1,5 @@
 import { OnnxBackend, type OnnxExecutable } from '@tunekit/backend-onnx';
-import { WebGpuBackend, webgpuOptionsSchema } from '@tunekit/backend-webgpu';
+import { WebGpuBackend, webGpuBackendOptions, webgpuOptionsSchema } from '@tunekit/backend-webgpu';
 import { type Graph, TrainStepRunner } from '@tunekit/core';
 import { median } from './median.js';
 import { buildRandomModel, traceBenchStep } from './tunekit-step.js';
@@ -25,7 +25,7 @@ const onWebGpu = process.argv[5] === 'webgpu';
 const options = JSON.parse(process.argv[6] ?? '{}');
 const { model } = buildRandomModel(workload);
 const backend = onWebGpu
-  ? await WebGpuBackend.create({ f16Weights: webgpuOptionsSchema.parse(options).f16_weights })
+  ? await WebGpuBackend.create(webGpuBackendOptions(webgpuOptionsSchema.parse(options)))
   : new RecordingOnnxBackend({ threads, frozenWeights });
 // tracing, autodiff and lowering (TrainStepRunner.create compiles: to ONNX, or to WGSL kernels with
 // their buffers planned, pipelines created and the weights uploaded)

@@ -18,4 +18,8 @@ export { plugin, webgpuBackendFactory } from './plugin.js';
 export { WebGpuBackend, type WebGpuBackendOptions } from './webgpu-backend.js';
 export { WebGpuDeviceTensor } from './webgpu-device-tensor.js';
 export { WebGpuExecutable } from './webgpu-executable.js';
-export { type WebGpuOptions, webgpuOptionsSchema } from './webgpu-options.js';
+export {
+  type WebGpuOptions,
+  webGpuBackendOptions,
+  webgpuOptionsSchema,
+} from './webgpu-options.js';

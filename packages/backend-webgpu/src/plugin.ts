@@ -1,7 +1,7 @@
 import { type BackendFactory, TOKENS, type TunekitPlugin } from '@tunekit/core';
 import { requestAdapter } from './device/request-device.js';
 import { WebGpuBackend } from './webgpu-backend.js';
-import { type WebGpuOptions, webgpuOptionsSchema } from './webgpu-options.js';
+import { type WebGpuOptions, webGpuBackendOptions, webgpuOptionsSchema } from './webgpu-options.js';
 
 export const webgpuBackendFactory: BackendFactory<WebGpuOptions> = {
   id: 'webgpu',
@@ -12,7 +12,7 @@ export const webgpuBackendFactory: BackendFactory<WebGpuOptions> = {
   // no adapter: throws the UserError that names the setting that would provide one
   isAvailable: async () => (await requestAdapter()) !== null,
   optionsSchema: webgpuOptionsSchema,
-  create: (opts) => WebGpuBackend.create({ f16Weights: opts?.backendOptions?.f16_weights }),
+  create: (opts) => WebGpuBackend.create(webGpuBackendOptions(opts?.backendOptions)),
 };
 
 export const plugin: TunekitPlugin = {

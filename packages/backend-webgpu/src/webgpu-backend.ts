@@ -42,9 +42,9 @@ export class WebGpuBackend implements Backend {
     return new WebGpuBackend(gpu, weightStorage(opts.f16Weights ?? 'off', gpu.shaderF16));
   }
 
-  /** How frozen weights are stored, and why (the `f16_weights` option, the adapter). */
+  /** How frozen weights are stored, and why, and whether reductions use subgroups (the options, the adapter). */
   get summary(): string {
-    return this.weights.statement;
+    return `${this.weights.statement}; subgroup reductions ${this.gpu.subgroups ? 'on' : 'off'}`;
   }
 
   compile(graph: Graph): WebGpuExecutable {

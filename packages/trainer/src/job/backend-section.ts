@@ -26,7 +26,7 @@ export const backendOptionsField = z
   .record(z.string(), z.unknown())
   .optional()
   .describe(
-    'the backend’s own options, checked by the schema of the backend that backend: names (webgpu: f16_weights; onnx: frozen_weights, intra_op_num_threads; a plugin’s backend: its own), e.g. { f16_weights: on }; --backend-option key=value sets one',
+    'the backend’s own options, checked by the schema of the backend that backend: names (webgpu: f16_weights, subgroups; onnx: frozen_weights, intra_op_num_threads; a plugin’s backend: its own), e.g. { f16_weights: on }; --backend-option key=value sets one',
   );
 
 /**
