@@ -1,14 +1,19 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TrainingRecord } from '@tunekit/trainer';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readJson } from './read-json.js';
-import { bundledModel, examplesDir, tinyRun } from './repo-paths.js';
-import { runTunekit, type TunekitRun } from './run-tunekit.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  bundledModel,
+  examplesDir,
+  readJson,
+  runTunekit,
+  type TunekitRun,
+  tinyRun,
+  workDir,
+} from './harness.js';
 
 const quickstart = join(examplesDir, 'quickstart.yaml'); // backend: onnx
-const work = await mkdtemp(join(tmpdir(), 'tunekit-cli-backend-options-'));
+const work = await workDir('backend-options');
 const out = join(work, 'run');
 const generate = (...args: string[]) =>
   runTunekit([
@@ -40,10 +45,6 @@ beforeAll(async () => {
     'intra_op_num_threads=1',
   ]);
 }, 240_000);
-
-afterAll(async () => {
-  await rm(work, { recursive: true, force: true });
-});
 
 describe('--backend-option', () => {
   it('reaches the backend tunekit train runs on, and the run records it', async () => {
