@@ -83,8 +83,12 @@ async function main(opts: BenchOptions): Promise<void> {
               frozenWeights,
               backendOptions,
               peak,
-              // bitsandbytes' 4-bit layers have no CPU training path in Debian's torch
-              torch: w.method === 'qlora' ? undefined : torchPeak && { device: 'cpu', voidReason },
+              // bitsandbytes' 4-bit layers have no CPU training path in Debian's torch; the torch
+              // script has no gradient checkpointing
+              torch:
+                w.method === 'qlora' || w.gradientCheckpointing
+                  ? undefined
+                  : torchPeak && { device: 'cpu', voidReason },
             });
     emit({ ...line, load_average: [round(loadBefore, 2), round(loadavg()[0], 2)] });
   }

@@ -38,9 +38,12 @@ const exe = backend.compiled as OnnxExecutable;
 const result = {
   trace_s: (t1 - t0) / 1000,
   session_create_s: exe.sessionCreateMs / 1000,
+  session_create_cpu_s: exe.sessionCreateCpuMs / 1000,
   from_cache: exe.sessionFromCache,
   step_s: median(seconds),
   losses,
+  graph_nodes: train.graph.nodes.length,
+  onnx_nodes: exe.onnxNodeCount,
   peak_rss_mb: process.resourceUsage().maxRSS / 1024,
 };
 await backend.dispose();

@@ -141,6 +141,18 @@ export const WORKLOADS: readonly (Workload | TrainerWorkload | SessionWorkload)[
     warmup: 1,
     steps: 2,
   })),
+  // the same at 4096 with each decoder layer recomputed in the backward (PyTorch side skipped)
+  {
+    id: 'smollm135m-lora-s4096-gc',
+    model: 'smollm135m',
+    method: 'lora',
+    kind: 'step',
+    batch: 1,
+    seq: 4096,
+    warmup: 1,
+    steps: 2,
+    gradientCheckpointing: true,
+  },
   {
     id: 'trainer-tiny-lora',
     kind: 'trainer',

@@ -6,11 +6,15 @@ import { seededRandom, writeDataManifest } from '@tunekit/core';
 // manifest: three tasks on the same sums for the bundled tunekit-tiny-chat model, one source each.
 // answer: "What is a + b?" → "c"; rationale: "Why is a + b = c?" → "because a+b=c"; tool_call:
 // "Call add on a and b." → {"add":[a,b]}. Operands are 0-49; each task's eval pairs are held out
-// of its training pairs.
+// of its training pairs. Also intent-{train,eval}.jsonl: which of the three tasks a message asks
+// for, {"text", "label"}, for a classification head on the same model.
 //   pnpm --filter @tunekit/tiny-chat-scripts multitask-data
 
 const SEED = 23;
 const EVAL_SIZE = 32;
+const INTENT_SIZE = { train: 64, eval: 16 }; // messages per task
+const COMMAND = 'pnpm --filter @tunekit/tiny-chat-scripts multitask-data';
+const GENERATOR = 'models/tunekit-tiny-chat/scripts/multitask-data.ts';
 const TASKS = {
   answer: {
     train: 384,
@@ -68,15 +72,42 @@ export async function writeMultitaskData(dir: string): Promise<void> {
       await writeDataManifest(path, {
         records: chosen.length,
         format: 'messages',
-        command: 'pnpm --filter @tunekit/tiny-chat-scripts multitask-data',
+        command: COMMAND,
         inputs: [],
         details: {
-          generator: 'models/tunekit-tiny-chat/scripts/multitask-data.ts',
+          generator: GENERATOR,
           seed: SEED,
           task: `${task}: ${description}; eval operand pairs held out of train`,
         },
       });
     }
+  }
+  await writeIntentData(dir);
+}
+
+/** intent: the task a user's message asks for, labelled by name, from its own generator. */
+async function writeIntentData(dir: string): Promise<void> {
+  const random = seededRandom(SEED + 1);
+  for (const [split, size] of Object.entries(INTENT_SIZE)) {
+    const records: string[] = [];
+    for (const [task, { make }] of Object.entries(TASKS))
+      for (let i = 0; i < size; i++) {
+        const [a, b] = [Math.floor(random() * 50), Math.floor(random() * 50)];
+        records.push(JSON.stringify({ text: make(a, b)[0], label: task }));
+      }
+    const path = join(dir, `intent-${split}.jsonl`);
+    await writeFile(path, `${records.join('\n')}\n`);
+    await writeDataManifest(path, {
+      records: records.length,
+      format: 'classification',
+      command: COMMAND,
+      inputs: [],
+      details: {
+        generator: GENERATOR,
+        seed: SEED + 1,
+        task: `intent: the task a message asks for (${Object.keys(TASKS).join(', ')}), labelled by name`,
+      },
+    });
   }
 }
 

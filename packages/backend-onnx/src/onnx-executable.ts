@@ -54,6 +54,8 @@ export class OnnxExecutable implements Executable {
   private running = false;
   /** Milliseconds spent creating the latest ORT session (graph optimisation, kernel selection). */
   sessionCreateMs = 0;
+  /** CPU milliseconds of this process (all threads) over that creation: a loaded machine inflates them less. */
+  sessionCreateCpuMs = 0;
   sessionsCreated = 0;
   /** Whether the latest session was made from a cached optimized model. */
   sessionFromCache = false;
@@ -98,6 +100,11 @@ export class OnnxExecutable implements Executable {
     } finally {
       this.running = false;
     }
+  }
+
+  /** Nodes of the lowered ONNX graph, before onnxruntime's optimisations (for reports). */
+  get onnxNodeCount(): number {
+    return this.lowered.model.graph?.node?.length ?? 0;
   }
 
   dispose(): void {
@@ -150,7 +157,7 @@ export class OnnxExecutable implements Executable {
   private async createSession(
     frozen: ReadonlyMap<string, OnnxDeviceTensor>,
   ): Promise<ort.InferenceSession> {
-    const start = performance.now();
+    const [start, cpuStart] = [performance.now(), process.cpuUsage()];
     const { model, externalData } = withFrozenInitializers(this.lowered.model, frozen);
     const bytes = OnnxProto.ModelProto.encode(model).finish();
     const options = { ...this.options.session, externalData };
@@ -162,6 +169,8 @@ export class OnnxExecutable implements Executable {
         ? await this.createCached(cache, bytes, options)
         : await ort.InferenceSession.create(bytes, options);
       this.sessionCreateMs = performance.now() - start;
+      const cpu = process.cpuUsage(cpuStart);
+      this.sessionCreateCpuMs = (cpu.user + cpu.system) / 1000;
       this.sessionsCreated++;
       return session;
     } catch (e) {

@@ -181,7 +181,35 @@ export const LOWERINGS: Lowerings = {
     g.node('LayerNormalization', [x, w, b], { axis: -1, epsilon: { float: node.attrs.eps } }),
   flash_attention: lowerFlashAttention,
   flash_attention_backward: lowerFlashAttentionBackward,
+  optimization_barrier: lowerOptimizationBarrier,
 };
+
+/**
+ * x, sliced whole along its first axis from a start computed from one element of `after` (times
+ * zero): onnxruntime runs it only once `after` exists and cannot merge it with another use of x,
+ * and the slice is one memcpy of any dtype. Core's decomposition, Where(c, x, x), takes about
+ * 350 ns a byte in onnxruntime on the uint8 codes of a 4-bit weight. (A Reshape would share x's
+ * buffer, but onnxruntime's fusion of consecutive Reshapes fails on a computed shape.)
+ */
+function lowerOptimizationBarrier(
+  g: OnnxGraph,
+  [x, after]: readonly string[],
+  node: Node<'optimization_barrier'>,
+): string {
+  const first = g.node('Slice', [
+    g.node('Reshape', [after, g.int64s([-1])]),
+    g.int64s([0]),
+    g.int64s([1]),
+  ]);
+  if (node.shape.length === 0) {
+    return g.node('Where', [g.node('Equal', [first, first]), x, x]);
+  }
+  const zero = g.node('Mul', [
+    g.node('Cast', [first], { to: ONNX_DTYPE.i64 }),
+    g.constant('i64', [1], [0]),
+  ]);
+  return g.node('Slice', [x, zero, g.int64s([node.shape[0]]), g.int64s([0])]);
+}
 
 /** Lowered as Loops over blocks, which the ONNX export (one graph for every size) decomposes instead. */
 export const BLOCKWISE_OPS: ReadonlySet<OpName> = new Set([

@@ -12,6 +12,7 @@ import {
   ops,
   type Parameter,
   type PeftModelOptions,
+  type TaskModel,
   type Tensor,
   TraceContext,
 } from '@tunekit/core';
@@ -47,7 +48,7 @@ export async function tinyLlama(): Promise<CausalLM> {
 const ids = (rows: readonly (readonly number[])[]) =>
   Host.from('i32', [rows.length, rows[0].length], rows.flat());
 
-function traceForward(model: CausalLM, batch: number, seq: number) {
+function traceForward(model: TaskModel, batch: number, seq: number) {
   const b = new GraphBuilder();
   const ctx = new TraceContext(b, model);
   const { logits } = model.forward(ctx, {
@@ -67,7 +68,7 @@ function positions(batch: number, seq: number): HostTensor {
 
 /** Logits [B, T, V] of `rows` of token ids on the reference backend (f32). */
 export async function logitsOf(
-  model: CausalLM,
+  model: TaskModel,
   rows: readonly (readonly number[])[],
 ): Promise<HostTensor> {
   const [batch, seq] = [rows.length, rows[0].length];
@@ -78,7 +79,7 @@ export async function logitsOf(
 
 /** Logits, mean cross-entropy and its gradient with respect to each of `params` (by key). */
 export async function lossAndGrads(
-  model: CausalLM,
+  model: TaskModel,
   rows: readonly (readonly number[])[],
   labels: readonly (readonly number[])[],
   params: ReadonlyMap<string, Parameter>,

@@ -8,6 +8,7 @@ import {
   type PeftModelOptions,
   randomNormal,
   seededRandom,
+  type TaskModel,
   TraceContext,
 } from '@tunekit/core';
 import { promptTuningMethod } from '../src/index.js';
@@ -62,7 +63,7 @@ export function tinyModel(config: Readonly<Record<string, unknown>>): CausalLM {
  * default) and with the additive `mask` (f32 [B, 1, T, T]) when given.
  */
 export async function logitsOf(
-  model: CausalLM,
+  model: TaskModel,
   rows: readonly (readonly number[])[],
   opts: { readonly positions?: readonly number[]; readonly mask?: readonly number[] } = {},
 ): Promise<Float64Array> {

@@ -57,6 +57,10 @@ export function evalCommand(streams: CliStreams): Command {
     )
     .option('-d, --data <file>', 'the eval data: a JSONL or JSON file (or a glob)')
     .option(
+      '--task <name>',
+      "a task of the adapter's multi-task run: one with a head of its own is scored through it (loss, accuracy, macro-F1, confusion matrix)",
+    )
+    .option(
       '--safety <file>',
       'a safety set: JSONL of {prompt | messages, label: refuse | answer, category?}; scores refusal accuracy, safe-response and over-refusal rates',
     )
@@ -216,6 +220,14 @@ function writeDataMetrics(
     );
   for (const [name, value] of Object.entries(result.metrics))
     write(`  ${name.padEnd(24)} ${Number(value.toPrecision(6))}`);
+  if (result.confusion) {
+    const { labels, rows } = result.confusion;
+    write('  confusion matrix (rows: true label, columns: predicted)');
+    write(`    ${''.padEnd(16)} ${labels.map((l) => l.padStart(10)).join(' ')}`);
+    rows.forEach((row, k) => {
+      write(`    ${labels[k].padEnd(16)} ${row.map((n) => String(n).padStart(10)).join(' ')}`);
+    });
+  }
   for (const { metric, order } of result.leftOut)
     write(
       `  ${metric.padEnd(24)} left out: no reference has ${order} words, so it would be 0 whatever the answers`,

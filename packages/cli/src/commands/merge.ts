@@ -3,6 +3,7 @@ import {
   type MergeDType,
   mergeAdapterIntoFolder,
   readHfConfig,
+  TASK_HEADS_FILE,
   UserError,
 } from '@tunekit/core';
 import { Command, Option } from 'commander';
@@ -92,5 +93,9 @@ export function mergeCommand(streams: CliStreams): Command {
       streams.stdout.write(
         `merged ${flags.adapter} into ${flags.model}${how}: wrote ${result.files.join(', ')} to ${flags.out}\n`,
       );
+      if (result.files.includes(TASK_HEADS_FILE))
+        streams.stdout.write(
+          `${TASK_HEADS_FILE}: the adapter's extra heads (a score head per classification task), kept beside the merged causal LM, which loads without them\n`,
+        );
     });
 }

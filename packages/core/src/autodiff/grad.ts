@@ -1,5 +1,7 @@
 import { UserError } from '../errors/index.js';
+import { type CheckpointSegment, segmentAt } from '../graph/builder.js';
 import { isFloat } from '../graph/dtype.js';
+import { ops } from '../graph/functional.js';
 import type { OpDef } from '../graph/op-def.js';
 import type { OpName } from '../graph/op-name.js';
 import { OPS } from '../graph/ops/index.js';
@@ -35,12 +37,21 @@ function walk(
   const b = y.builder;
   const onPath = nodesOnPath(y, wrt);
   const cot = new Map<number, Tensor>([[y.id, dy]]);
+  const wrtIds = new Set(wrt.map((w) => w.id));
+  // the layer being walked, and the nodes before it that it sent cotangents to
+  let current: { segment: CheckpointSegment; sent: Set<number> } | undefined;
   for (let id = y.id; id >= floor; id--) {
+    if (current && id < current.segment.start) {
+      leaveLayer(cot, current, wrtIds);
+      current = undefined;
+    }
     const g = cot.get(id);
     const node = b.nodes[id];
     if (!g || !onPath[id] || node.inputs.length === 0) continue;
     const segment = recompute?.segmentOf(id);
     if (segment) recompute?.enter(segment, g);
+    const layer = recompute && segmentAt(b.layers, id);
+    if (layer && current?.segment !== layer) current = { segment: layer, sent: new Set() };
     const read = (i: number) => (recompute ? recompute.value(i) : b.tensorOf(i));
     const inputs = node.inputs.map(read);
     const cts = vjpOf(node.op, inputs, read(id), g, node.attrs);
@@ -54,9 +65,50 @@ function walk(
       }
       const prev = cot.get(input);
       cot.set(input, prev ? prev.add(ct) : ct);
+      if (current && input < current.segment.start) current.sent.add(input);
     });
   }
+  if (current) leaveLayer(cot, current, wrtIds);
   return wrt.map((w) => cot.get(w.id) ?? null);
+}
+
+/**
+ * Orders the rest of the backward pass after the gradients a layer (`GraphBuilder.layer`, a
+ * decoder layer) gave its parameters: the cotangents it sends on pass an optimization barrier on
+ * them. onnxruntime's schedule is a depth-first walk from the outputs, which runs the chain of
+ * activation cotangents down to the first layer before any weight gradient beside it, so every
+ * layer's recomputed activations and cotangents would otherwise stay alive to the end of the
+ * backward (bench/README.md, "Gradient checkpointing").
+ */
+function leaveLayer(
+  cot: Map<number, Tensor>,
+  { segment, sent }: { segment: CheckpointSegment; sent: Set<number> },
+  wrtIds: Set<number>,
+): void {
+  // a parameter is an input node traced where first read: inside the layer, or before it
+  const params = [...wrtIds].filter(
+    (id) => sent.has(id) || (id >= segment.start && id < segment.end),
+  );
+  const grads = params.flatMap((id) => cot.get(id) ?? []);
+  if (grads.length === 0) return;
+  const after = grads.map(firstElement).reduce((a, e) => a.add(e));
+  for (const id of sent) {
+    if (!wrtIds.has(id)) cot.set(id, ops.optimizationBarrier(cot.get(id) as Tensor, after));
+  }
+}
+
+/** One element of `t` as an f32 scalar, which exists only once all of `t` does. */
+function firstElement(t: Tensor): Tensor {
+  const first =
+    t.rank === 0
+      ? t
+      : t
+          .slice(
+            t.shape.map(() => 0),
+            t.shape.map(() => 1),
+          )
+          .reshape([]);
+  return first.dtype === 'f32' ? first : first.cast('f32');
 }
 
 function vjpOf(

@@ -1,4 +1,4 @@
-import type { CheckpointSegment, GraphBuilder } from '../graph/builder.js';
+import { type CheckpointSegment, type GraphBuilder, segmentAt } from '../graph/builder.js';
 import { ops } from '../graph/functional.js';
 import type { Tensor } from '../graph/tensor.js';
 
@@ -20,17 +20,9 @@ export class Recomputation {
 
   constructor(private readonly b: GraphBuilder) {}
 
-  /** The segment holding node `id`, if any (segments are recorded in trace order). */
+  /** The segment holding node `id`, if any. */
   segmentOf(id: number): CheckpointSegment | undefined {
-    const segments = this.b.checkpoints;
-    let [lo, hi] = [0, segments.length - 1];
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (id < segments[mid].start) hi = mid - 1;
-      else if (id >= segments[mid].end) lo = mid + 1;
-      else return segments[mid];
-    }
-    return undefined;
+    return segmentAt(this.b.checkpoints, id);
   }
 
   /** The value the backward pass reads for node `id`: its recomputed copy once there is one. */

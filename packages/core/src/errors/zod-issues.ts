@@ -1,8 +1,19 @@
 import type { ZodError, ZodType } from 'zod';
 import { UserError } from './user-error.js';
 
-/** "messages[2].role: Invalid option: ..." for one zod issue, its path written as in the data. */
-export function describeZodIssue(issue: ZodError['issues'][number], root?: string): string {
+type ZodIssue = ZodError['issues'][number];
+
+/**
+ * "messages[2].role: Invalid option: ..." for one zod issue, its path written as in the data. A
+ * union none of whose options matched is described by the option that got furthest into the value
+ * (its issues' paths the longest), so a bad field inside an object names that field.
+ */
+export function describeZodIssue(issue: ZodIssue, root?: string): string {
+  const closest = issue.code === 'invalid_union' ? furthestOption(issue.errors) : undefined;
+  if (closest)
+    return closest
+      .map((sub) => describeZodIssue({ ...sub, path: [...issue.path, ...sub.path] }, root))
+      .join('; ');
   const keys = [...(root === undefined ? [] : [root]), ...issue.path];
   const path = keys
     .map((key, i) =>
@@ -10,6 +21,18 @@ export function describeZodIssue(issue: ZodError['issues'][number], root?: strin
     )
     .join('');
   return path === '' ? issue.message : `${path}: ${issue.message}`;
+}
+
+/** The issues of the union option whose deepest issue is deepest; none when all are at the top. */
+function furthestOption(
+  options: readonly (readonly ZodIssue[])[],
+): readonly ZodIssue[] | undefined {
+  const depth = (issues: readonly ZodIssue[]) => Math.max(0, ...issues.map((i) => i.path.length));
+  const best = options.reduce<readonly ZodIssue[] | undefined>(
+    (found, option) => (depth(option) > (found ? depth(found) : 0) ? option : found),
+    undefined,
+  );
+  return best;
 }
 
 /** Every issue of a zod error, described, under `root` when given. */

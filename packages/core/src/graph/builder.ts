@@ -6,10 +6,25 @@ import { OPS } from './ops/index.js';
 import { formatShape, type Shape, sameShape } from './shape.js';
 import { Tensor } from './tensor.js';
 
-/** A range of node ids traced by `GraphBuilder.checkpoint`. */
+/** A range of node ids traced by `GraphBuilder.checkpoint` or `GraphBuilder.layer`. */
 export interface CheckpointSegment {
   readonly start: number;
   readonly end: number;
+}
+
+/** The segment of `segments` (in trace order, disjoint) that holds node `id`, if any. */
+export function segmentAt(
+  segments: readonly CheckpointSegment[],
+  id: number,
+): CheckpointSegment | undefined {
+  let [lo, hi] = [0, segments.length - 1];
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (id < segments[mid].start) hi = mid - 1;
+    else if (id >= segments[mid].end) lo = mid + 1;
+    else return segments[mid];
+  }
+  return undefined;
 }
 
 /**
@@ -23,7 +38,13 @@ export class GraphBuilder {
    * recomputes from the segment's inputs instead of keeping them from the forward pass.
    */
   readonly checkpoints: CheckpointSegment[] = [];
+  /**
+   * Layers (decoder layers, traced by `GraphBuilder.layer`): the backward pass finishes the
+   * gradients of a layer's parameters before its cotangents flow on to the layers below.
+   */
+  readonly layers: CheckpointSegment[] = [];
   private inCheckpoint = false;
+  private inLayer = false;
   private readonly inputs = new Map<string, GraphInput>();
   private readonly scalars = new Map<string, Tensor>();
 
@@ -64,6 +85,20 @@ export class GraphBuilder {
       return out;
     } finally {
       this.inCheckpoint = false;
+    }
+  }
+
+  /** Traces `fn` as one layer (see `layers`); a layer traced inside another is part of it. */
+  layer<T>(fn: () => T): T {
+    if (this.inLayer) return fn();
+    const start = this.nodes.length;
+    this.inLayer = true;
+    try {
+      const out = fn();
+      this.layers.push({ start, end: this.nodes.length });
+      return out;
+    } finally {
+      this.inLayer = false;
     }
   }
 

@@ -5,6 +5,7 @@ import { checkConfigFitsWeights } from './config-fit.js';
 import { builtinModelFamilies } from './families.js';
 import type { HfConfig, ModelFamily } from './model-family.js';
 import { type FamilySource, resolveFamily } from './resolve-family.js';
+import type { TaskModel } from './task-model.js';
 
 export interface BuiltCausalLM {
   readonly model: CausalLM;
@@ -39,7 +40,7 @@ export function buildCausalLM(
  * names the checkpoint in errors, `configFile` the config a shape mismatch is blamed on.
  */
 export function loadCheckpoint(
-  model: CausalLM,
+  model: TaskModel,
   family: ModelFamily,
   weights: ReadonlyMap<string, HostTensor>,
   source: string,

@@ -10,6 +10,7 @@ import {
   type PrefixKeyValues,
   withPrefixKeyValues,
 } from './prefix-key-values.js';
+import { headOf, type ModelHead } from './task-model.js';
 import { TiedEmbeddings } from './tied-embeddings.js';
 import {
   type DecoderInputs,
@@ -25,6 +26,9 @@ import {
 export interface DecoderBody extends Module {
   forward(ctx: TraceContext, inputs: DecoderInputs): { hidden: Tensor; present?: LayerCache[] };
 }
+
+/** transformers' name of a causal LM's output head. */
+export const LM_HEAD = 'lm_head';
 
 /**
  * HF's `*ForCausalLM` / `*LMHeadModel`: the base model under `bodyName` (`model`, `transformer`)
@@ -45,10 +49,16 @@ export abstract class CausalLMWithHead<B extends DecoderBody> extends Module imp
     this.addModule(bodyName, body);
     this.embedding = `${bodyName}.${opts.embedding}`;
     if (opts.tied) this.tied = new TiedEmbeddings(body.getModule(opts.embedding));
-    else this.addModule('lm_head', new Linear(opts.hiddenSize, shape.vocabSize));
+    else this.addModule(LM_HEAD, new Linear(opts.hiddenSize, shape.vocabSize));
   }
 
-  forward(ctx: TraceContext, inputs: CausalLMInputs): CausalLMOutputs {
+  /** The LM head (also when tied to the input embedding: HF's `get_output_embeddings()`). */
+  get heads(): readonly ModelHead[] {
+    return [{ name: LM_HEAD, size: this.shape.vocabSize }];
+  }
+
+  forward(ctx: TraceContext, inputs: CausalLMInputs, head?: string): CausalLMOutputs {
+    if (head !== undefined) headOf(this, head);
     checkCausalLMInputs(this.constructor.name, this.shape, inputs);
     // with a cache the caller holds the prefix in it (tracePrefix), as PEFT primes past_key_values
     const cached = inputs.cache !== undefined || inputs.past_key_values !== undefined;
@@ -69,7 +79,7 @@ export abstract class CausalLMWithHead<B extends DecoderBody> extends Module imp
     }
     const { hidden, present } = this.sub<B>(this.bodyName).forward(ctx, bodyInputs);
     const project = (h: Tensor) =>
-      this.tied ? this.tied.logits(ctx, h) : this.sub('lm_head').forward(ctx, h);
+      this.tied ? this.tied.logits(ctx, h) : this.sub(LM_HEAD).forward(ctx, h);
     // the input tokens' rows: the virtual tokens' carry no label (PEFT's -100)
     const own = n > 0 ? hidden.narrow(1, n, hidden.dim(1)) : hidden;
     const outputs = { logits: project(own), head: { hidden: own, project } };

@@ -1,16 +1,10 @@
 import type { Tensor } from '../graph/tensor.js';
-import type { LayerCache } from '../nn/attention.js';
-import type { Module } from '../nn/module.js';
 import type { TraceContext } from '../nn/trace-context.js';
+import type { TaskModel, TrunkShape } from './task-model.js';
 
 /** What generation and training need to know of any causal LM's shape. */
-export interface CausalLMShape {
+export interface CausalLMShape extends TrunkShape {
   readonly vocabSize: number;
-  readonly numLayers: number;
-  readonly numKeyValueHeads: number;
-  readonly headDim: number;
-  /** Longest sequence the positional scheme supports (`max_position_embeddings`). */
-  readonly maxPositions: number;
 }
 
 /**
@@ -72,22 +66,21 @@ export interface CausalLMOutputs {
   readonly present?: readonly { readonly key: Tensor; readonly value: Tensor }[];
 }
 
-/** A decoder-only language model as a module tree with HF parameter names. */
-export interface CausalLM extends Module {
+/**
+ * A decoder-only language model as a module tree with HF parameter names: a task model whose
+ * default head is the LM head (`lm_head`, vocabSize wide), the one that generates.
+ */
+export interface CausalLM extends TaskModel {
   readonly shape: CausalLMShape;
-  forward(ctx: TraceContext, inputs: CausalLMInputs): CausalLMOutputs;
-  /** Tokens an active prefix-family adapter puts before every input (N); none when absent. */
-  prefixLength?(): number;
-  /** Their keys and values per layer [B, Hkv, N, D], for the first N slots of a KV cache. */
-  tracePrefix?(ctx: TraceContext, batch: number): LayerCache[];
+  forward(ctx: TraceContext, inputs: CausalLMInputs, head?: string): CausalLMOutputs;
 }
 
 /** N of `model.prefixLength()`: 0 for a model without prefix-family adapters. */
-export function prefixLengthOf(model: CausalLM): number {
+export function prefixLengthOf(model: TaskModel): number {
   return model.prefixLength?.() ?? 0;
 }
 
 /** The positions a prompt and its answer may take: max_position_embeddings less the adapter's prefix. */
-export function inputPositionsOf(model: CausalLM): number {
+export function inputPositionsOf(model: TaskModel): number {
   return model.shape.maxPositions - prefixLengthOf(model);
 }

@@ -1,8 +1,8 @@
 import { UserError } from '../errors/index.js';
 import { formatShape, sameShape } from '../graph/index.js';
 import type { HostTensor } from '../tensor/index.js';
-import type { CausalLM } from './causal-lm.js';
 import type { ModelFamily } from './model-family.js';
+import type { TaskModel } from './task-model.js';
 
 /**
  * A checkpoint tensor whose shape differs from the one `config.json` gives its parameter is blamed
@@ -10,7 +10,7 @@ import type { ModelFamily } from './model-family.js';
  * wrong hidden_size reads as such rather than as a bare shape mismatch.
  */
 export function checkConfigFitsWeights(
-  model: CausalLM,
+  model: TaskModel,
   family: ModelFamily,
   weights: ReadonlyMap<string, HostTensor>,
   where: { readonly source: string; readonly configFile: string },

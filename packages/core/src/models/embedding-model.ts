@@ -5,6 +5,10 @@ import type { CausalLM, CausalLMInputs, CausalLMOutputs } from './causal-lm.js';
 import type { DecoderBody } from './causal-lm-head.js';
 import type { ModelFamily } from './model-family.js';
 import { refusePrefixAdapters } from './refuse-prefix-adapters.js';
+import { headOf, type ModelHead, type TaskModel, type TrunkShape } from './task-model.js';
+
+/** The one output of an embedding model: its last hidden states, transformers' name. */
+export const LAST_HIDDEN_STATE = 'last_hidden_state';
 
 /**
  * transformers' `AutoModel` of a decoder family (`LlamaModel`, `GPT2Model`): the base model alone,
@@ -13,18 +17,21 @@ import { refusePrefixAdapters } from './refuse-prefix-adapters.js';
  * PEFT's (`base_model.model.layers.0.self_attn.q_proj.lora_A.weight`). `logits` are the last hidden
  * states [B, T, hidden] (`last_hidden_state`), which a pooling turns into embeddings.
  */
-export class EmbeddingModel extends Module implements CausalLM {
-  readonly shape: CausalLM['shape'];
+export class EmbeddingModel extends Module implements TaskModel {
+  readonly shape: TrunkShape;
+  readonly heads: readonly ModelHead[];
 
   constructor(
     private readonly body: DecoderBody,
-    causalShape: CausalLM['shape'],
+    trunkShape: TrunkShape,
     readonly hiddenSize: number,
   ) {
     super();
     for (const [path, child] of body.namedModules())
       if (path !== '' && !path.includes('.')) this.addModule(path, child);
-    this.shape = { ...causalShape, vocabSize: hiddenSize };
+    const { numLayers, numKeyValueHeads, headDim, maxPositions } = trunkShape;
+    this.shape = { numLayers, numKeyValueHeads, headDim, maxPositions };
+    this.heads = [{ name: LAST_HIDDEN_STATE, size: hiddenSize }];
   }
 
   /** The embedding model over `causal`'s base model (weights shared; the LM head left out, as AutoModel does). */
@@ -43,7 +50,8 @@ export class EmbeddingModel extends Module implements CausalLM {
     if (!path.includes('.')) this.body.setModule(path, module);
   }
 
-  forward(ctx: TraceContext, inputs: CausalLMInputs): CausalLMOutputs {
+  forward(ctx: TraceContext, inputs: CausalLMInputs, head?: string): CausalLMOutputs {
+    if (head !== undefined) headOf(this, head);
     refusePrefixAdapters(this);
     const { hidden } = this.body.forward(ctx, inputs);
     return { logits: hidden, head: { hidden, project: (h) => h } };

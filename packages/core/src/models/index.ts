@@ -7,13 +7,13 @@ export type {
   KVCacheInputs,
 } from './causal-lm.js';
 export { inputPositionsOf, prefixLengthOf } from './causal-lm.js';
-export type { DecoderBody } from './causal-lm-head.js';
+export { type DecoderBody, LM_HEAD } from './causal-lm-head.js';
 export {
   checkpointStorage,
   type StoresCheckpointTensors,
   storesCheckpointTensors,
 } from './checkpoint-storage.js';
-export { EmbeddingModel, poolEmbeddings } from './embedding-model.js';
+export { EmbeddingModel, LAST_HIDDEN_STATE, poolEmbeddings } from './embedding-model.js';
 export { builtinModelFamilies } from './families.js';
 export * from './gpt2/index.js';
 export * from './llama/index.js';
@@ -26,6 +26,12 @@ export {
 } from './load-sequence-classifier.js';
 export * from './mistral/index.js';
 export type { HfConfig, ModelFamily, WeightDims } from './model-family.js';
+export {
+  type ClassificationHeadSpec,
+  MultiHeadModel,
+  TASK_HEADS_FILE,
+  takeExtraHeads,
+} from './multi-head-model.js';
 export { modelFamiliesPlugin } from './plugin.js';
 export {
   isPrefixKeyValues,
@@ -46,7 +52,9 @@ export {
   ropeParametersOf,
   ropeParametersSchema,
 } from './rope-parameters.js';
-export { SCORE_HEAD, SequenceClassifier } from './sequence-classifier.js';
+export { hiddenSizeOf, SCORE_HEAD, scoreHead } from './score-head.js';
+export { SequenceClassifier } from './sequence-classifier.js';
+export { headOf, type ModelHead, type TaskModel, type TrunkShape } from './task-model.js';
 export { type TracedLogits, traceLogits } from './trace-logits.js';
 export {
   isVirtualTokens,

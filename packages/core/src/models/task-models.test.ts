@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { Module } from '../nn/module.js';
+import type { TraceContext } from '../nn/trace-context.js';
 import { buildCausalLM } from './build-causal-lm.js';
+import type { CausalLMInputs } from './causal-lm.js';
 import { EmbeddingModel } from './embedding-model.js';
+import { MultiHeadModel } from './multi-head-model.js';
 import { SequenceClassifier } from './sequence-classifier.js';
+import type { TaskModel } from './task-model.js';
 import { randomModel, runModel, TINY_GPT2_CONFIG, tinyLlamaConfig } from './test-utils.js';
 
 describe("transformers' task classes over a decoder family", () => {
@@ -41,3 +46,56 @@ describe("transformers' task classes over a decoder family", () => {
     expect(got[5]).toBeCloseTo(last[1], 4);
   });
 });
+
+describe('MultiHeadModel: several heads on one trunk', () => {
+  it("keeps the causal LM's names and logits as its default head and runs a score head on the same hidden states", async () => {
+    const config = tinyLlamaConfig();
+    const causal = randomModel(config);
+    const { family } = buildCausalLM(config);
+    const model = MultiHeadModel.withClassificationHeads(causal, config, [
+      { name: 'score', numLabels: 3 },
+    ]);
+    const classifier = SequenceClassifier.fromCausalLM(causal, family, config, {
+      numLabels: 3,
+      seed: 0,
+    });
+    expect(model.heads).toEqual([
+      { name: 'lm_head', size: causal.shape.vocabSize },
+      { name: 'score', size: 3 },
+    ]);
+    const names = model.namedParameters().map(([name]) => name);
+    expect(names).toEqual([...causal.namedParameters().map(([name]) => name), 'score.weight']);
+    const ids = { ids: [[1, 2, 3]] };
+    expect((await runModel(model, ids)).logits.toFloat64()).toEqual(
+      (await runModel(causal, ids)).logits.toFloat64(),
+    );
+    // the same seed gives the same score head: the classifier's logits
+    const scored = (await runModel(new HeadView(model, 'score'), ids)).logits;
+    expect(scored.shape).toEqual([1, 3, 3]);
+    const expected = (await runModel(classifier, ids)).logits.toFloat64();
+    scored.toFloat64().forEach((v, i) => {
+      expect(v).toBeCloseTo(expected[i], 5);
+    });
+    await expect(runModel(new HeadView(model, 'intent'), ids)).rejects.toThrow(
+      "MultiHeadModel has no head 'intent' (its heads: lm_head, score)",
+    );
+  });
+});
+
+/** `model` traced through one of its heads. */
+class HeadView extends Module implements TaskModel {
+  readonly shape: TaskModel['shape'];
+  readonly heads: TaskModel['heads'];
+  constructor(
+    private readonly model: TaskModel,
+    private readonly head: string,
+  ) {
+    super();
+    this.addModule('inner', model);
+    this.shape = model.shape;
+    this.heads = model.heads;
+  }
+  forward(ctx: TraceContext, inputs: CausalLMInputs) {
+    return this.model.forward(ctx, inputs, this.head);
+  }
+}

@@ -5,6 +5,7 @@ import { TraceContext } from '../nn/trace-context.js';
 import { HostTensor, randomNormal, seededRandom } from '../tensor/index.js';
 import { buildCausalLM } from './build-causal-lm.js';
 import type { CausalLM } from './causal-lm.js';
+import type { TaskModel } from './task-model.js';
 
 /**
  * A tiny config of a Llama-family `model_type` (llama, mistral, qwen2): vocab 20, hidden 16,
@@ -64,7 +65,7 @@ export interface Run {
 
 /** Runs one forward pass on the reference backend: logits [B, T, V] and the caches written. */
 export async function runModel(
-  model: CausalLM,
+  model: TaskModel,
   run: Run,
 ): Promise<{ logits: HostTensor; present: { key: HostTensor; value: HostTensor }[] }> {
   const batch = run.ids.length;

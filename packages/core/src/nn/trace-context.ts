@@ -40,9 +40,12 @@ export class TraceContext {
     return t;
   }
 
-  /** Traces `fn`, one decoder layer, as a checkpointed segment when gradient checkpointing is on. */
+  /**
+   * Traces `fn`, one decoder layer, as a layer (its gradients are finished before the backward
+   * moves on) and as a checkpointed segment when gradient checkpointing is on.
+   */
   checkpoint<T>(fn: () => T): T {
-    return this.opts.gradientCheckpointing ? this.b.checkpoint(fn) : fn();
+    return this.b.layer(() => (this.opts.gradientCheckpointing ? this.b.checkpoint(fn) : fn()));
   }
 
   /** Host values of every parameter that was read, by input name: the weights to feed or upload. */

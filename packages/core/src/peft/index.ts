@@ -65,5 +65,6 @@ export {
   type ResolveTargetsOptions,
   type TargetSpec,
 } from './target-modules.js';
+export { withAdapterHeads } from './task-model.js';
 export { trainableParametersLine } from './trainable-report.js';
 export { type AdapterDict, type AdapterLayerOptions, TunerLayer } from './tuner-layer.js';

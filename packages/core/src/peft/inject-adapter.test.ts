@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { modelTypeDefault } from './inject-adapter.js';
+import { ModulesToSaveWrapper } from './modules-to-save.js';
 import { PeftModel } from './peft-model.js';
 import { ScaleLayer, tinyNet, toyDispatcher, toyMethod } from './test-utils.js';
 
@@ -15,6 +16,19 @@ describe('adapterInjector', () => {
       'v_proj',
     ]);
     expect(peft.model.getModule('lm_head')).not.toBeInstanceOf(ScaleLayer);
+  });
+
+  it('leaves a module of modules_to_save to train in full, as PEFT skips it when targeting', () => {
+    const peft = PeftModel.create(
+      tinyNet(),
+      toyMethod,
+      { target_modules: 'all-linear', modules_to_save: ['up_proj'] },
+      options,
+    );
+    const up = peft.model.getModule('model.layers.0.up_proj');
+    expect(up).toBeInstanceOf(ModulesToSaveWrapper);
+    expect((up as ModulesToSaveWrapper).baseLayer()).not.toBeInstanceOf(ScaleLayer);
+    expect(peft.model.getModule('model.layers.0.self_attn.q_proj')).toBeInstanceOf(ScaleLayer);
   });
 
   it("adds a second adapter to the method's layers instead of wrapping them again", () => {

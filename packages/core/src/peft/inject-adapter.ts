@@ -4,7 +4,12 @@ import { type AdapterLayer, isAdapterLayer } from './adapter-layer.js';
 import { dispatchersFor, pickDispatcher } from './linear-dispatcher.js';
 import type { PeftConfig } from './peft-config.js';
 import type { PeftContext } from './peft-method.js';
-import { expandAllLinear, findTargetModules, type TargetSpec } from './target-modules.js';
+import {
+  checkTargetModuleExists,
+  expandAllLinear,
+  findTargetModules,
+  type TargetSpec,
+} from './target-modules.js';
 import type { AdapterLayerOptions, TunerLayer } from './tuner-layer.js';
 
 /** The fields of a method's config that injection reads; null `target_modules` takes the model type's default. */
@@ -75,7 +80,11 @@ export function adapterInjector<C extends InjectableConfig, O extends AdapterLay
       ...filled,
       target_modules: typeof targets === 'string' ? targets : [...targets],
     } as AppliedConfig<C>;
-    findTargetModules(model, applied).forEach((path, index) => {
+    // PEFT's inject_adapter skips a module that modules_to_save names: it trains in full instead
+    const saved = (config as { modules_to_save?: readonly string[] | null }).modules_to_save ?? [];
+    const isSaved = (path: string) => checkTargetModuleExists({ target_modules: saved }, path);
+    const paths = findTargetModules(model, applied).filter((path) => !isSaved(path));
+    paths.forEach((path, index) => {
       const own = injection.layerOptions({ path, index, config: applied });
       const options = { ...own, adapterName, random: ctx.random } as unknown as O;
       const target = model.getModule(path);

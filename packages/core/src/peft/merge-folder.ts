@@ -3,6 +3,7 @@ import { UserError } from '../errors/index.js';
 import { type DType, isFloat } from '../graph/index.js';
 import {
   countNonFinite,
+  encodeSafetensors,
   folderSource,
   ModelWeights,
   type NonFiniteOptions,
@@ -12,7 +13,7 @@ import {
   SAFETENSORS_DTYPES,
   writeModelFolder,
 } from '../io/index.js';
-import type { FamilySource } from '../models/index.js';
+import { type FamilySource, headOf, TASK_HEADS_FILE, takeExtraHeads } from '../models/index.js';
 import { resolveAllOf, TOKENS } from '../plugin/index.js';
 import { HostTensor } from '../tensor/index.js';
 import type { LinearDispatcher } from './linear-dispatcher.js';
@@ -103,7 +104,10 @@ export async function mergeAdapterIntoFolder(opts: MergeAdapterOptions): Promise
   }
   // a classifier's labels are in the training record tunekit writes beside its adapters
   const record = await readOptionalJsonObject('training_record.json', adapter);
-  const taskConfig = mergedTaskConfig(config, taskType, model.shape.vocabSize, record ?? undefined);
+  const taskConfig = mergedTaskConfig(config, taskType, headOf(model).size, record ?? undefined);
+  // the extra heads of a multi-head model go beside the merged causal LM, which loads without them
+  const heads = takeExtraHeads(model, weights);
+  if (heads.size > 0) extraFiles[TASK_HEADS_FILE] = encodeSafetensors(heads);
   const outConfig = opts.dtype
     ? { ...taskConfig, torch_dtype: MERGE_DTYPES[opts.dtype] }
     : taskConfig;

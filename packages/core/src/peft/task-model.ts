@@ -7,7 +7,9 @@ import {
   loadCausalLM,
   loadEmbeddingModel,
   loadSequenceClassifier,
+  MultiHeadModel,
   SCORE_HEAD,
+  type TaskModel,
 } from '../models/index.js';
 import { ADAPTER_CONFIG_FILE, ADAPTER_WEIGHTS_FILE } from './adapter-folder.js';
 import { peftKey } from './peft-keys.js';
@@ -15,20 +17,49 @@ import { peftKey } from './peft-keys.js';
 /**
  * The model an adapter folder's `task_type` was trained on, loaded from the base folder `dir` (as
  * PEFT's AutoPeftModel picks the transformers class): SEQ_CLS a sequence classifier sized by the
- * saved `score` head, FEATURE_EXTRACTION the bare base model, anything else the causal LM.
+ * saved `score` head, FEATURE_EXTRACTION the bare base model, anything else the causal LM, with
+ * the extra heads a multi-head run saved (`modules_to_save` that the causal LM lacks, each sized by
+ * its saved weight) on the same trunk.
  */
 export async function loadModelForAdapter(
   dir: string,
   adapter: string,
   opts: NonFiniteOptions & { readonly families?: FamilySource },
-): Promise<CausalLM> {
+): Promise<TaskModel> {
   const source = folderSource(adapter);
   const taskType = (await readOptionalJsonObject(ADAPTER_CONFIG_FILE, source))?.task_type;
   if (taskType === 'FEATURE_EXTRACTION') return (await loadEmbeddingModel(dir, opts)).model;
-  if (taskType !== 'SEQ_CLS') return (await loadCausalLM(dir, opts)).model;
-  const header = await readSafetensorsHeader(source.pathOf(ADAPTER_WEIGHTS_FILE));
-  const score = header.tensors.get(peftKey(`${SCORE_HEAD}.weight`));
-  return (await loadSequenceClassifier(dir, { ...opts, numLabels: score?.shape[0] })).model;
+  if (taskType === 'SEQ_CLS') {
+    const header = await readSafetensorsHeader(source.pathOf(ADAPTER_WEIGHTS_FILE));
+    const score = header.tensors.get(peftKey(`${SCORE_HEAD}.weight`));
+    return (await loadSequenceClassifier(dir, { ...opts, numLabels: score?.shape[0] })).model;
+  }
+  const { model, config } = await loadCausalLM(dir, opts);
+  return withAdapterHeads(model, config, adapter);
+}
+
+/**
+ * `model` with the extra heads a multi-head run saved in `adapter` (its `modules_to_save` that the
+ * model lacks, each a Linear sized by its saved weight) on the same trunk, so that the adapter
+ * loads onto it; `model` itself when there are none.
+ */
+export async function withAdapterHeads(
+  model: CausalLM,
+  config: HfConfig,
+  adapter: string,
+): Promise<CausalLM> {
+  const source = folderSource(adapter);
+  const saved = (await readOptionalJsonObject(ADAPTER_CONFIG_FILE, source))?.modules_to_save;
+  const names = Array.isArray(saved) ? saved.filter((n): n is string => typeof n === 'string') : [];
+  const own = new Set(model.namedModules().map(([path]) => path));
+  const extra = names.filter((name) => !own.has(name));
+  if (extra.length === 0) return model;
+  const { tensors } = await readSafetensorsHeader(source.pathOf(ADAPTER_WEIGHTS_FILE));
+  const heads = extra.flatMap((name) => {
+    const weight = tensors.get(peftKey(`${name}.weight`));
+    return weight?.shape.length === 2 ? [{ name, numLabels: weight.shape[0] }] : [];
+  });
+  return heads.length === 0 ? model : MultiHeadModel.withClassificationHeads(model, config, heads);
 }
 
 /**

@@ -60,9 +60,9 @@ describe('gradient accumulation steps', () => {
     for (const [i, v] of pw.toArray().entries()) expect(pa.toArray()[i]).toBeCloseTo(v, 12);
   });
 
-  it('an accumulate step holds one buffer per parameter and takes no optimizer step', () => {
+  it('an accumulate step holds one buffer per flat chunk and takes no optimizer step', () => {
     const s = step(2, 'accumulate');
-    expect(s.state.map((i) => i.name)).toEqual([`w.${GRAD_ACCUM_STATE}`]);
+    expect(s.state.map((i) => i.name)).toEqual([`${s.chunks[0].name}.${GRAD_ACCUM_STATE}`]);
     expect(s.scalars).toEqual([]);
     expect(s.graph.outputs.map((o) => o.name)).toEqual(['loss']);
   });

@@ -1,5 +1,11 @@
 export { type ChunkedCrossEntropyOptions, chunkedCrossEntropy } from './chunked-cross-entropy.js';
 export { clipGradNorm, totalNorm } from './clip-grad-norm.js';
+export {
+  FLAT_CHUNK_ELEMENTS,
+  type FlatChunk,
+  type FlatMember,
+  planFlatChunks,
+} from './flat-chunks.js';
 export { type AdamWOptions, adamw } from './optim/adamw.js';
 export {
   type AnyOptimizer,

@@ -95,14 +95,27 @@ describe('optimizers match torch.optim step by step', () => {
 });
 
 describe('buildTrainStep', () => {
-  it('steps only parameters the loss depends on and names state as PyTorch does', () => {
+  it('steps only parameters the loss depends on and saves state per parameter as PyTorch does', async () => {
     const b = new GraphBuilder();
     const used = b.input('used', [2], 'f32', 'param');
     b.input('unused', [2], 'f32', 'param');
     const step = buildTrainStep(used.mul(used).sum(), { optimizer: adamw() });
-    expect(step.state.map((s) => s.name)).toEqual(['used.exp_avg', 'used.exp_avg_sq']);
-    expect(step.graph.updates.map((u) => u.input).sort()).toEqual([
-      'used',
+    const [chunk] = step.chunks;
+    expect(step.chunks.map((c) => c.members.map((m) => m.name))).toEqual([['used']]);
+    expect(step.state.map((s) => s.name)).toEqual([
+      `${chunk.name}.exp_avg`,
+      `${chunk.name}.exp_avg_sq`,
+    ]);
+    expect(step.graph.updates.map((u) => u.input).sort()).toEqual(
+      ['used', `${chunk.name}.exp_avg`, `${chunk.name}.exp_avg_sq`].sort(),
+    );
+    const weights = {
+      used: HostTensor.from('f32', [2], [1, 2]),
+      unused: HostTensor.zeros('f32', [2]),
+    };
+    const runner = TrainStepRunner.create(new ReferenceBackend(), step, weights);
+    await runner.run({});
+    expect(Object.keys(await runner.optimizerState()).sort()).toEqual([
       'used.exp_avg',
       'used.exp_avg_sq',
     ]);

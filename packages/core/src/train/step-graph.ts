@@ -1,9 +1,9 @@
 import { grad } from '../autodiff/index.js';
 import { UserError } from '../errors/index.js';
-import type { GraphBuilder } from '../graph/builder.js';
 import type { Graph, GraphInput } from '../graph/node.js';
 import type { Tensor } from '../graph/tensor.js';
 import { clipGradNorm, totalNorm } from './clip-grad-norm.js';
+import { type FlatChunk, joinFlat, planFlatChunks, splitFlat } from './flat-chunks.js';
 import { type AnyOptimizer, isHostOptimizer } from './optim/host-optimizer.js';
 import type { OptimizerSlot } from './optim/optimizer.js';
 
@@ -23,7 +23,7 @@ export interface TrainStepOptions {
   readonly maxGradNorm?: number;
   /**
    * Gradient accumulation over micro-batches: 'accumulate' adds this batch's gradients into state
-   * buffers `<param>.grad_accum` and steps nothing; 'apply' adds them too, then clips the sum,
+   * buffers `<chunk>.grad_accum` and steps nothing; 'apply' adds them too, then clips the sum,
    * steps the optimizer and zeroes the buffers. Absent: a plain step on this batch alone.
    */
   readonly accumulation?: 'accumulate' | 'apply';
@@ -32,19 +32,24 @@ export interface TrainStepOptions {
    * by output name; they must not shadow `loss`, `grad_norm` or a gradient output.
    */
   readonly outputs?: Readonly<Record<string, Tensor>>;
+  /** Bound on a flat chunk's elements (default FLAT_CHUNK_ELEMENTS; 1: one chunk per tensor). */
+  readonly flatChunkElements?: number;
 }
 
 export interface TrainStep {
   /**
    * Outputs `loss` and `grad_norm` (before clipping); updates every parameter and state in place.
-   * With a host optimizer it updates no parameter and outputs each one's (clipped) gradient as
-   * `gradOutput(name)`. An 'accumulate' step outputs only `loss` and updates only the accumulation
+   * With a host optimizer it updates no parameter and outputs each chunk's (clipped) gradient as
+   * `gradOutput(chunk.name)`. An 'accumulate' step outputs only `loss` and updates only the accumulation
    * buffers.
    */
   readonly graph: Graph;
   readonly optimizer: AnyOptimizer;
   readonly groups: readonly ParamGroup[];
+  /** How the trained parameters lie in the flat chunks that gradients and optimizer state use. */
+  readonly chunks: readonly FlatChunk[];
   readonly params: readonly GraphInput[];
+  /** Optimizer state and accumulation buffers: one per chunk each, `<chunk>.<state>`. */
   readonly state: readonly GraphInput[];
   /** Names of the per-step scalar inputs (learning rates `lr.<group>`, optimizer scalars). */
   readonly scalars: readonly string[];
@@ -53,15 +58,17 @@ export interface TrainStep {
   readonly outputs: readonly string[];
 }
 
-/** Name of the state buffer that sums a parameter's gradients across accumulation micro-steps. */
+/** Name of the state buffer that sums a chunk's gradients across accumulation micro-steps. */
 export const GRAD_ACCUM_STATE = 'grad_accum';
 
-/** The output that carries a parameter's gradient to a host optimizer (PyTorch's `p.grad`). */
-export const gradOutput = (param: string): string => `${param}.grad`;
+/** The output that carries a chunk's gradient to a host optimizer (PyTorch's `p.grad`, flat). */
+export const gradOutput = (chunk: string): string => `${chunk}.grad`;
 
 /**
  * One training step as one graph: forward (already traced into `loss`), backward to every input of
  * role 'param', optional clipping, and the optimizer update. Frozen inputs get no gradient work.
+ * Gradients, accumulation buffers, clipping and the optimizer work on flat chunks of parameters
+ * (`planFlatChunks`), so the step's optimizer part does not grow with the number of tensors.
  */
 export function buildTrainStep(loss: Tensor, opts: TrainStepOptions): TrainStep {
   const b = loss.builder;
@@ -81,58 +88,65 @@ export function buildTrainStep(loss: Tensor, opts: TrainStepOptions): TrainStep 
   const all = paramInputs.map((i) => b.tensorOf(i.node));
   // as in PyTorch, a parameter the loss does not depend on has no gradient and is not stepped
   const raw = grad(loss, all);
-  const used = paramInputs.flatMap((input, k) => {
+  const used = new Map<string, Used>();
+  paramInputs.forEach((input, k) => {
     const g = raw[k];
-    return g ? [{ input, param: all[k], grad: g }] : [];
+    if (g) used.set(input.name, { param: all[k], grad: g });
   });
+  const chunks = planFlatChunks(
+    [...used].map(([name, { param }]) => ({
+      name,
+      shape: param.shape,
+      dtype: param.dtype,
+      group: groupIndex(groups, name),
+    })),
+    opts.flatChunkElements,
+  );
+  const flatGrads = chunks.map((c) => joinFlat(c, (name) => (used.get(name) as Used).grad));
   const accumulators = opts.accumulation
-    ? used.map(({ input, param }) =>
-        b.input(`${input.name}.${GRAD_ACCUM_STATE}`, param.shape, param.dtype, 'state'),
-      )
+    ? chunks.map((c) => b.input(`${c.name}.${GRAD_ACCUM_STATE}`, [c.size], c.dtype, 'state'))
     : [];
-  if (opts.accumulation === 'accumulate') {
-    const updates = Object.fromEntries(
-      used.map(({ input, grad: g }, k) => [
-        `${input.name}.${GRAD_ACCUM_STATE}`,
-        accumulators[k].add(g),
-      ]),
-    );
-    const graph = b.build({ ...extra, loss }, updates);
+  const done = (
+    outs: Record<string, Tensor>,
+    updates: Record<string, Tensor>,
+    scalars: readonly string[] = [],
+  ): TrainStep => {
+    const graph = b.build({ ...extra, ...outs }, updates);
     return {
       graph,
       optimizer: opts.optimizer,
       groups,
+      chunks,
       params: graph.inputs.filter((i) => i.role === 'param'),
       state: graph.inputs.filter((i) => i.role === 'state' && i.name in updates),
-      scalars: [],
-      accumulation: 'accumulate',
+      scalars,
+      ...(opts.accumulation ? { accumulation: opts.accumulation } : {}),
       outputs,
     };
+  };
+  if (opts.accumulation === 'accumulate') {
+    const updates = Object.fromEntries(
+      chunks.map((c, k) => [`${c.name}.${GRAD_ACCUM_STATE}`, accumulators[k].add(flatGrads[k])]),
+    );
+    return done({ loss }, updates);
   }
   const summed =
-    opts.accumulation === 'apply'
-      ? used.map((u, k) => accumulators[k].add(u.grad))
-      : used.map((u) => u.grad);
+    opts.accumulation === 'apply' ? flatGrads.map((g, k) => accumulators[k].add(g)) : flatGrads;
   const { grads, norm } =
     opts.maxGradNorm === undefined
       ? { grads: summed, norm: totalNorm(summed) }
       : clipGradNorm(summed, opts.maxGradNorm);
+  const zeroed = Object.fromEntries(
+    accumulators.map((acc, k) => [
+      `${chunks[k].name}.${GRAD_ACCUM_STATE}`,
+      b.scalar(0, acc.dtype).broadcastTo(acc.shape),
+    ]),
+  );
 
   const { optimizer } = opts;
   if (isHostOptimizer(optimizer)) {
-    const gradients = Object.fromEntries(used.map((u, k) => [gradOutput(u.input.name), grads[k]]));
-    const updates = zeroed(b, used, accumulators);
-    const graph = b.build({ ...extra, loss, grad_norm: norm, ...gradients }, updates);
-    return {
-      graph,
-      optimizer,
-      groups,
-      params: graph.inputs.filter((i) => i.role === 'param'),
-      state: graph.inputs.filter((i) => i.role === 'state' && i.name in updates),
-      scalars: [],
-      ...(opts.accumulation ? { accumulation: opts.accumulation } : {}),
-      outputs,
-    };
+    const gradients = Object.fromEntries(chunks.map((c, k) => [gradOutput(c.name), grads[k]]));
+    return done({ loss, grad_norm: norm, ...gradients }, zeroed);
   }
 
   const scalars = new Map<string, Tensor>();
@@ -144,49 +158,26 @@ export function buildTrainStep(loss: Tensor, opts: TrainStepOptions): TrainStep 
     }
     return t;
   };
-  const slots: OptimizerSlot[] = used.map(({ input, param }, k) => {
-    const g = groupIndex(groups, input.name);
-    return {
-      name: input.name,
-      param,
-      grad: grads[k],
-      lr: scalar(`lr.${g}`),
-      weightDecay: groups[g].weight_decay ?? 0,
-    };
-  });
-  const updates = { ...optimizer.build(b, slots, scalar), ...zeroed(b, used, accumulators) };
-  const graph = b.build({ ...extra, loss, grad_norm: norm }, updates);
-  const stateNames = new Set(
-    slots.flatMap((p) =>
-      [...optimizer.stateNames, ...(opts.accumulation ? [GRAD_ACCUM_STATE] : [])].map(
-        (s) => `${p.name}.${s}`,
-      ),
-    ),
-  );
-  return {
-    graph,
-    optimizer,
-    groups,
-    params: graph.inputs.filter((i) => i.role === 'param'),
-    state: graph.inputs.filter((i) => stateNames.has(i.name)),
-    scalars: [...scalars.keys()],
-    ...(opts.accumulation ? { accumulation: opts.accumulation } : {}),
-    outputs,
-  };
+  const slots: OptimizerSlot[] = chunks.map((c, k) => ({
+    name: c.name,
+    param: joinFlat(c, (name) => (used.get(name) as Used).param),
+    grad: grads[k],
+    lr: scalar(`lr.${c.group}`),
+    weightDecay: groups[c.group].weight_decay ?? 0,
+  }));
+  // the optimizer updates each chunk as one parameter; its new values go back to the tensors
+  const updates = { ...optimizer.build(b, slots, scalar), ...zeroed };
+  for (const c of chunks) {
+    Object.assign(updates, splitFlat(c, updates[c.name]));
+    delete updates[c.name];
+  }
+  return done({ loss, grad_norm: norm }, updates, [...scalars.keys()]);
 }
 
-/** The accumulation buffers set to zero, so that each starts the next window empty. */
-function zeroed(
-  b: GraphBuilder,
-  used: readonly { readonly input: GraphInput }[],
-  accumulators: readonly Tensor[],
-): Record<string, Tensor> {
-  return Object.fromEntries(
-    accumulators.map((acc, k) => [
-      `${used[k].input.name}.${GRAD_ACCUM_STATE}`,
-      b.scalar(0, acc.dtype).broadcastTo(acc.shape),
-    ]),
-  );
+/** A trained parameter's tensor and its gradient. */
+interface Used {
+  readonly param: Tensor;
+  readonly grad: Tensor;
 }
 
 export function groupIndex(groups: readonly ParamGroup[], name: string): number {

@@ -1,12 +1,14 @@
 import type { Backend, DeviceTensor, Executable, Feed } from '../backend/backend.js';
 import { UserError } from '../errors/index.js';
 import { HostTensor } from '../tensor/index.js';
+import type { FlatChunk } from './flat-chunks.js';
+import { joinState, splitState } from './flat-state.js';
 import {
   type HostOptimizer,
   type HostOptimizerSlot,
   isHostOptimizer,
 } from './optim/host-optimizer.js';
-import { gradOutput, groupIndex, type TrainStep } from './step-graph.js';
+import { gradOutput, type TrainStep } from './step-graph.js';
 
 export interface StepResult {
   readonly loss: number;
@@ -19,7 +21,7 @@ export interface StepResult {
 /** Where a resumed run starts: the optimizer step count and the state tensors saved with it. */
 export interface RunnerResume {
   readonly steps: number;
-  /** Optimizer state by graph input name (`<param>.exp_avg`); absent tensors start at zero. */
+  /** Optimizer state by parameter (`<param>.exp_avg`, as `optimizerState` gives it); absent tensors start at zero. */
   readonly state: Readonly<Record<string, HostTensor>>;
 }
 
@@ -54,6 +56,7 @@ export class TrainStepRunner {
     const shared: Shared = {
       resident: new Map<string, DeviceTensor>(),
       hostParams: new Map<string, HostTensor<'f32'>>(),
+      chunks: new Map<string, FlatChunk>(),
       steps: resume?.steps ?? 0,
       saved: resume?.state ?? {},
     };
@@ -139,11 +142,14 @@ export class TrainStepRunner {
   /** The optimizer's state tensors by PyTorch name (`<param>.exp_avg`), for a checkpoint. */
   async optimizerState(): Promise<Record<string, HostTensor>> {
     if (isHostOptimizer(this.train.optimizer)) return this.train.optimizer.stateDict();
-    const suffixes = this.train.optimizer.stateNames.map((s) => `.${s}`);
-    const names = [...this.shared.resident.keys()].filter((name) =>
-      suffixes.some((suffix) => name.endsWith(suffix)),
-    );
-    return this.downloadAll(names);
+    const out: Record<string, HostTensor> = {};
+    for (const chunk of this.shared.chunks.values()) {
+      for (const state of this.train.optimizer.stateNames) {
+        const flat = this.shared.resident.get(`${chunk.name}.${state}`);
+        if (flat) Object.assign(out, splitState(chunk, state, await this.backend.download(flat)));
+      }
+    }
+    return out;
   }
 
   dispose(): void {
@@ -164,24 +170,17 @@ export class TrainStepRunner {
     out: Readonly<Record<string, HostTensor>>,
     groupLrs: readonly number[],
   ): void {
-    const { groups } = this.train;
-    const slots: HostOptimizerSlot[] = this.train.params.flatMap((p) => {
-      const grad = out[gradOutput(p.name)];
-      if (!grad) return []; // the loss does not depend on it: no gradient, no step
-      const g = groupIndex(groups, p.name);
-      const param = this.shared.hostParams.get(p.name) as HostTensor<'f32'>;
-      return [
-        {
-          name: p.name,
-          param: param.data as Float32Array,
-          grad:
-            grad.data instanceof Float32Array
-              ? grad.data
-              : Float32Array.from(grad.data as ArrayLike<number>),
-          lr: groupLrs[g],
-          weightDecay: groups[g].weight_decay ?? 0,
-        },
-      ];
+    const { groups, chunks } = this.train;
+    const slots: HostOptimizerSlot[] = chunks.flatMap((chunk) => {
+      const flat = out[gradOutput(chunk.name)].data;
+      const grad = flat instanceof Float32Array ? flat : Float32Array.from(flat as Float64Array);
+      return chunk.members.map((m) => ({
+        name: m.name,
+        param: (this.shared.hostParams.get(m.name) as HostTensor<'f32'>).data as Float32Array,
+        grad: grad.subarray(m.offset, m.offset + m.size),
+        lr: groupLrs[chunk.group],
+        weightDecay: groups[chunk.group].weight_decay ?? 0,
+      }));
     });
     optimizer.step(slots, this.shared.steps);
   }
@@ -199,6 +198,8 @@ interface Shared {
   readonly resident: Map<string, DeviceTensor>;
   /** With a host optimizer: the trainable parameters, in host memory (f32, owned by the runner). */
   readonly hostParams: Map<string, HostTensor<'f32'>>;
+  /** The flat chunks of the state in `resident`, by name: every graph must lay them out alike. */
+  readonly chunks: Map<string, FlatChunk>;
   steps: number;
   /** A resumed run's optimizer state, uploaded when a graph first needs it. */
   readonly saved: Readonly<Record<string, HostTensor>>;
@@ -222,15 +223,24 @@ function uploadMissing(
       else resident.set(input.name, backend.upload(w));
     }
   }
+  for (const chunk of train.chunks) {
+    const known = shared.chunks.get(chunk.name);
+    if (known && JSON.stringify(known) !== JSON.stringify(chunk))
+      throw new Error(
+        `step graphs of one run lay out '${chunk.name}' differently: they must train the same parameters`,
+      );
+    shared.chunks.set(chunk.name, chunk);
+  }
+  const chunkOf = new Map(train.chunks.map((c) => [c.name, c]));
   for (const s of train.state) {
     if (resident.has(s.name)) continue;
-    const state = saved[s.name];
-    if (state && (state.dtype !== s.dtype || state.shape.join() !== s.shape.join())) {
-      throw new UserError(
-        `saved optimizer state '${s.name}' is ${state.dtype}[${state.shape.join(', ')}], the step expects ${s.dtype}[${s.shape.join(', ')}]`,
-      );
-    }
-    resident.set(s.name, backend.upload(state ?? HostTensor.zeros(s.dtype, s.shape)));
+    // `<chunk>.<state>`: optimizer state comes from the saved per-parameter tensors, else zero
+    const dot = s.name.lastIndexOf('.');
+    const chunk = chunkOf.get(s.name.slice(0, dot));
+    const value = chunk
+      ? joinState(chunk, s.name.slice(dot + 1), saved)
+      : HostTensor.zeros(s.dtype, s.shape);
+    resident.set(s.name, backend.upload(value));
   }
 }
 

@@ -31,6 +31,11 @@ export interface TrainBatch {
    */
   readonly pairs?: number;
   /**
+   * The model head whose loss this batch trains (a classification task's `score` head on a
+   * multi-head model); absent: the model's default head (the LM head).
+   */
+  readonly head?: string;
+  /**
    * Extra per-batch inputs of the loss's own (precomputed reference log-probs `ref_logps`), fed
    * to the step graph by name.
    */

@@ -47,6 +47,7 @@ export {
   sftDataConfigSchema,
   sftDataFields,
 } from './sft-data-config.js';
+export { type SourceHead, sourceHeadSchema } from './source-head.js';
 export { splitEval } from './split-eval.js';
 export { templateFit } from './template-fit.js';
 export {

@@ -1,5 +1,6 @@
 import { LOSS_POLICIES, systemSpecSchema } from '@tunekit/templates';
 import { z } from 'zod';
+import { sourceHeadSchema } from './source-head.js';
 
 const pathsSchema = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
 
@@ -26,6 +27,11 @@ export const dataSourceSchema = z.strictObject({
     .optional()
     .describe(
       'the task its examples train (answer, rationale, tool_call): a name for per-task loss weights and eval metrics (eval_<task>_<metric>)',
+    ),
+  head: sourceHeadSchema
+    .optional()
+    .describe(
+      'a head of its own for this task on the same model ({task_type: SEQ_CLS, id2label}): its batches train that head; default the LM head',
     ),
 });
 

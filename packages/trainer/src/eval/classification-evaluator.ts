@@ -1,12 +1,12 @@
 import {
   type Backend,
-  type CausalLM,
   type DeviceTensor,
   type Executable,
   type Feed,
   type GenerationSample,
   GraphBuilder,
   type MetricValues,
+  type TaskModel,
   TraceContext,
 } from '@tunekit/core';
 import { IGNORE_INDEX } from '@tunekit/templates';
@@ -33,9 +33,11 @@ export class ClassificationEvaluator {
   private readonly executables = new Map<string, Executable>();
 
   constructor(
-    private readonly model: CausalLM,
+    private readonly model: TaskModel,
     private readonly backend: Backend,
     private readonly numLabels: number,
+    /** The model's classification head to run (a multi-head model's); default its first. */
+    private readonly head?: string,
   ) {}
 
   async run(batches: Iterable<TrainBatch>): Promise<ClassificationResult> {
@@ -92,11 +94,15 @@ export class ClassificationEvaluator {
     if (!e) {
       const b = new GraphBuilder();
       const ctx = new TraceContext(b, this.model);
-      const { logits } = this.model.forward(ctx, {
-        input_ids: b.input('input_ids', [B, T], 'i32'),
-        position_ids: b.input('position_ids', [B, T], 'i32'),
-        segment_ids: packed ? b.input('segment_ids', [B, T], 'i32') : undefined,
-      });
+      const { logits } = this.model.forward(
+        ctx,
+        {
+          input_ids: b.input('input_ids', [B, T], 'i32'),
+          position_ids: b.input('position_ids', [B, T], 'i32'),
+          segment_ids: packed ? b.input('segment_ids', [B, T], 'i32') : undefined,
+        },
+        this.head,
+      );
       e = this.backend.compile(b.build({ logits }));
       this.executables.set(key, e);
     }

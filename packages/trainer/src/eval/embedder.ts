@@ -1,11 +1,11 @@
 import {
   type Backend,
-  type CausalLM,
   type DeviceTensor,
   type Executable,
   type Feed,
   GraphBuilder,
   poolEmbeddings,
+  type TaskModel,
   TraceContext,
 } from '@tunekit/core';
 import { bucketFor, collate, type Example } from '../data/index.js';
@@ -19,7 +19,7 @@ export class Embedder {
   private readonly executables = new Map<number, Executable>();
 
   constructor(
-    private readonly model: CausalLM,
+    private readonly model: TaskModel,
     private readonly backend: Backend,
     private readonly opts: {
       readonly batchSize: number;

@@ -94,6 +94,7 @@ export class LookupLM extends Module implements CausalLM {
     headDim: 1,
     maxPositions: 256,
   };
+  readonly heads = [{ name: 'table', size: BYTE_VOCAB }];
 
   constructor(next: ReadonlyMap<number, number>) {
     super();

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { atomicWrite, type Backend, type CausalLM, type TaskType } from '@tunekit/core';
+import { atomicWrite, type Backend, type TaskModel, type TaskType } from '@tunekit/core';
 import type { ClassificationData } from '../data/index.js';
 import {
   ClassificationEvaluator,
@@ -29,11 +29,12 @@ export class ClassifierEvaluation {
   last?: ClassificationResult;
 
   constructor(
-    model: CausalLM,
+    model: TaskModel,
     backend: Backend,
     private readonly data: ClassificationData,
+    head?: string,
   ) {
-    this.evaluator = new ClassificationEvaluator(model, backend, data.labels.numLabels);
+    this.evaluator = new ClassificationEvaluator(model, backend, data.labels.numLabels, head);
   }
 
   /** Where each evaluation's confusion matrix goes as HTML (the report's section). */
@@ -48,11 +49,11 @@ export class ClassifierEvaluation {
   }
 
   /**
-   * Writes `classification_report.json`: labels (transformers' id2label and label2id), accuracy,
+   * Writes `classification_report.json` (or `file`): labels (transformers' id2label and label2id), accuracy,
    * macro-F1, each class's precision, recall, F1 and support, and the confusion matrix
    * (rows: true label, columns: predicted), of the last evaluation.
    */
-  async writeReport(dir: string): Promise<string | undefined> {
+  async writeReport(dir: string, file = CLASSIFICATION_REPORT_FILE): Promise<string | undefined> {
     if (!this.last) return undefined;
     const { names } = this.data.labels;
     const { scores, loss } = this.last;
@@ -66,11 +67,8 @@ export class ClassifierEvaluation {
       per_class: Object.fromEntries(names.map((name, k) => [name, scores.per_class[k]])),
       confusion_matrix: { labels: names, rows_true_columns_predicted: scores.confusion },
     };
-    await atomicWrite(
-      join(dir, CLASSIFICATION_REPORT_FILE),
-      `${JSON.stringify(report, null, 2)}\n`,
-    );
-    return CLASSIFICATION_REPORT_FILE;
+    await atomicWrite(join(dir, file), `${JSON.stringify(report, null, 2)}\n`);
+    return file;
   }
 
   dispose(): void {

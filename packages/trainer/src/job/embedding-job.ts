@@ -1,4 +1,4 @@
-import type { Backend, CausalLM } from '@tunekit/core';
+import type { Backend, TaskModel } from '@tunekit/core';
 import type { EmbeddingData } from '../data/index.js';
 import { Embedder, evaluateRetrieval } from '../eval/index.js';
 import type { TrainerEvaluation } from '../train/index.js';
@@ -11,7 +11,7 @@ export class EmbeddingEvaluation {
   private readonly embedder: Embedder;
 
   constructor(
-    model: CausalLM,
+    model: TaskModel,
     backend: Backend,
     private readonly data: EmbeddingData,
     private readonly opts: {

@@ -18,6 +18,7 @@ import {
 } from '../eval/index.js';
 import { type RouterSetting, routedAdapters } from '../router/index.js';
 import { describeCutAnswers, evalGeneration } from './eval-generation.js';
+import { evaluateHeadTask, type HeadTaskEvaluation, headTaskOf } from './evaluate-head-task.js';
 import { evaluatePreferences } from './evaluate-preferences.js';
 import { evaluateRouted, type RoutedEvalResult } from './evaluate-routed.js';
 import { type BackendChoice, openInferenceBackend } from './inference-backend.js';
@@ -61,6 +62,11 @@ export interface EvaluateModelOptions extends BackendChoice {
   readonly allowNonfinite?: boolean;
   /** Warnings and notes, one line each; default `console.warn`. */
   readonly warn?: (line: string) => void;
+  /**
+   * A task of the adapter's multi-task run: one with a head of its own (a classifier) is scored
+   * through that head (loss, accuracy, macro-F1, confusion matrix); an LM task as any data is.
+   */
+  readonly task?: string;
 }
 
 /** What `evaluateModel` measured. */
@@ -76,6 +82,8 @@ export interface EvaluateModelResult {
   readonly routes?: Readonly<Record<string, number>>;
   /** The n-gram metrics left out because no reference has enough words for them. */
   readonly leftOut: readonly { readonly metric: NgramMetricName; readonly order: number }[];
+  /** A head task's confusion matrix (rows: true label, columns: predicted). */
+  readonly confusion?: HeadTaskEvaluation['confusion'];
 }
 
 /**
@@ -109,6 +117,12 @@ export async function evaluateModel(options: EvaluateModelOptions): Promise<Eval
     { ...settings, train: options.data, eval: options.data, template },
     'eval data settings',
   );
+  const head = options.task === undefined ? undefined : headTaskOf(loaded, options.task);
+  if (head) {
+    if (router) throw new UserError('--task scores one adapter’s head; a router picks adapters');
+    const scored = await evaluateHeadTask({ ...options, loaded, head, dataConfig });
+    return { ...scored, samples: [], template, leftOut: [] };
+  }
   if (trained.trainer === 'dpo' || trained.trainer === 'kto') {
     if (router)
       throw new UserError(

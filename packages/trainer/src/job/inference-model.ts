@@ -14,6 +14,7 @@ import {
   TOKENS,
   Tokenizer,
   UserError,
+  withAdapterHeads,
 } from '@tunekit/core';
 import type { DependencyContainer } from 'tsyringe';
 import { CLASSIFICATION_REPORT_FILE } from './classification-job.js';
@@ -66,11 +67,16 @@ export async function loadInferenceModel(
   const adapter = source.adapter ?? named[0]?.[1];
   const record = await readTrainingRecord(adapter ?? folder);
   // an adapter trained on a base quantized as it loaded runs on the base quantized alike
-  const { model } = await loadCausalLM(folder, {
+  const loaded = await loadCausalLM(folder, {
     families: container,
     ...nonFinite,
     quantize: quantizeOnLoad(container, record?.quantization_config),
   });
+  // a multi-head adapter's heads (modules_to_save) go on the model it loads onto; its LM head runs
+  const model =
+    adapter === undefined
+      ? loaded.model
+      : await withAdapterHeads(loaded.model, loaded.config, adapter);
   let peft: PeftModel | undefined;
   if (adapter !== undefined) {
     await refuseTaskHead(adapter);

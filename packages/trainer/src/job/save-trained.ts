@@ -2,15 +2,18 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   atomicWrite,
-  type CausalLM,
   DEFAULT_ADAPTER,
+  encodeSafetensors,
   HF_COMPANION_FILES,
   HF_WEIGHTS_FILE,
   HF_WEIGHTS_INDEX_FILE,
   type PeftModel,
   readHfConfig,
   readOptionalJsonObject,
+  TASK_HEADS_FILE,
+  type TaskModel,
   TOKENIZER_CONFIG_FILE,
+  takeExtraHeads,
   writeModelFolder,
 } from '@tunekit/core';
 import { type TemplateFingerprint, withChatTemplate } from '@tunekit/templates';
@@ -22,7 +25,7 @@ export const SAVED_FILES = [...ADAPTER_FILES, HF_WEIGHTS_FILE, HF_WEIGHTS_INDEX_
 
 export interface SaveTrainedOptions {
   readonly dir: string;
-  readonly model: CausalLM;
+  readonly model: TaskModel;
   /** The adapter to save; absent: the whole model (full fine-tuning). */
   readonly peft?: PeftModel;
   /** The base model folder: its config, tokenizer and generation files. */
@@ -47,11 +50,17 @@ export async function saveTrained(opts: SaveTrainedOptions): Promise<string[]> {
   );
   const tokenizerConfigText = `${JSON.stringify(tokenizerConfig, null, 2)}\n`;
   if (!opts.peft) {
+    // a multi-head model's extra heads go beside the causal LM, as `tunekit merge` writes them
+    const weights = opts.model.stateDict();
+    const heads = takeExtraHeads(opts.model, weights);
     return writeModelFolder(dir, {
       config: await readHfConfig(baseFolder),
-      weights: opts.model.stateDict(),
+      weights,
       copyFrom: baseFolder,
-      extraFiles: { [TOKENIZER_CONFIG_FILE]: tokenizerConfigText },
+      extraFiles: {
+        [TOKENIZER_CONFIG_FILE]: tokenizerConfigText,
+        ...(heads.size > 0 && { [TASK_HEADS_FILE]: encodeSafetensors(heads) }),
+      },
     });
   }
   await opts.peft.save(dir, { baseModelNameOrPath: opts.baseModel });

@@ -1,11 +1,11 @@
 import {
   type Backend,
-  type CausalLM,
   type FamilySource,
   loadEmbeddingModel,
   loadSequenceClassifier,
   type NonFiniteOptions,
   SCORE_HEAD,
+  type TaskModel,
   type TaskType,
   type Tokenizer,
 } from '@tunekit/core';
@@ -46,13 +46,13 @@ export interface TaskHead {
   loadModel(
     folder: string,
     opts: NonFiniteOptions & { readonly families: FamilySource },
-  ): Promise<CausalLM>;
+  ): Promise<TaskModel>;
   /** The output head 'all-linear' leaves out (PEFT guards modules_to_save from targeting). */
   readonly outputHead?: string;
   readonly computeLoss: ComputeLoss;
   /** The evaluation on the eval split; undefined without eval data. */
   evaluation(
-    model: CausalLM,
+    model: TaskModel,
     backend: Backend,
     opts: { readonly tokenizer: Tokenizer; readonly report?: ReportCallback },
   ): TaskEvaluation | undefined;

@@ -54,4 +54,14 @@ describe('tasksSectionHtml', () => {
     expect(html).toContain('<td class="num">2.5 → 1.25</td>');
     expect(html).not.toContain('token_accuracy');
   });
+
+  it("shows a head task's classification metrics beside the LM tasks' token metrics", () => {
+    const html = tasksSectionHtml({
+      answer: { train_examples: 4, mix_weight: 1, loss_weight: 1, after: { token_accuracy: 0.5 } },
+      intent: { train_examples: 4, mix_weight: 1, loss_weight: 2, after: { accuracy: 0.75 } },
+    });
+    expect(html).toContain('<th>token_accuracy (before → after)</th>');
+    expect(html).toContain('<th>accuracy (before → after)</th>');
+    expect(html).toContain('<td class="num"> → 0.75</td>');
+  });
 });

@@ -15,7 +15,7 @@ export interface TaskRecord {
 }
 
 /** The metrics the report's task table shows, when measured. */
-const SHOWN = ['loss', 'token_accuracy', 'exact_match'] as const;
+const SHOWN = ['loss', 'token_accuracy', 'exact_match', 'accuracy', 'macro_f1'] as const;
 
 /**
  * Every source task of `stats` with its examples, weights and first and last eval metrics;

@@ -8,6 +8,7 @@ import { ktoFields } from '../kto/index.js';
 import { trainingArgumentsSchema } from '../train/index.js';
 import { adaptersSectionSchema } from './adapters-section.js';
 import { backendOptionsField, checkBackendOptions } from './backend-section.js';
+import { refineHeads } from './multi-head-config.js';
 import { peftSectionSchema } from './peft-section.js';
 
 /** How evaluations generate answers for exact match, BLEU and ROUGE (always greedy). */
@@ -132,6 +133,7 @@ export function trainConfigSchema(container: DependencyContainer) {
     .superRefine(refineAdapter)
     .superRefine(refineDpo)
     .superRefine(refineTaskHead)
+    .superRefine(refineHeads)
     .transform(withDefaultLossType)
     .transform(checkBackendOptions(container))
     .transform((config) =>

@@ -3,6 +3,7 @@ import {
   type CausalLM,
   type Logger,
   loadCausalLM,
+  MultiHeadModel,
   PeftModel,
   type PeftModelOptions,
   readHfConfig,
@@ -10,6 +11,7 @@ import {
   resolveBackend,
   resolveById,
   resolveOptimizer,
+  type TaskModel,
   TOKENS,
   Tokenizer,
   type TrainerCallback,
@@ -36,10 +38,18 @@ import {
   type Evaluation,
 } from './before-after.js';
 import { resolveModelFolder } from './model-folder.js';
+import { splitHeadTasks } from './multi-head-config.js';
+import {
+  type HeadTask,
+  headSpecs,
+  headsRecord,
+  loadHeadTasks,
+  multiHeadTraining,
+} from './multi-head-training.js';
 import type { PeftSection } from './peft-section.js';
 import { describeQuantization, quantizationOf, quantizeOnLoad } from './quantize-on-load.js';
 import { SAVED_FILES, saveTrained } from './save-trained.js';
-import { openTaskHead, taskHeadTraining } from './task-head.js';
+import { openTaskHead, type TaskHead, taskHeadTraining } from './task-head.js';
 import type { TrainConfig } from './train-config.js';
 import { trainerVersion } from './trainer-version.js';
 import { loadTrainingData } from './training-data.js';
@@ -156,26 +166,44 @@ async function trainClaimed(
     const tokenizer = await Tokenizer.fromFolder(folder);
     const quantization = quantizationOf(config);
     const dataDeps = { container: run, tokenizer, baseDir: job.configDir, tokenizerDir: folder };
+    // tasks with heads of their own: their labels size the heads, so their data loads first
+    const split = splitHeadTasks(config);
+    const headTasks = await loadHeadTasks(split.heads, dataDeps);
     const head = await openTaskHead(config, dataDeps);
     const loadOptions = {
       families: run,
       allowNonfinite: config.allow_nonfinite,
       warn: logger.warn,
     };
-    const model = head
-      ? await head.loadModel(folder, loadOptions)
-      : (
-          await loadCausalLM(folder, {
-            ...loadOptions,
-            quantize: quantizeOnLoad(run, quantization),
-          })
-        ).model;
+    let lm: CausalLM | undefined;
+    if (!head) {
+      const loaded = await loadCausalLM(folder, {
+        ...loadOptions,
+        quantize: quantizeOnLoad(run, quantization),
+      });
+      lm =
+        headTasks.length === 0
+          ? loaded.model
+          : MultiHeadModel.withClassificationHeads(
+              loaded.model,
+              loaded.config,
+              headSpecs(headTasks),
+              config.seed,
+            );
+    }
+    const model: TaskModel = lm ?? (await (head as TaskHead).loadModel(folder, loadOptions));
     print(`model: ${folder} (${modelType ?? 'unknown type'}) on backend ${backend.id}`);
     if (backend.summary) print(backend.summary);
     if (quantization) print(describeQuantization(quantization, backend.id));
+    if (headTasks.length > 0)
+      print(
+        `heads: lm_head, ${headTasks.map((t) => `${t.config.module} (task ${t.config.task}, ${t.data.labels.numLabels} labels)`).join(', ')}`,
+      );
     let peft: PeftModel | undefined;
     if (config.peft) {
-      peft = addAdapter(run, model, config.peft, {
+      // each extra head trains in full and is saved with the adapter, as PEFT's modules_to_save
+      const section = headTasks.length === 0 ? config.peft : withHeadsSaved(config.peft, headTasks);
+      peft = addAdapter(run, model, section, {
         seed: config.seed,
         modelType,
         modelConfig: hfConfig,
@@ -195,20 +223,31 @@ async function trainClaimed(
     const registered = resolveAllOf(run, TOKENS.TrainerCallback);
     const report = registered.find((c): c is ReportCallback => c instanceof ReportCallback);
     const headEval = head?.evaluation(model, backend, { tokenizer, report });
-    const data = head
-      ? taskHeadTraining(head, headEval)
-      : await loadTrainingData(config, {
-          container: run,
-          backend,
-          model,
-          peft,
-          tokenizer,
-          folder,
-          configDir: job.configDir,
-          logger,
-          warn: job.warn,
-          report,
-        });
+    const lmData =
+      lm &&
+      (await loadTrainingData(split.lm, {
+        container: run,
+        backend,
+        model: lm,
+        peft,
+        tokenizer,
+        folder,
+        configDir: job.configDir,
+        logger,
+        warn: job.warn,
+        report,
+      }));
+    const heads =
+      lmData && headTasks.length > 0
+        ? multiHeadTraining(lmData, headTasks, {
+            model,
+            backend,
+            seed: config.seed,
+            lossWeights: config.task_loss_weights,
+            report,
+          })
+        : undefined;
+    const data = heads ?? lmData ?? taskHeadTraining(head as TaskHead, headEval);
     const { stats } = data;
     const unit = config.trainer === 'dpo' ? 'pairs' : 'examples';
     print(
@@ -231,6 +270,7 @@ async function trainClaimed(
       evaluate: data.evaluate,
       callbacks: [...registered, ...(job.callbacks ?? []), beforeAfter],
       computeLoss: data.computeLoss ?? job.computeLoss,
+      headLosses: data.headLosses,
       outputLogs: data.outputLogs,
       identity: {
         model: config.model,
@@ -255,7 +295,7 @@ async function trainClaimed(
       baseModel: config.model,
       template: data.template,
     });
-    files.push(...((await headEval?.writeFiles(outputDir)) ?? []));
+    files.push(...((await (headEval ?? heads)?.writeFiles(outputDir)) ?? []));
     const { first, last } = beforeAfter;
     const metrics = { before: first?.metrics, after: last?.metrics, train: result.metrics };
     const tasks = data.tasks?.();
@@ -270,6 +310,7 @@ async function trainClaimed(
       ...(tasks && { tasks }),
       config,
       ...head?.record,
+      ...(headTasks.length > 0 && { heads: headsRecord(headTasks) }),
       ...(quantization && { quantization_config: quantization }),
       plugins: job.plugins ?? config.plugins,
       global_step: result.globalStep,
@@ -303,7 +344,7 @@ async function trainClaimed(
 }
 
 /** Full fine-tuning's counts: every parameter trains, a tied one counted once. */
-function fullParameterCounts(model: CausalLM): { trainable: number; all: number } {
+function fullParameterCounts(model: TaskModel): { trainable: number; all: number } {
   const unique = new Set(model.namedParameters().map(([, p]) => p));
   const all = [...unique].reduce((sum, p) => sum + p.value.size, 0);
   return { trainable: all, all };
@@ -312,7 +353,7 @@ function fullParameterCounts(model: CausalLM): { trainable: number; all: number 
 /** The config's PEFT method, resolved by id, applied to `model` with the section's parsed config. */
 function addAdapter(
   container: DependencyContainer,
-  model: CausalLM,
+  model: TaskModel,
   section: PeftSection,
   opts: Pick<PeftModelOptions, 'seed' | 'modelType' | 'modelConfig' | 'tokenizer'>,
 ): PeftModel {
@@ -323,4 +364,11 @@ function addAdapter(
     dispatchers: resolveAllOf(container, TOKENS.LinearDispatcher),
     ...opts,
   });
+}
+
+/** The `peft:` section with the head tasks' heads added to its modules_to_save. */
+function withHeadsSaved(section: PeftSection, tasks: readonly HeadTask[]): PeftSection {
+  const listed = (section.modules_to_save as readonly string[] | null | undefined) ?? [];
+  const heads = tasks.map((t) => t.config.module).filter((name) => !listed.includes(name));
+  return { ...section, modules_to_save: [...listed, ...heads] };
 }

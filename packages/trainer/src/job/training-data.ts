@@ -44,6 +44,8 @@ export interface TrainingData {
   readonly evaluate?: EvaluateFn;
   /** DPO's or a task head's loss; absent for SFT (the caller's, or the causal-LM cross-entropy). */
   readonly computeLoss?: ComputeLoss | ComputeLossWithOutputs;
+  /** A multi-head run's loss of each other head, by its name (`TrainerOptions.headLosses`). */
+  readonly headLosses?: Readonly<Record<string, ComputeLoss>>;
   /** How the loss's outputs are logged (KTO's); absent: means over the items. */
   readonly outputLogs?: OutputLogs;
   /** Multi-task SFT: each task's weights and first and last eval metrics (training_record.json). */

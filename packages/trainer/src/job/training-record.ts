@@ -53,6 +53,8 @@ export interface TrainingRecord {
   readonly label2id?: Readonly<Record<string, number>>;
   /** Multi-task SFT: each source task's examples, weights and eval metrics before and after. */
   readonly tasks?: Readonly<Record<string, TaskRecord>>;
+  /** Several heads on one model: each task with a head of its own, by task name. */
+  readonly heads?: Readonly<Record<string, HeadRecord>>;
   readonly metrics: {
     /** The first evaluation (before the first step) and the last (after the last), eval_ keys. */
     readonly before?: TrainerLogs;
@@ -60,6 +62,15 @@ export interface TrainingRecord {
     /** train_runtime, train_loss, train_steps_per_second. */
     readonly train: TrainerLogs;
   };
+}
+
+/** A task's own head: its module (saved as PEFT's modules_to_save) and its labels. */
+export interface HeadRecord {
+  readonly module: string;
+  readonly task_type: TaskType;
+  readonly num_labels: number;
+  readonly id2label: Readonly<Record<string, string>>;
+  readonly label2id: Readonly<Record<string, number>>;
 }
 
 /** What the data pipeline reported, keys in snake_case. */

@@ -1,11 +1,11 @@
 import {
-  type CausalLM,
   type GraphBuilder,
   HostTensor,
   Linear,
   ModulesToSaveWrapper,
   ops,
   type Parameter,
+  type TaskModel,
   type Tensor,
   TraceContext,
   type TraceOptions,
@@ -51,7 +51,7 @@ export function mixout(w: Tensor, w0: Tensor, seed: Tensor, p: number): Tensor {
  * weight's value now, before the first step (the pre-trained value, or a new head's init).
  */
 export function planMixout(
-  model: CausalLM,
+  model: TaskModel,
   trainable: readonly (readonly [string, Parameter])[],
   p: number,
   full: boolean,
@@ -87,7 +87,7 @@ export class MixoutTraceContext extends TraceContext {
 
   constructor(
     b: GraphBuilder,
-    root: CausalLM,
+    root: TaskModel,
     opts: TraceOptions,
     private readonly plan: MixoutPlan,
   ) {

@@ -1,9 +1,10 @@
 import {
-  type CausalLM,
+  type CausalLMShape,
   Embedding,
   isAdapterLayer,
   type Module,
   ops,
+  type TaskModel,
   type Tensor,
   type TraceContext,
   UnaryModule,
@@ -41,12 +42,18 @@ class NoisyEmbedding extends UnaryModule {
 
 /**
  * Path of the model's input embedding: the shortest-named Embedding with a row per vocabulary
- * entry, or the adapter layer (modules_to_save) that wraps it.
+ * entry (the one with the most rows when the model has no LM head to tell the vocabulary), or the
+ * adapter layer (modules_to_save) that wraps it.
  */
-export function inputEmbeddingPath(model: CausalLM): string {
-  const found = model
+export function inputEmbeddingPath(model: TaskModel): string {
+  const embeddings = model
     .namedModules()
-    .filter(([, m]) => m instanceof Embedding && m.numEmbeddings === model.shape.vocabSize)
+    .filter((entry): entry is [string, Embedding] => entry[1] instanceof Embedding);
+  const vocab =
+    (model.shape as Partial<CausalLMShape>).vocabSize ??
+    Math.max(0, ...embeddings.map(([, m]) => m.numEmbeddings));
+  const found = embeddings
+    .filter(([, m]) => m.numEmbeddings === vocab)
     .map(([path]) => path)
     .sort((a, b) => a.length - b.length)[0];
   if (found === undefined)
@@ -64,7 +71,7 @@ export function inputEmbeddingPath(model: CausalLM): string {
  * Runs `trace` with NEFTune noise on the input embeddings, then puts the embedding back. The
  * TraceContext must already exist (it names parameters by the tree it saw).
  */
-export function withNeftune<T>(model: CausalLM, alpha: number, trace: () => T): T {
+export function withNeftune<T>(model: TaskModel, alpha: number, trace: () => T): T {
   const path = inputEmbeddingPath(model);
   const embedding = model.getModule(path);
   model.setModule(path, new NoisyEmbedding(embedding, alpha));

@@ -10,7 +10,7 @@ export interface OptimizerStepResult {
   readonly loss: number;
   /** Global gradient norm of the summed gradients, before clipping. */
   readonly gradNorm: number;
-  /** What the loss divided by: the window's supervised tokens, or its pairs. */
+  /** What the loss divided by: the window's supervised tokens, or its pairs (of all heads). */
   readonly items: number;
   /** The loss's extra outputs (sums over its items), summed over the window's micro-batches. */
   readonly sums: Readonly<Record<string, number>>;
@@ -19,8 +19,9 @@ export interface OptimizerStepResult {
 /**
  * One optimizer step over an accumulation window of micro-batches: each but the last adds its
  * gradients to the buffers, the last adds its own and updates. Every micro-batch loss is divided by
- * the supervised tokens of the whole window, so the update equals one step on the concatenated
- * batch. `firstMicroStep` numbers the window's first micro-batch in the run, for its seeds.
+ * the supervised tokens of the whole window (those of its head's batches, when a multi-head model's
+ * batches train different heads), so the update equals one step on the concatenated batch, per
+ * head. `firstMicroStep` numbers the window's first micro-batch in the run, for its seeds.
  */
 export async function runOptimizerStep(
   graphs: StepGraphs,
@@ -29,28 +30,46 @@ export async function runOptimizerStep(
   seeds: { readonly seed: number; readonly firstMicroStep: number },
   accumulating: boolean,
 ): Promise<OptimizerStepResult> {
-  // a window without supervised tokens gets loss 0 and zero gradients instead of 0 / 0
-  const numItems = Math.max(
-    1,
-    window.reduce((n, b) => n + lossItems(b), 0),
-  );
+  // each head's loss is a mean over its own items in the window (tokens, or examples for a
+  // classification head); a window without any gets loss 0 and zero gradients instead of 0 / 0
+  const itemsOf = (head: string | undefined) =>
+    Math.max(
+      1,
+      window.reduce((n, b) => n + (b.head === head ? lossItems(b) : 0), 0),
+    );
+  const numItems = window.reduce((n, b) => n + lossItems(b), 0);
   let loss = 0;
   const sums: Record<string, number> = {};
   const add = (outputs: Readonly<Record<string, HostTensor>>) => {
     for (const [name, t] of Object.entries(outputs)) sums[name] = (sums[name] ?? 0) + t.item();
   };
   for (let k = 0; k < window.length - 1; k++) {
-    const feeds = batchFeeds(window[k], numItems, seeds.seed, seeds.firstMicroStep + k);
+    const feeds = batchFeeds(
+      window[k],
+      itemsOf(window[k].head),
+      seeds.seed,
+      seeds.firstMicroStep + k,
+    );
     const micro = await graphs.runnerFor(shapeOf(window[k]), 'accumulate').accumulate(feeds);
     loss += micro.loss;
     add(micro.outputs);
   }
   const last = window.length - 1;
-  const feeds = batchFeeds(window[last], numItems, seeds.seed, seeds.firstMicroStep + last);
+  const feeds = batchFeeds(
+    window[last],
+    itemsOf(window[last].head),
+    seeds.seed,
+    seeds.firstMicroStep + last,
+  );
   const mode = accumulating ? 'apply' : 'step';
   const result = await graphs.runnerFor(shapeOf(window[last]), mode).run(feeds, lrs);
   add(result.outputs);
-  return { loss: loss + result.loss, gradNorm: result.gradNorm, items: numItems, sums };
+  return {
+    loss: loss + result.loss,
+    gradNorm: result.gradNorm,
+    items: Math.max(1, numItems),
+    sums,
+  };
 }
 
 /** What a batch's loss is a mean over: its pairs (preference batches) or supervised tokens. */
@@ -60,7 +79,8 @@ export function lossItems(batch: TrainBatch): number {
 
 export function shapeOf(batch: TrainBatch): StepShape {
   const [b, t] = batch.input_ids.shape;
-  return { batch: b, seq: t, packed: batch.segment_ids !== undefined };
+  const shape = { batch: b, seq: t, packed: batch.segment_ids !== undefined };
+  return batch.head === undefined ? shape : { ...shape, head: batch.head };
 }
 
 /** A micro-batch's feeds; graphs ignore the seeds they have no input for. */

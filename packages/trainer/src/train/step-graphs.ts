@@ -2,12 +2,12 @@ import {
   type AnyOptimizer,
   type Backend,
   buildTrainStep,
-  type CausalLM,
   DROPOUT_SEED_INPUT,
   type GraphInput,
   type HostTensor,
   type ParamGroup,
   type RunnerResume,
+  type TaskModel,
   TrainStepRunner,
   UserError,
 } from '@tunekit/core';
@@ -22,7 +22,7 @@ export type StepMode = 'step' | 'accumulate' | 'apply';
 
 export interface StepGraphsOptions {
   readonly backend: Backend;
-  readonly model: CausalLM;
+  readonly model: TaskModel;
   readonly trace: LossTraceOptions;
   readonly optimizer: AnyOptimizer;
   readonly groups: readonly ParamGroup[];
@@ -43,7 +43,8 @@ export class StepGraphs {
   constructor(private readonly opts: StepGraphsOptions) {}
 
   runnerFor(shape: StepShape, mode: StepMode): TrainStepRunner {
-    const key = `${shape.batch}x${shape.seq}${shape.packed ? ':packed' : ''}:${mode}`;
+    const head = shape.head === undefined ? '' : `${shape.head}:`;
+    const key = `${head}${shape.batch}x${shape.seq}${shape.packed ? ':packed' : ''}:${mode}`;
     let runner = this.runners.get(key);
     if (!runner) {
       const { loss, outputs, weights } = traceTrainingLoss(this.opts.model, shape, this.opts.trace);
@@ -64,7 +65,7 @@ export class StepGraphs {
     return runner;
   }
 
-  /** Graph keys compiled so far (`4x128:step`), for tests and reports. */
+  /** Graph keys compiled so far (`4x128:step`, `score:4x128:step`), for tests and reports. */
   compiled(): string[] {
     return [...this.runners.keys()];
   }

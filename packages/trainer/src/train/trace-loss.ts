@@ -1,10 +1,11 @@
 import {
-  type CausalLM,
   GraphBuilder,
   type HostTensor,
   ops,
+  type TaskModel,
   type Tensor,
   TraceContext,
+  UserError,
 } from '@tunekit/core';
 import { type ComputeLoss, type ComputeLossWithOutputs, lossAndOutputs } from './causal-lm-loss.js';
 import { type MixoutPlan, MixoutTraceContext } from './mixout.js';
@@ -16,6 +17,8 @@ export interface StepShape {
   readonly seq: number;
   /** True for packed batches, which carry `segment_ids` (the graph builds their mask). */
   readonly packed: boolean;
+  /** The model head the batch trains (`TrainBatch.head`); absent: the default head. */
+  readonly head?: string;
 }
 
 export interface LossTraceOptions {
@@ -32,6 +35,8 @@ export interface LossTraceOptions {
   readonly withoutAdapter?: <T>(trace: () => T) => T;
   /** Mixout on the planned weights (their reads become mixout(w; w0, p)); absent: off. */
   readonly mixout?: MixoutPlan;
+  /** The loss of each other head by name (a classification task's), for batches that name it. */
+  readonly headLosses?: Readonly<Record<string, ComputeLoss>>;
 }
 
 /** The f32 scalar input holding the supervised tokens of the accumulation window. */
@@ -51,7 +56,7 @@ export interface TracedLoss {
  * NEFTune and Mixout add their seed inputs (Mixout also its targets, as frozen inputs). Parameters become 'param' or 'frozen' inputs by their flag.
  */
 export function traceTrainingLoss(
-  model: CausalLM,
+  model: TaskModel,
   shape: StepShape,
   opts: LossTraceOptions,
 ): TracedLoss {
@@ -72,8 +77,14 @@ export function traceTrainingLoss(
     positions = ops.concat([positions, positions], 0);
     segments = segments && ops.concat([segments, segments], 0);
   }
+  const computeLoss = lossOfHead(opts, shape);
+  // the trunk runs once; only the batch's head projects its hidden states
   const forward = () =>
-    model.forward(ctx, { input_ids: ids, position_ids: positions, segment_ids: segments });
+    model.forward(
+      ctx,
+      { input_ids: ids, position_ids: positions, segment_ids: segments },
+      shape.head,
+    );
   const { logits, head } =
     opts.neftuneNoiseAlpha === null
       ? forward()
@@ -92,7 +103,22 @@ export function traceTrainingLoss(
       return reference;
     });
   const { loss, outputs } = lossAndOutputs(
-    opts.computeLoss({ logits, head, labels, numItemsInBatch, referenceLogits }),
+    computeLoss({ logits, head, labels, numItemsInBatch, referenceLogits }),
   );
   return { loss, outputs, weights: ctx.weights() };
+}
+
+/** The loss of the batch's head: the run's own for the default head, else `headLosses`'s. */
+function lossOfHead(
+  opts: LossTraceOptions,
+  shape: StepShape,
+): ComputeLoss | ComputeLossWithOutputs {
+  if (shape.head === undefined) return opts.computeLoss;
+  const loss = opts.headLosses?.[shape.head];
+  if (!loss) throw new Error(`no loss is given for head '${shape.head}' (headLosses)`);
+  if (opts.twoPasses)
+    throw new UserError(
+      `rdrop_alpha > 0 compares next-token predictions; head '${shape.head}' has none`,
+    );
+  return loss;
 }

@@ -2,11 +2,11 @@ import {
   ADAMW_TORCH,
   type AnyOptimizer,
   type Backend,
-  type CausalLM,
   type Parameter,
   type ParamGroup,
   type PeftModel,
   type RunnerResume,
+  type TaskModel,
   type TrainerCallback,
   type TrainerLogs,
   type TrainerState,
@@ -39,7 +39,7 @@ import type { TrainingArguments } from './training-arguments.js';
 
 export interface TrainerOptions {
   readonly backend: Backend;
-  readonly model: CausalLM;
+  readonly model: TaskModel;
   /**
    * The model with its adapter (`PeftModel.create`, or `fromPretrained` with `isTrainable`); only
    * the adapter trains and checkpoints hold the adapter folder. Absent: full fine-tuning of the
@@ -63,6 +63,11 @@ export interface TrainerOptions {
    * (DPO) has them logged as means over the logging window's items.
    */
   readonly computeLoss?: ComputeLoss | ComputeLossWithOutputs;
+  /**
+   * The loss of each other head of a multi-head model by name, for the batches that name it
+   * (`TrainBatch.head`); `computeLoss` is the default head's.
+   */
+  readonly headLosses?: Readonly<Record<string, ComputeLoss>>;
   /** How the loss's outputs become logged metrics (KTO's); default means over the items. */
   readonly outputLogs?: OutputLogs;
   /** What else a resume must agree on (PEFT config, data fingerprint, model): hashed into checkpoints. */
@@ -237,6 +242,7 @@ export class Trainer {
         gradientCheckpointing: args.gradient_checkpointing,
         withoutAdapter: opts.peft && withoutAdapter(opts.peft),
         mixout: this.mixout,
+        headLosses: opts.headLosses,
       },
       optimizer: opts.optimizer ?? adamwTorch(args),
       groups,
@@ -361,7 +367,7 @@ function due(
  * The trainable parameters by graph input name (a TraceContext names a shared parameter by its last
  * path). Without PEFT, a model with nothing flagged trainable is trained in full.
  */
-function trainableParameters(model: CausalLM, full: boolean): [string, Parameter][] {
+function trainableParameters(model: TaskModel, full: boolean): [string, Parameter][] {
   const byParameter = new Map<Parameter, string>();
   for (const [name, p] of model.namedParameters()) byParameter.set(p, name);
   const all = [...byParameter].map(([p, name]): [string, Parameter] => [name, p]);

@@ -15,6 +15,7 @@ import {
 } from '../tiny-transformer.js';
 import { runCausalLmGrads } from './checkpointed-grads.js';
 import { fillInput } from './fill.js';
+import { accumulatedTinySteps, type TinyStepsResult } from './flat-chunk-steps.js';
 import { OP_CASES, type OpCase } from './op-cases.js';
 import { F32_TOLERANCE, firstMismatch, type Tolerance } from './tolerances.js';
 
@@ -154,5 +155,28 @@ export function describeBackendConformance(
         ).toBeNull();
       }
     });
+
+    it('flat optimizer chunks: the same steps as one chunk per tensor (groups, clipping, accumulation)', async () => {
+      const perTensor = await accumulatedTinySteps(await createBackend(), 1);
+      // one chunk per group, and chunks of at most 600 elements (the tensors split among several)
+      for (const flatChunkElements of [undefined, 600]) {
+        const flat = await accumulatedTinySteps(await createBackend(), flatChunkElements);
+        expectSameSteps(flat, perTensor);
+      }
+    });
   });
+}
+
+/** Two runs of one training, in different flat layouts: equal up to f32 summation order. */
+function expectSameSteps(got: TinyStepsResult, want: TinyStepsResult): void {
+  const tol = { atol: 1e-6, rtol: 1e-6 };
+  expect(firstMismatch(got.losses, want.losses, tol)).toBeNull();
+  expect(firstMismatch(got.gradNorms, want.gradNorms, tol)).toBeNull();
+  for (const part of ['params', 'state'] as const) {
+    expect(Object.keys(got[part]).sort()).toEqual(Object.keys(want[part]).sort());
+    for (const [name, value] of Object.entries(want[part])) {
+      const mismatch = firstMismatch(got[part][name].toFloat64(), value.toFloat64(), tol);
+      expect(mismatch, name).toBeNull();
+    }
+  }
 }

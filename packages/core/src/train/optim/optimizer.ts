@@ -1,7 +1,11 @@
 import type { GraphBuilder } from '../../graph/builder.js';
 import type { Tensor } from '../../graph/tensor.js';
 
-/** One trainable parameter as the optimizer sees it inside the step graph. */
+/**
+ * One trainable parameter as the optimizer sees it inside the step graph: a flat chunk of
+ * parameters (`FlatChunk`, 1-D). So the update must be elementwise (AdamW, SGD, Lion); one that
+ * needs each tensor's shape or norm (Adafactor, LAMB) does not fit this interface.
+ */
 export interface OptimizerSlot {
   readonly name: string;
   readonly param: Tensor;
@@ -14,8 +18,9 @@ export interface OptimizerSlot {
 
 /**
  * An optimizer written as a graph fragment: it reads its state as graph inputs (role 'state',
- * zero-initialised, named `<param>.<state>` as in PyTorch's state_dict) and returns the new value of
- * each parameter and state tensor as in-place updates, so a whole step is one run.
+ * zero-initialised, named `<slot>.<state>`; a checkpoint splits them per parameter into PyTorch's
+ * state_dict names `<param>.<state>`) and returns the new value of each parameter and state
+ * tensor as in-place updates, so a whole step is one run.
  */
 export interface Optimizer {
   readonly id: string;
