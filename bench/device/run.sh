@@ -4,7 +4,8 @@
 # <out-dir>: env.json (GPU, Vulkan driver and loader), conformance.json (vitest's JSON report of
 # the conformance suite, the LoRA loss curve, f16 weights read as f16 where the GPU has shader-f16
 # and bind groups made once per graph; conformance.out its console), bench-webgpu.jsonl
-# (`pnpm bench -- --backend webgpu` lines, PyTorch-CUDA beside them when torch sees the GPU), a
+# (`pnpm bench -- --backend webgpu` lines, PyTorch-CUDA beside them when torch sees the GPU;
+# smollm135m-lora twice, frozen weights in f32 and with --backend-option f16_weights=on), a
 # .log per part and summary.json (each part's exit status and seconds; 124: its time box ran out).
 # DEVICE_VK_ICD=<icd.json> forces a Vulkan driver: a dry run on SwiftShader where there is no GPU.
 set -uo pipefail # no -e: a part that fails is recorded and the next one runs
@@ -65,15 +66,18 @@ JSON
 if [[ -n $icd && -n $loader ]]; then
   export VK_ICD_FILENAMES=$icd
   # the backend's vitest setup installs nothing when VK_ICD_FILENAMES names a driver
-  run_part conformance 150 packages/backend-webgpu "$out/conformance.out" \
+  run_part conformance 130 packages/backend-webgpu "$out/conformance.out" \
     node_modules/.bin/vitest run src/webgpu-conformance.test.ts test/lora-loss-curve.test.ts \
     src/f16-weights.test.ts src/webgpu-executable.test.ts \
     --reporter=default --reporter=json --outputFile.json="$out/conformance.json"
-  # each workload its own bench run, so that one failing or running out of time loses no other
-  for w in tiny-lora:40 small-lora:60 smollm135m-lora:180; do
-    run_part "bench-${w%%:*}" "${w##*:}" bench "$out/bench-webgpu.jsonl" \
+  # each workload its own bench run, so that one failing or running out of time loses no other;
+  # WORKLOAD:SECONDS[:BACKEND-OPTION]: smollm135m-lora with frozen weights in f32, then in f16 (the
+  # boxes, 130 + 30 + 2 x 140 s, fit the deadline)
+  for w in tiny-lora:30 smollm135m-lora:140 smollm135m-lora:140:f16_weights=on; do
+    IFS=: read -r id box option <<<"$w"
+    run_part "bench-$id${option:+-${option%%=*}}" "$box" bench "$out/bench-webgpu.jsonl" \
       node_modules/.bin/tsx --conditions=@tunekit/source --tsconfig ../tsconfig.base.json \
-      src/main.ts --backend webgpu --workload "${w%%:*}"
+      src/main.ts --backend webgpu --workload "$id" ${option:+--backend-option "$option"}
   done
 else
   parts+=("\"webgpu\": {\"skipped\": \"NVIDIA's Vulkan driver: ${icd:-not found}; Vulkan loader: ${loader:-not found} (a software adapter would only waste the GPU's time)\"}")

@@ -21,6 +21,29 @@ describe('parseBenchOptions', () => {
     );
   });
 
+  it("parses --backend-option by the chosen backend's schema", () => {
+    const webgpu = ['--backend', 'webgpu', '--workload', 'tiny-lora'];
+    expect(parseBenchOptions(webgpu).backendOptions).toEqual({
+      f16_weights: 'off',
+      subgroups: true,
+    });
+    const options = ['--backend-option', 'f16_weights=on', '--backend-option', 'subgroups=false'];
+    expect(parseBenchOptions([...webgpu, ...options]).backendOptions).toEqual({
+      f16_weights: 'on',
+      subgroups: false,
+    });
+    expect(() =>
+      parseBenchOptions([...webgpu, '--backend-option', 'frozen_weights=inputs']),
+    ).toThrow(
+      "--backend-option: backend_options.frozen_weights: an option of backend 'onnx', not of backend 'webgpu', the one chosen",
+    );
+    const onnx = parseBenchOptions(['--backend-option', 'frozen_weights=initializers']);
+    expect(onnx).toMatchObject({ frozenWeights: 'initializers' });
+    expect(parseBenchOptions(['--frozen-weights', 'initializers'])).toMatchObject({
+      frozenWeights: 'initializers',
+    });
+  });
+
   it('keeps onnx the default backend, with every workload', () => {
     const opts = parseBenchOptions(['--threads', '1']);
     expect(opts.backend).toBe('onnx');

@@ -1,5 +1,5 @@
 import { loadavg } from 'node:os';
-import { UserError } from '@tunekit/core';
+import { type BackendConfig, UserError } from '@tunekit/core';
 import { type BenchBackend, type BenchOptions, parseBenchOptions } from './bench-options.js';
 import { modelFlops } from './model-flops.js';
 import { runNodeChild } from './node-child.js';
@@ -19,11 +19,11 @@ import { runTunekit } from './tunekit.js';
 import type { WebGpuPeak } from './webgpu-peak-child.js';
 import type { SessionWorkload, TrainerWorkload, Workload } from './workloads.js';
 
-// `pnpm bench [-- --workload small-lora] [--threads N] [--frozen-weights initializers]`: tunekit's
+// `pnpm bench [-- --workload small-lora] [--threads N] [--backend-option frozen_weights=initializers]`: tunekit's
 // onnx backend and a hand-written PyTorch trainer on the same workloads. One JSON line for the
 // machine, then one per workload, on stdout; progress on stderr. `--backend webgpu`: tunekit's
 // webgpu backend against PyTorch on CUDA when torch sees a GPU, MFU against the adapter's own
-// measured matmul rate.
+// measured matmul rate; `--backend-option f16_weights=on` stores its frozen weights as f16.
 
 /** Below this, PyTorch's BLAS is not a real one (or the machine is starved): no ratio is given. */
 const MIN_TORCH_GFLOPS = 100;
@@ -34,7 +34,7 @@ const round = (x: number, digits = 3) => Number(x.toPrecision(digits));
 
 async function main(opts: BenchOptions): Promise<void> {
   if (opts.backend === 'webgpu') return webgpuMain(opts);
-  const { workloads, threads, frozenWeights } = opts;
+  const { workloads, threads, frozenWeights, backendOptions } = opts;
   const torch = probeTorch();
   let torchPeak: TorchMatmul | undefined;
   let voidReason: string | undefined;
@@ -81,6 +81,7 @@ async function main(opts: BenchOptions): Promise<void> {
               backend: 'onnx',
               threads,
               frozenWeights,
+              backendOptions,
               peak,
               // bitsandbytes' 4-bit layers have no CPU training path in Debian's torch; the torch
               // script has no gradient checkpointing
@@ -100,6 +101,7 @@ async function main(opts: BenchOptions): Promise<void> {
 async function webgpuMain({
   workloads,
   threads,
+  backendOptions,
 }: Extract<BenchOptions, { backend: 'webgpu' }>): Promise<void> {
   const torch = probeTorch();
   const cuda = 'version' in torch && torch.cuda;
@@ -128,6 +130,7 @@ async function webgpuMain({
       backend: 'webgpu',
       threads,
       frozenWeights: 'inputs',
+      backendOptions,
       peak: matmul.gflops,
       torch: cuda && w.method !== 'qlora' ? { device: 'cuda' } : undefined,
     });
@@ -142,22 +145,24 @@ function stepLine(
     readonly backend: BenchBackend;
     readonly threads: number;
     readonly frozenWeights: 'inputs' | 'initializers';
+    /** The backend's options, parsed by its schema (`--backend-option`). */
+    readonly backendOptions: BackendConfig;
     /** The fp32 matmul GFLOP/s that MFU is measured against. */
     readonly peak: number;
     /** Absent: PyTorch does not run; a void reason: it runs, but gives no ratio. */
     readonly torch?: { readonly device: TorchDevice; readonly voidReason?: string };
   },
 ): object {
-  const { backend, threads, frozenWeights, peak, torch } = opts;
+  const { backend, threads, frozenWeights, backendOptions, peak, torch } = opts;
   const flops = modelFlops(w);
   const tokens = w.batch * w.seq;
   const mfu = (stepS: number) => round(flops.perStep / stepS / (peak * 1e9));
   log(
     backend === 'webgpu'
-      ? `${w.id}: tunekit (webgpu)`
+      ? `${w.id}: tunekit (webgpu, ${JSON.stringify(backendOptions)})`
       : `${w.id}: tunekit (onnx, ${threads} threads, frozen weights as ${frozenWeights})`,
   );
-  const tk = runTunekit(w, { backend, threads, frozenWeights });
+  const tk = runTunekit(w, { backend, threads, frozenWeights, backendOptions });
   let pt: TorchResult | undefined;
   let ptFailed: string | undefined;
   if (torch) {
@@ -181,6 +186,8 @@ function stepLine(
     trainable_params: pt?.trainable_params ?? null,
     tunekit: {
       backend,
+      backend_options: backendOptions,
+      summary: tk.summary,
       tokens_per_s: round(tokens / tk.step_s),
       step_s: round(tk.step_s),
       peak_rss_mb: Math.round(tk.peak_rss_mb),

@@ -1,5 +1,5 @@
 import { OnnxBackend, type OnnxExecutable } from '@tunekit/backend-onnx';
-import { WebGpuBackend } from '@tunekit/backend-webgpu';
+import { WebGpuBackend, webGpuBackendOptions, webgpuOptionsSchema } from '@tunekit/backend-webgpu';
 import { type Graph, TrainStepRunner } from '@tunekit/core';
 import { median } from './median.js';
 import { buildRandomModel, traceBenchStep } from './tunekit-step.js';
@@ -21,9 +21,11 @@ const workload = workloadOfKind(process.argv[2], 'step');
 const threads = Number(process.argv[3]);
 const frozenWeights = process.argv[4] === 'initializers' ? 'initializers' : 'inputs';
 const onWebGpu = process.argv[5] === 'webgpu';
+// the parent parsed the backend's options with the backend's schema; webgpu's reach it here
+const options = JSON.parse(process.argv[6] ?? '{}');
 const { model } = buildRandomModel(workload);
 const backend = onWebGpu
-  ? await WebGpuBackend.create()
+  ? await WebGpuBackend.create(webGpuBackendOptions(webgpuOptionsSchema.parse(options)))
   : new RecordingOnnxBackend({ threads, frozenWeights });
 // tracing, autodiff and lowering (TrainStepRunner.create compiles: to ONNX, or to WGSL kernels with
 // their buffers planned, pipelines created and the weights uploaded)
@@ -59,6 +61,8 @@ const result = {
   final_loss: loss,
   losses,
   peak_rss_mb: process.resourceUsage().maxRSS / 1024,
+  /** How the backend ran, as its options set it (f16 weights or not, and why). */
+  summary: backend.summary,
   ...(backend instanceof WebGpuBackend ? { adapter: backend.gpu.adapterInfo } : {}),
 };
 await backend.dispose();

@@ -1,3 +1,4 @@
+import type { BackendConfig } from '@tunekit/core';
 import type { BenchBackend } from './bench-options.js';
 import { runNodeChild } from './node-child.js';
 import type { TunekitResult } from './tunekit-child.js';
@@ -10,6 +11,8 @@ export interface TunekitOptions {
   readonly threads: number;
   /** onnx only. */
   readonly frozenWeights: 'initializers' | 'inputs';
+  /** The backend's options, parsed by its schema (`--backend-option`). */
+  readonly backendOptions: BackendConfig;
 }
 
 /** One step workload on tunekit's onnx or webgpu backend in its own node process. */
@@ -19,5 +22,6 @@ export function runTunekit(w: Workload, opts: TunekitOptions): TunekitResult {
     String(opts.threads),
     opts.frozenWeights,
     opts.backend,
+    JSON.stringify(opts.backendOptions),
   ]);
 }

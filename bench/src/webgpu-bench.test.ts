@@ -6,7 +6,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
 
-/** `pnpm bench -- --backend webgpu --workload tiny-lora-s64` on SwiftShader: its JSON lines. */
+/**
+ * `pnpm bench -- --backend webgpu --workload tiny-lora-s64 --backend-option f16_weights=on` on
+ * SwiftShader: its JSON lines.
+ */
 function benchLines(): Record<string, unknown>[] {
   const out = execFileSync(
     process.execPath,
@@ -19,6 +22,8 @@ function benchLines(): Record<string, unknown>[] {
       'webgpu',
       '--workload',
       'tiny-lora-s64',
+      '--backend-option',
+      'f16_weights=on',
     ],
     {
       encoding: 'utf8',
@@ -62,6 +67,9 @@ describe('pnpm bench -- --backend webgpu', () => {
       model_flops_per_step: positive,
       tunekit: {
         backend: 'webgpu',
+        // SwiftShader has no shader-f16: 'on' stores frozen weights as f16 pairs in 32-bit words
+        backend_options: { f16_weights: 'on' },
+        summary: expect.stringMatching(/frozen matmul weights stored as f16 pairs/),
         tokens_per_s: positive,
         step_s: positive,
         peak_rss_mb: positive,

@@ -1,3 +1,5 @@
+import { plugin as onnx } from '@tunekit/backend-onnx';
+import { plugin as webgpu } from '@tunekit/backend-webgpu';
 import { corePlugins, createContainer, resolveAllOf, TOKENS } from '@tunekit/core';
 import { plugin as lora } from '@tunekit/peft-lora';
 import { plugin as prefix } from '@tunekit/peft-prefix';
@@ -10,11 +12,23 @@ const HEADER = ['Key', 'Type', 'Default', 'Description'];
 
 /**
  * The config reference page, from the zod schema `tunekit train` validates a config with and the
- * config schema of each first-party PEFT method, so the page cannot drift from the code.
+ * config schema of each first-party PEFT method and options schema of each first-party backend, so
+ * the page cannot drift from the code.
  */
 export function configReference(): string {
-  const container = createContainer([...corePlugins, lora, prefix, templates, trainer]);
+  const container = createContainer([
+    ...corePlugins,
+    onnx,
+    webgpu,
+    lora,
+    prefix,
+    templates,
+    trainer,
+  ]);
   const methods = resolveAllOf(container, TOKENS.PeftMethod).sort((a, b) =>
+    a.id.localeCompare(b.id),
+  );
+  const backends = resolveAllOf(container, TOKENS.BackendFactory).sort((a, b) =>
     a.id.localeCompare(b.id),
   );
   return [
@@ -43,6 +57,24 @@ export function configReference(): string {
       markdownTable(HEADER, schemaRows(method.configSchema, 'peft.')),
       ':::',
     ]),
+    '',
+    '## Backend options',
+    '',
+    'The keys under `backend_options:` are the options of the backend that `backend:` names, checked',
+    'by its own schema; `--backend-option key=value` sets one on the command line (train, eval, chat,',
+    'generate, embed). A backend from another package lists its own.',
+    ...backends.flatMap((backend) =>
+      backend.optionsSchema === undefined
+        ? []
+        : [
+            '',
+            `### \`backend: ${backend.id}\``,
+            '',
+            '::: v-pre',
+            markdownTable(HEADER, schemaRows(backend.optionsSchema, 'backend_options.')),
+            ':::',
+          ],
+    ),
     '',
   ].join('\n');
 }

@@ -11,5 +11,6 @@ export { decomposeForOnnx, type LoweredGraph, lowerToOnnx, OPSET } from './lower
 export { OnnxBackend, type OnnxBackendOptions } from './onnx-backend.js';
 export { OnnxDeviceTensor } from './onnx-device-tensor.js';
 export { OnnxExecutable } from './onnx-executable.js';
+export { type OnnxOptions, onnxOptionsSchema } from './onnx-options.js';
 export { onnxBackendFactory, plugin } from './plugin.js';
 export { SessionCache, type SessionCacheOptions } from './session-cache.js';

@@ -61,6 +61,16 @@ export class OnnxBackend implements Backend {
     };
   }
 
+  /** Its threads and where frozen weights go (the `intra_op_num_threads` and `frozen_weights` options). */
+  get summary(): string {
+    const { session, frozenWeights } = this.options;
+    const weights =
+      frozenWeights === 'initializers'
+        ? 'baked into each session as initializers'
+        : 'fed to each run as inputs';
+    return `onnx backend: ${session.intraOpNumThreads} intra-op threads, frozen weights ${weights} (frozen_weights: ${frozenWeights})`;
+  }
+
   compile(graph: Graph): OnnxExecutable {
     const exe = new OnnxExecutable(graph, lowerToModelProto(graph), this.options);
     this.executables.add(exe);

@@ -7,17 +7,24 @@ import {
   tunekitCacheDir,
 } from '@tunekit/core';
 import { OnnxBackend } from './onnx-backend.js';
+import { type OnnxOptions, onnxOptionsSchema } from './onnx-options.js';
 
-export const onnxBackendFactory: BackendFactory = {
+export const onnxBackendFactory: BackendFactory<OnnxOptions> = {
   id: 'onnx',
   // preferred over the reference backend; a GPU backend outranks it
   priority: 1,
   isAvailable: () => typeof process !== 'undefined' && process.versions?.node !== undefined,
-  create: (opts: BackendOptions = {}) => new OnnxBackend({ sessionCache: sessionCacheOf(opts) }),
+  optionsSchema: onnxOptionsSchema,
+  create: (opts = {}) =>
+    new OnnxBackend({
+      sessionCache: sessionCacheOf(opts),
+      frozenWeights: opts.backendOptions?.frozen_weights,
+      threads: opts.backendOptions?.intra_op_num_threads,
+    }),
 };
 
 /** Optimized sessions go to `onnx-sessions` under the cache folder asked for, or tunekit's own. */
-function sessionCacheOf({ cacheDir }: BackendOptions) {
+function sessionCacheOf({ cacheDir }: BackendOptions<OnnxOptions>) {
   if (cacheDir === false) return undefined;
   return { dir: join(cacheDir ?? tunekitCacheDir(), 'onnx-sessions') };
 }

@@ -1,4 +1,9 @@
-export { type F16Weights, type WeightStorage, weightStorage } from './device/f16-weights.js';
+export {
+  F16_WEIGHTS,
+  type F16Weights,
+  type WeightStorage,
+  weightStorage,
+} from './device/f16-weights.js';
 export {
   type DeviceOptions,
   type GpuContext,
@@ -13,3 +18,8 @@ export { plugin, webgpuBackendFactory } from './plugin.js';
 export { WebGpuBackend, type WebGpuBackendOptions } from './webgpu-backend.js';
 export { WebGpuDeviceTensor } from './webgpu-device-tensor.js';
 export { WebGpuExecutable } from './webgpu-executable.js';
+export {
+  type WebGpuOptions,
+  webGpuBackendOptions,
+  webgpuOptionsSchema,
+} from './webgpu-options.js';

@@ -1,8 +1,9 @@
 import { type BackendFactory, TOKENS, type TunekitPlugin } from '@tunekit/core';
 import { requestAdapter } from './device/request-device.js';
 import { WebGpuBackend } from './webgpu-backend.js';
+import { type WebGpuOptions, webGpuBackendOptions, webgpuOptionsSchema } from './webgpu-options.js';
 
-export const webgpuBackendFactory: BackendFactory = {
+export const webgpuBackendFactory: BackendFactory<WebGpuOptions> = {
   id: 'webgpu',
   // Between the reference backend (0) and onnx (1): preferred where onnx is not installed (a
   // browser), never chosen over onnx unasked, since the adapter found may be a software one
@@ -10,7 +11,8 @@ export const webgpuBackendFactory: BackendFactory = {
   priority: 0.5,
   // no adapter: throws the UserError that names the setting that would provide one
   isAvailable: async () => (await requestAdapter()) !== null,
-  create: () => WebGpuBackend.create(),
+  optionsSchema: webgpuOptionsSchema,
+  create: (opts) => WebGpuBackend.create(webGpuBackendOptions(opts?.backendOptions)),
 };
 
 export const plugin: TunekitPlugin = {

@@ -42,6 +42,11 @@ export class WebGpuBackend implements Backend {
     return new WebGpuBackend(gpu, weightStorage(opts.f16Weights ?? 'off', gpu.shaderF16));
   }
 
+  /** How frozen weights are stored, and why, and whether reductions use subgroups (the options, the adapter). */
+  get summary(): string {
+    return `${this.weights.statement}; subgroup reductions ${this.gpu.subgroups ? 'on' : 'off'}`;
+  }
+
   compile(graph: Graph): WebGpuExecutable {
     const program = compileGraph(graph, this.gpu.limits, {
       halfWeights: this.weights.halfWeights,

@@ -3,6 +3,7 @@ import { TurnTooLongError } from '@tunekit/templates';
 import { describeTurnTooLong, openChatSession, type WindowSplit } from '@tunekit/trainer';
 import { Command } from 'commander';
 import { ALLOW_NONFINITE_FLAG, ALLOW_NONFINITE_HELP } from '../allow-nonfinite.js';
+import { type BackendOptionFlags, backendOptionFlag } from '../backend-option.js';
 import { collect, integerIn, numberIn } from '../option-parsers.js';
 import { loadFolderPlugins, pluginOption } from '../plugins/index.js';
 import {
@@ -27,6 +28,7 @@ interface ChatFlags {
   readonly topP: number;
   readonly seed: number;
   readonly backend?: string;
+  readonly backendOption?: BackendOptionFlags;
   readonly allowNonfinite?: boolean;
   readonly plugin?: string[];
 }
@@ -63,6 +65,7 @@ export function chatCommand(streams: CliStreams): Command {
     )
     .option('--seed <n>', 'seed for sampling', integerIn(0, 2 ** 32 - 1), 0)
     .option('--backend <id>', 'backend to run on (default: the best available one)')
+    .addOption(backendOptionFlag())
     .option(ALLOW_NONFINITE_FLAG, ALLOW_NONFINITE_HELP)
     .addOption(pluginOption("those the adapter's (or model's) training record lists"))
     .action((flags: ChatFlags) => chat(flags, streams, streams.stdin ?? process.stdin));
@@ -79,6 +82,7 @@ async function chat(
   const chat = await openChatSession({
     ...rest,
     ...choice,
+    backendOptions: flags.backendOption,
     container: await loadFolderPlugins(
       pluginFolder ?? flags.model,
       flags.plugin,

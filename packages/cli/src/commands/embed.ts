@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { embedTexts, POOLING_MODES, type PoolingMode } from '@tunekit/trainer';
 import { Command, Option } from 'commander';
 import { ALLOW_NONFINITE_FLAG, ALLOW_NONFINITE_HELP } from '../allow-nonfinite.js';
+import { type BackendOptionFlags, backendOptionFlag } from '../backend-option.js';
 import { npyBytes } from '../npy-file.js';
 import { integerIn } from '../option-parsers.js';
 import { loadFolderPlugins, pluginOption } from '../plugins/index.js';
@@ -15,6 +16,7 @@ interface EmbedFlags {
   readonly maxLength?: number;
   readonly batchSize?: number;
   readonly backend?: string;
+  readonly backendOption?: BackendOptionFlags;
   readonly allowNonfinite?: boolean;
   readonly plugin?: string[];
 }
@@ -47,6 +49,7 @@ export function embedCommand(streams: CliStreams): Command {
     .option('--max-length <n>', 'cut texts to this many tokens', integerIn(1))
     .option('--batch-size <n>', 'texts per batch', integerIn(1))
     .option('--backend <id>', 'backend to run on (default: the best available one)')
+    .addOption(backendOptionFlag())
     .option(ALLOW_NONFINITE_FLAG, ALLOW_NONFINITE_HELP)
     .addOption(pluginOption("those the adapter's training record lists"))
     .action((file: string, flags: EmbedFlags) => embed(file, flags, streams));
@@ -66,6 +69,7 @@ async function embed(file: string, flags: EmbedFlags, streams: CliStreams): Prom
     maxLength: flags.maxLength,
     batchSize: flags.batchSize,
     backend: flags.backend,
+    backendOptions: flags.backendOption,
     allowNonfinite: flags.allowNonfinite,
     warn: (line) => streams.stderr.write(`${line}\n`),
   });

@@ -9,6 +9,7 @@ import {
 } from '@tunekit/trainer';
 import { Command } from 'commander';
 import { ALLOW_NONFINITE_FLAG, ALLOW_NONFINITE_HELP } from '../allow-nonfinite.js';
+import { type BackendOptionFlags, backendOptionFlag } from '../backend-option.js';
 import { collect, integerIn } from '../option-parsers.js';
 import { loadFolderPlugins, pluginOption } from '../plugins/index.js';
 import { ADAPTER_FLAG_HELP, adapterChoice, ROUTER_FLAG_HELP } from '../router-flags.js';
@@ -36,6 +37,7 @@ interface EvalFlags
   readonly plugin?: string[];
   readonly json?: boolean;
   readonly out?: string;
+  readonly backendOption?: BackendOptionFlags;
 }
 
 /** `tunekit eval`: the trainer's evaluation of a model (and adapter) on a data file. */
@@ -100,6 +102,7 @@ export function evalCommand(streams: CliStreams): Command {
       integerIn(1),
     )
     .option('--backend <id>', 'backend to run on (default: the best available one)')
+    .addOption(backendOptionFlag())
     .option(ALLOW_NONFINITE_FLAG, ALLOW_NONFINITE_HELP)
     .addOption(pluginOption("those the adapter's (or model's) training record lists"))
     .option('--json', 'print the metrics as one JSON object')
@@ -130,7 +133,7 @@ async function runEval(flags: EvalFlags, streams: CliStreams): Promise<void> {
   const refusalDetector = flags.refusalPatterns
     ? await readRefusalPatterns(flags.refusalPatterns)
     : undefined;
-  const options = { ...rest, ...choice, container, warn };
+  const options = { ...rest, ...choice, backendOptions: flags.backendOption, container, warn };
   const data = flags.data;
   const result = data ? await evaluateModel({ ...options, data }) : undefined;
   // the conversations load the model on their own (through tunekit chat's session)

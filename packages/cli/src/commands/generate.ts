@@ -2,6 +2,7 @@ import { UserError } from '@tunekit/core';
 import { type GeneratedText, generateRouted, generateText } from '@tunekit/trainer';
 import { Command } from 'commander';
 import { ALLOW_NONFINITE_FLAG, ALLOW_NONFINITE_HELP } from '../allow-nonfinite.js';
+import { type BackendOptionFlags, backendOptionFlag } from '../backend-option.js';
 import { collect, integerIn, numberIn } from '../option-parsers.js';
 import { loadFolderPlugins, pluginOption } from '../plugins/index.js';
 import {
@@ -24,6 +25,7 @@ interface GenerateFlags {
   readonly repetitionPenalty: number;
   readonly seed: number;
   readonly backend?: string;
+  readonly backendOption?: BackendOptionFlags;
   readonly stop?: string[];
   readonly stream: boolean;
   readonly json?: boolean;
@@ -60,6 +62,7 @@ export function generateCommand(streams: CliStreams): Command {
     )
     .option('--seed <n>', 'seed for sampling', integerIn(0, 2 ** 32 - 1), 0)
     .option('--backend <id>', 'backend to run on (default: the best available one)')
+    .addOption(backendOptionFlag())
     .option('--stop <text>', 'stop once the new text contains this (repeatable)', collect)
     .option('--no-stream', 'print the text when it is complete, not token by token')
     .option(
@@ -78,6 +81,7 @@ async function generate(flags: GenerateFlags, streams: CliStreams): Promise<void
   const options = {
     ...rest,
     ...choice,
+    backendOptions: flags.backendOption,
     container: await loadFolderPlugins(
       pluginFolder ?? flags.model,
       flags.plugin,

@@ -9,6 +9,11 @@ import { Command } from 'commander';
 import { stringify } from 'yaml';
 import { z } from 'zod';
 import { ALLOW_NONFINITE_FLAG, ALLOW_NONFINITE_HELP } from '../allow-nonfinite.js';
+import {
+  type BackendOptionFlags,
+  backendOptionFlag,
+  backendOptionOverrides,
+} from '../backend-option.js';
 import { pluginListSchema } from '../config/plugin-list.js';
 import { loadYamlConfig } from '../config/yaml-config.js';
 import { collect } from '../option-parsers.js';
@@ -29,6 +34,7 @@ interface TrainFlags {
   readonly backendCacheDir?: string;
   /** false with --no-backend-cache */
   readonly backendCache?: boolean;
+  readonly backendOption?: BackendOptionFlags;
 }
 
 /** `tunekit train <config.yaml>`: supervised fine-tuning as one config file describes it. */
@@ -52,6 +58,7 @@ export function trainCommand(streams: CliStreams): Command {
       '--backend-cache-dir <dir>',
       'where the backend caches compiled sessions (the same as backend_cache_dir: <dir>)',
     )
+    .addOption(backendOptionFlag(' (the same as backend_options: { key: value }, with backend:)'))
     .option(
       '--no-backend-cache',
       'compile every session anew, caching nothing (the same as backend_cache_dir: false)',
@@ -75,6 +82,7 @@ async function train(file: string, flags: TrainFlags, streams: CliStreams): Prom
       ? [`backend_cache_dir=${JSON.stringify(flags.backendCacheDir)}`]
       : []),
     ...(flags.backendCache === false ? ['backend_cache_dir=false'] : []),
+    ...backendOptionOverrides(flags.backendOption),
   ];
   // the plugins a config lists register what the rest of it names (a PEFT method, a backend)
   const { plugins } = await loadYamlConfig(file, pluginListSchema, overrides);

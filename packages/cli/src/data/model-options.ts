@@ -1,6 +1,7 @@
 import type { GenerationConfig } from '@tunekit/core';
 import { openModelGenerator, type TextGenerator } from '@tunekit/data-tools';
 import type { Command } from 'commander';
+import { type BackendOptionFlags, backendOptionFlag } from '../backend-option.js';
 import { integerIn, numberIn } from '../option-parsers.js';
 import { TEMPLATE_FLAG_HELP } from '../template-flag.js';
 import { type DataFlags, dataContainer } from './data-context.js';
@@ -11,6 +12,7 @@ export interface ModelFlags {
   readonly adapter?: string;
   readonly template?: string;
   readonly backend?: string;
+  readonly backendOption?: BackendOptionFlags;
   readonly maxNewTokens: number;
   readonly temperature: number;
   readonly topP: number;
@@ -39,6 +41,7 @@ export function modelOptions(
     .option('-a, --adapter <folder>', 'a PEFT adapter on the model')
     .option('--template <id|file>', TEMPLATE_FLAG_HELP)
     .option('--backend <id>', 'backend to run on (default: the best available one)')
+    .addOption(backendOptionFlag())
     .option('--max-new-tokens <n>', 'most new tokens per generation', integerIn(1), 64)
     .option('--temperature <t>', 'sampling temperature (0: greedy)', numberIn(0), 0.7)
     .option('--top-p <p>', 'nucleus sampling', numberIn(0, 1, true), 0.5)
@@ -71,6 +74,7 @@ export async function openFlagsGenerator(
     adapter: flags.adapter,
     template: flags.template,
     backend: flags.backend,
+    backendOptions: flags.backendOption,
     generation: generationOf(flags),
     seed: flags.randomSeed,
     batchSize: flags.batchSize,

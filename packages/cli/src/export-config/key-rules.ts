@@ -77,6 +77,7 @@ export const COMMON_RULES = {
   system: { handled: 'datasets' },
   loss_policy: { handled: 'datasets' },
   backend: { tunekitOnly: 'the target runs on its own GPUs' },
+  backend_options: { tunekitOnly: "options of tunekit's backend (f16 weights, threads)" },
   backend_cache_dir: { tunekitOnly: "where tunekit's backend caches compiled sessions" },
   bucket_lengths: { tunekitOnly: "padding buckets of tunekit's compiled graphs" },
   disable_tqdm: { tunekitOnly: 'the progress bar' },

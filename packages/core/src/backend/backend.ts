@@ -1,3 +1,4 @@
+import type { ZodType } from 'zod';
 import type { DType } from '../graph/dtype.js';
 import type { Graph } from '../graph/node.js';
 import type { Shape } from '../graph/shape.js';
@@ -42,9 +43,17 @@ export interface Backend {
   download(tensor: DeviceTensor): Promise<HostTensor>;
   /** Frees every device tensor and executable of this backend. */
   dispose(): void | Promise<void>;
+  /**
+   * One line on how this backend runs as its options set it (where frozen weights are kept, its
+   * threads), which commands print so that a user sees their `backend_options` took effect.
+   */
+  readonly summary?: string;
 }
 
-export interface BackendOptions {
+/** A backend's own options (`backend_options:` in a config), keyed as its factory's schema spells them. */
+export type BackendConfig = Readonly<Record<string, unknown>>;
+
+export interface BackendOptions<O extends BackendConfig = BackendConfig> {
   /** Reference backend only: compute floats in f64 (gradient checks). */
   readonly precision?: 'f32' | 'f64';
   /**
@@ -52,13 +61,22 @@ export interface BackendOptions {
    * sessions); `false`: keep nothing. Default: the backend's own choice (onnx: `tunekitCacheDir()`).
    */
   readonly cacheDir?: string | false;
+  /** The backend's own options, parsed by its factory's `optionsSchema` (every default filled in). */
+  readonly backendOptions?: O;
 }
 
 /** How a backend package offers itself to the container (tfjs registerBackend with a priority). */
-export interface BackendFactory {
+export interface BackendFactory<O extends BackendConfig = BackendConfig> {
   readonly id: string;
   /** Higher is preferred when the config does not name a backend. */
   readonly priority: number;
+  /**
+   * The backend's own options as a config's `backend_options:` and `--backend-option key=value`
+   * give them: a zod object of snake_case keys, each with its default and help text (`describe`), so
+   * a third party's backend validates its own options as a PEFT method validates its config.
+   * Absent: the backend takes none.
+   */
+  readonly optionsSchema?: ZodType<O>;
   isAvailable(): boolean | Promise<boolean>;
-  create(opts?: BackendOptions): Backend | Promise<Backend>;
+  create(opts?: BackendOptions<O>): Backend | Promise<Backend>;
 }

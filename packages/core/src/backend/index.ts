@@ -1,5 +1,6 @@
 export type {
   Backend,
+  BackendConfig,
   BackendFactory,
   BackendOptions,
   DeviceTensor,

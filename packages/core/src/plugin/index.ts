@@ -1,3 +1,8 @@
+export {
+  BACKEND_OPTIONS_KEY,
+  backendOptionsSchema,
+  parseBackendOptions,
+} from './backend-options.js';
 export { checkCoreRange, createContainer, createRunContainer, type RunScope } from './container.js';
 export { corePlugins } from './core-plugins.js';
 export { CORE_VERSION } from './core-version.js';
@@ -43,5 +48,6 @@ export {
   pluginSchema,
   type TunekitPlugin,
 } from './plugin.js';
-export { listIds, resolveAllOf, resolveBackend, resolveById } from './registry.js';
+export { listIds, resolveAllOf, resolveById } from './registry.js';
+export { createBackend, resolveBackend, resolveBackendFactory } from './resolve-backend.js';
 export { TOKENS } from './tokens.js';

@@ -9,7 +9,8 @@ import { corePlugins } from './core-plugins.js';
 import { CORE_VERSION } from './core-version.js';
 import type { PeftMethod } from './extension-points.js';
 import type { TunekitPlugin } from './plugin.js';
-import { listIds, resolveBackend, resolveById } from './registry.js';
+import { listIds, resolveById } from './registry.js';
+import { resolveBackend } from './resolve-backend.js';
 import { TOKENS } from './tokens.js';
 
 const loraSchema = z.object({

@@ -1,8 +1,6 @@
 import type { DependencyContainer, InjectionToken } from 'tsyringe';
-import type { Backend, BackendFactory, BackendOptions } from '../backend/backend.js';
 import { UserError } from '../errors/index.js';
 import { provenanceOf } from './provenance.js';
-import { TOKENS } from './tokens.js';
 
 /** Everything registered under a multi-registration token; none registered is an empty list. */
 export function resolveAllOf<T>(container: DependencyContainer, token: InjectionToken<T>): T[] {
@@ -46,47 +44,4 @@ export function resolveById<T extends { readonly id: string }>(
     );
   }
   return match;
-}
-
-/**
- * Creates the backend a run uses: the one named `id`, or else the available factory with the
- * highest priority (ties go to the smaller id, so the choice is stable). A factory whose
- * `isAvailable` throws counts as unavailable, and the reason is reported if none is left.
- */
-export async function resolveBackend(
-  container: DependencyContainer,
-  id?: string,
-  opts?: BackendOptions,
-): Promise<Backend> {
-  if (id !== undefined) {
-    const factory = resolveById(container, TOKENS.BackendFactory, id, 'backend');
-    const availability = await probe(factory);
-    if (availability !== true)
-      throw new UserError(`backend '${id}' is not available here: ${availability}`);
-    return factory.create(opts);
-  }
-  const factories = resolveAllOf(container, TOKENS.BackendFactory).sort(
-    (a, b) => b.priority - a.priority || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
-  );
-  const reasons: string[] = [];
-  for (const factory of factories) {
-    const availability = await probe(factory);
-    if (availability === true) return factory.create(opts);
-    reasons.push(`${factory.id}: ${availability}`);
-  }
-  if (factories.length === 0) {
-    throw new UserError(
-      'no backend is registered; pass corePlugins (the reference backend) to createContainer',
-    );
-  }
-  throw new UserError(`no registered backend is available here (${reasons.join('; ')})`);
-}
-
-/** `true`, or why the factory cannot be used. */
-async function probe(factory: BackendFactory): Promise<true | string> {
-  try {
-    return (await factory.isAvailable()) ? true : 'isAvailable() returned false';
-  } catch (error) {
-    return `isAvailable() threw: ${error instanceof Error ? error.message : String(error)}`;
-  }
 }

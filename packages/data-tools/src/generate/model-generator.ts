@@ -1,17 +1,22 @@
-import { type ChatMessage, type GenerationConfig, Generator, resolveBackend } from '@tunekit/core';
+import { type ChatMessage, type GenerationConfig, Generator } from '@tunekit/core';
 import { contextFromTokenizer, renderText, resolveChatTemplate } from '@tunekit/templates';
-import { decodingConfig, loadInferenceModel, templateSetting } from '@tunekit/trainer';
+import {
+  type BackendChoice,
+  decodingConfig,
+  loadInferenceModel,
+  openInferenceBackend,
+  templateSetting,
+} from '@tunekit/trainer';
 import type { DependencyContainer } from 'tsyringe';
 import type { TextGenerator } from './text-generator.js';
 
-export interface ModelGeneratorOptions {
+export interface ModelGeneratorOptions extends BackendChoice {
   readonly container: DependencyContainer;
   /** A model folder or Hub id, and an adapter on it, as `tunekit generate` takes them. */
   readonly model: string;
   readonly adapter?: string;
   /** The chat template for `answer` (default: the one the adapter was trained with, the model's own, else ChatML). */
   readonly template?: string;
-  readonly backend?: string;
   /** Decoding (transformers' keys) over the model's generation_config.json. */
   readonly generation?: GenerationConfig;
   readonly seed?: number;
@@ -29,7 +34,7 @@ export async function openModelGenerator(opts: ModelGeneratorOptions): Promise<T
     templateSetting(loaded, opts.template),
   );
   const context = contextFromTokenizer(tokenizer);
-  const backend = await resolveBackend(opts.container, opts.backend);
+  const backend = await openInferenceBackend(opts.container, opts, loaded.record);
   const positions = model.shape.maxPositions;
   const generator = new Generator(model, backend, { maxLength: positions });
   const decode = (ids: readonly number[]) => tokenizer.decode(ids, { skipSpecialTokens: true });

@@ -6,7 +6,6 @@ import {
   PeftModel,
   readHfConfig,
   resolveAllOf,
-  resolveBackend,
   TOKENIZER_FILE,
   TOKENS,
   Tokenizer,
@@ -23,11 +22,12 @@ import {
   recordText,
 } from '../data/index.js';
 import { Embedder } from '../eval/index.js';
+import { type BackendChoice, openInferenceBackend } from './inference-backend.js';
 import { resolveModelFolder } from './model-folder.js';
 import { readTrainingRecord } from './training-record.js';
 
 /** What `embedTexts` embeds, with what (the flags of `tunekit embed`). */
-export interface EmbedTextsOptions extends NonFiniteOptions {
+export interface EmbedTextsOptions extends NonFiniteOptions, BackendChoice {
   readonly container: DependencyContainer;
   /** The base model (folder or hub id); default the adapter's training record's base model. */
   readonly model?: string;
@@ -40,7 +40,6 @@ export interface EmbedTextsOptions extends NonFiniteOptions {
   /** Texts are cut to this many tokens; default the record's max_length, else the model's positions. */
   readonly maxLength?: number;
   readonly batchSize?: number;
-  readonly backend?: string;
 }
 
 /** The embeddings of a file's texts, in file order, each of unit length. */
@@ -114,7 +113,7 @@ export async function embedTexts(options: EmbedTextsOptions): Promise<EmbeddedTe
     texts.push(typeof value === 'string' ? value : JSON.stringify(value));
     return pooledExample(where, encodeText(value, where, field, fit).ids, pooling);
   });
-  const backend = await resolveBackend(container, options.backend);
+  const backend = await openInferenceBackend(container, options, record);
   const embedder = new Embedder(encoder, backend, {
     batchSize: options.batchSize ?? trained?.per_device_eval_batch_size ?? 8,
     bucketLengths: defaultBucketLengths(maxLength),

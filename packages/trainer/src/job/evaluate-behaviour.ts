@@ -14,11 +14,12 @@ import {
   type SafetyResult,
 } from '../behaviour/index.js';
 import type { RouterSetting } from '../router/index.js';
+import type { BackendChoice } from './inference-backend.js';
 import { openChatSession } from './open-chat-session.js';
 import { openRefusalClassifier } from './refusal-classifier.js';
 
 /** What `evaluateBehaviour` asks a model (the behaviour flags of `tunekit eval`). */
-export interface EvaluateBehaviourOptions {
+export interface EvaluateBehaviourOptions extends BackendChoice {
   readonly container: DependencyContainer;
   /** The (base) model: a folder (relative to the working directory) or a Hub id. */
   readonly model: string;
@@ -43,7 +44,6 @@ export interface EvaluateBehaviourOptions {
   readonly dialogues?: string;
   /** Most tokens per answer; default 256, or half the model's positions when fewer. */
   readonly maxNewTokens?: number;
-  readonly backend?: string;
   readonly allowNonfinite?: boolean;
   readonly warn?: (line: string) => void;
 }
@@ -81,6 +81,7 @@ export async function evaluateBehaviour(
           adapter: options.refusalClassifier,
           label: options.refusalLabel,
           backend: options.backend,
+          backendOptions: options.backendOptions,
           allowNonfinite: options.allowNonfinite,
           warn: options.warn,
         });

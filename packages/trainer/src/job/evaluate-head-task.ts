@@ -1,7 +1,8 @@
-import { resolveBackend, UserError } from '@tunekit/core';
+import { UserError } from '@tunekit/core';
 import type { DependencyContainer } from 'tsyringe';
 import { loadClassificationData, type SftDataConfig } from '../data/index.js';
 import { ClassificationEvaluator } from '../eval/index.js';
+import { type BackendChoice, openInferenceBackend } from './inference-backend.js';
 import type { InferenceModel } from './inference-model.js';
 import type { HeadRecord } from './training-record.js';
 
@@ -33,19 +34,20 @@ export function headTaskOf(loaded: InferenceModel, task: string): HeadRecord | u
  * Scores `head` on `data` as training scored its eval split: `{text|messages, label}` records
  * tokenised with the run's settings (`settings`), each read at its last token through the head.
  */
-export async function evaluateHeadTask(opts: {
-  readonly container: DependencyContainer;
-  readonly loaded: InferenceModel;
-  readonly head: HeadRecord;
-  readonly dataConfig: SftDataConfig;
-  readonly backend?: string;
-}): Promise<HeadTaskEvaluation> {
+export async function evaluateHeadTask(
+  opts: BackendChoice & {
+    readonly container: DependencyContainer;
+    readonly loaded: InferenceModel;
+    readonly head: HeadRecord;
+    readonly dataConfig: SftDataConfig;
+  },
+): Promise<HeadTaskEvaluation> {
   const { container, loaded, head } = opts;
   const data = await loadClassificationData(
     { ...opts.dataConfig, id2label: head.id2label },
     { container, tokenizer: loaded.tokenizer, tokenizerDir: loaded.tokenizerDir },
   );
-  const backend = await resolveBackend(container, opts.backend);
+  const backend = await openInferenceBackend(container, opts, loaded.record);
   const evaluator = new ClassificationEvaluator(
     loaded.model,
     backend,

@@ -4,7 +4,6 @@ import {
   type NonFiniteOptions,
   parseOrThrow,
   resolveAllOf,
-  resolveBackend,
   TOKENS,
   UserError,
 } from '@tunekit/core';
@@ -22,6 +21,7 @@ import { describeCutAnswers, evalGeneration } from './eval-generation.js';
 import { evaluateHeadTask, type HeadTaskEvaluation, headTaskOf } from './evaluate-head-task.js';
 import { evaluatePreferences } from './evaluate-preferences.js';
 import { evaluateRouted, type RoutedEvalResult } from './evaluate-routed.js';
+import { type BackendChoice, openInferenceBackend } from './inference-backend.js';
 import { loadInferenceModel, templateSetting } from './inference-model.js';
 import { generationSchema } from './train-config.js';
 
@@ -39,7 +39,7 @@ const TOKENISATION_KEYS = [
 ] as const;
 
 /** What `evaluateModel` evaluates, on what, and how (the flags of `tunekit eval`). */
-export interface EvaluateModelOptions {
+export interface EvaluateModelOptions extends BackendChoice {
   /** The container with core's, the first-party and any third-party plugins. */
   readonly container: DependencyContainer;
   /** The (base) model: a folder (relative to the working directory) or a Hub id. */
@@ -58,8 +58,6 @@ export interface EvaluateModelOptions {
   readonly numSamples?: number;
   /** Most tokens per answer; default as in training, else 64. */
   readonly maxNewTokens?: number;
-  /** The backend by id; default the best available one. */
-  readonly backend?: string;
   /** Whether weights holding NaN or Inf load (with a warning through `warn`). */
   readonly allowNonfinite?: boolean;
   /** Warnings and notes, one line each; default `console.warn`. */
@@ -122,8 +120,7 @@ export async function evaluateModel(options: EvaluateModelOptions): Promise<Eval
   const head = options.task === undefined ? undefined : headTaskOf(loaded, options.task);
   if (head) {
     if (router) throw new UserError('--task scores one adapter’s head; a router picks adapters');
-    const { backend } = options;
-    const scored = await evaluateHeadTask({ container, loaded, head, dataConfig, backend });
+    const scored = await evaluateHeadTask({ ...options, loaded, head, dataConfig });
     return { ...scored, samples: [], template, leftOut: [] };
   }
   if (trained.trainer === 'dpo' || trained.trainer === 'kto') {
@@ -154,7 +151,7 @@ export async function evaluateModel(options: EvaluateModelOptions): Promise<Eval
     },
     'generation settings',
   );
-  const backend = await resolveBackend(container, options.backend);
+  const backend = await openInferenceBackend(container, options, record);
   try {
     const evalOptions = {
       generation: evalGeneration(

@@ -1,4 +1,4 @@
-import { type Backend, loadCausalLM, parseOrThrow, resolveBackend, UserError } from '@tunekit/core';
+import { type Backend, loadCausalLM, parseOrThrow, UserError } from '@tunekit/core';
 import { z } from 'zod';
 import type { BatchPlan, LoadSftDataDeps, SftDataConfig } from '../data/index.js';
 import {
@@ -10,6 +10,7 @@ import {
 } from '../dpo/index.js';
 import { KtoEvaluator, ktoFields, ktoSettings, loadUnpairedData } from '../kto/index.js';
 import type { EvaluateModelOptions, EvaluateModelResult } from './evaluate-model.js';
+import { openInferenceBackend } from './inference-backend.js';
 import type { InferenceModel } from './inference-model.js';
 
 /** What scoring one preference trainer's eval data takes. */
@@ -102,7 +103,7 @@ export async function evaluatePreferences(
     { container, tokenizer: loaded.tokenizer, tokenizerDir: loaded.tokenizerDir },
     { model, peft },
   );
-  const backend = await resolveBackend(container, opts.backend);
+  const backend = await openInferenceBackend(container, opts, record);
   try {
     let reference: Float64Array | undefined;
     if (!peft && !scoring.referenceFree) {

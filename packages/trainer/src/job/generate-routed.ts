@@ -1,4 +1,4 @@
-import { type GeneratedRow, Generator, resolveBackend } from '@tunekit/core';
+import { type GeneratedRow, Generator } from '@tunekit/core';
 import { TextStream } from '../chat/index.js';
 import {
   openRouting,
@@ -9,6 +9,7 @@ import {
 } from '../router/index.js';
 import { decodingConfig } from './decoding-config.js';
 import type { GeneratedText, GenerateTextOptions } from './generate-text.js';
+import { openInferenceBackend } from './inference-backend.js';
 import { loadInferenceModel } from './inference-model.js';
 
 /** What `generateRouted` continues: several prompts, each answered by the adapter a router picks. */
@@ -53,7 +54,7 @@ export async function generateRouted(options: GenerateRoutedOptions): Promise<Ro
   const promptIds = requests.map((r) => tokenizer.encode(r.message));
   const decode = (ids: readonly number[]) => tokenizer.decode(ids, { skipSpecialTokens: true });
   const eos = new Set(config.eos_token_id);
-  const backend = await resolveBackend(container, options.backend);
+  const backend = await openInferenceBackend(container, options, loaded.record);
   const routing = await openRouting(loaded, backend, router);
   const generator = new Generator(model, backend, {
     maxLength: Math.max(...promptIds.map((p) => p.length)) + config.max_new_tokens,

@@ -1,19 +1,14 @@
-import {
-  type FinishReason,
-  type GenerationConfig,
-  Generator,
-  resolveBackend,
-  UserError,
-} from '@tunekit/core';
+import { type FinishReason, type GenerationConfig, Generator, UserError } from '@tunekit/core';
 import type { DependencyContainer } from 'tsyringe';
 import { TextStream } from '../chat/index.js';
 import type { RouteDecision, RouterSetting } from '../router/index.js';
 import { decodingConfig } from './decoding-config.js';
 import { generateRouted } from './generate-routed.js';
+import { type BackendChoice, openInferenceBackend } from './inference-backend.js';
 import { loadInferenceModel } from './inference-model.js';
 
 /** What `generateText` continues, with what, and how (the flags of `tunekit generate`). */
-export interface GenerateTextOptions {
+export interface GenerateTextOptions extends BackendChoice {
   /** The container with core's, the first-party and any third-party plugins. */
   readonly container: DependencyContainer;
   /** The (base) model: a folder (relative to the working directory) or a Hub id. */
@@ -32,8 +27,6 @@ export interface GenerateTextOptions {
   readonly seed?: number;
   /** Called with the new text as it becomes final, piece by piece; the pieces make up `text`. */
   readonly onText?: (text: string) => void;
-  /** The backend by id; default the best available one. */
-  readonly backend?: string;
   /** Whether weights holding NaN or Inf load (with a warning through `warn`). */
   readonly allowNonfinite?: boolean;
   /** Warnings, one line each; default `console.warn`. */
@@ -87,7 +80,7 @@ export async function generateText(options: GenerateTextOptions): Promise<Genera
   const decode = (ids: readonly number[]) => tokenizer.decode(ids, { skipSpecialTokens: true });
   const stream = onText && new TextStream(decode, onText, config.stop_strings);
   const eos = new Set(config.eos_token_id);
-  const backend = await resolveBackend(container, options.backend);
+  const backend = await openInferenceBackend(container, options, loaded.record);
   const generator = new Generator(model, backend, {
     maxLength: promptIds.length + config.max_new_tokens,
   });

@@ -1,3 +1,4 @@
+export { type BackendSetting, backendOptionsField } from './backend-section.js';
 export {
   BeforeAfterCallback,
   describeEvaluation,
@@ -38,6 +39,7 @@ export {
   type RoutedText,
 } from './generate-routed.js';
 export { type GeneratedText, type GenerateTextOptions, generateText } from './generate-text.js';
+export { type BackendChoice, openInferenceBackend } from './inference-backend.js';
 export {
   type InferenceModel,
   type InferenceSource,

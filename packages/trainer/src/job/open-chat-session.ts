@@ -3,7 +3,6 @@ import {
   type GenerationConfig,
   Generator,
   inputPositionsOf,
-  resolveBackend,
   UserError,
 } from '@tunekit/core';
 import { contextFromTokenizer, resolveChatTemplate } from '@tunekit/templates';
@@ -16,10 +15,11 @@ import {
   routedAdapters,
 } from '../router/index.js';
 import { decodingConfig } from './decoding-config.js';
+import { type BackendChoice, openInferenceBackend } from './inference-backend.js';
 import { loadInferenceModel, templateSetting } from './inference-model.js';
 
 /** What `openChatSession` chats with, and how (the flags of `tunekit chat`). */
-export interface OpenChatSessionOptions {
+export interface OpenChatSessionOptions extends BackendChoice {
   /** The container with core's, the first-party and any third-party plugins. */
   readonly container: DependencyContainer;
   /** The (base) model: a folder (relative to the working directory) or a Hub id. */
@@ -48,8 +48,6 @@ export interface OpenChatSessionOptions {
   readonly generation?: GenerationConfig;
   /** Seeds sampling; each answer uses the next seed. Default 0. */
   readonly seed?: number;
-  /** The backend by id; default the best available one. */
-  readonly backend?: string;
   /** Whether weights holding NaN or Inf load (with a warning through `warn`). */
   readonly allowNonfinite?: boolean;
   /** Warnings and notes, one line each; default `console.warn`. */
@@ -97,7 +95,7 @@ export async function openChatSession(options: OpenChatSessionOptions): Promise<
   const { model, tokenizer } = loaded;
   const setting = templateSetting(loaded, options.template);
   const template = await resolveChatTemplate(container, setting);
-  const backend = await resolveBackend(container, options.backend);
+  const backend = await openInferenceBackend(container, options, loaded.record);
   const routing =
     router &&
     (await openRouting(loaded, backend, router).catch(async (error) => {

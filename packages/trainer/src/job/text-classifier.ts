@@ -7,7 +7,6 @@ import {
   readHfConfig,
   readOptionalJsonObject,
   resolveAllOf,
-  resolveBackend,
   TOKENIZER_FILE,
   TOKENS,
   Tokenizer,
@@ -23,17 +22,17 @@ import {
   encodeText,
 } from '../data/index.js';
 import { ClassificationEvaluator } from '../eval/index.js';
+import { type BackendChoice, openInferenceBackend } from './inference-backend.js';
 import { resolveModelFolder } from './model-folder.js';
 import { readTrainingRecord } from './training-record.js';
 
 /** What `openTextClassifier` loads: a SEQ_CLS adapter, on the base it was trained on. */
-export interface TextClassifierOptions extends NonFiniteOptions {
+export interface TextClassifierOptions extends NonFiniteOptions, BackendChoice {
   readonly container: DependencyContainer;
   /** A SEQ_CLS adapter folder that `tunekit train` saved (its training record names the labels). */
   readonly adapter: string;
   /** The base model; default the training record's. */
   readonly model?: string;
-  readonly backend?: string;
   /** Texts scored together; default the record's per_device_eval_batch_size, else 8. */
   readonly batchSize?: number;
 }
@@ -103,7 +102,7 @@ export async function openTextClassifier(options: TextClassifierOptions): Promis
   const batchSize = options.batchSize ?? trained.per_device_eval_batch_size ?? 8;
   const bucketLengths = defaultBucketLengths(maxLength);
   const padTokenId = tokenizer.padTokenId ?? tokenizer.eosTokenId ?? 0;
-  const backend = await resolveBackend(container, options.backend);
+  const backend = await openInferenceBackend(container, options, record);
   const evaluator = new ClassificationEvaluator(model, backend, labels.length);
   return {
     labels,

@@ -7,6 +7,7 @@ import { DEFAULT_EVAL_MAX_NEW_TOKENS } from '../eval/index.js';
 import { ktoFields } from '../kto/index.js';
 import { trainingArgumentsSchema } from '../train/index.js';
 import { adaptersSectionSchema } from './adapters-section.js';
+import { backendOptionsField, checkBackendOptions } from './backend-section.js';
 import { refineHeads } from './multi-head-config.js';
 import { peftSectionSchema } from './peft-section.js';
 
@@ -56,6 +57,7 @@ export function trainConfigSchema(container: DependencyContainer) {
         .min(1)
         .optional()
         .describe('the backend by id (onnx, reference, or a plugin’s); default the best available'),
+      backend_options: backendOptionsField,
       backend_cache_dir: z
         .union([z.string().min(1), z.literal(false)])
         .optional()
@@ -133,6 +135,7 @@ export function trainConfigSchema(container: DependencyContainer) {
     .superRefine(refineTaskHead)
     .superRefine(refineHeads)
     .transform(withDefaultLossType)
+    .transform(checkBackendOptions(container))
     .transform((config) =>
       config.adapter === 'qlora' ? { ...config, load_in_4bit: true } : config,
     );

@@ -151,6 +151,7 @@ async function trainClaimed(
   const { print, logger } = job;
   const backend = await resolveBackend(job.container, config.backend, {
     cacheDir: config.backend_cache_dir,
+    backendOptions: config.backend_options,
   });
   const args = pickTrainingArguments(config);
   const run = createTrainingRun(job.container, { backend, logger, args });
@@ -192,6 +193,7 @@ async function trainClaimed(
     }
     const model: TaskModel = lm ?? (await (head as TaskHead).loadModel(folder, loadOptions));
     print(`model: ${folder} (${modelType ?? 'unknown type'}) on backend ${backend.id}`);
+    if (backend.summary) print(backend.summary);
     if (quantization) print(describeQuantization(quantization, backend.id));
     if (headTasks.length > 0)
       print(

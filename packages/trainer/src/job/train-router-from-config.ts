@@ -11,6 +11,7 @@ import {
   RouterHead,
   readRouterExamples,
 } from '../router/index.js';
+import { backendOptionsField, refineBackendNamed } from './backend-section.js';
 import { resolveModelFolder } from './model-folder.js';
 
 const files = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
@@ -20,20 +21,24 @@ const files = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
  * the base model's mean-pooled final hidden state, trained from labelled requests (the labels are
  * adapter names, or `none`). The base model is only read.
  */
-export const routerTrainConfigSchema = z.strictObject({
-  task: z.literal('router'),
-  model: z
-    .string()
-    .min(1)
-    .describe('the base model the router reads (folder relative to this file, or Hub id)'),
-  backend: z.string().min(1).optional().describe('the backend by id; default the best available'),
-  train: files.describe('labelled requests: JSONL/JSON of {text, label} or {messages, label}'),
-  eval: files.optional().describe('held-out labelled requests: accuracy is reported'),
-  output_dir: z.string().min(1).describe('where router_head.json and router_head.safetensors go'),
-  max_steps: z.number().int().positive().default(300).describe('full-batch AdamW steps'),
-  learning_rate: z.number().positive().default(0.05),
-  weight_decay: z.number().min(0).default(0.01),
-});
+export const routerTrainConfigSchema = z
+  .strictObject({
+    task: z.literal('router'),
+    model: z
+      .string()
+      .min(1)
+      .describe('the base model the router reads (folder relative to this file, or Hub id)'),
+    backend: z.string().min(1).optional().describe('the backend by id; default the best available'),
+    backend_options: backendOptionsField,
+    train: files.describe('labelled requests: JSONL/JSON of {text, label} or {messages, label}'),
+    eval: files.optional().describe('held-out labelled requests: accuracy is reported'),
+    output_dir: z.string().min(1).describe('where router_head.json and router_head.safetensors go'),
+    max_steps: z.number().int().positive().default(300).describe('full-batch AdamW steps'),
+    learning_rate: z.number().positive().default(0.05),
+    weight_decay: z.number().min(0).default(0.01),
+  })
+  // the backend's schema checks its options when the backend is made (trainRouterFromConfig)
+  .superRefine(refineBackendNamed);
 
 export type RouterTrainConfig = z.output<typeof routerTrainConfigSchema>;
 
@@ -95,7 +100,9 @@ export async function trainRouterFromConfig(
 
   const { model } = await loadCausalLM(folder, { families: options.container });
   const tokenizer = await Tokenizer.fromFolder(folder);
-  const backend = await resolveBackend(options.container, config.backend);
+  const backend = await resolveBackend(options.container, config.backend, {
+    backendOptions: config.backend_options,
+  });
   const states = new PooledHiddenStates(model, backend);
   try {
     const pool = (texts: readonly string[]) => states.pool(texts.map((t) => tokenizer.encode(t)));
