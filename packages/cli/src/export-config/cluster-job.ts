@@ -58,6 +58,10 @@ export async function clusterJob(
   const sources = async (list: TrainConfig['train'], key: string) =>
     Promise.all(
       list.map(async (source, i): Promise<JobSource> => {
+        if ('head' in source && source.head)
+          throw new UserError(
+            `${key}[${i}].head: ${opts.target} trains one causal-LM head; a task head of its own beside the LM tasks (several heads on one model) has no equivalent there`,
+          );
         if (source.weight !== 1)
           throw new UserError(
             `${key}[${i}].weight: ${source.weight}: ${opts.target} has no per-source weights; repeat or subsample the file instead`,

@@ -38,25 +38,41 @@ const isPreference = (name: string) =>
 /** The task-head examples (classification, embeddings): the targets export causal-LM SFT only. */
 const TASK_HEAD = /^\s*task_type: (SEQ_CLS|FEATURE_EXTRACTION)\s*$/m;
 const isTaskHead = (name: string) => TASK_HEAD.test(readFileSync(join(examples, name), 'utf8'));
-/** The multi-task examples: temperature mixing and per-task loss weights have no equivalent. */
+/** The multi-task examples: temperature mixing, per-task loss weights and task heads have no equivalent. */
 const isMultitask = (name: string) =>
   /^mix_temperature: /m.test(readFileSync(join(examples, name), 'utf8'));
+/** The examples with a task head beside the LM tasks: refused before their other keys. */
+const hasSourceHead = (name: string) =>
+  /^\s+head: /m.test(readFileSync(join(examples, name), 'utf8'));
 const exampleConfigs = allExamples.filter(
   (name) => !isPrefixFamily(name) && !isPreference(name) && !isTaskHead(name) && !isMultitask(name),
 );
 
-describe('export-config of a multi-task example', () => {
-  it.each(allExamples.filter(isMultitask))(
-    '%s is refused in one line naming mix_temperature',
+describe('export-config of a multi-head example', () => {
+  it.each(allExamples.filter(hasSourceHead))(
+    '%s is refused in one line naming the source with a head',
     async (name) => {
-      await expect(job(name, 'trl').then((j) => trlScript(j, name, () => {}))).rejects.toThrow(
-        /^mix_temperature: 2 has no TRL equivalent \(tunekit's temperature mixing/,
-      );
-      await expect(job(name, 'axolotl').then((j) => axolotlConfig(j, () => {}))).rejects.toThrow(
-        /^mix_temperature: 2 has no axolotl equivalent/,
-      );
+      for (const target of ['trl', 'axolotl'])
+        await expect(job(name, target)).rejects.toThrow(
+          new RegExp(
+            `^train\\[\\d+\\]\\.head: ${target} trains one causal-LM head; a task head of its own`,
+          ),
+        );
     },
   );
+});
+
+describe('export-config of multi-task mixing', () => {
+  // examples/multitask.yaml is refused first for its intent head; its mixing keys, on the quickstart
+  it('refuses mix_temperature in one line', async () => {
+    const mixed = ['mix_temperature=2'];
+    await expect(
+      job('quickstart.yaml', 'trl', mixed).then((j) => trlScript(j, 'quickstart.yaml', () => {})),
+    ).rejects.toThrow(/^mix_temperature: 2 has no TRL equivalent \(tunekit's temperature mixing/);
+    await expect(
+      job('quickstart.yaml', 'axolotl', mixed).then((j) => axolotlConfig(j, () => {})),
+    ).rejects.toThrow(/^mix_temperature: 2 has no axolotl equivalent/);
+  });
 });
 
 describe('export-config of a task-head example', () => {
