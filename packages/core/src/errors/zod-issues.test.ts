@@ -15,4 +15,22 @@ describe('parseOrThrow', () => {
   it('keeps the union’s own message when no option got inside the value', () => {
     expect(() => parseOrThrow(sources, 3, 'job.yaml')).toThrow(/^job\.yaml: Invalid input$/);
   });
+
+  it('keeps a message the union states itself, even when an option got inside the value', () => {
+    const template = z.union(
+      [z.string(), z.array(z.object({ name: z.string(), template: z.string() }))],
+      {
+        error: 'expected a Jinja template string, or a list of {"name", "template"} objects',
+      },
+    );
+    expect(() =>
+      parseOrThrow(
+        z.object({ chat_template: template }),
+        { chat_template: [{ name: 'a' }] },
+        'tokenizer_config.json',
+      ),
+    ).toThrow(
+      /^tokenizer_config\.json: chat_template: expected a Jinja template string, or a list/,
+    );
+  });
 });

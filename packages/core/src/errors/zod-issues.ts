@@ -3,13 +3,21 @@ import { UserError } from './user-error.js';
 
 type ZodIssue = ZodError['issues'][number];
 
+/** zod's own message for a union none of whose options matched. */
+const ZOD_UNION_MESSAGE = 'Invalid input';
+
 /**
  * "messages[2].role: Invalid option: ..." for one zod issue, its path written as in the data. A
  * union none of whose options matched is described by the option that got furthest into the value
- * (its issues' paths the longest), so a bad field inside an object names that field.
+ * (its issues' paths the longest), so a bad field inside an object names that field; a union with a message of
+ * its own keeps it.
  */
 export function describeZodIssue(issue: ZodIssue, root?: string): string {
-  const closest = issue.code === 'invalid_union' ? furthestOption(issue.errors) : undefined;
+  // a union whose schema states its own message keeps it: it says what the field takes
+  const closest =
+    issue.code === 'invalid_union' && issue.message === ZOD_UNION_MESSAGE
+      ? furthestOption(issue.errors)
+      : undefined;
   if (closest)
     return closest
       .map((sub) => describeZodIssue({ ...sub, path: [...issue.path, ...sub.path] }, root))
