@@ -45,6 +45,27 @@ describe('planFlatChunks', () => {
       ['flat:0:0:f16', 2, [['h', 0]]],
     ]);
   });
+  it('gives parameters of different keys chunks of their own, named by the key', () => {
+    const p = (name: string, key: string) => ({
+      name,
+      shape: [2],
+      dtype: 'f32' as const,
+      group: 0,
+      key,
+    });
+    const withHead = planFlatChunks([
+      p('model.a', 'trunk'),
+      p('score.weight', 'score'),
+      p('model.b', 'trunk'),
+    ]);
+    const without = planFlatChunks([p('model.a', 'trunk'), p('model.b', 'trunk')]);
+    expect(withHead.map((c) => [c.name, c.members.map((m) => m.name)])).toEqual([
+      ['flat:0:trunk:0', ['model.a', 'model.b']],
+      ['flat:0:score:0', ['score.weight']],
+    ]);
+    // the trunk's chunk is the same whether or not a graph also trains the head
+    expect(without).toEqual([withHead[0]]);
+  });
 });
 
 describe('a step over flat chunks', () => {

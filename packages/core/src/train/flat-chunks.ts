@@ -14,7 +14,7 @@ export interface FlatMember {
  * (llm.c's flat parameter buffer; DESIGN.md, "State"). Its optimizer state is `<name>.<state>`.
  */
 export interface FlatChunk {
-  /** `flat:<group>:<k>`: a colon never occurs in a Hugging Face parameter name. */
+  /** `flat:<group>:<k>` or `flat:<group>:<key>:<k>`: a colon never occurs in a Hugging Face parameter name. */
   readonly name: string;
   readonly group: number;
   readonly dtype: DType;
@@ -30,30 +30,34 @@ export interface FlatChunk {
 export const FLAT_CHUNK_ELEMENTS = 1 << 22;
 
 /**
- * Lays parameters out in chunks: in the order given, per group and dtype, each chunk filled up to
- * `maxElements` (a tensor larger than that is a chunk of its own, so 1 gives one chunk per tensor).
+ * Lays parameters out in chunks: in the order given, per group, dtype and `key`, each chunk filled
+ * up to `maxElements` (a tensor larger than that is a chunk of its own, so 1 gives one chunk per
+ * tensor). Parameters with different keys never share a chunk, and the key is in the chunk's name.
  */
 export function planFlatChunks(
-  params: readonly { name: string; shape: Shape; dtype: DType; group: number }[],
+  params: readonly { name: string; shape: Shape; dtype: DType; group: number; key?: string }[],
   maxElements: number = FLAT_CHUNK_ELEMENTS,
 ): FlatChunk[] {
-  const open = new Map<string, { group: number; dtype: DType; members: FlatMember[] }[]>();
+  const open = new Map<
+    string,
+    { group: number; dtype: DType; key?: string; members: FlatMember[] }[]
+  >();
   for (const p of params) {
-    const key = `${p.group}:${p.dtype}`;
+    const key = `${p.group}:${p.dtype}:${p.key ?? ''}`;
     const chunks = open.get(key) ?? [];
     open.set(key, chunks);
     const size = sizeOf(p.shape);
     let last = chunks.at(-1);
     const used = last ? fill(last.members) : 0;
     if (!last || (used > 0 && used + size > maxElements)) {
-      last = { group: p.group, dtype: p.dtype, members: [] };
+      last = { group: p.group, dtype: p.dtype, key: p.key, members: [] };
       chunks.push(last);
     }
     last.members.push({ name: p.name, shape: p.shape, offset: fill(last.members), size });
   }
   return [...open.values()].flatMap((chunks) =>
     chunks.map((c, k) => ({
-      name: `flat:${c.group}:${k}${c.dtype === 'f32' ? '' : `:${c.dtype}`}`,
+      name: `flat:${c.group}:${c.key === undefined ? '' : `${c.key}:`}${k}${c.dtype === 'f32' ? '' : `:${c.dtype}`}`,
       group: c.group,
       dtype: c.dtype,
       size: fill(c.members),

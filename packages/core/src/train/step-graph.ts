@@ -34,6 +34,12 @@ export interface TrainStepOptions {
   readonly outputs?: Readonly<Record<string, Tensor>>;
   /** Bound on a flat chunk's elements (default FLAT_CHUNK_ELEMENTS; 1: one chunk per tensor). */
   readonly flatChunkElements?: number;
+  /**
+   * Parameters with different keys never share a flat chunk. Step graphs that share their state
+   * must lay out each chunk alike, so parameters that only some of them train (a multi-head
+   * model's heads) need a key of their own.
+   */
+  readonly chunkKey?: (param: string) => string;
 }
 
 export interface TrainStep {
@@ -99,6 +105,7 @@ export function buildTrainStep(loss: Tensor, opts: TrainStepOptions): TrainStep 
       shape: param.shape,
       dtype: param.dtype,
       group: groupIndex(groups, name),
+      key: opts.chunkKey?.(name),
     })),
     opts.flatChunkElements,
   );

@@ -55,6 +55,7 @@ export class StepGraphs {
         maxGradNorm: this.opts.maxGradNorm,
         accumulation: mode === 'step' ? undefined : mode,
         outputs,
+        chunkKey: headChunkKey(this.opts.model),
       });
       runner = this.first
         ? this.first.share(step, weights)
@@ -94,4 +95,14 @@ function requireRandomness(inputs: readonly GraphInput[]): void {
         'NEFTune is off: set lora_dropout > 0 (or neftune_noise_alpha), or rdrop_alpha: 0',
     );
   }
+}
+
+/**
+ * A multi-head model's graphs each train the trunk and one head, so each head's parameters get flat
+ * chunks of their own and the trunk's chunks are laid out alike in every graph.
+ */
+function headChunkKey(model: TaskModel): ((param: string) => string) | undefined {
+  if (model.heads.length < 2) return undefined;
+  const heads = model.heads.map((head) => head.name);
+  return (param) => heads.find((head) => param.startsWith(`${head}.`)) ?? 'trunk';
 }
