@@ -78,10 +78,15 @@ describe('Trainer', () => {
       }).train();
       return new Map(model.namedParameters().map(([name, p]) => [name, p.value.toFloat64()]));
     };
-    // one step: both runs see the same gradients, so only decay can tell the weights apart
+    // one step: both runs see the same gradients, so only decay can tell the weights apart (decay
+    // moves a weight by lr * 0.5 of itself; the runs' different parameter groups lay out flat chunks
+    // differently, which changes the gradient norm's summation order in the last bits)
     const [without, withDecay] = [await train(0), await train(0.5)];
     const differs = (name: string) =>
-      (without.get(name) ?? []).some((v, i) => v !== withDecay.get(name)?.[i]);
+      (without.get(name) ?? []).some(
+        (v, i) =>
+          Math.abs(v - (withDecay.get(name)?.[i] ?? Number.NaN)) > 1e-9 * Math.max(1, Math.abs(v)),
+      );
     const changed = [...without.keys()].filter(differs).sort();
     const spared = [...without.keys()].filter((name) => !differs(name));
     expect(spared.sort()).toEqual(
