@@ -24,6 +24,7 @@ export { collatePairs, type PairPlanOptions, pairPlan } from './pair-batches.js'
 export { lossForward, PairForward, type TraceOutputs } from './pair-forward.js';
 export { PreferenceEvaluator } from './preference-evaluator.js';
 export { referenceLogps } from './reference-logps.js';
+export type { ReferencedData } from './referenced-data.js';
 export {
   type Completion,
   fitAnswers,

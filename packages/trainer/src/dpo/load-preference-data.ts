@@ -1,8 +1,5 @@
 import { type PreferenceRecord, UserError } from '@tunekit/core';
-import type { TemplateFingerprint } from '@tunekit/templates';
 import {
-  type BatchPlan,
-  type DataStats,
   DataTally,
   dataInputs,
   epochRandom,
@@ -19,24 +16,13 @@ import {
 } from '../data/index.js';
 import type { DpoSettings } from './dpo-config.js';
 import { pairPlan } from './pair-batches.js';
+import type { ReferencedData } from './referenced-data.js';
 import { type PairFitOptions, type TokenizedPair, tokenizePair } from './tokenize-pair.js';
 
-/** Tokenised, split and batched preference pairs: what `loadPreferenceData` gives. */
-export interface PreferenceData {
-  /**
-   * The training batches of `epoch`, shuffled with `seed` and the epoch; with `reference` (two
-   * precomputed log-probs per training pair) they feed it to the loss.
-   */
-  train(epoch: number, reference?: Float64Array): BatchPlan;
-  /** Every training pair once, in data order: what the reference log-probs are precomputed on. */
-  trainInOrder(): BatchPlan;
-  /** Evaluation batches in data order; undefined without eval pairs. */
-  eval(reference?: Float64Array): BatchPlan | undefined;
+/** Tokenised, split and batched preference pairs (training pairs in data order). */
+export interface PreferenceData extends ReferencedData {
   readonly trainPairs: readonly TokenizedPair[];
   readonly evalPairs: readonly TokenizedPair[];
-  readonly template: TemplateFingerprint;
-  /** As for SFT data, counting pairs as examples. */
-  readonly stats: DataStats;
 }
 
 /**

@@ -1,8 +1,5 @@
 import { type PreferenceRecord, seededRandom, UserError } from '@tunekit/core';
-import type { TemplateFingerprint } from '@tunekit/templates';
 import {
-  type BatchPlan,
-  type DataStats,
   DataTally,
   dataInputs,
   epochRandom,
@@ -15,26 +12,17 @@ import {
   type UnpairedPreferenceRecord,
   unlessInvalid,
 } from '../data/index.js';
-import { fitAnswers, tokenizeAnswer } from '../dpo/index.js';
+import { fitAnswers, type ReferencedData, tokenizeAnswer } from '../dpo/index.js';
 import { type KtoSettings, weightAdvice } from './kto-config.js';
 import { klPartners, type UnpairedExample, unpairedPlan } from './unpaired-batches.js';
 
-/** Tokenised, split and batched unpaired examples: what `loadUnpairedData` gives. */
-export interface UnpairedData {
-  /**
-   * The training batches of `epoch`: the fixed groups (one per batch) in an order shuffled with
-   * `seed` and the epoch; with `reference` (two precomputed log-probs per example) they feed it
-   * to the loss.
-   */
-  train(epoch: number, reference?: Float64Array): BatchPlan;
-  /** Every training example once, in its group: what the reference log-probs are precomputed on. */
-  trainInOrder(): BatchPlan;
-  /** Evaluation batches in data order; undefined without eval examples. */
-  eval(reference?: Float64Array): BatchPlan | undefined;
+/**
+ * Tokenised, split and batched unpaired examples: the training examples in fixed groups (one per
+ * batch, `trainInOrder` group by group), the groups' order shuffled per epoch.
+ */
+export interface UnpairedData extends ReferencedData {
   readonly trainExamples: readonly UnpairedExample[];
   readonly evalExamples: readonly UnpairedExample[];
-  readonly template: TemplateFingerprint;
-  readonly stats: DataStats;
 }
 
 /**
