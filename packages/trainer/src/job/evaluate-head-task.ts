@@ -22,12 +22,16 @@ export interface HeadTaskEvaluation {
  */
 export function headTaskOf(loaded: InferenceModel, task: string): HeadRecord | undefined {
   const { record } = loaded;
-  const known = [...Object.keys(record?.tasks ?? {}), ...Object.keys(record?.heads ?? {})];
+  if (!record)
+    throw new UserError(
+      `--task ${task}: a task is one of a multi-task run's; give that run's adapter (-a/--adapter)`,
+    );
+  const known = [...Object.keys(record.tasks ?? {}), ...Object.keys(record.heads ?? {})];
   if (!known.includes(task))
     throw new UserError(
       `--task ${task}: the adapter's training record has ${known.length > 0 ? `the tasks ${[...new Set(known)].join(', ')}` : 'no tasks'}`,
     );
-  return record?.heads?.[task];
+  return record.heads?.[task];
 }
 
 /**
