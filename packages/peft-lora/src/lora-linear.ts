@@ -142,7 +142,8 @@ export class LoraLinear extends TunerLayer<LoraLayerOptions> {
             this.traceWeightOutIn(ctx).cast(A.dtype),
             ctx.tensor(this.magnitude(name)),
           )
-        : xa.matmul(A.transpose()).matmul(B.transpose()).mul(scaling);
+        : // scaled at rank r, not on the [.., out] result: the same product, two passes fewer
+          xa.matmul(A.transpose()).mul(scaling).matmul(B.transpose());
       // a batch that mixes adapters: this one's change only on the rows it answers
       const masked = this.perRowAdapters
         ? delta.mul(adapterRowMask(ctx.b, name, x.shape[0], delta.shape.length).cast(delta.dtype))
