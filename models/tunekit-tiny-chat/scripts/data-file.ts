@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { writeDataManifest } from '@tunekit/core';
 
-/** How a script of this folder made a data file: the script (its pnpm script and file name), format, seed and task. */
+/** How a script of this folder made a data file: the script (its pnpm script's and file's name). */
 export interface ScriptedData {
   readonly script: string;
   readonly format: string;

@@ -33,7 +33,7 @@ export interface PreferenceSetup<S extends Referenced> {
 /** The settings key both trainers share: the reference log-probs in the step, or computed first. */
 type Referenced = { readonly precompute_ref_log_probs: boolean };
 
-/** The logs of one step from a fresh tiny LoRA (lr 1e-2), where the policy is still the reference. */
+/** The logs of one step of a fresh tiny LoRA (lr 1e-2): the policy is still the reference. */
 export async function firstStepLogs<S extends Referenced>(
   setup: PreferenceSetup<S>,
 ): Promise<TrainerLogs> {

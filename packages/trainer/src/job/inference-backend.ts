@@ -88,7 +88,7 @@ async function trainedFactory(container: DependencyContainer, id: string): Promi
   }
 }
 
-/** Why `id` runs for a run that trained with `trained`: the flag, the run's, or the best available. */
+/** Why `id` runs for a run trained with `trained`: the flag, the run's, or the best available. */
 function why(id: string, choice: BackendChoice, trained: BackendSetting): string {
   const options = trained.backend_options === undefined ? '' : ' with its backend_options';
   if (choice.backend === undefined)
