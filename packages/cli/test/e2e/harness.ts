@@ -25,7 +25,7 @@ export async function workDir(name: string): Promise<string> {
 const BACKEND_NOTE = /^note: backend \S+, [^\n]*\n/gm;
 
 /** `stderr` less the backend notes (`BACKEND_NOTE`). */
-export const withoutBackendNote = (stderr: string): string => stderr.replace(BACKEND_NOTE, '');
+const withoutBackendNote = (stderr: string): string => stderr.replace(BACKEND_NOTE, '');
 
 /**
  * `tunekit <args>`, which must exit 0 and, unless `quiet` is false, write nothing to stderr but
