@@ -15,10 +15,10 @@ const WEIGHT_OPS = new Set(['transpose', 'cast', 'reshape']);
  * transposes, casts and reshapes alone) and either all trainable or all frozen, become one
  * x @ concat(w_i) and a slice of its columns per product: LoRA's A products of q, k and v (and of
  * gate and up) read the same normed hidden state; so do the frozen q, k and v of a toy model.
- * onnxruntime runs a product 8 wide at about half its rate on the same product 24 wide, and run
- * before autodiff the fusion carries into the backward: the x-gradient becomes one matmul of inner
- * size sum(n_i) instead of one per product plus their sum, and the w-gradients one matmul whose rows
- * the concat's gradient splits (bench/README.md, "LoRA's small matmuls"). Concatenating the weights
+ * Run before autodiff, the fusion carries into the backward: the x-gradient becomes one matmul of
+ * inner size sum(n_i) instead of one per product plus their sum (half the time in onnxruntime for
+ * three rank-8 products), and the w-gradients one matmul whose rows the concat's gradient splits
+ * (bench/README.md, "LoRA's small matmuls"). Concatenating the weights
  * each step copies K * sum(n_i) elements, 1 / (2 M) of the products' work for M rows of x; a wide
  * weight (a frozen base projection) is never copied. Dropout gives each adapter its own x, so
  * nothing is fused then.
