@@ -53,8 +53,7 @@ describe('llama family', () => {
     for (const act of activations) {
       const product = readers(act.id);
       // the activation and the product feed only the forward (the product: down_proj)
-      for (const n of [act, ...product])
-        expect(readers(n.id).every((r) => r.id < loss)).toBe(true);
+      for (const n of [act, ...product]) expect(readers(n.id).every((r) => r.id < loss)).toBe(true);
       // gate feeds the backward's copy (through a barrier) and its own gradient
       const gate = graph.nodes[act.inputs[0]];
       expect(readers(gate.id).some((r) => r.id > loss)).toBe(true);
