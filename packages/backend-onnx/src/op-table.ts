@@ -8,6 +8,7 @@ import {
 import { lowerFlashAttention, lowerFlashAttentionBackward } from './attention-blocks.js';
 import { ONNX_DTYPE, UINT32 } from './onnx-dtype.js';
 import type { OnnxGraph } from './onnx-graph.js';
+import { lowerRope } from './rotary.js';
 
 /** Lowers one IR node whose inputs are the ONNX values `x`; returns the value of its output. */
 type Lowering<K extends OpName> = (
@@ -180,6 +181,7 @@ export const LOWERINGS: Lowerings = {
   log_softmax: (g, [a], node) => g.node('LogSoftmax', [a], { axis: node.attrs.axis }),
   layer_norm: (g, [x, w, b], node) =>
     g.node('LayerNormalization', [x, w, b], { axis: -1, epsilon: { float: node.attrs.eps } }),
+  rope: lowerRope,
   flash_attention: lowerFlashAttention,
   flash_attention_backward: lowerFlashAttentionBackward,
   optimization_barrier: lowerOptimizationBarrier,
