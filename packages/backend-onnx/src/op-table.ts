@@ -6,6 +6,7 @@ import {
   type PrimitiveOpName,
 } from '@tunekit/core';
 import { lowerFlashAttention, lowerFlashAttentionBackward } from './attention-blocks.js';
+import { lowerCrossEntropy, lowerCrossEntropyBackward } from './cross-entropy-rows.js';
 import { ONNX_DTYPE, UINT32 } from './onnx-dtype.js';
 import type { OnnxGraph } from './onnx-graph.js';
 
@@ -183,6 +184,8 @@ export const LOWERINGS: Lowerings = {
   flash_attention: lowerFlashAttention,
   flash_attention_backward: lowerFlashAttentionBackward,
   optimization_barrier: lowerOptimizationBarrier,
+  cross_entropy: lowerCrossEntropy,
+  cross_entropy_backward: lowerCrossEntropyBackward,
 };
 
 /**
