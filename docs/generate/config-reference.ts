@@ -62,7 +62,10 @@ export function configReference(): string {
     '',
     'The keys under `backend_options:` are the options of the backend that `backend:` names, checked',
     'by its own schema; `--backend-option key=value` sets one on the command line (train, eval, chat,',
-    'generate, embed). A backend from another package lists its own.',
+    'generate, embed). The commands that load a run (eval, chat, generate, embed) run on its',
+    '`backend:` with its `backend_options` unless `--backend` names another backend, and say which',
+    'on stderr; the run’s options apply only on its own backend. A backend from another package',
+    'lists its own.',
     ...backends.flatMap((backend) =>
       backend.optionsSchema === undefined
         ? []

@@ -1,8 +1,9 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { seededRandom, writeDataManifest } from '@tunekit/core';
+import { seededRandom } from '@tunekit/core';
 import { pick } from './corpus.js';
-import { shuffledPairs } from './quickstart-data.js';
+import { writeScriptedData } from './data-file.js';
+import { heldOutSplits } from './quickstart-data.js';
 
 // Writes examples/dpo/data/{train,eval}.jsonl, each with its data manifest: preference pairs for
 // the bundled tunekit-tiny-chat model, a sum of two numbers 0-99 asked in a chat, the right sum
@@ -33,29 +34,19 @@ export async function writeDpoData(dir: string): Promise<void> {
       rejected: [{ role: 'assistant', content: String(wrongSum(a + b)) }],
     });
   };
-  const pairs = shuffledPairs(random);
-  // each pair in a random order, so that a + b and b + a are both asked
-  const ordered = ([a, b]: [number, number]): [number, number] =>
-    random() < 0.5 ? [a, b] : [b, a];
+  const { parts, ordered } = heldOutSplits(random, EVAL_SIZE, TRAIN_SIZE);
   await mkdir(dir, { recursive: true });
-  const parts = [
-    ['eval.jsonl', pairs.slice(0, EVAL_SIZE)],
-    ['train.jsonl', pairs.slice(EVAL_SIZE, EVAL_SIZE + TRAIN_SIZE)],
-  ] as const;
-  for (const [name, chosen] of parts) {
-    await writeFile(join(dir, name), `${chosen.map((p) => pair(...ordered(p))).join('\n')}\n`);
-    await writeDataManifest(join(dir, name), {
-      records: chosen.length,
-      format: 'preference',
-      command: 'pnpm --filter @tunekit/tiny-chat-scripts dpo-data',
-      inputs: [],
-      details: {
-        generator: 'models/tunekit-tiny-chat/scripts/dpo-data.ts',
+  for (const [name, chosen] of parts)
+    await writeScriptedData(
+      join(dir, name),
+      chosen.map((p) => pair(...ordered(p))),
+      {
+        script: 'dpo-data',
+        format: 'preference',
         seed: SEED,
         task: 'sums of two numbers 0-99 asked in a chat: the right sum chosen, another number 0-198 rejected; eval operand pairs held out of train in either order',
       },
-    });
-  }
+    );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`)

@@ -1,6 +1,7 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { seededRandom, writeDataManifest } from '@tunekit/core';
+import { seededRandom } from '@tunekit/core';
+import { writeScriptedData } from './data-file.js';
 
 // Writes examples/multitask/data/{answer,rationale,tool_call}-{train,eval}.jsonl, each with its data
 // manifest: three tasks on the same sums for the bundled tunekit-tiny-chat model, one source each.
@@ -13,8 +14,7 @@ import { seededRandom, writeDataManifest } from '@tunekit/core';
 const SEED = 23;
 const EVAL_SIZE = 32;
 const INTENT_SIZE = { train: 64, eval: 16 }; // messages per task
-const COMMAND = 'pnpm --filter @tunekit/tiny-chat-scripts multitask-data';
-const GENERATOR = 'models/tunekit-tiny-chat/scripts/multitask-data.ts';
+const SCRIPT = 'multitask-data';
 const TASKS = {
   answer: {
     train: 384,
@@ -67,18 +67,11 @@ export async function writeMultitaskData(dir: string): Promise<void> {
           ],
         });
       });
-      const path = join(dir, `${task}-${split}.jsonl`);
-      await writeFile(path, `${records.join('\n')}\n`);
-      await writeDataManifest(path, {
-        records: chosen.length,
+      await writeScriptedData(join(dir, `${task}-${split}.jsonl`), records, {
+        script: SCRIPT,
         format: 'messages',
-        command: COMMAND,
-        inputs: [],
-        details: {
-          generator: GENERATOR,
-          seed: SEED,
-          task: `${task}: ${description}; eval operand pairs held out of train`,
-        },
+        seed: SEED,
+        task: `${task}: ${description}; eval operand pairs held out of train`,
       });
     }
   }
@@ -95,18 +88,11 @@ async function writeIntentData(dir: string): Promise<void> {
         const [a, b] = [Math.floor(random() * 50), Math.floor(random() * 50)];
         records.push(JSON.stringify({ text: make(a, b)[0], label: task }));
       }
-    const path = join(dir, `intent-${split}.jsonl`);
-    await writeFile(path, `${records.join('\n')}\n`);
-    await writeDataManifest(path, {
-      records: records.length,
+    await writeScriptedData(join(dir, `intent-${split}.jsonl`), records, {
+      script: SCRIPT,
       format: 'classification',
-      command: COMMAND,
-      inputs: [],
-      details: {
-        generator: GENERATOR,
-        seed: SEED + 1,
-        task: `intent: the task a message asks for (${Object.keys(TASKS).join(', ')}), labelled by name`,
-      },
+      seed: SEED + 1,
+      task: `intent: the task a message asks for (${Object.keys(TASKS).join(', ')}), labelled by name`,
     });
   }
 }

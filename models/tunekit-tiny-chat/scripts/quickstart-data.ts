@@ -1,7 +1,8 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { seededRandom, writeDataManifest } from '@tunekit/core';
+import { seededRandom } from '@tunekit/core';
 import { MAX_OPERAND, pick } from './corpus.js';
+import { writeScriptedData } from './data-file.js';
 
 // Writes examples/quickstart/data/{train,eval}.jsonl (each with its data manifest): sums of two numbers 0-99 asked in a ChatML
 // chat, answered with the number alone. The base model adds in prose but has never been asked
@@ -29,7 +30,7 @@ function record(a: number, b: number, question: (a: number, b: number) => string
 }
 
 /** Unordered pairs {a, b} of numbers 0-99, shuffled with a seeded Fisher-Yates. */
-export function shuffledPairs(random: () => number): [number, number][] {
+function shuffledPairs(random: () => number): [number, number][] {
   const pairs: [number, number][] = [];
   for (let a = 0; a <= MAX_OPERAND; a++) for (let b = a; b <= MAX_OPERAND; b++) pairs.push([a, b]);
   for (let i = pairs.length - 1; i > 0; i--) {
@@ -39,33 +40,36 @@ export function shuffledPairs(random: () => number): [number, number][] {
   return pairs;
 }
 
+/**
+ * The shuffled pairs as eval.jsonl's (the first `evalSize`) and train.jsonl's (the next
+ * `trainSize`), so neither order of an eval pair is in train; and `ordered`, which puts a pair in a
+ * random order as its record is made, so that a + b and b + a are both asked.
+ */
+export function heldOutSplits(random: () => number, evalSize: number, trainSize: number) {
+  const pairs = shuffledPairs(random);
+  const parts = [
+    ['eval.jsonl', pairs.slice(0, evalSize)],
+    ['train.jsonl', pairs.slice(evalSize, evalSize + trainSize)],
+  ] as const;
+  const ordered = (p: [number, number]): [number, number] => (random() < 0.5 ? p : [p[1], p[0]]);
+  return { parts, ordered };
+}
+
 export async function writeQuickstartData(dir: string): Promise<void> {
   const random = seededRandom(QUICKSTART_SEED);
-  const pairs = shuffledPairs(random);
-  // each pair in a random order, so that a + b and b + a are both asked
-  const ordered = (p: [number, number]): [number, number] => (random() < 0.5 ? p : [p[1], p[0]]);
-  const lines = (chosen: [number, number][]) =>
-    `${chosen.map((p) => record(...ordered(p), pick(random, QUESTIONS))).join('\n')}\n`;
+  const { parts, ordered } = heldOutSplits(random, EVAL_SIZE, TRAIN_SIZE);
   await mkdir(dir, { recursive: true });
-  const parts = [
-    ['eval.jsonl', pairs.slice(0, EVAL_SIZE)],
-    ['train.jsonl', pairs.slice(EVAL_SIZE, EVAL_SIZE + TRAIN_SIZE)],
-  ] as const;
-  for (const [name, chosen] of parts) {
-    await writeFile(join(dir, name), lines(chosen));
-    // the manifest that training records, so `tunekit data lineage` traces the quickstart to here
-    await writeDataManifest(join(dir, name), {
-      records: chosen.length,
-      format: 'messages',
-      command: 'pnpm --filter @tunekit/tiny-chat-scripts quickstart-data',
-      inputs: [],
-      details: {
-        generator: 'models/tunekit-tiny-chat/scripts/quickstart-data.ts',
+  for (const [name, chosen] of parts)
+    await writeScriptedData(
+      join(dir, name),
+      chosen.map((p) => record(...ordered(p), pick(random, QUESTIONS))),
+      {
+        script: 'quickstart-data',
+        format: 'messages',
         seed: QUICKSTART_SEED,
         task: 'sums of two numbers 0-99 asked in a chat; eval pairs held out of train in either order',
       },
-    });
-  }
+    );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`)

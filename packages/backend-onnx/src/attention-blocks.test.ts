@@ -40,6 +40,18 @@ const CASES: OpCase[] = [
     build: (q: Tensor, k: Tensor, v: Tensor, m: Tensor) =>
       ops.causalAttention(q, k, v, { mask: m, causal: false }),
   },
+  {
+    // the causal rule merged with a mask that hides every fifth query's keys
+    name: 'causal, boolean mask hiding whole rows',
+    inputs: [
+      f(1, 2, T, 2),
+      f(1, 1, T, 2),
+      f(1, 1, T, 2),
+      { shape: [T, 1], dtype: 'bool', fill: [...Array(T).keys()].map((i) => Number(i % 5 !== 2)) },
+    ],
+    build: (q: Tensor, k: Tensor, v: Tensor, m: Tensor) =>
+      ops.causalAttention(q, k, v, { mask: m }),
+  },
 ];
 
 describe('flash attention as onnx Loops over row blocks', () => {
@@ -53,6 +65,20 @@ describe('flash attention as onnx Loops over row blocks', () => {
     };
     expect(loops(T)).toBe(2);
     expect(loops(256)).toBe(0);
+  });
+
+  it('merges the causal rule and a mask once for every layer, forward and backward', () => {
+    const b = new GraphBuilder();
+    const [q, k, v] = [0, 1, 2].map((i) => b.input(`x${i}`, [1, 2, 8, 4]));
+    const mask = b.input('mask', [1, 1, 8, 8]);
+    const layer = (x: Tensor) => ops.causalAttention(x, k, v, { mask });
+    const [dq] = grad(layer(layer(q)).sum(), [q]);
+    const { model } = lowerToModelProto(b.build({ dq: dq as Tensor }));
+    const count = (op: string) => model.graph?.node?.filter((n) => n.opType === op).length;
+    expect(count('Softmax')).toBe(4); // per layer, forward and backward (onnxruntime merges them)
+    expect(count('Equal')).toBe(1); // the rows the merged bias hides
+    // the causal bias, the merged bias's hidden rows; per layer y and lse, and dout
+    expect(count('Where')).toBe(2 + 2 * 3);
   });
 
   for (const c of CASES) {

@@ -1,138 +1,44 @@
-import type { AttentionAttrs, Node } from '@tunekit/core';
+import type { Node } from '@tunekit/core';
+import { type Bias, blockBias } from './attention-bias.js';
+import {
+  type Block,
+  blockAt,
+  keysOf,
+  type Plan,
+  padRows,
+  planOf,
+  rowsOf,
+} from './attention-plan.js';
 import { ONNX_DTYPE } from './onnx-dtype.js';
 import type { OnnxGraph } from './onnx-graph.js';
 import { valueInfo } from './onnx-graph.js';
 
-// `flash_attention` and its backward as ONNX Loops over blocks of query rows. Each iteration holds
-// the scores of its rows against the keys they may see, [B, Hq, rows, <= Tk], so memory grows with
-// Tk, not Tq * Tk; the Loop keeps onnxruntime from materialising all blocks at once or merging the
-// backward's recomputed scores with the forward's. A block holds whole rows, so the forward's
-// softmax needs no rescaling across blocks; the backward reads p = exp(s - lse) from the saved lse.
-// Under causality a block sees only keys up to its last row, so the blocks skip the future.
-// When every row fits one block (short sequences), the block's nodes go inline, without a Loop.
-
-/** Elements of one block's scores that an iteration may hold: 4M (16 MB in f32). */
-const BLOCK_SCORES = 1 << 22;
-const NEG_INF = Number.NEGATIVE_INFINITY;
-
-interface Plan {
-  readonly b: number;
-  readonly hq: number;
-  readonly hkv: number;
-  readonly group: number;
-  readonly tq: number;
-  readonly tk: number;
-  readonly d: number;
-  /** Query rows per block, and blocks: rows * blocks >= Tq (q is zero-padded to that). */
-  readonly rows: number;
-  readonly blocks: number;
-  readonly attrs: AttentionAttrs;
-  /** The mask's shape as rank 4, and whether it is boolean. */
-  readonly mask?: { readonly shape: readonly number[]; readonly bool: boolean };
-}
-
-function planOf(attrs: AttentionAttrs, [q, k, , mask]: readonly Node[]): Plan {
-  const [b, hq, tq, d] = q.shape;
-  const [, hkv, tk] = k.shape;
-  const perRow = b * hq * tk;
-  const rows =
-    perRow * tq <= BLOCK_SCORES
-      ? tq
-      : Math.max(16, 2 ** Math.floor(Math.log2(BLOCK_SCORES / perRow)));
-  const plan = {
-    b,
-    hq,
-    hkv,
-    group: hq / hkv,
-    tq,
-    tk,
-    d,
-    rows,
-    blocks: Math.ceil(tq / rows),
-    attrs,
-  };
-  if (!mask) return plan;
-  const shape = [...Array(4 - mask.shape.length).fill(1), ...mask.shape];
-  return { ...plan, mask: { shape, bool: mask.dtype === 'bool' } };
-}
-
-/** Rows [Tq, rows * blocks) of axis 2 padded (zeros; `false` for a boolean mask). */
-function padRows(g: OnnxGraph, x: string, p: Plan): string {
-  const extra = p.rows * p.blocks - p.tq;
-  return extra === 0 ? x : g.node('Pad', [x, g.int64s([0, 0, 0, 0, 0, 0, extra, 0])]);
-}
-
-/** A mask as rank 4, its rows padded when it has one per query. */
-function prepareMask(g: OnnxGraph, mask: string, p: Plan): string {
-  const shape = p.mask?.shape ?? [];
-  const m = g.node('Reshape', [mask, g.int64s(shape)]);
-  return shape[2] > 1 ? padRows(g, m, p) : m;
-}
-
-/** One block's first row (an i64 scalar) and what it derives: its rows, and the keys they see. */
-interface Block {
-  readonly g: OnnxGraph;
-  /** i64 [1]: the first row and one past the last. */
-  readonly r0: string;
-  readonly r1: string;
-  /** i64 [1]: one past the last key any of its rows may see; undefined: all Tk. */
-  readonly end?: string;
-}
-
-function blockAt(g: OnnxGraph, p: Plan, first: string): Block {
-  const i64 = (n: number) => g.constant('i64', [1], [n]);
-  const r0 = g.node('Reshape', [first, g.int64s([1])]);
-  const r1 = g.node('Add', [r0, i64(p.rows)]);
-  if (!p.attrs.causal || p.blocks === 1) return { g, r0, r1 };
-  return { g, r0, r1, end: g.node('Min', [g.node('Add', [r1, i64(p.tk - p.tq)]), i64(p.tk)]) };
-}
-
-/** Rows [r0, r1) of axis `axis` (all of them with one block). */
-function rowsOf(blk: Block, p: Plan, x: string, axis = 2): string {
-  if (p.blocks === 1) return x;
-  return blk.g.node('Slice', [x, blk.r0, blk.r1, blk.g.int64s([axis])]);
-}
-
-/** Keys [0, end) of axis `axis`. */
-function keysOf(blk: Block, x: string, axis = 2): string {
-  if (!blk.end) return x;
-  return blk.g.node('Slice', [x, blk.g.int64s([0]), blk.end, blk.g.int64s([axis])]);
-}
+// `flash_attention` and its backward as ONNX Loops over blocks of query rows (attention-plan.ts);
+// the Loop keeps onnxruntime from materialising all blocks at once or merging the backward's
+// recomputed scores with the forward's. A block holds whole rows, so its probabilities are one
+// onnxruntime Softmax, and the backward recomputes them the same way (no lse needed). When every
+// row fits one block (short sequences), the block's nodes go inline, without a Loop, and the
+// backward's identical node chain lets onnxruntime share the forward's probabilities.
 
 const transposeLast = (g: OnnxGraph, x: string) => g.node('Transpose', [x], { perm: [0, 1, 3, 2] });
 
 /**
- * The block's scores [B, Hq, rows, keys] with hidden keys at -inf, its queries grouped under
- * their kv head ([B, Hkv, group * rows, D]: head h = kv * group + g, a plain reshape) and its keys
- * and values.
+ * The block's probabilities softmax(q k^T * scale + bias) [B, Hq, rows, keys] and the biased
+ * scores they come from, its queries grouped under their kv head ([B, Hkv, group * rows, D]:
+ * head h = kv * group + g, a plain reshape), its keys and values.
  */
-function blockScores(blk: Block, p: Plan, q: string, k: string, v: string, mask?: string) {
+function blockProbs(blk: Block, p: Plan, q: string, k: string, v: string, bias: Bias) {
   const { g } = blk;
-  const f32 = (x: number) => g.constant('f32', [], [x]);
   const qg = g.node('Reshape', [rowsOf(blk, p, q), g.int64s([p.b, p.hkv, p.group * p.rows, p.d])]);
   const [kb, vb] = [keysOf(blk, k), keysOf(blk, v)];
   const qk = g.node('MatMul', [qg, transposeLast(g, kb)]);
   let s = g.node('Reshape', [
-    g.node('Mul', [qk, f32(p.attrs.scale)]),
+    g.node('Mul', [qk, g.constant('f32', [], [p.attrs.scale])]),
     g.int64s([p.b, p.hq, p.rows, -1]),
   ]);
-  if (mask && p.mask) {
-    let m = p.mask.shape[2] > 1 ? rowsOf(blk, p, mask) : mask;
-    if (p.mask.shape[3] > 1) m = keysOf(blk, m, 3);
-    if (p.mask.bool) m = g.node('Where', [m, f32(0), f32(NEG_INF)]);
-    s = g.node('Add', [s, m]);
-  }
-  if (p.attrs.causal) {
-    // key j is in row i's future when j > i + (Tk - Tq)
-    const scalar = (x: string) => g.node('Squeeze', [x, g.int64s([0])]);
-    const i64 = (n: number) => g.constant('i64', [], [n]);
-    const seen = g.node('Add', [scalar(blk.r0), i64(p.tk - p.tq)]);
-    const rows = g.node('Range', [seen, g.node('Add', [seen, i64(p.rows)]), i64(1)]);
-    const keys = g.node('Range', [i64(0), blk.end ? scalar(blk.end) : i64(p.tk), i64(1)]);
-    const future = g.node('Greater', [keys, g.node('Unsqueeze', [rows, g.int64s([1])])]);
-    s = g.node('Where', [future, f32(NEG_INF), s]);
-  }
-  return { s, qg, kb, vb };
+  if (bias.add) s = g.node('Add', [s, bias.add]);
+  const probs = g.node('Softmax', [s], { axis: -1 });
+  return { s, probs, qg, kb, vb };
 }
 
 /**
@@ -198,27 +104,29 @@ export function lowerFlashAttention(
   inputs: readonly Node[],
 ): string {
   const p = planOf(node.attrs, inputs);
-  const [qp, m] = [padRows(g, q, p), mask && prepareMask(g, mask, p)];
+  const qp = padRows(g, q, p);
   const block = (blk: Block) => {
     const bg = blk.g;
-    const f32 = (x: number) => bg.constant('f32', [], [x]);
-    const { s, vb } = blockScores(blk, p, qp, k, v, m);
-    // a row that sees no key (its max is -inf) gives y = 0 and lse = +inf
-    const max = bg.node('ReduceMax', [s, bg.int64s([-1])], { keepdims: 1 });
-    const hidden = bg.node('Equal', [max, f32(NEG_INF)]);
-    const shift = bg.node('Where', [hidden, f32(0), max]);
-    const e = bg.node('Exp', [bg.node('Sub', [s, shift])]);
-    const sum = bg.node('ReduceSum', [e, bg.int64s([-1])], { keepdims: 1 });
-    const probs = bg.node('Div', [e, bg.node('Where', [hidden, f32(1), sum])]);
+    const bias = blockBias(blk, p, mask);
+    const { s, probs, vb } = blockProbs(blk, p, qp, k, v, bias);
     const grouped = bg.node('Reshape', [probs, bg.int64s([p.b, p.hkv, p.group * p.rows, -1])]);
-    const y = bg.node('MatMul', [grouped, vb]);
-    const lse = bg.node('Where', [
-      hidden,
-      f32(Number.POSITIVE_INFINITY),
-      bg.node('Add', [shift, bg.node('Log', [sum])]),
+    let y = bg.node('Reshape', [
+      bg.node('MatMul', [grouped, vb]),
+      bg.int64s([p.b, p.hq, p.rows, p.d]),
     ]);
-    const yRows = bg.node('Reshape', [y, bg.int64s([p.b, p.hq, p.rows, p.d])]);
-    return bg.node('Concat', [yRows, lse], { axis: -1 });
+    // lse = max(s) + log(sum exp(s - max(s))) = max(s) - log(max(p)): two reductions, no Exp
+    const max = (x: string) => bg.node('ReduceMax', [x, bg.int64s([-1])], { keepdims: 1 });
+    let lse = bg.node('Sub', [max(s), bg.node('Log', [max(probs)])]);
+    if (bias.hidden) {
+      // a row that sees no key gives y = 0 and lse = +inf
+      y = bg.node('Where', [bias.hidden, bg.constant('f32', [], [0]), y]);
+      lse = bg.node('Where', [
+        bias.hidden,
+        bg.constant('f32', [], [Number.POSITIVE_INFINITY]),
+        lse,
+      ]);
+    }
+    return bg.node('Concat', [y, lse], { axis: -1 });
   };
   if (p.blocks === 1) return block(blockAt(g, p, g.constant('i64', [], [0])));
   const [scan] = loop(g, p, [], (blk) => ({ carried: [], scans: [block(blk)] }));
@@ -238,22 +146,21 @@ export function lowerFlashAttentionBackward(
 ): string {
   const p = planOf(node.attrs, [inputs[0], inputs[1], inputs[2], inputs[5]]);
   const [qp, outp, doutp] = [q, out, dout].map((x) => padRows(g, x, p));
-  const m = mask && prepareMask(g, mask, p);
   const block = (blk: Block) => {
     const bg = blk.g;
+    const scale = bg.constant('f32', [], [p.attrs.scale]);
     const cols = (x: string, from: number, to: number) =>
       bg.node('Slice', [x, bg.int64s([from]), bg.int64s([to]), bg.int64s([3])]);
     const grouped = (x: string) =>
       bg.node('Reshape', [x, bg.int64s([p.b, p.hkv, p.group * p.rows, -1])]);
-    const { s, qg, kb, vb } = blockScores(blk, p, qp, k, v, m);
-    const [o, dO] = [rowsOf(blk, p, outp), rowsOf(blk, p, doutp)];
-    const [y, lse, dy, dlse] = [
-      cols(o, 0, p.d),
-      cols(o, p.d, p.d + 1),
-      cols(dO, 0, p.d),
-      cols(dO, p.d, p.d + 1),
-    ];
-    const probs = bg.node('Exp', [bg.node('Sub', [s, lse])]);
+    const bias = blockBias(blk, p, mask);
+    const { probs, qg, kb, vb } = blockProbs(blk, p, qp, k, v, bias);
+    let dO = rowsOf(blk, p, doutp);
+    // rows that see no key: their (finite, unused) probabilities get no cotangent
+    if (bias.hidden) dO = bg.node('Where', [bias.hidden, bg.constant('f32', [], [0]), dO]);
+    const o = rowsOf(blk, p, outp);
+    const [y, dy, dlse] = [cols(o, 0, p.d), cols(dO, 0, p.d), cols(dO, p.d, p.d + 1)];
+    // ds = p (dp - delta), delta = rowsum(dy * y) - dlse
     const dyDotY = bg.node('ReduceSum', [bg.node('Mul', [dy, y]), bg.int64s([-1])], {
       keepdims: 1,
     });
@@ -263,13 +170,10 @@ export function lowerFlashAttentionBackward(
       bg.node('MatMul', [dyg, transposeLast(bg, vb)]),
       bg.int64s([p.b, p.hq, p.rows, -1]),
     ]);
-    const ds = bg.node('Mul', [
-      bg.node('Mul', [probs, bg.node('Sub', [dp, delta])]),
-      bg.constant('f32', [], [p.attrs.scale]),
-    ]);
-    const dsg = grouped(ds);
-    const dq = bg.node('MatMul', [dsg, kb]);
-    let dk = bg.node('MatMul', [transposeLast(bg, dsg), qg]);
+    const dsg = grouped(bg.node('Mul', [probs, bg.node('Sub', [dp, delta])]));
+    // the scale on dq and dk ([.., D]), which onnxruntime folds into their matmuls
+    const dq = bg.node('Mul', [bg.node('MatMul', [dsg, kb]), scale]);
+    let dk = bg.node('Mul', [bg.node('MatMul', [transposeLast(bg, dsg), qg]), scale]);
     let dv = bg.node('MatMul', [transposeLast(bg, grouped(probs)), dyg]);
     if (blk.end) {
       const rest = bg.node('Sub', [bg.constant('i64', [1], [p.tk]), blk.end]);

@@ -19,6 +19,8 @@ export class OnnxGraph {
   readonly initializers: onnx.ITensorProto[];
   private readonly constants: Map<string, string>;
   private readonly ids: { next: number };
+  private readonly root: OnnxGraph;
+  private readonly built: Map<string, unknown>;
   /**
    * What the nodes appended now lower (`matmul#412`: IR op and node id); each node's name starts
    * with it, so that onnxruntime's profile and errors point back to the IR.
@@ -33,6 +35,8 @@ export class OnnxGraph {
     this.initializers = parent?.initializers ?? [];
     this.constants = parent?.constants ?? new Map();
     this.ids = parent?.ids ?? { next: 0 };
+    this.root = parent?.root ?? this;
+    this.built = parent?.built ?? new Map();
   }
 
   /**
@@ -90,6 +94,15 @@ export class OnnxGraph {
       this.constants.set(key, name);
     }
     return name;
+  }
+
+  /**
+   * What `build` appends to the main graph (value names), built once per `key` however many
+   * nodes or Loop bodies ask for it: what every layer shares, such as attention's mask.
+   */
+  once<T>(key: string, build: (main: OnnxGraph) => T): T {
+    if (!this.built.has(key)) this.built.set(key, build(this.root));
+    return this.built.get(key) as T;
   }
 
   int64s(values: readonly number[]): string {

@@ -1,6 +1,17 @@
 import { InvalidArgumentError, Option } from 'commander';
 import { parse } from 'yaml';
 
+/**
+ * `--backend <id>`, for every command that runs a model: the backend, by default the one the
+ * training record's run trained on (`chooseInferenceBackend`), else the best available one.
+ */
+export function backendFlag(): Option {
+  return new Option(
+    '--backend <id>',
+    "backend to run on (default: the one its run trained on, as the adapter's or model's training record says, else the best available one)",
+  );
+}
+
 /** `--backend-option key=value` as commander collects it: the options by key, in order. */
 export type BackendOptionFlags = Readonly<Record<string, unknown>>;
 

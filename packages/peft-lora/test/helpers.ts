@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import {
   type CausalLM,
   evaluate,
+  fuseNarrowMatmuls,
   GraphBuilder,
   grad,
   HostTensor as Host,
@@ -77,24 +78,34 @@ export async function logitsOf(
   return (await evaluate(b.build({ logits }), feeds)).logits;
 }
 
-/** Logits, mean cross-entropy and its gradient with respect to each of `params` (by key). */
+/**
+ * Logits, mean cross-entropy and its gradient with respect to each of `params` (by key), with the
+ * adapters' narrow products fused as a training step fuses them (`fuseNarrowMatmuls`); `fused`
+ * counts the matmuls that fusion saved in the forward.
+ */
 export async function lossAndGrads(
   model: TaskModel,
   rows: readonly (readonly number[])[],
   labels: readonly (readonly number[])[],
   params: ReadonlyMap<string, Parameter>,
-): Promise<{ logits: HostTensor; loss: number; grads: Map<string, HostTensor> }> {
+): Promise<{ logits: HostTensor; loss: number; grads: Map<string, HostTensor>; fused: number }> {
   const [batch, seq] = [rows.length, rows[0].length];
-  const { b, ctx, logits } = traceForward(model, batch, seq);
-  const vocab = logits.dim(-1);
-  const loss = ops.crossEntropy(
-    logits.reshape([batch * seq, vocab]),
-    b.input('labels', [batch * seq], 'i32'),
-  );
+  const { b, ctx, logits: traced } = traceForward(model, batch, seq);
+  const vocab = traced.dim(-1);
   const keys = [...params.keys()];
+  const { logits, loss, ...inputs } = fuseNarrowMatmuls({
+    logits: traced,
+    loss: ops.crossEntropy(
+      traced.reshape([batch * seq, vocab]),
+      b.input('labels', [batch * seq], 'i32'),
+    ),
+    ...Object.fromEntries(keys.map((k) => [k, ctx.tensor(params.get(k) as Parameter)])),
+  });
+  const matmuls = (builder: GraphBuilder) => builder.nodes.filter((n) => n.op === 'matmul').length;
+  const fused = matmuls(b) - matmuls(loss.builder);
   const grads = grad(
     loss,
-    keys.map((k) => ctx.tensor(params.get(k) as Parameter)),
+    keys.map((k) => (inputs as Record<string, Tensor>)[k]),
   );
   const outputs: Record<string, Tensor> = { logits, loss };
   grads.forEach((g, i) => {
@@ -106,8 +117,9 @@ export async function lossAndGrads(
     position_ids: positions(batch, seq),
     labels: Host.from('i32', [batch * seq], labels.flat()),
   };
-  const out = await evaluate(b.build(outputs), feeds);
+  const out = await evaluate(loss.builder.build(outputs), feeds);
   return {
+    fused,
     logits: out.logits,
     loss: out.loss.item(),
     grads: new Map(keys.filter((k) => out[`grad:${k}`]).map((k) => [k, out[`grad:${k}`]])),

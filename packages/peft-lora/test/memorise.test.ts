@@ -32,7 +32,8 @@ describe('a LoRA fine-tune on the reference backend', () => {
     const peft = PeftModel.create(
       await tinyLlama(),
       loraMethod,
-      { target_modules, r: 4, lora_alpha: 8 },
+      // r = 3: the adapters' fused A-gradients (3, 6 and 9 rows) have no frozen weight's shape
+      { target_modules, r: 3, lora_alpha: 6 },
       LORA_OPTIONS,
     );
     const base = new Map(

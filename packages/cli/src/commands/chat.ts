@@ -3,7 +3,7 @@ import { TurnTooLongError } from '@tunekit/templates';
 import { describeTurnTooLong, openChatSession, type WindowSplit } from '@tunekit/trainer';
 import { Command } from 'commander';
 import { ALLOW_NONFINITE_FLAG, ALLOW_NONFINITE_HELP } from '../allow-nonfinite.js';
-import { type BackendOptionFlags, backendOptionFlag } from '../backend-option.js';
+import { type BackendOptionFlags, backendFlag, backendOptionFlag } from '../backend-option.js';
 import { collect, integerIn, numberIn } from '../option-parsers.js';
 import { loadFolderPlugins, pluginOption } from '../plugins/index.js';
 import {
@@ -64,7 +64,7 @@ export function chatCommand(streams: CliStreams): Command {
       1,
     )
     .option('--seed <n>', 'seed for sampling', integerIn(0, 2 ** 32 - 1), 0)
-    .option('--backend <id>', 'backend to run on (default: the best available one)')
+    .addOption(backendFlag())
     .addOption(backendOptionFlag())
     .option(ALLOW_NONFINITE_FLAG, ALLOW_NONFINITE_HELP)
     .addOption(pluginOption("those the adapter's (or model's) training record lists"))

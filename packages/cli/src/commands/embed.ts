@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { embedTexts, POOLING_MODES, type PoolingMode } from '@tunekit/trainer';
 import { Command, Option } from 'commander';
 import { ALLOW_NONFINITE_FLAG, ALLOW_NONFINITE_HELP } from '../allow-nonfinite.js';
-import { type BackendOptionFlags, backendOptionFlag } from '../backend-option.js';
+import { type BackendOptionFlags, backendFlag, backendOptionFlag } from '../backend-option.js';
 import { npyBytes } from '../npy-file.js';
 import { integerIn } from '../option-parsers.js';
 import { loadFolderPlugins, pluginOption } from '../plugins/index.js';
@@ -48,7 +48,7 @@ export function embedCommand(streams: CliStreams): Command {
     )
     .option('--max-length <n>', 'cut texts to this many tokens', integerIn(1))
     .option('--batch-size <n>', 'texts per batch', integerIn(1))
-    .option('--backend <id>', 'backend to run on (default: the best available one)')
+    .addOption(backendFlag())
     .addOption(backendOptionFlag())
     .option(ALLOW_NONFINITE_FLAG, ALLOW_NONFINITE_HELP)
     .addOption(pluginOption("those the adapter's training record lists"))

@@ -9,7 +9,7 @@ import {
 } from '@tunekit/trainer';
 import { Command } from 'commander';
 import { ALLOW_NONFINITE_FLAG, ALLOW_NONFINITE_HELP } from '../allow-nonfinite.js';
-import { type BackendOptionFlags, backendOptionFlag } from '../backend-option.js';
+import { type BackendOptionFlags, backendFlag, backendOptionFlag } from '../backend-option.js';
 import { collect, integerIn } from '../option-parsers.js';
 import { loadFolderPlugins, pluginOption } from '../plugins/index.js';
 import { ADAPTER_FLAG_HELP, adapterChoice, ROUTER_FLAG_HELP } from '../router-flags.js';
@@ -101,7 +101,7 @@ export function evalCommand(streams: CliStreams): Command {
       "most tokens per answer (default: as in training, else 64); less where a prompt leaves fewer of the model's positions",
       integerIn(1),
     )
-    .option('--backend <id>', 'backend to run on (default: the best available one)')
+    .addOption(backendFlag())
     .addOption(backendOptionFlag())
     .option(ALLOW_NONFINITE_FLAG, ALLOW_NONFINITE_HELP)
     .addOption(pluginOption("those the adapter's (or model's) training record lists"))

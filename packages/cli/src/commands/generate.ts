@@ -2,7 +2,7 @@ import { UserError } from '@tunekit/core';
 import { type GeneratedText, generateRouted, generateText } from '@tunekit/trainer';
 import { Command } from 'commander';
 import { ALLOW_NONFINITE_FLAG, ALLOW_NONFINITE_HELP } from '../allow-nonfinite.js';
-import { type BackendOptionFlags, backendOptionFlag } from '../backend-option.js';
+import { type BackendOptionFlags, backendFlag, backendOptionFlag } from '../backend-option.js';
 import { collect, integerIn, numberIn } from '../option-parsers.js';
 import { loadFolderPlugins, pluginOption } from '../plugins/index.js';
 import {
@@ -61,7 +61,7 @@ export function generateCommand(streams: CliStreams): Command {
       1,
     )
     .option('--seed <n>', 'seed for sampling', integerIn(0, 2 ** 32 - 1), 0)
-    .option('--backend <id>', 'backend to run on (default: the best available one)')
+    .addOption(backendFlag())
     .addOption(backendOptionFlag())
     .option('--stop <text>', 'stop once the new text contains this (repeatable)', collect)
     .option('--no-stream', 'print the text when it is complete, not token by token')

@@ -1,7 +1,7 @@
 import type { GenerationConfig } from '@tunekit/core';
 import { openModelGenerator, type TextGenerator } from '@tunekit/data-tools';
 import type { Command } from 'commander';
-import { type BackendOptionFlags, backendOptionFlag } from '../backend-option.js';
+import { type BackendOptionFlags, backendFlag, backendOptionFlag } from '../backend-option.js';
 import { integerIn, numberIn } from '../option-parsers.js';
 import { TEMPLATE_FLAG_HELP } from '../template-flag.js';
 import { type DataFlags, dataContainer } from './data-context.js';
@@ -40,7 +40,7 @@ export function modelOptions(
   return withModel
     .option('-a, --adapter <folder>', 'a PEFT adapter on the model')
     .option('--template <id|file>', TEMPLATE_FLAG_HELP)
-    .option('--backend <id>', 'backend to run on (default: the best available one)')
+    .addOption(backendFlag())
     .addOption(backendOptionFlag())
     .option('--max-new-tokens <n>', 'most new tokens per generation', integerIn(1), 64)
     .option('--temperature <t>', 'sampling temperature (0: greedy)', numberIn(0), 0.7)

@@ -140,12 +140,16 @@ describe('examples/router', () => {
       ]),
     ]);
     expect(chat.code, chat.stderr).toBe(0);
+    // the backend of the first adapter's run (examples/router/*.yaml: onnx), then each route
+    const note =
+      'note: backend onnx, the one the run trained on (its training_record.json); --backend <id> picks another';
     expect(chat.stderr.trim().split('\n')).toEqual([
+      note,
       '[route: sums (rule 2)]',
       '[route: facts (rule 3)]',
       '[route: none (default)]',
     ]);
-    expect(preset.stderr.trim()).toBe('[route: sums (rule 1)]');
+    expect(preset.stderr.trim().split('\n')).toEqual([note, '[route: sums (rule 1)]']);
 
     expect(evalRun.code, evalRun.stderr).toBe(0);
     expect(evalRun.stdout).toContain(

@@ -134,8 +134,10 @@ describe('tunekit train', () => {
       join(examplesDir, 'quickstart/data/eval.jsonl'),
       '--json',
     ]);
-    // the training's settings, and so the same note, word for word
-    expect(run.stderr).toBe(trained.stderr);
+    // the training's backend (quickstart.yaml's onnx), and its settings, so the same note word for word
+    expect(run.stderr).toBe(
+      `note: backend onnx, the one the run trained on (its training_record.json); --backend <id> picks another\n${trained.stderr}`,
+    );
     expect(run.code).toBe(0);
     const metrics = JSON.parse(run.stdout) as Record<string, number>;
     const after =

@@ -21,7 +21,8 @@ export function grad(loss: Tensor, wrt: readonly Tensor[]): (Tensor | null)[] {
 
 /**
  * Cotangents of `wrt` given the cotangent `dy` of `y` (a vector-Jacobian product). Nodes in a
- * checkpointed segment (`GraphBuilder.checkpoint`) are differentiated at a recomputed copy.
+ * checkpointed segment (`GraphBuilder.checkpoint`) are differentiated at a recomputed copy, and
+ * values of a recomputed segment (`GraphBuilder.recompute`) are read from one.
  */
 export function backprop(y: Tensor, dy: Tensor, wrt: readonly Tensor[]): (Tensor | null)[] {
   return walk(y, dy, wrt, new Recomputation(y.builder));
@@ -52,7 +53,7 @@ function walk(
     if (segment) recompute?.enter(segment, g);
     const layer = recompute && segmentAt(b.layers, id);
     if (layer && current?.segment !== layer) current = { segment: layer, sent: new Set() };
-    const read = (i: number) => (recompute ? recompute.value(i) : b.tensorOf(i));
+    const read = (i: number) => (recompute ? recompute.value(i, g) : b.tensorOf(i));
     const inputs = node.inputs.map(read);
     const cts = vjpOf(node.op, inputs, read(id), g, node.attrs);
     node.inputs.forEach((input, k) => {

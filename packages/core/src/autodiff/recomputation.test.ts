@@ -65,3 +65,52 @@ describe('gradient checkpointing (recomputed segments)', () => {
     expect(b.checkpoints).toEqual([{ start: 1, end: b.nodes.length }]);
   });
 });
+
+/** loss = sum((tanh(h) * h) @ w2) with h = x @ w1, the elementwise middle recomputed or not. */
+function selective(recomputed: boolean): Graph {
+  const b = new GraphBuilder();
+  const x = b.input('x', [2, 3]);
+  const w1 = b.input('w1', [3, 3], 'f32', 'param');
+  const w2 = b.input('w2', [3, 3], 'f32', 'param');
+  const h = x.matmul(w1);
+  const act = () => h.tanh().mul(h);
+  // w2's gradient reads the segment's output, the segment's own backward its inner tanh
+  const loss = (recomputed ? b.recompute(act) : act()).matmul(w2).sum();
+  const [g1, g2] = grad(loss, [w1, w2]);
+  return b.build({ loss, g1: g1 ?? loss, g2: g2 ?? loss });
+}
+
+describe('selective recomputation (recomputed segments)', () => {
+  it('leaves none of the forward values of a segment, its output included, to the backward', () => {
+    const plain = selective(false);
+    const recomputed = selective(true);
+    const loss = (graph: Graph) => graph.outputs.find((o) => o.name === 'loss')?.node as number;
+    const forwardOf = (graph: Graph, op: string) =>
+      graph.nodes.find((n) => n.op === op && n.id < loss(graph))?.id as number;
+    for (const op of ['tanh', 'mul']) {
+      expect(consumers(plain, forwardOf(plain, op))).toBeGreaterThan(1);
+      expect(consumers(recomputed, forwardOf(recomputed, op))).toBe(1);
+    }
+    const barriers = recomputed.nodes.filter((n) => n.op === 'optimization_barrier');
+    expect(barriers).toHaveLength(1);
+    // the copy reads the segment's input once the backward has begun
+    const [input, after] = barriers[0].inputs;
+    expect(recomputed.nodes[input].op).toBe('matmul');
+    expect(after).toBeGreaterThan(loss(recomputed));
+  });
+
+  it('gives the gradients of the plain backward pass', async () => {
+    const want = await evaluate(selective(false), feeds, 'f64');
+    const got = await evaluate(selective(true), feeds, 'f64');
+    for (const name of ['loss', 'g1', 'g2'])
+      expect(got[name].toArray()).toEqual(want[name].toArray());
+  });
+
+  it('is part of a checkpointed segment around it, and holds no checkpointed segment', () => {
+    const b = new GraphBuilder();
+    const x = b.input('x', [2]);
+    b.checkpoint(() => b.recompute(() => x.exp()).exp());
+    expect(b.recomputed).toEqual([]);
+    expect(() => b.recompute(() => b.checkpoint(() => x.exp()))).toThrow(/inside a recomputed/);
+  });
+});

@@ -3,10 +3,13 @@ import { ops } from '../graph/functional.js';
 import type { Tensor } from '../graph/tensor.js';
 
 /**
- * The backward pass's second copy of checkpointed segments (gradient checkpointing). When the
- * backward walk reaches a segment, its nodes are traced again from the segment's inputs and the
- * segment's VJPs read these copies, so the forward's values inside a segment die with the forward
- * and at most one segment's activations are alive in the backward.
+ * The backward pass's second copy of checkpointed segments (gradient checkpointing) and of
+ * selectively recomputed ones (`GraphBuilder.recompute`). When the backward walk reaches a
+ * checkpointed segment, its nodes are traced again from the segment's inputs and the segment's
+ * VJPs read these copies, so the forward's values inside a segment die with the forward and at most
+ * one segment's activations are alive in the backward. A recomputed segment is copied when the
+ * backward first reads one of its values, outputs included (a later matmul's weight gradient
+ * reading the segment's output), so none of its forward values outlives the forward.
  *
  * Each copy waits for the cotangent of the segment (`after`): its first nodes read their outside
  * inputs through `optimization_barrier`, which a backend can neither schedule early nor merge
@@ -20,13 +23,18 @@ export class Recomputation {
 
   constructor(private readonly b: GraphBuilder) {}
 
-  /** The segment holding node `id`, if any. */
+  /** The checkpointed segment holding node `id`, if any. */
   segmentOf(id: number): CheckpointSegment | undefined {
     return segmentAt(this.b.checkpoints, id);
   }
 
-  /** The value the backward pass reads for node `id`: its recomputed copy once there is one. */
-  value(id: number): Tensor {
+  /**
+   * The value the backward pass reads for node `id` once `after` exists: its recomputed copy once
+   * there is one, traced now for a node of a recomputed segment.
+   */
+  value(id: number, after: Tensor): Tensor {
+    const recomputed = segmentAt(this.b.recomputed, id);
+    if (recomputed) this.enter(recomputed, after);
     return this.values.get(id) ?? this.b.tensorOf(id);
   }
 
@@ -46,7 +54,7 @@ export class Recomputation {
         fromConstants.add(id);
         continue;
       }
-      const inputs = node.inputs.map((i) => this.value(i));
+      const inputs = node.inputs.map((i) => this.value(i, after));
       if (!node.inputs.some(inSegment)) {
         // a first node of the copy: one outside input through the barrier orders it after `after`
         const k = node.inputs.findIndex((i) => !constant(i) && !fromConstants.has(i));

@@ -39,11 +39,17 @@ export class GraphBuilder {
    */
   readonly checkpoints: CheckpointSegment[] = [];
   /**
+   * Selectively recomputed segments (`GraphBuilder.recompute`): cheap node ids [start, end) whose
+   * values, outputs included, the backward pass recomputes wherever it reads them.
+   */
+  readonly recomputed: CheckpointSegment[] = [];
+  /**
    * Layers (decoder layers, traced by `GraphBuilder.layer`): the backward pass finishes the
    * gradients of a layer's parameters before its cotangents flow on to the layers below.
    */
   readonly layers: CheckpointSegment[] = [];
   private inCheckpoint = false;
+  private inRecompute = false;
   private inLayer = false;
   private readonly inputs = new Map<string, GraphInput>();
   private readonly scalars = new Map<string, Tensor>();
@@ -76,6 +82,7 @@ export class GraphBuilder {
    * pass recomputes the nodes it adds. A segment traced inside another is part of the outer one.
    */
   checkpoint<T>(fn: () => T): T {
+    if (this.inRecompute) throw new Error('a checkpointed segment inside a recomputed one');
     if (this.inCheckpoint) return fn();
     const start = this.nodes.length;
     this.inCheckpoint = true;
@@ -85,6 +92,26 @@ export class GraphBuilder {
       return out;
     } finally {
       this.inCheckpoint = false;
+    }
+  }
+
+  /**
+   * Traces `fn`, cheap elementwise work on large tensors, as a selectively recomputed segment
+   * (Megatron-LM's selective activation recomputation): the backward pass reads none of its values
+   * from the forward, outputs included, but a copy it traces from the segment's inputs where it
+   * first needs one, so those values die with the forward's last use. Inside a checkpointed
+   * segment, whose every value is recomputed anyway, it is part of that segment.
+   */
+  recompute<T>(fn: () => T): T {
+    if (this.inCheckpoint || this.inRecompute) return fn();
+    const start = this.nodes.length;
+    this.inRecompute = true;
+    try {
+      const out = fn();
+      this.recomputed.push({ start, end: this.nodes.length });
+      return out;
+    } finally {
+      this.inRecompute = false;
     }
   }
 

@@ -33,7 +33,7 @@ export {
   sumToShape,
   uniformAt,
 } from './ops/index.js';
-export { decompose } from './passes/index.js';
+export { decompose, fuseNarrowMatmuls, NARROW_MATMUL_WIDTH } from './passes/index.js';
 export {
   broadcastShapes,
   formatShape,

@@ -1,6 +1,7 @@
 import { grad } from '../autodiff/index.js';
 import { UserError } from '../errors/index.js';
 import type { Graph, GraphInput } from '../graph/node.js';
+import { fuseNarrowMatmuls } from '../graph/passes/index.js';
 import type { Tensor } from '../graph/tensor.js';
 import { clipGradNorm, totalNorm } from './clip-grad-norm.js';
 import { type FlatChunk, joinFlat, planFlatChunks, splitFlat } from './flat-chunks.js';
@@ -71,23 +72,25 @@ export const GRAD_ACCUM_STATE = 'grad_accum';
 export const gradOutput = (chunk: string): string => `${chunk}.grad`;
 
 /**
- * One training step as one graph: forward (already traced into `loss`), backward to every input of
- * role 'param', optional clipping, and the optimizer update. Frozen inputs get no gradient work.
+ * One training step as one graph: forward (already traced into `traced`, the loss), backward to
+ * every input of role 'param', optional clipping, and the optimizer update. Frozen inputs get no
+ * gradient work; narrow matmuls that share an input are fused first (`fuseNarrowMatmuls`).
  * Gradients, accumulation buffers, clipping and the optimizer work on flat chunks of parameters
  * (`planFlatChunks`), so the step's optimizer part does not grow with the number of tensors.
  */
-export function buildTrainStep(loss: Tensor, opts: TrainStepOptions): TrainStep {
-  const b = loss.builder;
-  if (loss.rank !== 0)
-    throw new UserError(`training loss must be a scalar, got shape [${loss.shape.join(', ')}]`);
+export function buildTrainStep(traced: Tensor, opts: TrainStepOptions): TrainStep {
+  if (traced.rank !== 0)
+    throw new UserError(`training loss must be a scalar, got shape [${traced.shape.join(', ')}]`);
   const groups = opts.groups ?? [{ lr: 1e-3 }];
-  const extra = opts.outputs ?? {};
-  const outputs = Object.keys(extra);
+  const outputs = Object.keys(opts.outputs ?? {});
   const reserved = outputs.filter(
     (name) => name === 'loss' || name === 'grad_norm' || name.endsWith('.grad'),
   );
   if (reserved.length > 0)
     throw new UserError(`step outputs ${reserved.join(', ')} shadow the step's own outputs`);
+  // before autodiff, so that the backward of fused products is fused too
+  const { loss, ...extra } = fuseNarrowMatmuls({ ...opts.outputs, loss: traced });
+  const b = loss.builder;
   const paramInputs = b.graphInputs().filter((i) => i.role === 'param');
   if (paramInputs.length === 0)
     throw new UserError('nothing to train: the graph has no input of role "param"');

@@ -14,7 +14,7 @@ import type { DpoSettings } from './dpo-config.js';
 import { dpoLoss } from './dpo-loss.js';
 import { collatePairs } from './pair-batches.js';
 import { PreferenceEvaluator } from './preference-evaluator.js';
-import { referenceLogps } from './reference-logps.js';
+import { firstStepLogs, type PreferenceSetup, trainAndEvaluate } from './test-utils.js';
 import type { TokenizedPair } from './tokenize-pair.js';
 
 const settings: DpoSettings = {
@@ -59,6 +59,13 @@ function pairs(): TokenizedPair[] {
 const batchOf = (reference?: Float64Array): TrainBatch =>
   collatePairs([0, 1, 2, 3], pairs(), 8, { batchSize: 4, padTokenId: 0, reference });
 
+const dpo: PreferenceSetup<DpoSettings> = {
+  settings,
+  batchOf,
+  computeLoss: dpoLoss,
+  evaluator: (opts) => new PreferenceEvaluator(opts),
+};
+
 /**
  * Each row's summed log-probs of its labelled tokens, from the model's logits computed on their
  * own and log-softmaxed here in plain arithmetic (f64).
@@ -96,20 +103,9 @@ const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length;
 
 describe('DPO in the Trainer', () => {
   it("logs the step's log-probs as a direct forward gives them; policy and reference agree before the first update", async () => {
-    const { model, peft } = tinyLora();
-    const batch = batchOf();
-    const expected = await directLogps(model, batch);
-    const recorder = new Recorder();
-    await new Trainer({
-      backend: new ReferenceBackend(),
-      model,
-      peft,
-      args: testArgs({ learning_rate: 1e-2, max_steps: 1 }),
-      trainData: plansOf([batch]),
-      computeLoss: dpoLoss(settings),
-      callbacks: [recorder],
-    }).train();
-    const logs = recorder.logs[0];
+    const { model } = tinyLora();
+    const expected = await directLogps(model, batchOf());
+    const logs = await firstStepLogs(dpo);
     expect(logs['logps/chosen']).toBeCloseTo(mean(expected.slice(0, 4)), 4);
     expect(logs['logps/rejected']).toBeCloseTo(mean(expected.slice(4)), 4);
     // LoRA starts as the identity (lora_B = 0): policy = reference, every reward 0, loss log 2
@@ -119,36 +115,7 @@ describe('DPO in the Trainer', () => {
   });
 
   it('raises rewards/accuracies and margins; precomputed reference log-probs train alike', async () => {
-    const run = async (precompute: boolean) => {
-      const { model, peft } = tinyLora();
-      const backend = new ReferenceBackend();
-      const reference = precompute
-        ? await referenceLogps({
-            model,
-            backend,
-            peft,
-            batches: plansOf([batchOf()])(0),
-            pairs: 4,
-          })
-        : undefined;
-      const s = { ...settings, precompute_ref_log_probs: precompute };
-      const recorder = new Recorder();
-      await new Trainer({
-        backend,
-        model,
-        peft,
-        args: testArgs({ learning_rate: 3e-2, max_steps: 25, lr_scheduler_type: 'constant' }),
-        trainData: plansOf([batchOf(reference)]),
-        computeLoss: dpoLoss(s),
-        callbacks: [recorder],
-      }).train();
-      peft.train(false);
-      const evaluator = new PreferenceEvaluator({ model, backend, settings: s, peft });
-      const evaluation = await evaluator.evaluate(plansOf([batchOf(reference)])(0), 4);
-      evaluator.dispose();
-      return { logs: recorder.logs.filter((l) => 'loss' in l), evaluation };
-    };
-    const inGraph = await run(false);
+    const inGraph = await trainAndEvaluate(dpo, false, 25);
     const first = inGraph.logs[0];
     const last = inGraph.logs[inGraph.logs.length - 1];
     expect(last['rewards/accuracies']).toBe(1);
@@ -156,7 +123,7 @@ describe('DPO in the Trainer', () => {
     expect(last.loss).toBeLessThan(first.loss * 0.5);
     expect(inGraph.evaluation['rewards/accuracies']).toBe(1);
     expect(inGraph.evaluation['rewards/margins']).toBeGreaterThan(0.5);
-    const precomputed = await run(true);
+    const precomputed = await trainAndEvaluate(dpo, true, 25);
     expect(precomputed.logs.map((l) => l.loss)).toEqual(
       inGraph.logs.map((l) => expect.closeTo(l.loss, 4)),
     );

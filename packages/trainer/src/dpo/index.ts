@@ -1,3 +1,9 @@
+export {
+  type AnswerRow,
+  answerRowTensors,
+  rowReference,
+  supervisedTokens,
+} from './answer-rows.js';
 export { type CompletionLogps, completionLogps } from './completion-logps.js';
 export {
   DPO_LOSS_TYPES,

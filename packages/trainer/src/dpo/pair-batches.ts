@@ -1,6 +1,5 @@
-import { HostTensor } from '@tunekit/core';
-import { IGNORE_INDEX } from '@tunekit/templates';
 import { type BatchPlan, lazyPlan, planBatches, shuffle, type TrainBatch } from '../data/index.js';
+import { answerRowTensors, rowReference, supervisedTokens } from './answer-rows.js';
 import { REF_LOGPS_INPUT } from './dpo-loss.js';
 import type { TokenizedPair } from './tokenize-pair.js';
 
@@ -54,35 +53,20 @@ export function collatePairs(
   opts: Pick<PairPlanOptions, 'batchSize' | 'padTokenId' | 'reference'>,
 ): TrainBatch {
   const S = opts.batchSize;
-  const T = length;
-  const input_ids = new Int32Array(2 * S * T).fill(opts.padTokenId);
-  const labels = new Int32Array(2 * S * T).fill(IGNORE_INDEX);
-  const position_ids = new Int32Array(2 * S * T);
-  for (let r = 0; r < 2 * S; r++) for (let t = 0; t < T; t++) position_ids[r * T + t] = t;
-  const reference = new Float64Array(2 * S);
-  let supervisedTokens = 0;
-  ids.forEach((id, slot) => {
-    const pair = pairs[id];
-    for (const [half, answer] of [pair.chosen, pair.rejected].entries()) {
-      const row = (half * S + slot) * T;
-      input_ids.set(pair.prompt, row);
-      input_ids.set(answer.input_ids, row + pair.prompt.length);
-      labels.set(answer.labels, row + pair.prompt.length);
-      // the prompt is at least one token, so every answer label lies after the shift
-      supervisedTokens += answer.labels.filter((label) => label !== IGNORE_INDEX).length;
-      if (opts.reference) reference[half * S + slot] = opts.reference[2 * id + half];
-    }
+  const rows = ids.flatMap((id, slot) => {
+    const { prompt, chosen, rejected } = pairs[id];
+    return [
+      { row: slot, prompt, answer: chosen },
+      { row: S + slot, prompt, answer: rejected },
+    ];
   });
-  const shape = [2 * S, T];
   return {
-    input_ids: new HostTensor('i32', shape, input_ids),
-    labels: new HostTensor('i32', shape, labels),
-    position_ids: new HostTensor('i32', shape, position_ids),
-    supervisedTokens,
+    ...answerRowTensors(rows, S, length, opts.padTokenId),
+    supervisedTokens: rows.reduce((sum, { answer }) => sum + supervisedTokens(answer), 0),
     examples: ids,
     pairs: ids.length,
     ...(opts.reference && {
-      lossInputs: { [REF_LOGPS_INPUT]: new HostTensor('f32', [2 * S], reference) },
+      lossInputs: { [REF_LOGPS_INPUT]: rowReference(ids, S, opts.reference) },
     }),
   };
 }

@@ -44,6 +44,8 @@ export async function evaluateHeadTask(
     readonly loaded: InferenceModel;
     readonly head: HeadRecord;
     readonly dataConfig: SftDataConfig;
+    /** Notes, one line each (which backend runs); default `console.warn`. */
+    readonly warn?: (line: string) => void;
   },
 ): Promise<HeadTaskEvaluation> {
   const { container, loaded, head } = opts;

@@ -56,7 +56,9 @@ export function trainConfigSchema(container: DependencyContainer) {
         .string()
         .min(1)
         .optional()
-        .describe('the backend by id (onnx, reference, or a plugin’s); default the best available'),
+        .describe(
+          'the backend by id (onnx, reference, or a plugin’s); default the best available; eval, chat, generate and embed of the run use it again unless --backend names another',
+        ),
       backend_options: backendOptionsField,
       backend_cache_dir: z
         .union([z.string().min(1), z.literal(false)])

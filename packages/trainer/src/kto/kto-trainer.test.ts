@@ -1,9 +1,6 @@
-import { ReferenceBackend } from '@tunekit/core';
 import { describe, expect, it } from 'vitest';
 import type { TrainBatch } from '../data/index.js';
-import { referenceLogps } from '../dpo/index.js';
-import { Trainer } from '../train/index.js';
-import { plansOf, Recorder, testArgs, tinyLora } from '../train/test-utils.js';
+import { firstStepLogs, type PreferenceSetup, trainAndEvaluate } from '../dpo/test-utils.js';
 import type { KtoSettings } from './kto-config.js';
 import { KtoEvaluator } from './kto-evaluator.js';
 import { ktoLogs, ktoLoss } from './kto-loss.js';
@@ -47,6 +44,14 @@ const batchOf = (reference?: Float64Array): TrainBatch =>
     reference,
   });
 
+const kto: PreferenceSetup<KtoSettings> = {
+  settings,
+  batchOf,
+  computeLoss: ktoLoss,
+  outputLogs: ktoLogs,
+  evaluator: (opts) => new KtoEvaluator(opts),
+};
+
 describe('KTO batches', () => {
   it("pairs each prompt with the answer before it in its group for the KL rows (TRL's KL dataset)", () => {
     expect(Array.from(klPartners([2, 0, 3, 1, 4], 2, 5))).toEqual([2, 3, 0, 1, 4]);
@@ -64,19 +69,7 @@ describe('KTO batches', () => {
 
 describe('KTO in the Trainer', () => {
   it('starts with the policy equal to the reference: rewards and KL 0, loss 1 - sigmoid(0)', async () => {
-    const { model, peft } = tinyLora();
-    const recorder = new Recorder();
-    await new Trainer({
-      backend: new ReferenceBackend(),
-      model,
-      peft,
-      args: testArgs({ learning_rate: 1e-2, max_steps: 1 }),
-      trainData: plansOf([batchOf()]),
-      computeLoss: ktoLoss(settings),
-      outputLogs: ktoLogs,
-      callbacks: [recorder],
-    }).train();
-    const logs = recorder.logs[0];
+    const logs = await firstStepLogs(kto);
     expect(logs.loss).toBeCloseTo(0.5, 6);
     expect(logs['rewards/chosen']).toBeCloseTo(0, 6);
     expect(logs['rewards/margins']).toBeCloseTo(0, 6);
@@ -87,38 +80,14 @@ describe('KTO in the Trainer', () => {
   });
 
   it('raises rewards/margins; precomputed reference log-probs train alike', async () => {
-    const run = async (precompute: boolean) => {
-      const { model, peft } = tinyLora();
-      const backend = new ReferenceBackend();
-      const reference = precompute
-        ? await referenceLogps({ model, backend, peft, batches: plansOf([batchOf()])(0), pairs: 4 })
-        : undefined;
-      const s = { ...settings, precompute_ref_log_probs: precompute };
-      const recorder = new Recorder();
-      await new Trainer({
-        backend,
-        model,
-        peft,
-        args: testArgs({ learning_rate: 3e-2, max_steps: 20, lr_scheduler_type: 'constant' }),
-        trainData: plansOf([batchOf(reference)]),
-        computeLoss: ktoLoss(s),
-        outputLogs: ktoLogs,
-        callbacks: [recorder],
-      }).train();
-      peft.train(false);
-      const evaluator = new KtoEvaluator({ model, backend, settings: s, peft });
-      const evaluation = await evaluator.evaluate(plansOf([batchOf(reference)])(0), 4);
-      evaluator.dispose();
-      return { logs: recorder.logs.filter((l) => 'loss' in l), evaluation };
-    };
-    const inGraph = await run(false);
+    const inGraph = await trainAndEvaluate(kto, false, 20);
     const first = inGraph.logs[0];
     const last = inGraph.logs[inGraph.logs.length - 1];
     expect(last['rewards/margins']).toBeGreaterThan(first['rewards/margins'] + 0.2);
     expect(last.loss).toBeLessThan(first.loss - 0.02);
     expect(inGraph.evaluation['rewards/margins']).toBeGreaterThan(0.2);
     expect(inGraph.evaluation.kl).toBeGreaterThanOrEqual(0);
-    const precomputed = await run(true);
+    const precomputed = await trainAndEvaluate(kto, true, 20);
     expect(precomputed.logs.map((l) => l.loss)).toEqual(
       inGraph.logs.map((l) => expect.closeTo(l.loss, 4)),
     );

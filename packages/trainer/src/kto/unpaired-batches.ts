@@ -1,7 +1,12 @@
 import { HostTensor } from '@tunekit/core';
-import { IGNORE_INDEX } from '@tunekit/templates';
 import { type BatchPlan, bucketFor, lazyPlan, type TrainBatch } from '../data/index.js';
-import { type Completion, REF_LOGPS_INPUT } from '../dpo/index.js';
+import {
+  answerRowTensors,
+  type Completion,
+  REF_LOGPS_INPUT,
+  rowReference,
+  supervisedTokens,
+} from '../dpo/index.js';
 import { KTO_LABEL_INPUT } from './kto-loss.js';
 
 /** An unpaired example tokenised as TRL's KTO `_tokenize`: a prompt, one answer, its label. */
@@ -87,38 +92,20 @@ export function collateUnpaired(
     Math.max(...rows.map((r) => r.prompt.length + r.answer.input_ids.length)),
     opts.bucketLengths,
   );
-  const input_ids = new Int32Array(2 * S * T).fill(opts.padTokenId);
-  const labels = new Int32Array(2 * S * T).fill(IGNORE_INDEX);
-  const position_ids = new Int32Array(2 * S * T);
-  for (let r = 0; r < 2 * S; r++) for (let t = 0; t < T; t++) position_ids[r * T + t] = t;
-  for (const { row, prompt, answer } of rows) {
-    input_ids.set(prompt, row * T);
-    input_ids.set(answer.input_ids, row * T + prompt.length);
-    labels.set(answer.labels, row * T + prompt.length);
-  }
   const desirable = new Float64Array(S);
-  const reference = new Float64Array(2 * S);
-  let supervisedTokens = 0;
   ids.forEach((id, slot) => {
     desirable[slot] = examples[id].desirable ? 1 : 0;
-    supervisedTokens += examples[id].completion.labels.filter((l) => l !== IGNORE_INDEX).length;
-    if (opts.reference) {
-      reference[slot] = opts.reference[2 * id];
-      reference[S + slot] = opts.reference[2 * id + 1];
-    }
   });
-  const shape = [2 * S, T];
   return {
-    input_ids: new HostTensor('i32', shape, input_ids),
-    labels: new HostTensor('i32', shape, labels),
-    position_ids: new HostTensor('i32', shape, position_ids),
-    supervisedTokens,
+    ...answerRowTensors(rows, S, T, opts.padTokenId),
+    // the examples' own answers; the KL rows are not supervised tokens
+    supervisedTokens: ids.reduce((sum, id) => sum + supervisedTokens(examples[id].completion), 0),
     examples: ids,
     // the loss is a mean over examples, as DPO's is over pairs
     pairs: ids.length,
     lossInputs: {
       [KTO_LABEL_INPUT]: new HostTensor('f32', [S], desirable),
-      ...(opts.reference && { [REF_LOGPS_INPUT]: new HostTensor('f32', [2 * S], reference) }),
+      ...(opts.reference && { [REF_LOGPS_INPUT]: rowReference(ids, S, opts.reference) }),
     },
   };
 }

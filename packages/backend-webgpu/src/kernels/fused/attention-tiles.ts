@@ -73,3 +73,38 @@ export const scaleLiteral = (scale: number) => literal('f32', scale);
 
 /** `for c in 0..D` as WGSL, for per-row loops over the head dimension. */
 export const overD = (d: number, body: string) => `for (var c = 0u; c < ${d}u; c++) { ${body} }`;
+
+/**
+ * The index arithmetic of a kernel with a workgroup per ROWS queries of one head (the forward, dq):
+ * `let`s of the batch bi and head h of workgroup y, the kv head's offset kv into k and v, the
+ * invocation's query i and its row of q (clamped, so a query past tq reads a valid row).
+ */
+export const queryRowLets = (d: number) => `let bh = wid.y;
+  let bi = bh / hq;
+  let h = bh % hq;
+  let hkv = hq / group;
+  let kv = (bi * hkv + h / group) * tk * ${d}u;
+  let i = wid.x * ${ROWS}u + t;
+  let row = bh * tq + min(i, tq - 1u);`;
+
+/**
+ * The walk of those kernels over the keys a tile at a time: each tile of k and v is loaded into
+ * workgroup memory (kt, vt of `tile` rows) by all invocations, then `step` (WGSL, with the tile's
+ * first key j0 and its length n) runs for a live query. With `causal`, the walk stops at the last
+ * key the workgroup's last query sees.
+ */
+export function keyTileWalk(d: number, tile: number, causal: boolean, step: string): string {
+  return `var keys = tk;
+  ${causal ? `keys = min(tk, min(tq, wid.x * ${ROWS}u + ${ROWS}u) + tk - tq);` : ''}
+  for (var j0 = 0u; j0 < keys; j0 += ${tile}u) {
+    let n = min(${tile}u, keys - j0);
+    workgroupBarrier();
+    for (var e = t; e < n * ${d}u; e += ${ROWS}u) {
+      kt[e] = x1[kv + j0 * ${d}u + e];
+      vt[e] = x2[kv + j0 * ${d}u + e];
+    }
+    workgroupBarrier();
+    // inside \`if\`, not after a \`continue\`: the next barrier stays in uniform control flow
+    if (live) { ${step} }
+  }`;
+}

@@ -4,7 +4,9 @@ import { bindings, stored } from '../wgsl.js';
 import {
   attentionHeader,
   attentionSizes,
+  keyTileWalk,
   overD,
+  queryRowLets,
   ROWS,
   scaleLiteral,
   tileRows,
@@ -64,31 +66,14 @@ fn dq_step(bi: u32, h: u32, i: u32, j0: u32, n: u32) {
 @compute @workgroup_size(${ROWS})
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) t: u32) {
   ${lets}
-  let bh = wid.y;
-  let bi = bh / hq;
-  let h = bh % hq;
-  let hkv = hq / group;
-  let kv = (bi * hkv + h / group) * tk * ${d}u;
-  let i = wid.x * ${ROWS}u + t;
-  let row = bh * tq + min(i, tq - 1u);
+  ${queryRowLets(d)}
   let o = row * ${d + 1}u;
   lse = x3[o + ${d}u];
   // a query that saw no key (lse = +inf) has p = 0 everywhere
   let live = i < tq && bitcast<u32>(lse) != 0x7f800000u;
   delta = -x4[o + ${d}u];
   ${overD(d, `qr[c] = x0[row * ${d}u + c]; dyr[c] = x4[o + c]; delta += dyr[c] * x3[o + c];`)}
-  var keys = tk;
-  ${node.attrs.causal ? `keys = min(tk, min(tq, wid.x * ${ROWS}u + ${ROWS}u) + tk - tq);` : ''}
-  for (var j0 = 0u; j0 < keys; j0 += ${tile}u) {
-    let n = min(${tile}u, keys - j0);
-    workgroupBarrier();
-    for (var e = t; e < n * ${d}u; e += ${ROWS}u) {
-      kt[e] = x1[kv + j0 * ${d}u + e];
-      vt[e] = x2[kv + j0 * ${d}u + e];
-    }
-    workgroupBarrier();
-    if (live) { dq_step(bi, h, i, j0, n); }
-  }
+  ${keyTileWalk(d, tile, node.attrs.causal, 'dq_step(bi, h, i, j0, n);')}
   if (i >= tq) { return; }
   let at = ((bi * hkv + h / group) * (group * tq + 2u * tk) + (h % group) * tq + i) * ${d}u;
   ${overD(d, `y[at + c] = ${stored(node.dtype, 'dq[c]')};`)}

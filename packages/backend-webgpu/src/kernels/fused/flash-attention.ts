@@ -3,7 +3,9 @@ import { bindings, stored } from '../wgsl.js';
 import {
   attentionHeader,
   attentionSizes,
+  keyTileWalk,
   overD,
+  queryRowLets,
   ROWS,
   scaleLiteral,
   tileRows,
@@ -67,27 +69,10 @@ fn online_step(bi: u32, h: u32, i: u32, j0: u32, n: u32) {
 @compute @workgroup_size(${ROWS})
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) t: u32) {
   ${header.lets}
-  let bh = wid.y;
-  let bi = bh / hq;
-  let h = bh % hq;
-  let kv = (bi * (hq / group) + h / group) * tk * ${d}u;
-  let i = wid.x * ${ROWS}u + t;
+  ${queryRowLets(d)}
   let live = i < tq;
-  let row = bh * tq + min(i, tq - 1u);
   ${overD(d, `qr[c] = x0[row * ${d}u + c];`)}
-  var keys = tk;
-  ${causal ? `keys = min(tk, min(tq, wid.x * ${ROWS}u + ${ROWS}u) + tk - tq);` : ''}
-  for (var j0 = 0u; j0 < keys; j0 += ${tile}u) {
-    let n = min(${tile}u, keys - j0);
-    workgroupBarrier();
-    for (var e = t; e < n * ${d}u; e += ${ROWS}u) {
-      kt[e] = x1[kv + j0 * ${d}u + e];
-      vt[e] = x2[kv + j0 * ${d}u + e];
-    }
-    workgroupBarrier();
-    // inside \`if\`, not after a \`continue\`: the next barrier stays in uniform control flow
-    if (live) { online_step(bi, h, i, j0, n); }
-  }
+  ${keyTileWalk(d, tile, causal, 'online_step(bi, h, i, j0, n);')}
   if (!live) { return; }
   let o = row * ${d + 1}u;
   if (!seen) {

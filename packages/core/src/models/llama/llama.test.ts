@@ -3,6 +3,10 @@ import { evaluate } from '../../backend/index.js';
 import { GraphBuilder } from '../../graph/index.js';
 import { HostTensor } from '../../tensor/index.js';
 import {
+  CHECKPOINT_LLAMA,
+  causalLmGradGraph,
+} from '../../testing/conformance/checkpointed-grads.js';
+import {
   initTinyTransformer,
   TINY_TRANSFORMER,
   traceTinyTransformer,
@@ -38,6 +42,24 @@ describe('llama family', () => {
       ['model.norm.weight', [16]],
       ['lm_head.weight', [20, 16]],
     ]);
+  });
+
+  it("recomputes the MLP's act(gate) * up in the backward: only gate and up outlive the forward", () => {
+    const { graph } = causalLmGradGraph(CHECKPOINT_LLAMA, false);
+    const loss = graph.outputs.find((o) => o.name === 'loss')?.node as number;
+    const readers = (id: number) => graph.nodes.filter((n) => n.inputs.includes(id));
+    const sigmoids = graph.nodes.filter((n) => n.op === 'sigmoid' && n.id < loss);
+    expect(sigmoids).toHaveLength(CHECKPOINT_LLAMA.num_hidden_layers);
+    for (const sigmoid of sigmoids) {
+      const silu = readers(sigmoid.id);
+      const product = silu.flatMap((n) => readers(n.id));
+      // the activation, silu and the product feed only the forward (the product: down_proj)
+      for (const n of [sigmoid, ...silu, ...product])
+        expect(readers(n.id).every((r) => r.id < loss)).toBe(true);
+      // gate feeds the backward's copy (through a barrier) and its own gradient
+      const gate = graph.nodes[sigmoid.inputs[0]];
+      expect(readers(gate.id).some((r) => r.id > loss)).toBe(true);
+    }
   });
 
   it('adds the biases of attention_bias and mlp_bias, and drops lm_head when tied', () => {

@@ -16,7 +16,11 @@ export class LlamaMLP extends UnaryModule {
   }
 
   forward(ctx: TraceContext, x: Tensor): Tensor {
-    const gate = ACTIVATIONS[this.arch.hiddenAct](this.sub('gate_proj').forward(ctx, x));
-    return this.sub('down_proj').forward(ctx, gate.mul(this.sub('up_proj').forward(ctx, x)));
+    const gate = this.sub('gate_proj').forward(ctx, x);
+    const up = this.sub('up_proj').forward(ctx, x);
+    // the backward recomputes act(gate) * up from gate and up rather than keeping act(gate), its
+    // inner values and the product alive from the forward: three [tokens, intermediate] tensors a layer
+    const h = ctx.b.recompute(() => ACTIVATIONS[this.arch.hiddenAct](gate).mul(up));
+    return this.sub('down_proj').forward(ctx, h);
   }
 }
