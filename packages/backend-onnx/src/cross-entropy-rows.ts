@@ -32,8 +32,9 @@ function countedRows(g: OnnxGraph, ignored: string, like: Node): string {
 /**
  * loss_i = -(1 - eps) log p[i, y_i] - eps mean_c log p[i, c] on rows that count, 0 on ignored
  * rows; 'sum' adds them, 'mean' divides by the rows that count (0 / 0 = NaN when none does, as
- * PyTorch). onnxruntime's LogSoftmax is one pass over the logits; the row's max, Sub, Exp,
- * ReduceSum and Log took 1.4x its CPU time at [1024, 49152], ReduceLogSumExp 3x.
+ * PyTorch). onnxruntime's LogSoftmax is one pass over the logits: with the row's max, Sub, Exp,
+ * ReduceSum and Log instead, loss and gradient at [1024, 49152] took 1.4x the CPU time, and
+ * ReduceLogSumExp is 2.5x slower than that chain (bench/README.md, "The loss on onnxruntime").
  */
 export function lowerCrossEntropy(
   g: OnnxGraph,
