@@ -11,9 +11,19 @@ export default defineConfig({
   resolve: { conditions },
   ssr: { resolve: { conditions: [...conditions, 'module', 'node', 'development|production'] } },
   test: {
-    name: 'cli',
     environment: 'node',
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['test/**/*.test.ts'],
+          // the tests start the CLI as installed (dist/), which the set-up builds first
+          globalSetup: ['test/e2e/build-dist.ts'],
+        },
+      },
+    ],
     // an end-to-end test's tunekit runs share the cores with another file's and, under nx, with
     // other packages' tests
     testTimeout: 180_000,

@@ -9,6 +9,7 @@ import { lowerFlashAttention, lowerFlashAttentionBackward } from './attention-bl
 import { lowerCrossEntropy, lowerCrossEntropyBackward } from './cross-entropy-rows.js';
 import { ONNX_DTYPE, UINT32 } from './onnx-dtype.js';
 import type { OnnxGraph } from './onnx-graph.js';
+import { lowerRope } from './rotary.js';
 
 /** Lowers one IR node whose inputs are the ONNX values `x`; returns the value of its output. */
 type Lowering<K extends OpName> = (
@@ -181,6 +182,7 @@ export const LOWERINGS: Lowerings = {
   log_softmax: (g, [a], node) => g.node('LogSoftmax', [a], { axis: node.attrs.axis }),
   layer_norm: (g, [x, w, b], node) =>
     g.node('LayerNormalization', [x, w, b], { axis: -1, epsilon: { float: node.attrs.eps } }),
+  rope: lowerRope,
   flash_attention: lowerFlashAttention,
   flash_attention_backward: lowerFlashAttentionBackward,
   optimization_barrier: lowerOptimizationBarrier,

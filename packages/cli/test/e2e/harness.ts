@@ -10,7 +10,7 @@ import { runTunekit, type TunekitRun } from './run-tunekit.js';
 // succeed, a training run with what it recorded, and JSON Lines in and out.
 export { readJson } from './read-json.js';
 export { bundledModel, examplesDir, tinyRun } from './repo-paths.js';
-export { runTunekit, type TunekitRun, tunekitBin } from './run-tunekit.js';
+export { builtCli, runTunekit, type TunekitRun, tunekitBin } from './run-tunekit.js';
 
 type RunOptions = Parameters<typeof runTunekit>[1];
 

@@ -39,7 +39,8 @@ function tree(root: number): number[] {
 
 describe('tunekit and kill -9', () => {
   it('leaves no process running once the tunekit process is killed', async () => {
-    // a training far too long to end by itself, killed once its model has loaded
+    // a training far too long to end by itself, killed once its model has loaded; through the
+    // checkout's bin, whose source mode (tsx registered in the same process) is what could leave one
     const args = ['train', join(examplesDir, 'quickstart.yaml'), ...tinyRun(join(work, 'run'))];
     const launcher = spawn(process.execPath, [tunekitBin, ...args, '--set', 'max_steps=100000'], {
       stdio: ['ignore', 'pipe', 'inherit'],

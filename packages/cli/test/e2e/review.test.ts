@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { DataManifest } from '@tunekit/core';
 import { type Browser, launchChromium, type Page } from '@tunekit/test-chromium';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jsonl, readJson, readJsonl, runTunekit, tunekitBin, workDir } from './harness.js';
+import { builtCli, jsonl, readJson, readJsonl, runTunekit, workDir } from './harness.js';
 
 const work = await workDir('review');
 
@@ -49,7 +49,7 @@ afterAll(async () => {
 
 /** `tunekit review` running in a child process, once it prints the page's address. */
 async function startReview(args: string[]) {
-  const child = spawn(process.execPath, [tunekitBin, 'review', ...args], {
+  const child = spawn(process.execPath, [builtCli, 'review', ...args], {
     cwd: work,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

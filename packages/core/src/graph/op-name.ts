@@ -65,6 +65,7 @@ export interface PrimitiveOpAttrs {
 export interface FusedOpAttrs {
   softmax: { axis: number };
   sigmoid: Empty;
+  silu: Empty; // x * sigmoid(x)
   log_softmax: { axis: number };
   rms_norm: { eps: number }; // (x, weight) over the last axis
   layer_norm: { eps: number }; // (x, weight, bias) over the last axis

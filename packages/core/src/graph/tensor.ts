@@ -146,7 +146,7 @@ export class Tensor {
   }
   /** x * sigmoid(x), Llama's MLP activation */
   silu(): Tensor {
-    return this.mul(this.sigmoid());
+    return this.builder.apply('silu', [this], {});
   }
   /** GELU; `tanh` is GPT-2's `gelu_new` approximation, otherwise the exact erf form. */
   gelu(approximate: 'none' | 'tanh' = 'none'): Tensor {

@@ -148,4 +148,16 @@ describe('fuseNarrowMatmuls', () => {
       expect(err, name).toBeLessThan(1e-12);
     }
   });
+
+  it('carries selectively recomputed segments over (the MLP keeps only its inputs)', () => {
+    const b = new GraphBuilder();
+    const x = b.input('x', [4, IN], 'f32', 'param');
+    const [gate, up] = [0, 1].map((k) => lora(b, x, k, 2));
+    const act = b.recompute(() => gate.sigmoid().mul(gate).mul(up));
+    const fused = fuseNarrowMatmuls({ loss: act.sum() }).loss;
+    const nb = fused.builder;
+    expect(nb.recomputed).toHaveLength(1);
+    const { start, end } = nb.recomputed[0];
+    expect(nb.nodes.slice(start, end).map((n) => n.op)).toEqual(['sigmoid', 'mul', 'mul']);
+  });
 });

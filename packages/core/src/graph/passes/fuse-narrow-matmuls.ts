@@ -23,8 +23,8 @@ const WEIGHT_OPS = new Set(['transpose', 'cast', 'reshape']);
  * weight (a frozen base projection) is never copied. Dropout gives each adapter its own x, so
  * nothing is fused then.
  *
- * Returns `roots` traced again into a new builder with the fused products (checkpoint segments and
- * layers carried over), or `roots` themselves when no two products share a left operand. The
+ * Returns `roots` traced again into a new builder with the fused products (checkpoint segments,
+ * recomputed segments and layers carried over), or `roots` themselves when no two products share a left operand. The
  * products are the same, so values agree up to float rounding in the sums.
  */
 export function fuseNarrowMatmuls<T extends Readonly<Record<string, Tensor>>>(roots: T): T {
@@ -55,6 +55,7 @@ export function fuseNarrowMatmuls<T extends Readonly<Record<string, Tensor>>>(ro
     return { start: Math.min(...ids), end: Math.max(...ids) + 1 };
   };
   nb.checkpoints.push(...b.checkpoints.map(remap));
+  nb.recomputed.push(...b.recomputed.map(remap));
   nb.layers.push(...b.layers.map(remap));
   return Object.fromEntries(Object.entries(roots).map(([k, t]) => [k, values[t.id]])) as T;
 }

@@ -48,16 +48,14 @@ describe('llama family', () => {
     const { graph } = causalLmGradGraph(CHECKPOINT_LLAMA, false);
     const loss = graph.outputs.find((o) => o.name === 'loss')?.node as number;
     const readers = (id: number) => graph.nodes.filter((n) => n.inputs.includes(id));
-    const sigmoids = graph.nodes.filter((n) => n.op === 'sigmoid' && n.id < loss);
-    expect(sigmoids).toHaveLength(CHECKPOINT_LLAMA.num_hidden_layers);
-    for (const sigmoid of sigmoids) {
-      const silu = readers(sigmoid.id);
-      const product = silu.flatMap((n) => readers(n.id));
-      // the activation, silu and the product feed only the forward (the product: down_proj)
-      for (const n of [sigmoid, ...silu, ...product])
-        expect(readers(n.id).every((r) => r.id < loss)).toBe(true);
+    const activations = graph.nodes.filter((n) => n.op === 'silu' && n.id < loss);
+    expect(activations).toHaveLength(CHECKPOINT_LLAMA.num_hidden_layers);
+    for (const act of activations) {
+      const product = readers(act.id);
+      // the activation and the product feed only the forward (the product: down_proj)
+      for (const n of [act, ...product]) expect(readers(n.id).every((r) => r.id < loss)).toBe(true);
       // gate feeds the backward's copy (through a barrier) and its own gradient
-      const gate = graph.nodes[sigmoid.inputs[0]];
+      const gate = graph.nodes[act.inputs[0]];
       expect(readers(gate.id).some((r) => r.id > loss)).toBe(true);
     }
   });

@@ -174,6 +174,11 @@ export const OP_CASES: { readonly [K in OpName]: readonly OpCase[] } = {
       inputs: [f(1, 2, 5, 4), f(5, 4), f(5, 4)],
       build: (x, c, s) => ops.rope(x, c, s),
     },
+    {
+      name: '[2,3,4,6] by [2,1,4,6] (per row and position, shared by heads)',
+      inputs: [f(2, 3, 4, 6), f(2, 1, 4, 6), f(2, 1, 4, 6)],
+      build: (x, c, s) => ops.rope(x, c, s),
+    },
   ],
   flash_attention: [
     {
@@ -292,6 +297,7 @@ export const OP_CASES: { readonly [K in OpName]: readonly OpCase[] } = {
   ],
   // the gradient flows only through the second factor: d/dx = stop(x)
   sigmoid: unaryCases((x) => x.sigmoid()),
+  silu: unaryCases((x) => x.silu()),
   stop_gradient: unaryCases((x) => ops.stopGradient(x).mul(x)),
   // the identity on x (u8 too); `after` gets no gradient
   optimization_barrier: [

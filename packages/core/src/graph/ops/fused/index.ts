@@ -12,6 +12,7 @@ import { optimizationBarrier } from './optimization-barrier.js';
 import { rmsNorm } from './rms-norm.js';
 import { rope } from './rope.js';
 import { sigmoid } from './sigmoid.js';
+import { silu } from './silu.js';
 import { softmax } from './softmax.js';
 import { stopGradient } from './stop-gradient.js';
 
@@ -19,6 +20,7 @@ import { stopGradient } from './stop-gradient.js';
 export const FUSED_OPS = {
   softmax,
   sigmoid,
+  silu,
   log_softmax: logSoftmax,
   rms_norm: rmsNorm,
   layer_norm: layerNorm,

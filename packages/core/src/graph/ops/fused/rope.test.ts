@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { gradcheck } from '../../../autodiff/index.js';
+import { grad, gradcheck } from '../../../autodiff/index.js';
 import { ShapeError } from '../../../errors/index.js';
+import { GraphBuilder } from '../../builder.js';
 import { ops } from '../../functional.js';
+import type { Tensor } from '../../tensor.js';
 import { host, run1, trace } from '../test-utils.js';
 import { decompositionError, vjpError } from './fused-test-utils.js';
 
@@ -60,6 +62,11 @@ describe('rope', () => {
         [2, 2, 3, 6],
         [2, 1, 3, 6],
       ],
+      // cos and sin broadcast along the last axis too
+      [
+        [2, 3, 4],
+        [3, 1],
+      ],
     ]) {
       const r = await gradcheck(rope, [{ shape: x }, { shape: cs }, { shape: cs }]);
       expect(r.maxRelError).toBeLessThan(1e-6);
@@ -73,6 +80,19 @@ describe('rope', () => {
     expect(
       await vjpError(rope, [{ shape: [2, 3, 2, 8] }, { shape: [2, 8] }, { shape: [2, 8] }]),
     ).toBeLessThan(1e-12);
+  });
+
+  it("x's cotangent is one rope of dy, by cos and the swapped, negated sin", () => {
+    const b = new GraphBuilder();
+    const [x, cos, sin] = [
+      [2, 3, 4],
+      [3, 4],
+      [3, 4],
+    ].map((s, i) => b.input(`x${i}`, s));
+    const [dx] = grad(rope(x, cos, sin).sum(), [x]);
+    const node = b.nodes[(dx as Tensor).id];
+    expect(node.op).toBe('rope');
+    expect(node.inputs[1]).toBe(cos.id);
   });
 
   it('rejects an odd head dim or cos/sin that do not broadcast to x', () => {

@@ -50,14 +50,17 @@ export const rope = {
     }
     return y;
   },
-  // rotate_half is the linear map R[x1, x2] = [-x2, x1], whose transpose is R^T[u1, u2] = [u2, -u1]:
-  // dx = dy * cos + R^T(dy * sin); dcos = dy * x; dsin = dy * R(x)
+  // rotate_half is the linear map R[x1, x2] = [-x2, x1], whose transpose is R^T = -R, and
+  // R(u * w) = R(u) * swap(w) elementwise (swap[w1, w2] = [w2, w1]), so
+  //   dx = dy * cos + R^T(dy * sin) = dy * cos + R(dy) * -swap(sin) = rope(dy, cos, -swap(sin)):
+  // the backward is the same op again, with a small sin (broadcast over heads) swapped and negated;
+  // dcos = dy * x; dsin = dy * R(x)
   vjp({ dy, inputs: [x, cos, sin] }) {
-    const u = dy.mul(sin);
-    const h = x.dim(-1) / 2;
-    const back = ops.concat([u.narrow(-1, h, 2 * h), u.narrow(-1, 0, h).neg()], -1);
+    const h = sin.dim(-1) / 2; // sin may broadcast along the last axis too (size 1: swap(sin) = sin)
+    const swapped =
+      sin.dim(-1) === 1 ? sin : ops.concat([sin.narrow(-1, h, 2 * h), sin.narrow(-1, 0, h)], -1);
     return [
-      dy.mul(cos).add(back),
+      ops.rope(dy, cos, swapped.neg()),
       sumToShape(dy.mul(x), cos.shape),
       sumToShape(dy.mul(rotateHalf(x)), sin.shape),
     ];
