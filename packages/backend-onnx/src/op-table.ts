@@ -6,6 +6,7 @@ import {
   type PrimitiveOpName,
 } from '@tunekit/core';
 import { lowerFlashAttention, lowerFlashAttentionBackward } from './attention-blocks.js';
+import { lowerCrossEntropy, lowerCrossEntropyBackward } from './cross-entropy-rows.js';
 import { ONNX_DTYPE, UINT32 } from './onnx-dtype.js';
 import type { OnnxGraph } from './onnx-graph.js';
 import { lowerRope } from './rotary.js';
@@ -185,6 +186,8 @@ export const LOWERINGS: Lowerings = {
   flash_attention: lowerFlashAttention,
   flash_attention_backward: lowerFlashAttentionBackward,
   optimization_barrier: lowerOptimizationBarrier,
+  cross_entropy: lowerCrossEntropy,
+  cross_entropy_backward: lowerCrossEntropyBackward,
 };
 
 /**
@@ -211,7 +214,10 @@ function lowerOptimizationBarrier(
     g.node('Cast', [first], { to: ONNX_DTYPE.i64 }),
     g.constant('i64', [1], [0]),
   ]);
-  return g.node('Slice', [x, zero, g.int64s([node.shape[0]]), g.int64s([0])]);
+  const sliced = g.node('Slice', [x, zero, g.int64s([node.shape[0]]), g.int64s([0])]);
+  // the computed start leaves the slice's first dimension unknown to onnxruntime's shape inference,
+  // and with it every shape downstream, which stops it from computing those nodes in place
+  return g.node('Reshape', [sliced, g.int64s(node.shape)], { allowzero: 1 });
 }
 
 /** Lowered as Loops over blocks, which the ONNX export (one graph for every size) decomposes instead. */

@@ -34,7 +34,7 @@ describe('optimization_barrier on the onnx backend', () => {
     backend.dispose();
   });
 
-  it('is a slice whose start is computed from `after` (no Where: slow on integers)', () => {
+  it('is a slice whose start is computed from `after` (no Where: slow on integers), of a static shape', () => {
     const { model } = lowerToModelProto(barriers());
     const nodes = model.graph?.node ?? [];
     const producer = new Map(nodes.flatMap((n) => (n.output ?? []).map((o) => [o, n])));
@@ -46,6 +46,11 @@ describe('optimization_barrier on the onnx backend', () => {
       const barrier = nodes.find((n) => n.opType === 'Slice' && n.input?.[0] === input);
       expect(barrier).toBeDefined();
       expect(dependsOn(barrier?.input?.[1] as string, 'a')).toBe(true);
+      // reshaped to its own shape, so that onnxruntime knows it (and what follows) statically
+      const reshape = nodes.find(
+        (n) => n.opType === 'Reshape' && n.input?.[0] === barrier?.output?.[0],
+      );
+      expect(reshape).toBeDefined();
     }
     expect(nodes.filter((n) => n.opType === 'Where')).toHaveLength(1); // the scalar's
   });

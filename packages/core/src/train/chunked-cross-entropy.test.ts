@@ -54,6 +54,24 @@ describe('chunkedCrossEntropy', () => {
     }
   });
 
+  it("recomputes in the backward only each chunk's head, not its loss", () => {
+    const b = new GraphBuilder();
+    const hidden = b.input('hidden', [N, H]);
+    const weight = b.input('weight', [V, H], 'f32', 'param');
+    const labels = b.input('labels', [N], 'i32');
+    const loss = chunkedCrossEntropy(hidden, (h) => h.matmul(weight.transpose()), labels, {
+      chunk_size: 3,
+    });
+    const graph = b.build({ loss, grads: ops.concat(grad(loss, [hidden, weight]) as Tensor[], 0) });
+    const count = (op: string) => graph.nodes.filter((n) => n.op === op).length;
+    // 3 chunks, each: the head forward, its recomputation, and the head's two gradient matmuls
+    expect(count('matmul')).toBe(3 * 4);
+    expect(count('cross_entropy')).toBe(3);
+    expect(count('cross_entropy_backward')).toBe(3);
+    // what each recomputation reads: hidden, labels and the weight (its transpose is in the chunk)
+    expect(count('optimization_barrier')).toBe(3 * 3);
+  });
+
   it('rejects a chunk size that is not a positive integer', () => {
     const b = new GraphBuilder();
     const h = b.input('h', [2, 2]);
