@@ -56,6 +56,13 @@ function wholeBias(g: OnnxGraph, p: Plan, mask?: string): Bias {
 export function blockBias(blk: Block, p: Plan, mask?: string): Bias {
   if (!mask && !p.attrs.causal) return {};
   if (p.blocks === 1) return wholeBias(blk.g, p, mask);
+  if (blk.first === undefined) return slicedBias(blk, p, mask);
+  // an inline block's bias, built once: the backward's score chain then matches the forward's
+  const key = `attention-bias:${mask ?? ''}:${p.attrs.causal}:${p.tq}:${p.tk}:${blk.first}+${p.rows}`;
+  return blk.g.once(key, () => slicedBias(blk, p, mask));
+}
+
+function slicedBias(blk: Block, p: Plan, mask?: string): Bias {
   if (!mask) {
     // per block: a whole [Tq, Tk] causal bias would be folded into a T^2 constant
     const scalar = (x: string) => blk.g.node('Squeeze', [x, blk.g.int64s([0])]);

@@ -52,6 +52,21 @@ const CASES: OpCase[] = [
     build: (q: Tensor, k: Tensor, v: Tensor, m: Tensor) =>
       ops.causalAttention(q, k, v, { mask: m }),
   },
+  {
+    // inline, in 2 causal blocks of 128 rows (the first sees 128 + 44 keys)
+    name: 'inline causal blocks, grouped-query, 44-key prefix and a key mask',
+    inputs: [
+      f(2, 2, 256, 4),
+      f(2, 1, 300, 4),
+      f(2, 1, 300, 4),
+      {
+        shape: [2, 1, 1, 300],
+        dtype: 'bool',
+        fill: [...Array(600).keys()].map((j) => Number(j % 11 !== 5)),
+      },
+    ],
+    build: (q, k, v, m) => ops.causalAttention(q, k, v, { mask: m }),
+  },
 ];
 
 describe('flash attention as onnx Loops over row blocks', () => {
@@ -79,6 +94,22 @@ describe('flash attention as onnx Loops over row blocks', () => {
     expect(count('Equal')).toBe(1); // the rows the merged bias hides
     // the causal bias, the merged bias's hidden rows; per layer y and lse, and dout
     expect(count('Where')).toBe(2 + 2 * 3);
+  });
+
+  it('cuts a short causal sequence into 2 inline blocks whose probabilities the backward shares', async () => {
+    const b = new GraphBuilder();
+    const [q, k, v] = [0, 1, 2].map((i) => b.input(`x${i}`, [1, 2, 256, 4]));
+    const [dq] = grad(ops.causalAttention(q, k, v).sum(), [q]);
+    const { model } = lowerToModelProto(b.build({ dq: dq as Tensor }));
+    const count = (op: string) => model.graph?.node?.filter((n) => n.opType === op).length;
+    expect(count('Loop')).toBe(0);
+    expect(count('Softmax')).toBe(4); // 2 blocks, forward and backward
+    // each block's bias is built once, so the backward's score chain can match the forward's
+    const producer = new Map(model.graph?.node?.map((n) => [n.output?.[0], n]));
+    const biases = model.graph?.node
+      ?.filter((n) => n.opType === 'Softmax')
+      .map((n) => producer.get(n.input?.[0])?.input?.[1]);
+    expect(new Set(biases).size).toBe(2);
   });
 
   for (const c of CASES) {

@@ -3,6 +3,7 @@ import { type Bias, blockBias } from './attention-bias.js';
 import {
   type Block,
   blockAt,
+  inlineBlock,
   keysOf,
   type Plan,
   padRows,
@@ -17,8 +18,9 @@ import { valueInfo } from './onnx-graph.js';
 // the Loop keeps onnxruntime from materialising all blocks at once or merging the backward's
 // recomputed scores with the forward's. A block holds whole rows, so its probabilities are one
 // onnxruntime Softmax, and the backward recomputes them the same way (no lse needed). When every
-// row fits one block (short sequences), the block's nodes go inline, without a Loop, and the
-// backward's identical node chain lets onnxruntime share the forward's probabilities.
+// row fits one block (short sequences), the blocks' nodes go inline, without a Loop (causal ones
+// cut in a few blocks, attention-plan.ts), and the backward's identical node chains let
+// onnxruntime share the forward's probabilities.
 
 const transposeLast = (g: OnnxGraph, x: string) => g.node('Transpose', [x], { perm: [0, 1, 3, 2] });
 
@@ -79,6 +81,10 @@ function loop(
   });
 }
 
+/** The inline blocks, in row order. */
+const inlineBlocks = (g: OnnxGraph, p: Plan) =>
+  Array.from({ length: p.blocks }, (_, i) => inlineBlock(g, p, i));
+
 /** Scans [blocks, B, H, rows, ...] -> [B, H, Tq, ...]: the blocks' rows in order, padding cut. */
 function unstack(
   g: OnnxGraph,
@@ -128,7 +134,10 @@ export function lowerFlashAttention(
     }
     return bg.node('Concat', [y, lse], { axis: -1 });
   };
-  if (p.blocks === 1) return block(blockAt(g, p, g.constant('i64', [], [0])));
+  if (p.inline) {
+    const ys = inlineBlocks(g, p).map(block);
+    return ys.length === 1 ? ys[0] : g.node('Concat', ys, { axis: 2 });
+  }
   const [scan] = loop(g, p, [], (blk) => ({ carried: [], scans: [block(blk)] }));
   return unstack(g, p, scan, [p.b, p.hq], p.d + 1);
 }
@@ -184,9 +193,24 @@ export function lowerFlashAttentionBackward(
     }
     return { dq, dk, dv };
   };
-  if (p.blocks === 1) {
-    const r = block(blockAt(g, p, g.constant('i64', [], [0])));
-    return g.node('Concat', [r.dq, r.dk, r.dv], { axis: 2 });
+  if (p.inline) {
+    const rs = inlineBlocks(g, p).map(block);
+    const heads = (x: string) => g.node('Reshape', [x, g.int64s([p.b, p.hq, p.rows, p.d])]);
+    const dq =
+      rs.length === 1
+        ? rs[0].dq
+        : g.node('Reshape', [
+            g.node(
+              'Concat',
+              rs.map((r) => heads(r.dq)),
+              { axis: 2 },
+            ),
+            g.int64s([p.b, p.hkv, p.group * p.tq, p.d]),
+          ]);
+    const sum = (xs: string[]) => xs.reduce((a, x) => g.node('Add', [a, x]));
+    return g.node('Concat', [dq, sum(rs.map((r) => r.dk)), sum(rs.map((r) => r.dv))], {
+      axis: 2,
+    });
   }
   const zeros = g.node('Expand', [g.constant('f32', [], [0]), g.int64s([p.b, p.hkv, p.tk, p.d])]);
   const [dk, dv, dqScan] = loop(g, p, [zeros, zeros], (blk, [dkIn, dvIn]) => {
